@@ -1,0 +1,53 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Db } from "@duban/db/client";
+import type { Messenger } from "@duban/core/messenger";
+
+export type Role = "admin" | "staff" | "viewer";
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  role: Role;
+  displayName: string | null;
+}
+
+/** Everything a procedure may use. Built per request by the server. */
+export interface ApiContext {
+  db: Db;
+  now: () => Date;
+  user: SessionUser | null;
+  sessionId: string | null;
+  ip: string;
+  /** Adds a Set-Cookie (or other) header to the HTTP response. */
+  setHeader: (name: string, value: string) => void;
+  /** Present when the bot runs in this process; used by 催办 and notices. */
+  messenger: Messenger | null;
+  botUsername: string | null;
+}
+
+const t = initTRPC.context<ApiContext>().create();
+
+export const router = t.router;
+export const mergeRouters = t.mergeRouters;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Only `auth.login` (and health-like reads) may use this. */
+export const publicProcedure = t.procedure;
+
+/** Any signed-in office user; viewers included. */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "请先登录" });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** Changes to plan, units, deadlines, rounds: admin or staff. */
+export const editorProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role === "viewer") throw new TRPCError({ code: "FORBIDDEN", message: "只读账号不能修改" });
+  return next();
+});
+
+/** User management: admin only. */
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "仅管理员可操作" });
+  return next();
+});

@@ -1,0 +1,43 @@
+/**
+ * The port through which reminders, urges, escalations and notices leave Duban.
+ * The bot implements it over the Telegram Bot API; tests and the CLI use the recording
+ * messenger. Implementations never throw for delivery problems: they classify them.
+ */
+export type ReminderKind = "reminder" | "urge" | "escalation-head" | "escalation-office" | "notice" | "decision";
+
+export interface OutgoingMessage {
+  reminderId: number;
+  key: string;
+  kind: ReminderKind;
+  chatId: string;
+  language: string;
+  text: string;
+  /** Present for messages about a round: the bot offers the status buttons for it. */
+  roundId: number | null;
+  taskId: number | null;
+  unitId: number;
+  contactId: number | null;
+}
+
+export type SendResult =
+  | { ok: true; messageId: string }
+  /** 429, 5xx, timeouts: try again after `retryAfterMs` (if Telegram said) */
+  | { ok: false; outcome: "retry"; retryAfterMs?: number; error: string }
+  /** 403: blocked by the user or never started */
+  | { ok: false; outcome: "unreachable"; error: string }
+  /** anything else (400 bad request...) — do not retry */
+  | { ok: false; outcome: "failed"; error: string };
+
+export interface Messenger {
+  send(message: OutgoingMessage): Promise<SendResult>;
+}
+
+/** Records what it would send; used by the CLI (`scheduler tick`) and tests. */
+export class RecordingMessenger implements Messenger {
+  readonly sent: OutgoingMessage[] = [];
+  private next = 1;
+  async send(message: OutgoingMessage): Promise<SendResult> {
+    this.sent.push(message);
+    return { ok: true, messageId: `recorded-${this.next++}` };
+  }
+}
