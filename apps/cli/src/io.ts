@@ -1,0 +1,40 @@
+import { createDb, DEFAULT_DATABASE_URL, sqliteFilePath, type Db } from "@duban/db/client";
+import { applyMigrations, REPO_ROOT } from "@duban/db/migrate/migrations";
+import { z } from "zod";
+
+/** What a command may touch: output streams, stdin, the database, the clock. */
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  readStdin: () => Promise<string>;
+  env: Record<string, string | undefined>;
+  now: () => Date;
+}
+
+/** A user mistake: printed without a stack trace, exit code 2. */
+export class UsageError extends Error {}
+
+const cliEnv = z.object({
+  DATABASE_URL: z.string().startsWith("file:", "must be a SQLite URL like file:./data/duban.db").default(DEFAULT_DATABASE_URL),
+});
+
+/** Opens the database of DATABASE_URL (relative paths from the repo root), migrated. */
+export async function openDatabase(io: CliIo): Promise<Db> {
+  const parsed = cliEnv.safeParse(io.env);
+  if (!parsed.success) throw new UsageError(`DATABASE_URL ${parsed.error.issues[0]?.message ?? "is invalid"}`);
+  const file = sqliteFilePath(parsed.data.DATABASE_URL, REPO_ROOT);
+  await applyMigrations(file);
+  return createDb(`file:${file}`);
+}
+
+export function databaseFile(io: CliIo): string {
+  return sqliteFilePath(io.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, REPO_ROOT);
+}
+
+/** Parses an ISO date-time given on the command line (e.g. 2026-10-09T09:00+08:00). */
+export function parseInstant(text: string | undefined, flag: string): Date {
+  if (!text) throw new UsageError(`${flag} <ISO datetime> is required, e.g. ${flag} 2026-10-09T09:00:00+08:00`);
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) throw new UsageError(`${flag}: "${text}" is not an ISO date-time (e.g. 2026-10-09T09:00:00+08:00)`);
+  return at;
+}

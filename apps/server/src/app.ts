@@ -1,0 +1,81 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { appRouter } from "@duban/api/root";
+import type { ApiContext } from "@duban/api/trpc";
+import { resolveSession, SESSION_COOKIE } from "@duban/core/auth/session";
+import type { Messenger } from "@duban/core/messenger";
+import type { Db } from "@duban/db/client";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const CONSOLE_DIST = path.resolve(here, "../../console/dist");
+
+export interface ServerDeps {
+  db: Db;
+  now?: () => Date;
+  messenger?: Messenger | null;
+  botUsername?: string | null;
+  /** Mounted at POST /telegram/webhook when the bot runs in webhook mode. */
+  telegramWebhook?: ((request: Request) => Promise<Response>) | null;
+  /** Extra routes (file downloads) registered before the console fallback. */
+  extend?: (app: Hono) => void;
+  consoleDist?: string;
+}
+
+function clientIp(request: Request, fallback: string): string {
+  // Behind a reverse proxy the operator sets X-Forwarded-For; the first hop is the client.
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || fallback;
+}
+
+export function createServerApp(deps: ServerDeps): Hono {
+  const now = deps.now ?? (() => new Date());
+  const app = new Hono();
+
+  app.get("/health", async (c) => {
+    await deps.db.$queryRawUnsafe("SELECT 1");
+    return c.json({ ok: true, time: now().toISOString() });
+  });
+
+  app.all("/trpc/*", async (c) => {
+    const token = getCookie(c, SESSION_COOKIE) ?? null;
+    const at = now();
+    const user = await resolveSession(deps.db, token, at);
+    return fetchRequestHandler({
+      endpoint: "/trpc",
+      req: c.req.raw,
+      router: appRouter,
+      createContext: ({ resHeaders }): ApiContext => ({
+        db: deps.db,
+        now,
+        user,
+        sessionId: user ? token : null,
+        ip: clientIp(c.req.raw, (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? "unknown"),
+        setHeader: (name, value) => resHeaders.append(name, value),
+        messenger: deps.messenger ?? null,
+        botUsername: deps.botUsername ?? null,
+      }),
+    });
+  });
+
+  if (deps.telegramWebhook) {
+    const handle = deps.telegramWebhook;
+    app.post("/telegram/webhook", (c) => handle(c.req.raw));
+  }
+
+  deps.extend?.(app);
+
+  const dist = deps.consoleDist ?? CONSOLE_DIST;
+  if (existsSync(dist)) {
+    app.use("/*", serveStatic({ root: dist }));
+    // Client-side routes (/tasks/6, /rounds…) get the console's index.html.
+    app.get("*", serveStatic({ root: dist, path: "index.html" }));
+  } else {
+    app.get("/", (c) => c.text("控制台尚未构建：运行 npm run build 后刷新。 The console is not built yet: run `npm run build`.", 503));
+  }
+  return app;
+}

@@ -1,0 +1,32 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Logger } from "pino";
+import { importPlan } from "@duban/core/import-plan";
+import { createDb, sqliteFilePath, type Db } from "@duban/db/client";
+import { applyMigrations, REPO_ROOT } from "@duban/db/migrate/migrations";
+
+export interface BootOptions {
+  databaseUrl: string;
+  seedPlan: string | null;
+  log: Logger;
+  now?: () => Date;
+}
+
+/**
+ * Prepares the database: creates the folder and file, applies migrations, and loads the
+ * seed plan into an empty database. Safe to run at every start and from several processes.
+ */
+export async function prepareDatabase(options: BootOptions): Promise<Db> {
+  const file = sqliteFilePath(options.databaseUrl, REPO_ROOT);
+  const applied = await applyMigrations(file);
+  if (applied.length) options.log.info({ applied }, "applied database migrations");
+  const db = createDb(`file:${file}`);
+  if (options.seedPlan && (await db.plan.count()) === 0) {
+    const seedPath = path.resolve(REPO_ROOT, options.seedPlan);
+    if (!existsSync(seedPath)) throw new Error(`SEED_PLAN file not found: ${seedPath}`);
+    const result = await importPlan(db, readFileSync(seedPath, "utf8"), options.now?.() ?? new Date());
+    const tasks = result.plan.groups.reduce((n, g) => n + g.tasks.length, 0);
+    options.log.info({ plan: result.plan.title, groups: result.plan.groups.length, tasks }, "imported the seed plan");
+  }
+  return db;
+}

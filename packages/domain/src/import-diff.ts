@@ -1,0 +1,117 @@
+/**
+ * What importing a plan text would change, compared with the plan already stored.
+ * Pure: the caller loads the stored plan as a snapshot. Tasks are matched by their
+ * position (ordinal) in the document, units by normalised name, indicators by name.
+ */
+export interface SnapshotIndicator {
+  name: string;
+  comparator: string;
+  value: number;
+  unit: string | null;
+}
+export interface SnapshotTask {
+  number: string;
+  title: string;
+  body: string;
+  group: string;
+  units: Array<{ name: string; role: string }>;
+  indicators: SnapshotIndicator[];
+  deadline: string | null;
+}
+export interface PlanSnapshot {
+  title: string;
+  docNumber: string | null;
+  tasks: SnapshotTask[];
+}
+
+export type PlanChange =
+  | { kind: "plan-created"; title: string }
+  | { kind: "plan-renamed"; from: string; to: string }
+  | { kind: "task-added"; task: string; title: string }
+  | { kind: "task-removed"; task: string; title: string }
+  | { kind: "task-changed"; task: string; field: "number" | "title" | "body" | "group" | "deadline"; from: string; to: string }
+  | { kind: "unit-added"; task: string; unit: string; role: string }
+  | { kind: "unit-removed"; task: string; unit: string }
+  | { kind: "unit-role-changed"; task: string; unit: string; from: string; to: string }
+  | { kind: "indicator-added"; task: string; indicator: string }
+  | { kind: "indicator-removed"; task: string; indicator: string }
+  | { kind: "indicator-changed"; task: string; indicator: string; from: string; to: string };
+
+function describeTarget(indicator: SnapshotIndicator): string {
+  return `${indicator.comparator} ${indicator.value}${indicator.unit ?? ""}`;
+}
+
+export function diffPlan(before: PlanSnapshot | null, after: PlanSnapshot): PlanChange[] {
+  if (!before) return [{ kind: "plan-created", title: after.title }];
+  const changes: PlanChange[] = [];
+  if (before.title !== after.title) changes.push({ kind: "plan-renamed", from: before.title, to: after.title });
+  const count = Math.max(before.tasks.length, after.tasks.length);
+  for (let i = 0; i < count; i++) {
+    const old = before.tasks[i];
+    const next = after.tasks[i];
+    if (!old && next) {
+      changes.push({ kind: "task-added", task: next.number, title: next.title });
+      continue;
+    }
+    if (old && !next) {
+      changes.push({ kind: "task-removed", task: old.number, title: old.title });
+      continue;
+    }
+    if (!old || !next) continue;
+    const task = next.number;
+    for (const field of ["number", "title", "body", "group", "deadline"] as const) {
+      const from = old[field] ?? "";
+      const to = next[field] ?? "";
+      if (from !== to) changes.push({ kind: "task-changed", task, field, from, to });
+    }
+    const oldUnits = new Map(old.units.map((u) => [u.name, u.role]));
+    const newUnits = new Map(next.units.map((u) => [u.name, u.role]));
+    for (const [unit, role] of newUnits) {
+      const was = oldUnits.get(unit);
+      if (was === undefined) changes.push({ kind: "unit-added", task, unit, role });
+      else if (was !== role) changes.push({ kind: "unit-role-changed", task, unit, from: was, to: role });
+    }
+    for (const unit of oldUnits.keys()) if (!newUnits.has(unit)) changes.push({ kind: "unit-removed", task, unit });
+    const oldIndicators = new Map(old.indicators.map((i) => [i.name, i]));
+    const newIndicators = new Map(next.indicators.map((i) => [i.name, i]));
+    for (const [name, indicator] of newIndicators) {
+      const was = oldIndicators.get(name);
+      if (!was) changes.push({ kind: "indicator-added", task, indicator: name });
+      else if (describeTarget(was) !== describeTarget(indicator)) {
+        changes.push({ kind: "indicator-changed", task, indicator: name, from: describeTarget(was), to: describeTarget(indicator) });
+      }
+    }
+    for (const name of oldIndicators.keys()) if (!newIndicators.has(name)) changes.push({ kind: "indicator-removed", task, indicator: name });
+  }
+  return changes;
+}
+
+/** One line of Chinese per change, for the CLI and the console's import preview. */
+export function describeChange(change: PlanChange): string {
+  switch (change.kind) {
+    case "plan-created":
+      return `新建方案：${change.title}`;
+    case "plan-renamed":
+      return `方案标题：${change.from} → ${change.to}`;
+    case "task-added":
+      return `新增任务 ${change.task}：${change.title}`;
+    case "task-removed":
+      return `移除任务 ${change.task}：${change.title}（历史记录保留）`;
+    case "task-changed": {
+      const label = { number: "编号", title: "标题", body: "正文", group: "所属分组", deadline: "完成时限" }[change.field];
+      return change.field === "body" ? `任务 ${change.task} 正文有修改` : `任务 ${change.task} ${label}：${change.from || "（无）"} → ${change.to || "（无）"}`;
+    }
+    case "unit-added":
+      return `任务 ${change.task} 新增责任单位：${change.unit}（${change.role === "lead" ? "牵头" : "配合"}）`;
+    case "unit-removed":
+      return `任务 ${change.task} 移除责任单位：${change.unit}`;
+    case "unit-role-changed":
+      return `任务 ${change.task} ${change.unit}：${change.from === "lead" ? "牵头" : "配合"} → ${change.to === "lead" ? "牵头" : "配合"}`;
+    case "indicator-added":
+      return `任务 ${change.task} 新增指标：${change.indicator}`;
+    case "indicator-removed":
+      return `任务 ${change.task} 移除指标：${change.indicator}`;
+    case "indicator-changed":
+      return `任务 ${change.task} 指标 ${change.indicator}：${change.from} → ${change.to}`;
+  }
+}
