@@ -1,0 +1,74 @@
+import type { Db } from "@duban/db/client";
+import { shanghaiDate, shanghaiInstant, type Calendar } from "@duban/domain/calendar";
+import { dueDateFor, periodForRoundOpening, roundOpensOn } from "@duban/domain/due-date";
+import { previousPeriodKey } from "@duban/domain/period";
+import { ruleOfDeadline } from "./deadline-rule.ts";
+import { isUniqueViolation } from "./prisma-errors.ts";
+
+export const ONCE_PERIOD = "once";
+
+/**
+ * The units that owe a deadline: its assignment's unit, or every active assignment of the
+ * task; a collective unit (联席会议成员单位) stands for its member units.
+ */
+export async function owingUnitIds(db: Db, deadline: { taskId: number; assignmentId: number | null }): Promise<number[]> {
+  const assignments = await db.assignment.findMany({
+    where: deadline.assignmentId ? { id: deadline.assignmentId } : { taskId: deadline.taskId, active: true },
+    orderBy: { ordinal: "asc" },
+    include: { unit: { include: { members: { orderBy: { memberId: "asc" } } } } },
+  });
+  const ids: number[] = [];
+  for (const a of assignments) {
+    const expanded = a.unit.collective && a.unit.members.length > 0 ? a.unit.members.map((m) => m.memberId) : [a.unitId];
+    for (const id of expanded) if (!ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * Creates the round of every active deadline whose period has begun, exactly once per
+ * (deadline, period): the unique index decides between racing instances, and the round and
+ * its submissions are written in one transaction so a crash leaves either all or nothing.
+ * Catch-up: after downtime the current period's round is created on the next pass, and the
+ * previous period's too while it is still not past due.
+ */
+export async function ensureRounds(db: Db, now: Date, calendar: Calendar): Promise<Array<{ roundId: number; deadlineId: number; periodKey: string }>> {
+  const today = shanghaiDate(now);
+  const deadlines = await db.deadline.findMany({ where: { active: true, task: { active: true } }, include: { rounds: { select: { periodKey: true } } } });
+  const created: Array<{ roundId: number; deadlineId: number; periodKey: string }> = [];
+  for (const deadline of deadlines) {
+    const rule = ruleOfDeadline(deadline);
+    const wanted: Array<{ periodKey: string; opensOn: string; dueDate: string }> = [];
+    if (rule.kind === "once") {
+      wanted.push({ periodKey: ONCE_PERIOD, opensOn: shanghaiDate(deadline.createdAt), dueDate: rule.dueDate });
+    } else {
+      const current = periodForRoundOpening(rule, today)!;
+      const previous = previousPeriodKey(current);
+      const previousDue = dueDateFor(rule, previous, calendar);
+      // The previous period still matters while it is not yet due (e.g. the Q3 report in early October).
+      if (previousDue >= today) {
+        wanted.push({ periodKey: previous, opensOn: roundOpensOn(previous), dueDate: previousDue });
+      }
+      wanted.push({ periodKey: current, opensOn: roundOpensOn(current), dueDate: dueDateFor(rule, current, calendar) });
+    }
+    for (const period of wanted) {
+      if (deadline.rounds.some((r) => r.periodKey === period.periodKey)) continue;
+      const unitIds = await owingUnitIds(db, deadline);
+      const dueAt = shanghaiInstant(period.dueDate, deadline.dueTime);
+      try {
+        const round = await db.$transaction(async (tx) => {
+          const round = await tx.round.create({
+            data: { deadlineId: deadline.id, periodKey: period.periodKey, opensAt: shanghaiInstant(period.opensOn, "00:00"), dueAt, createdAt: now },
+          });
+          for (const unitId of unitIds) await tx.submission.create({ data: { roundId: round.id, unitId, dueAt } });
+          return round;
+        });
+        created.push({ roundId: round.id, deadlineId: deadline.id, periodKey: period.periodKey });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // Another instance created it first: exactly what the unique index is for.
+      }
+    }
+  }
+  return created;
+}

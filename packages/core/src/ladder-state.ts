@@ -1,0 +1,88 @@
+import type { Db } from "@duban/db/client";
+import { shanghaiDate, type Calendar } from "@duban/domain/calendar";
+import { DEFAULT_WORKING_HOURS, type LadderRound, type LadderState, type WorkingHours } from "@duban/domain/reminder-ladder";
+import { periodLabel } from "@duban/domain/period";
+import { ladderOfDeadline } from "./deadline-rule.ts";
+import { ONCE_PERIOD } from "./ensure-rounds.ts";
+
+/** How far back a round stays "open" for the ladder; overdueMax caps rungs inside that window. */
+const OPEN_ROUND_WINDOW_DAYS = 120;
+
+export interface RoundInfo {
+  roundId: number;
+  periodKey: string;
+  periodLabel: string | null;
+  deadlineTitle: string;
+  taskId: number;
+  taskNumber: string;
+  taskTitle: string;
+}
+
+export interface LadderContext {
+  state: LadderState;
+  rounds: Map<number, RoundInfo>;
+  units: Map<number, string>;
+  contacts: Map<number, { chatId: string | null; language: string; unitId: number }>;
+}
+
+/**
+ * Reads what the reminder ladder needs from the database: open rounds with their unsubmitted
+ * units, reachable contacts, snoozes and the keys already planned. Nothing is cached between
+ * passes: the database is the only memory, so restarts and second instances agree.
+ */
+export async function loadLadderContext(db: Db, now: Date, calendar: Calendar, workingHours: WorkingHours = DEFAULT_WORKING_HOURS): Promise<LadderContext> {
+  const since = new Date(now.getTime() - OPEN_ROUND_WINDOW_DAYS * 24 * 3600 * 1000);
+  const rounds = await db.round.findMany({
+    where: { dueAt: { gte: since }, opensAt: { lte: now }, deadline: { active: true, task: { active: true } } },
+    include: {
+      deadline: { include: { task: true } },
+      submissions: { include: { unit: { include: { contacts: true } } } },
+      reminders: { select: { key: true } },
+    },
+    orderBy: { id: "asc" },
+  });
+  const ladderRounds: LadderRound[] = [];
+  const info = new Map<number, RoundInfo>();
+  const units = new Map<number, string>();
+  const contacts = new Map<number, { chatId: string | null; language: string; unitId: number }>();
+  const existingKeys = new Set<string>();
+  for (const round of rounds) {
+    for (const r of round.reminders) existingKeys.add(r.key);
+    const ladder = ladderOfDeadline(round.deadline);
+    info.set(round.id, {
+      roundId: round.id,
+      periodKey: round.periodKey,
+      periodLabel: round.periodKey === ONCE_PERIOD ? null : periodLabel(round.periodKey, "zh"),
+      deadlineTitle: round.deadline.title,
+      taskId: round.deadline.taskId,
+      taskNumber: round.deadline.task.number,
+      taskTitle: round.deadline.task.title,
+    });
+    // Units with an approved extension have their own due date: one ladder round per due date.
+    const byDueDate = new Map<string, LadderRound>();
+    for (const submission of round.submissions) {
+      units.set(submission.unitId, submission.unit.name);
+      for (const c of submission.unit.contacts) contacts.set(c.id, { chatId: c.telegramChatId, language: c.language, unitId: c.unitId });
+      const dueDate = shanghaiDate(submission.dueAt);
+      let entry = byDueDate.get(dueDate);
+      if (!entry) {
+        entry = { roundId: round.id, dueDate, ladder, units: [] };
+        byDueDate.set(dueDate, entry);
+        ladderRounds.push(entry);
+      }
+      entry.units.push({
+        unitId: submission.unitId,
+        submitted: submission.submittedAt !== null,
+        snoozedUntil: submission.snoozedUntil,
+        contacts: submission.unit.contacts
+          .filter((c) => c.status !== "revoked")
+          .map((c) => ({
+            contactId: c.id,
+            role: c.role === "head" ? ("head" as const) : ("liaison" as const),
+            reachable: c.status === "active" && c.telegramChatId !== null,
+          })),
+      });
+    }
+  }
+  return { state: { calendar, workingHours, rounds: ladderRounds, existingKeys }, rounds: info, units, contacts };
+}

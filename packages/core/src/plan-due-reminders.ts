@@ -1,0 +1,88 @@
+import type { Db } from "@duban/db/client";
+import { shanghaiDate, type Calendar } from "@duban/domain/calendar";
+import { planReminders, type PlannedReminder, type WorkingHours } from "@duban/domain/reminder-ladder";
+import { reminderText } from "@duban/domain/reminder-text";
+import { loadLadderContext, type LadderContext } from "./ladder-state.ts";
+import { isUniqueViolation } from "./prisma-errors.ts";
+
+export interface ReminderView {
+  key: string;
+  unit: string;
+  contact: number | null;
+  task: string;
+  rung: string;
+  at: string;
+  text: string;
+  roundId: number;
+  unitId: number;
+  kind: PlannedReminder["kind"];
+}
+
+/** Renders a planned reminder for its recipient (text in the contact's language). */
+export function describePlanned(context: LadderContext, planned: PlannedReminder, calendar: Calendar): ReminderView {
+  const round = context.rounds.get(planned.roundId)!;
+  const unitName = context.units.get(planned.unitId) ?? "";
+  const contact = planned.contactId === null ? null : context.contacts.get(planned.contactId);
+  const overdue = Math.max(0, calendar.workdaysBetween(planned.dueDate, shanghaiDate(planned.at)));
+  return {
+    key: planned.key,
+    unit: unitName,
+    contact: planned.contactId,
+    task: round.taskNumber,
+    rung: planned.rung,
+    at: planned.at.toISOString(),
+    roundId: planned.roundId,
+    unitId: planned.unitId,
+    kind: planned.kind,
+    text: reminderText({
+      lang: contact?.language === "en" ? "en" : "zh",
+      kind: planned.kind,
+      rung: planned.rung,
+      unitName,
+      taskNumber: round.taskNumber,
+      taskTitle: round.taskTitle,
+      deadlineTitle: round.deadlineTitle,
+      periodLabel: round.periodLabel,
+      dueDate: planned.dueDate,
+      overdueWorkdays: overdue,
+    }),
+  };
+}
+
+/** What the ladder says is due now, rendered, without writing (CLI `reminders preview`). */
+export async function previewDueReminders(db: Db, now: Date, calendar: Calendar, hours?: WorkingHours): Promise<ReminderView[]> {
+  const context = await loadLadderContext(db, now, calendar, hours);
+  return planReminders(context.state, now).map((p) => describePlanned(context, p, calendar));
+}
+
+/**
+ * Writes the reminders that are due now into the outbox under their unique keys. A key that
+ * another instance wrote first is skipped: planning twice never sends twice.
+ */
+export async function planDueReminders(db: Db, now: Date, calendar: Calendar, hours?: WorkingHours): Promise<ReminderView[]> {
+  const context = await loadLadderContext(db, now, calendar, hours);
+  const written: ReminderView[] = [];
+  for (const planned of planReminders(context.state, now)) {
+    const view = describePlanned(context, planned, calendar);
+    try {
+      await db.reminder.create({
+        data: {
+          key: planned.key,
+          kind: planned.kind,
+          roundId: planned.roundId,
+          unitId: planned.unitId,
+          contactId: planned.contactId,
+          rung: planned.rung,
+          dueAt: planned.at,
+          text: view.text,
+          nextAttemptAt: now,
+          createdAt: now,
+        },
+      });
+      written.push(view);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  return written;
+}

@@ -1,0 +1,36 @@
+import type { Db } from "@duban/db/client";
+import type { WorkingHours } from "@duban/domain/reminder-ladder";
+import { loadCalendar } from "./calendar-source.ts";
+import { dispatchReminders, type DispatchSummary } from "./dispatch-reminders.ts";
+import { ensureRounds } from "./ensure-rounds.ts";
+import type { Messenger } from "./messenger.ts";
+import { planDueReminders, type ReminderView } from "./plan-due-reminders.ts";
+
+export interface SchedulerPassOptions {
+  db: Db;
+  messenger: Messenger;
+  now: Date;
+  workingHours?: WorkingHours;
+  officeChatId?: string | null;
+  instanceId?: string;
+}
+
+export interface SchedulerPassResult {
+  roundsCreated: Array<{ roundId: number; deadlineId: number; periodKey: string }>;
+  planned: ReminderView[];
+  dispatch: DispatchSummary;
+}
+
+/**
+ * One pass of the scheduler, as node-cron runs it every minute, at start (catch-up) and as
+ * `duban scheduler tick --at` runs it: create due rounds, write due reminders to the outbox,
+ * send what is due. Everything is decided from the database and the given clock.
+ */
+export async function runSchedulerPass(options: SchedulerPassOptions): Promise<SchedulerPassResult> {
+  const { db, now } = options;
+  const calendar = await loadCalendar(db);
+  const roundsCreated = await ensureRounds(db, now, calendar);
+  const planned = await planDueReminders(db, now, calendar, options.workingHours);
+  const dispatch = await dispatchReminders(db, options.messenger, now, { officeChatId: options.officeChatId ?? null, instanceId: options.instanceId });
+  return { roundsCreated, planned, dispatch };
+}

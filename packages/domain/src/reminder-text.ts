@@ -1,0 +1,56 @@
+/**
+ * The words of a reminder. Pure, so the CLI preview, the console preview and the bot show
+ * exactly the same message. Chinese by default; English for contacts who chose /lang en.
+ */
+export interface ReminderTextInput {
+  lang: "zh" | "en";
+  kind: "reminder" | "escalation-head" | "escalation-office" | "urge";
+  rung: string;
+  unitName: string;
+  taskNumber: string;
+  taskTitle: string;
+  deadlineTitle: string;
+  periodLabel: string | null;
+  /** YYYY-MM-DD */
+  dueDate: string;
+  /** Workdays overdue (0 when not yet due). */
+  overdueWorkdays: number;
+}
+
+function dueClauseZh(input: ReminderTextInput): string {
+  const m = /^before-(\d+)$/.exec(input.rung);
+  if (m) return `距截止还有 ${m[1]} 个工作日（${input.dueDate} 截止）`;
+  if (input.rung === "due") return `今天（${input.dueDate}）截止`;
+  if (input.overdueWorkdays > 0) return `已逾期 ${input.overdueWorkdays} 个工作日（原定 ${input.dueDate} 截止）`;
+  return `${input.dueDate} 截止`;
+}
+
+function dueClauseEn(input: ReminderTextInput): string {
+  const m = /^before-(\d+)$/.exec(input.rung);
+  if (m) return `due in ${m[1]} workday(s), on ${input.dueDate}`;
+  if (input.rung === "due") return `due today (${input.dueDate})`;
+  if (input.overdueWorkdays > 0) return `${input.overdueWorkdays} workday(s) overdue (was due ${input.dueDate})`;
+  return `due ${input.dueDate}`;
+}
+
+export function reminderText(input: ReminderTextInput): string {
+  const period = input.periodLabel ? `（${input.periodLabel}）` : "";
+  if (input.lang === "en") {
+    const periodEn = input.periodLabel ? ` (${input.periodLabel})` : "";
+    const head = {
+      reminder: "Reminder",
+      urge: "Urgent reminder from the office",
+      "escalation-head": `Escalation: ${input.unitName} has not reported`,
+      "escalation-office": `Escalation: ${input.unitName} has not reported`,
+    }[input.kind];
+    return `${head}\nTask ${input.taskNumber}: ${input.taskTitle}\n${input.deadlineTitle}${periodEn}, ${dueClauseEn(input)}.\nPlease report the status with the buttons below, or reply to this message.`;
+  }
+  const head = {
+    reminder: "【督办提醒】",
+    urge: "【催办】联席会议办公室提醒您尽快报送",
+    "escalation-head": `【督办抄送】${input.unitName}尚未报送，请督促落实`,
+    "escalation-office": `【督办升级】${input.unitName}尚未报送`,
+  }[input.kind];
+  const ask = input.kind === "escalation-office" ? "请联系该单位督促落实。" : "请点击下方按钮报送进展，或直接回复本消息。";
+  return `${head}\n任务${input.taskNumber}：${input.taskTitle}\n${input.deadlineTitle}${period}，${dueClauseZh(input)}。\n${ask}`;
+}
