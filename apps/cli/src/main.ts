@@ -1,5 +1,6 @@
 import { dbCommand } from "./commands/db.ts";
 import { planCommand } from "./commands/plan.ts";
+import { remindersCommand, roundsCommand, schedulerCommand } from "./commands/scheduler.ts";
 import { type CliIo, UsageError } from "./io.ts";
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -7,6 +8,9 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const commands: Record<string, Command> = {
   plan: planCommand,
   db: dbCommand,
+  reminders: remindersCommand,
+  rounds: roundsCommand,
+  scheduler: schedulerCommand,
 };
 
 const HELP = `Duban operator CLI — npm run -s duban -- <command>
@@ -14,6 +18,9 @@ const HELP = `Duban operator CLI — npm run -s duban -- <command>
   plan parse <file>                 print the parsed plan as JSON
   plan import <file>                import (or update) the plan in the database
   db migrate | db check             apply migrations | check schema against migrations
+  reminders preview --at <ISO>      reminders due at that moment, one JSON a line (nothing sent)
+  rounds list [--period 2026Q4]     rounds with expected / submitted / missing units
+  scheduler tick --at <ISO>         run one scheduler pass as if it were that moment
 `;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

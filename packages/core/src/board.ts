@@ -2,7 +2,7 @@ import type { Db } from "@duban/db/client";
 import { shanghaiDate } from "@duban/domain/calendar";
 import { lightOf, worseLight, type Light } from "@duban/domain/light";
 import { periodKeyOf } from "@duban/domain/period";
-import { loadCalendar } from "./calendar-overrides.ts";
+import { loadCalendar } from "./calendar-source.ts";
 import { currentPlanId } from "./plan-snapshot.ts";
 
 export interface BoardFilter {
@@ -51,7 +51,7 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
   const planId = await currentPlanId(db);
   const period = periodKeyOf(shanghaiDate(now), "quarterly");
   if (planId === null) {
-    return { now, period, planTitle: null, groups: [], units: [], rows: [], counts: { red: 0, yellow: 0, green: 0, total: 0 } };
+    return { now, period, planTitle: null, groups: [], units: [], unitOptions: [], rows: [], counts: { red: 0, yellow: 0, green: 0, total: 0 } };
   }
 
   const [plan, tasks, members, submissions, latestUpdates] = await Promise.all([
@@ -146,6 +146,8 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
     planTitle: plan.title,
     groups: plan.groups.map((g) => ({ id: g.id, number: g.number, heading: g.heading })),
     units: [...unitColumns.values()],
+    /** Every unit of the plan, for the unit filter (columns above are only those shown). */
+    unitOptions: [...new Map(tasks.flatMap((t) => t.assignments.map((a) => [a.unit.id, { id: a.unit.id, name: a.unit.name }] as const))).values()],
     rows,
     counts,
   };

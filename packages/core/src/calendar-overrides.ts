@@ -1,12 +1,7 @@
 import type { Db } from "@duban/db/client";
-import { addDays, calendarOverrideSchema, createCalendar, dayOfWeek, HOLIDAY_DATA_YEARS, type Calendar, type CalendarOverride } from "@duban/domain/calendar";
+import { addDays, calendarOverrideSchema, createCalendar, dayOfWeek, HOLIDAY_DATA_YEARS } from "@duban/domain/calendar";
 import { writeAudit } from "./audit.ts";
-
-/** The office calendar: the bundled State Council data plus the office's own overrides. */
-export async function loadCalendar(db: Pick<Db, "calendarOverride">): Promise<Calendar> {
-  const rows = await db.calendarOverride.findMany({ orderBy: { date: "asc" } });
-  return createCalendar(rows.map((r) => ({ date: r.date, kind: r.kind as CalendarOverride["kind"], name: r.name })));
-}
+import { loadCalendar } from "./calendar-source.ts";
 
 export interface CalendarDay {
   date: string;

@@ -15,12 +15,19 @@ import type { SchemaEngine as SchemaEngineType } from "@prisma/schema-engine-was
 
 const require = createRequire(import.meta.url);
 
+// Node has WebAssembly; the DOM-free lib we compile against does not describe it.
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, unknown>) => { exports: Record<string, unknown> };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 let wasmReady = false;
 function loadWasm(): void {
   if (wasmReady) return;
   const wasmPath = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm")), "schema_engine_bg.wasm");
-  const module = new WebAssembly.Module(readFileSync(wasmPath));
-  const instance = new WebAssembly.Instance(module, { "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports });
+  const module = new wasmApi.Module(readFileSync(wasmPath));
+  const instance = new wasmApi.Instance(module, { "./schema_engine_bg.js": bg });
   const exports = instance.exports as unknown as { __wbindgen_start: () => void };
   (bg as unknown as { __wbg_set_wasm: (e: unknown) => void }).__wbg_set_wasm(instance.exports);
   exports.__wbindgen_start();

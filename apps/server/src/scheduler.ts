@@ -1,0 +1,48 @@
+import cron from "node-cron";
+import type { Logger } from "pino";
+import type { Messenger } from "@duban/core/messenger";
+import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
+import type { Db } from "@duban/db/client";
+
+export interface SchedulerOptions {
+  db: Db;
+  messenger: Messenger;
+  log: Logger;
+  officeChatId?: string | null;
+  now?: () => Date;
+}
+
+/**
+ * node-cron only wakes the scheduler; what is due is decided from the database each time.
+ * Every minute covers the reminder ladder and the dispatcher; 00:00:30 on the first day of
+ * each quarter opens the new rounds promptly (the minute pass would too, this is belt and braces).
+ * noOverlap: a slow pass is never run twice at once in one process; other instances are kept
+ * apart by the database (unique keys and atomic claims).
+ */
+export function startScheduler(options: SchedulerOptions): { stop: () => Promise<void>; catchUp: Promise<void> } {
+  const now = options.now ?? (() => new Date());
+  const pass = async (reason: string) => {
+    try {
+      const result = await runSchedulerPass({ db: options.db, messenger: options.messenger, now: now(), officeChatId: options.officeChatId ?? null });
+      const d = result.dispatch;
+      if (result.roundsCreated.length || result.planned.length || d.sent || d.retrying || d.failed || d.unreachable || d.reclaimed) {
+        options.log.info({ reason, rounds: result.roundsCreated.length, planned: result.planned.length, ...d }, "scheduler pass");
+      }
+    } catch (error) {
+      options.log.error({ err: error, reason }, "scheduler pass failed; the next pass retries");
+    }
+  };
+  const opts = { timezone: "Asia/Shanghai", noOverlap: true } as const;
+  const everyMinute = cron.schedule("* * * * *", () => pass("minute"), { ...opts, name: "duban-ladder" });
+  const periodStart = cron.schedule("30 0 0 1 1,4,7,10 *", () => pass("period-start"), { ...opts, name: "duban-periods" });
+  // Catch-up at start: rounds missed while down, reminders still relevant (stale rungs collapse).
+  const catchUp = pass("start");
+  return {
+    catchUp,
+    async stop() {
+      await everyMinute.stop();
+      await periodStart.stop();
+      await catchUp;
+    },
+  };
+}

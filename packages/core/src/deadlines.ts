@@ -1,0 +1,93 @@
+import type { Db } from "@duban/db/client";
+import { timeOfDaySchema } from "@duban/domain/calendar";
+import { deadlineRuleSchema, describeRule } from "@duban/domain/due-date";
+import { ladderSchema } from "@duban/domain/reminder-ladder";
+import { z } from "zod";
+import { writeAudit } from "./audit.ts";
+import { ladderOfDeadline, ruleOfDeadline } from "./deadline-rule.ts";
+
+/** Shared by the console's form, the tRPC input and the CLI. */
+export const deadlineInputSchema = z.object({
+  taskId: z.number().int().positive(),
+  assignmentId: z.number().int().positive().nullable().default(null),
+  title: z.string().trim().min(1, "请填写名称").max(200),
+  rule: deadlineRuleSchema,
+  dueTime: timeOfDaySchema.default("17:30"),
+  ladder: ladderSchema.nullable().default(null),
+});
+export type DeadlineInput = z.input<typeof deadlineInputSchema>;
+
+type Actor = { actorType: "user" | "system"; actorId?: number | string | null };
+
+function columns(input: z.output<typeof deadlineInputSchema>) {
+  const rule = input.rule;
+  return {
+    title: input.title,
+    assignmentId: input.assignmentId,
+    kind: rule.kind,
+    dueDate: rule.kind === "once" ? rule.dueDate : null,
+    offsetDays: rule.kind === "quarterly" ? rule.offsetDays : null,
+    month: rule.kind === "annual" ? rule.month : null,
+    day: rule.kind === "annual" ? rule.day : null,
+    dayBasis: rule.kind === "once" ? "calendar" : rule.dayBasis,
+    dueTime: input.dueTime,
+    ladder: input.ladder ? JSON.stringify(input.ladder) : null,
+  };
+}
+
+async function assertAssignmentOfTask(db: Db, taskId: number, assignmentId: number | null): Promise<void> {
+  if (assignmentId === null) return;
+  const assignment = await db.assignment.findUnique({ where: { id: assignmentId } });
+  if (!assignment || assignment.taskId !== taskId) throw new Error("责任单位不属于该任务");
+}
+
+export async function createDeadline(db: Db, raw: DeadlineInput, now: Date, actor: Actor) {
+  const input = deadlineInputSchema.parse(raw);
+  await assertAssignmentOfTask(db, input.taskId, input.assignmentId);
+  const deadline = await db.deadline.create({ data: { taskId: input.taskId, ...columns(input), createdAt: now } });
+  await writeAudit(db, { ...actor, action: "deadline.create", entity: "Deadline", entityId: deadline.id, detail: input, at: now });
+  return deadline;
+}
+
+/** Changes apply to rounds created from now on; existing rounds keep their due date for the record. */
+export async function updateDeadline(db: Db, id: number, raw: DeadlineInput, now: Date, actor: Actor) {
+  const input = deadlineInputSchema.parse(raw);
+  await assertAssignmentOfTask(db, input.taskId, input.assignmentId);
+  const deadline = await db.deadline.update({ where: { id }, data: { taskId: input.taskId, ...columns(input) } });
+  await writeAudit(db, { ...actor, action: "deadline.update", entity: "Deadline", entityId: id, detail: input, at: now });
+  return deadline;
+}
+
+/** Deactivates: rounds, replies and reminders stay in history; no new rounds or reminders. */
+export async function archiveDeadline(db: Db, id: number, now: Date, actor: Actor) {
+  await db.deadline.update({ where: { id }, data: { active: false } });
+  await db.reminder.updateMany({ where: { round: { deadlineId: id }, state: { in: ["pending", "retrying"] } }, data: { state: "cancelled", lastError: "deadline archived" } });
+  await writeAudit(db, { ...actor, action: "deadline.archive", entity: "Deadline", entityId: id, at: now });
+}
+
+export async function listDeadlines(db: Db, options: { taskId?: number } = {}) {
+  const rows = await db.deadline.findMany({
+    where: { active: true, ...(options.taskId ? { taskId: options.taskId } : {}) },
+    include: { task: true, assignment: { include: { unit: true } }, cycle: true },
+    orderBy: [{ taskId: "asc" }, { id: "asc" }],
+  });
+  return rows.map((row) => {
+    const rule = ruleOfDeadline(row);
+    return {
+      id: row.id,
+      taskId: row.taskId,
+      taskNumber: row.task.number,
+      taskTitle: row.task.title,
+      assignmentId: row.assignmentId,
+      unit: row.assignment?.unit.name ?? null,
+      cycle: row.cycle?.name ?? null,
+      title: row.title,
+      rule,
+      ruleText: describeRule(rule, "zh"),
+      dueTime: row.dueTime,
+      ladder: ladderOfDeadline(row),
+      customLadder: row.ladder !== null,
+    };
+  });
+}
+
