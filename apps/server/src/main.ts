@@ -3,6 +3,7 @@ import pino from "pino";
 import { ensureAdmin } from "@duban/core/auth/ensure-admin";
 import { createServerApp } from "./app.ts";
 import { prepareDatabase } from "./boot.ts";
+import { startScheduler } from "./scheduler.ts";
 import { EnvError, parseEnv } from "./env.ts";
 
 async function main(): Promise<void> {
@@ -16,6 +17,9 @@ async function main(): Promise<void> {
     log.warn("no console user yet: set ADMIN_USERNAME and ADMIN_PASSWORD, or run `npm run -s duban -- user add --role admin --username <u> --password-stdin`");
   }
 
+  const scheduler = env.SCHEDULER ? startScheduler({ db, messenger: null, log, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null }) : null;
+  if (!env.SCHEDULER) log.warn("SCHEDULER=0: no rounds are opened and no reminders are sent by this instance");
+
   const app = createServerApp({ db });
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const url = `http://${info.address === "::" || info.address === "0.0.0.0" ? "localhost" : info.address}:${info.port}`;
@@ -26,6 +30,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     log.info({ signal }, "stopping");
     server.close();
+    await scheduler?.stop();
     await db.$disconnect();
     process.exit(0);
   };

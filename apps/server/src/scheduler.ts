@@ -6,7 +6,7 @@ import type { Db } from "@duban/db/client";
 
 export interface SchedulerOptions {
   db: Db;
-  messenger: Messenger;
+  messenger: Messenger | null;
   log: Logger;
   officeChatId?: string | null;
   now?: () => Date;

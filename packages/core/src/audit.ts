@@ -29,3 +29,59 @@ export async function writeAudit(db: Db | Prisma.TransactionClient, event: Audit
     },
   });
 }
+
+export interface AuditQuery {
+  page: number;
+  pageSize: number;
+  /** prefix of the action ("deadline" matches deadline.create, deadline.update…) */
+  action?: string | null;
+  entity?: string | null;
+  actorType?: AuditActorType | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+/** The 审计日志 page: newest first, with the acting user's or contact's name resolved. */
+export async function listAudit(db: Db, query: AuditQuery) {
+  const where = {
+    ...(query.action ? { action: { startsWith: query.action } } : {}),
+    ...(query.entity ? { entity: query.entity } : {}),
+    ...(query.actorType ? { actorType: query.actorType } : {}),
+    ...(query.from || query.to ? { at: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) } } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    db.auditEvent.count({ where }),
+    db.auditEvent.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+  ]);
+  const userIds = [...new Set(rows.filter((r) => r.actorType === "user" && r.actorId).map((r) => Number(r.actorId)))].filter(Number.isInteger);
+  const contactIds = [...new Set(rows.filter((r) => r.actorType === "contact" && r.actorId).map((r) => Number(r.actorId)))].filter(Number.isInteger);
+  const [users, contacts] = await Promise.all([
+    db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, username: true, displayName: true } }),
+    db.contact.findMany({ where: { id: { in: contactIds } }, select: { id: true, name: true, telegramName: true, unit: { select: { name: true } } } }),
+  ]);
+  const actorName = (r: (typeof rows)[number]): string | null => {
+    if (r.actorType === "user") {
+      const u = users.find((x) => String(x.id) === r.actorId);
+      return u ? (u.displayName ? `${u.displayName}（${u.username}）` : u.username) : r.actorId;
+    }
+    if (r.actorType === "contact") {
+      const c = contacts.find((x) => String(x.id) === r.actorId);
+      return c ? `${c.unit.name} ${c.name ?? c.telegramName ?? ""}`.trim() : r.actorId;
+    }
+    return null;
+  };
+  return {
+    total,
+    items: rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actorType: r.actorType,
+      actorId: r.actorId,
+      actor: actorName(r),
+      action: r.action,
+      entity: r.entity,
+      entityId: r.entityId,
+      detail: r.detail,
+    })),
+  };
+}

@@ -8,7 +8,8 @@ import { planDueReminders, type ReminderView } from "./plan-due-reminders.ts";
 
 export interface SchedulerPassOptions {
   db: Db;
-  messenger: Messenger;
+  /** null: no bot configured — rounds and reminders are planned and wait in the outbox. */
+  messenger: Messenger | null;
   now: Date;
   workingHours?: WorkingHours;
   officeChatId?: string | null;
@@ -31,6 +32,8 @@ export async function runSchedulerPass(options: SchedulerPassOptions): Promise<S
   const calendar = await loadCalendar(db);
   const roundsCreated = await ensureRounds(db, now, calendar);
   const planned = await planDueReminders(db, now, calendar, options.workingHours);
-  const dispatch = await dispatchReminders(db, options.messenger, now, { officeChatId: options.officeChatId ?? null, instanceId: options.instanceId });
+  const dispatch = options.messenger
+    ? await dispatchReminders(db, options.messenger, now, { officeChatId: options.officeChatId ?? null, instanceId: options.instanceId })
+    : { sent: 0, retrying: 0, failed: 0, unreachable: 0, cancelled: 0, reclaimed: 0 };
   return { roundsCreated, planned, dispatch };
 }

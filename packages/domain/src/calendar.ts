@@ -41,8 +41,11 @@ export const isoDateSchema = z.string().refine(isIsoDate, { message: "expected a
 /** A wall-clock time "HH:MM", 00:00–23:59. */
 export const timeOfDaySchema = z.string().refine(isTimeOfDay, { message: "expected a time HH:MM" });
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? Number.NaN);
 }
 
 function dateToUtcMs(date: string): number {

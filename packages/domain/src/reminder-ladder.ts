@@ -19,7 +19,7 @@ export {
  */
 export interface Ladder {
   /** Workdays before the due date, e.g. [7, 3, 1]. */
-  before: number[];
+  before: readonly number[];
   onDueDay: boolean;
   overdueEvery: number;
   /** No liaison or head reminder later than this many workdays overdue (the office escalation is exempt). */
@@ -31,7 +31,7 @@ export interface Ladder {
 }
 
 export const DEFAULT_LADDER: Readonly<Ladder> = Object.freeze({
-  before: [7, 3, 1],
+  before: Object.freeze([7, 3, 1]),
   onDueDay: true,
   overdueEvery: 2,
   overdueMax: 30,
@@ -179,10 +179,19 @@ function latestCurrent(track: readonly ScheduledRung[], now: number): ScheduledR
   return latest;
 }
 
-function snoozeRung(unit: LadderUnit, cal: Calendar, hours: WorkingHours): ScheduledRung | null {
-  if (unit.snoozedUntil === null) return null;
-  const at = workingTimeOnOrAfter(unit.snoozedUntil, cal, hours);
-  return { rung: `snooze-${shanghaiDate(at)}`, kind: "reminder", at };
+function snoozeRungs(cal: Calendar, hours: WorkingHours): (unit: LadderUnit) => ScheduledRung | null {
+  // Snoozes to the same morning are common; place each distinct time once per pass.
+  const cache = new Map<number, ScheduledRung>();
+  return (unit) => {
+    if (unit.snoozedUntil === null) return null;
+    let rung = cache.get(unit.snoozedUntil.getTime());
+    if (!rung) {
+      const at = workingTimeOnOrAfter(unit.snoozedUntil, cal, hours);
+      rung = { rung: `snooze-${shanghaiDate(at)}`, kind: "reminder", at };
+      cache.set(unit.snoozedUntil.getTime(), rung);
+    }
+    return rung;
+  };
 }
 
 function scheduleCache(state: LadderState): (round: LadderRound) => RoundSchedule {
@@ -227,6 +236,7 @@ export function planReminders(state: LadderState, now: Date): PlannedReminder[] 
   if (!isWithinWorkingHours(now, cal, hours)) return [];
   const t = now.getTime();
   const scheduleOf = scheduleCache(state);
+  const snoozeOf = snoozeRungs(cal, hours);
   const out: PlannedReminder[] = [];
   const emit = (p: PlannedReminder) => {
     if (!existingKeys.has(p.key)) out.push(p);
@@ -237,7 +247,7 @@ export function planReminders(state: LadderState, now: Date): PlannedReminder[] 
     for (const unit of round.units) {
       if (unit.submitted) continue;
 
-      const snooze = snoozeRung(unit, cal, hours);
+      const snooze = snoozeOf(unit);
       if (snooze === null || snooze.at.getTime() <= t) {
         const regular = latestCurrent(schedule.liaison, t);
         const current = snooze !== null && (regular === null || snooze.at.getTime() > regular.at.getTime()) ? snooze : regular;
@@ -265,6 +275,7 @@ export function upcomingReminders(state: LadderState, from: Date, to: Date): Pla
   const hi = to.getTime();
   const inWindow = (r: ScheduledRung) => r.at.getTime() > lo && r.at.getTime() <= hi;
   const scheduleOf = scheduleCache(state);
+  const snoozeOf = snoozeRungs(cal, hours);
   const out: PlannedReminder[] = [];
   const emit = (p: PlannedReminder) => {
     if (!existingKeys.has(p.key)) out.push(p);
@@ -276,7 +287,7 @@ export function upcomingReminders(state: LadderState, from: Date, to: Date): Pla
       if (unit.submitted) continue;
       const liaisons = reachable(unit, "liaison");
       const heads = reachable(unit, "head");
-      const snooze = snoozeRung(unit, cal, hours);
+      const snooze = snoozeOf(unit);
       const snoozeAt = snooze?.at.getTime() ?? -Infinity;
 
       // Rungs before the snooze time are swallowed by it; one at the same moment replaces it.

@@ -1,0 +1,79 @@
+import ExcelJS from "exceljs";
+import type { Db } from "@duban/db/client";
+import { comparatorText, formatShanghai, loadRoundReport, safeFileName, statusLabel, type RoundReport } from "./round-report-data.ts";
+
+export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+function submissionState(u: RoundReport["units"][number]): string {
+  if (!u.submittedAt) return u.late ? "逾期未报" : "未报送";
+  return u.late ? "逾期报送" : "已报送";
+}
+
+/** 报送台账: one row per owing unit, plus a sheet of the plan's indicators for the period. */
+export async function buildRoundLedgerXlsx(report: RoundReport): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "Duban 督办";
+  workbook.created = report.generatedAt;
+
+  const sheet = workbook.addWorksheet("报送台账");
+  sheet.addRow([`${report.planTitle} · 报送台账`]).font = { bold: true, size: 14 };
+  sheet.addRow([`任务${report.task.number}：${report.task.title}`]);
+  sheet.addRow([`${report.deadline}（${report.round.periodLabel}），截止 ${formatShanghai(report.round.dueAt)}`]);
+  sheet.addRow([`应报 ${report.units.length} 家，已报 ${report.units.length - report.missing.length} 家，未报 ${report.missing.length} 家；导出时间 ${formatShanghai(report.generatedAt)}`]);
+  sheet.addRow([]);
+  const header = sheet.addRow(["序号", "责任单位", "截止时间", "报送情况", "报送时间", "签收时间", "进展状态", "进度(%)", "指标值", "情况说明", "附件", "填报人"]);
+  header.font = { bold: true };
+  header.eachCell((cell) => {
+    cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE8EEF7" } };
+    cell.border = { bottom: { style: "thin" } };
+  });
+  report.units.forEach((u, index) => {
+    const row = sheet.addRow([
+      index + 1,
+      u.unit,
+      formatShanghai(u.dueAt),
+      submissionState(u),
+      formatShanghai(u.submittedAt),
+      formatShanghai(u.acknowledgedAt),
+      statusLabel(u.status),
+      u.progress ?? "",
+      u.values.map((v) => `${v.name} ${v.value}${v.measureUnit ?? ""}`).join("；"),
+      u.notes.join("\n"),
+      u.attachments.join("；"),
+      u.contact ?? "",
+    ]);
+    if (!u.submittedAt) row.getCell(4).font = { color: { argb: "FFCF1322" }, bold: true };
+    row.alignment = { vertical: "top", wrapText: true };
+  });
+  sheet.columns.forEach((column, i) => {
+    column.width = [6, 26, 18, 12, 18, 18, 10, 9, 26, 40, 20, 12][i] ?? 14;
+  });
+
+  const indicators = workbook.addWorksheet("指标");
+  const head = indicators.addRow(["任务", "指标", "目标", "最新值", "填报单位", "是否达标"]);
+  head.font = { bold: true };
+  for (const i of report.indicators) {
+    indicators.addRow([
+      i.task,
+      i.name,
+      `${comparatorText(i.comparator)} ${i.target}${i.measureUnit ?? ""}`,
+      i.value === null ? "未报" : `${i.value}${i.measureUnit ?? ""}`,
+      i.unit ?? "",
+      i.met === null ? "" : i.met ? "达标" : "未达标",
+    ]);
+  }
+  indicators.columns.forEach((column, i) => {
+    column.width = [8, 40, 14, 12, 22, 10][i] ?? 14;
+  });
+
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+export async function exportRoundLedger(db: Db, roundId: number, now: Date): Promise<{ fileName: string; mimeType: string; content: Buffer }> {
+  const report = await loadRoundReport(db, roundId, now);
+  return {
+    fileName: safeFileName(`报送台账_任务${report.task.number}_${report.round.periodKey}.xlsx`),
+    mimeType: XLSX_MIME,
+    content: await buildRoundLedgerXlsx(report),
+  };
+}

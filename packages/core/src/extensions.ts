@@ -1,0 +1,185 @@
+import type { Db } from "@duban/db/client";
+import { isoDateSchema, shanghaiDate, shanghaiInstant } from "@duban/domain/calendar";
+import { periodLabel } from "@duban/domain/period";
+import { z } from "zod";
+import { writeAudit } from "./audit.ts";
+import { BLOCKED_STATUS } from "./board.ts";
+import { ONCE_PERIOD } from "./ensure-rounds.ts";
+
+export class ExtensionError extends Error {
+  constructor(
+    readonly code: "not-found" | "already-decided" | "bad-date",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const decideExtensionInput = z.discriminatedUnion("decision", [
+  z.object({
+    id: z.number().int().positive(),
+    decision: z.literal("approve"),
+    newDueDate: isoDateSchema,
+    reason: z.string().trim().max(500).default(""),
+  }),
+  z.object({
+    id: z.number().int().positive(),
+    decision: z.literal("reject"),
+    reason: z.string().trim().min(1, "请填写不予延期的理由").max(500),
+  }),
+]);
+export type DecideExtensionInput = z.input<typeof decideExtensionInput>;
+
+/**
+ * The 延期与协调 queue: extension requests (pending first, then the latest decisions) and the
+ * task × unit pairs whose latest status is 有困难.
+ */
+export async function listExtensionQueue(db: Db) {
+  const requests = await db.extensionRequest.findMany({
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 200,
+    include: {
+      unit: { select: { id: true, name: true } },
+      contact: { select: { name: true, telegramName: true } },
+      round: { include: { deadline: { include: { task: { select: { id: true, number: true, title: true } } } }, submissions: true } },
+    },
+  });
+  const deciders = await db.user.findMany({ where: { id: { in: requests.flatMap((r) => (r.decidedById ? [r.decidedById] : [])) } }, select: { id: true, username: true, displayName: true } });
+
+  const latest = await db.statusUpdate.findMany({
+    where: { task: { active: true } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    include: { unit: { select: { id: true, name: true } }, task: { select: { id: true, number: true, title: true } }, contact: { select: { name: true, telegramName: true } } },
+  });
+  const seen = new Set<string>();
+  const blocked = [];
+  for (const u of latest) {
+    const key = `${u.taskId}:${u.unitId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (u.status === BLOCKED_STATUS) {
+      blocked.push({ statusUpdateId: u.id, task: u.task, unit: u.unit, note: u.note, at: u.createdAt, contact: u.contact?.name ?? u.contact?.telegramName ?? null });
+    }
+  }
+
+  const items = requests.map((r) => {
+    const submission = r.round.submissions.find((s) => s.unitId === r.unitId);
+    const decider = deciders.find((d) => d.id === r.decidedById);
+    return {
+      id: r.id,
+      state: r.state,
+      reason: r.reason,
+      at: r.createdAt,
+      unit: r.unit,
+      contact: r.contact?.name ?? r.contact?.telegramName ?? null,
+      task: r.round.deadline.task,
+      deadline: r.round.deadline.title,
+      roundId: r.roundId,
+      periodKey: r.round.periodKey,
+      originalDueAt: r.round.dueAt,
+      currentDueAt: submission?.dueAt ?? r.round.dueAt,
+      submitted: Boolean(submission?.submittedAt),
+      newDueAt: r.newDueAt,
+      decisionReason: r.decisionReason,
+      decidedAt: r.decidedAt,
+      decidedBy: decider ? (decider.displayName ?? decider.username) : null,
+    };
+  });
+  return {
+    pending: items.filter((i) => i.state === "pending").reverse(),
+    decided: items.filter((i) => i.state !== "pending"),
+    blocked,
+  };
+}
+
+function decisionText(lang: "zh" | "en", input: { approved: boolean; task: string; period: string | null; newDueDate: string | null; oldDueDate: string; reason: string }): string {
+  const reason = input.reason.trim();
+  if (lang === "en") {
+    const what = `your extension request for task ${input.task}${input.period ? ` (${input.period})` : ""}`;
+    return input.approved
+      ? `The office approved ${what}. New due date: ${input.newDueDate}.${reason ? `\nNote: ${reason}` : ""}`
+      : `The office did not approve ${what}. The due date stays ${input.oldDueDate}.\nReason: ${reason}`;
+  }
+  const what = `贵单位关于任务${input.task}${input.period ? `（${input.period}）` : ""}的延期申请`;
+  return input.approved
+    ? `【延期批复】${what}已批准，新的截止日期：${input.newDueDate}。${reason ? `\n说明：${reason}` : ""}`
+    : `【延期批复】${what}未获批准，截止日期仍为 ${input.oldDueDate}。\n理由：${reason}`;
+}
+
+/**
+ * Approves (with a new due date for that unit's submission) or rejects (with a reason) an
+ * extension request. The round's own due date stays for the record; the decision goes back to
+ * the requesting liaison (or, if they are gone, the unit's liaisons) as a "decision" reminder
+ * that the dispatcher delivers.
+ */
+export async function decideExtension(db: Db, raw: DecideExtensionInput, now: Date, actor: number) {
+  const input = decideExtensionInput.parse(raw);
+  const request = await db.extensionRequest.findUnique({
+    where: { id: input.id },
+    include: {
+      round: { include: { deadline: { include: { task: true } } } },
+      unit: { include: { contacts: true } },
+    },
+  });
+  if (!request) throw new ExtensionError("not-found", "延期申请不存在");
+  if (request.state !== "pending") throw new ExtensionError("already-decided", "该申请已处理");
+
+  const submission = await db.submission.findUnique({ where: { roundId_unitId: { roundId: request.roundId, unitId: request.unitId } } });
+  const oldDueAt = submission?.dueAt ?? request.round.dueAt;
+  const approved = input.decision === "approve";
+  const newDueAt = approved ? shanghaiInstant(input.newDueDate, request.round.deadline.dueTime) : null;
+  if (newDueAt && newDueAt.getTime() <= oldDueAt.getTime()) throw new ExtensionError("bad-date", "新的截止日期应晚于原截止日期");
+
+  const requester = request.unit.contacts.find((c) => c.id === request.contactId && c.status === "active");
+  const recipients = requester ? [requester] : request.unit.contacts.filter((c) => c.role === "liaison" && c.status === "active");
+  const period = request.round.periodKey === ONCE_PERIOD ? null : request.round.periodKey;
+
+  await db.$transaction(async (tx) => {
+    await tx.extensionRequest.update({
+      where: { id: request.id },
+      data: { state: approved ? "approved" : "rejected", newDueAt, decisionReason: input.reason || null, decidedById: actor, decidedAt: now },
+    });
+    if (newDueAt && submission) {
+      await tx.submission.update({ where: { id: submission.id }, data: { dueAt: newDueAt } });
+      // Rungs planned against the old date no longer apply; the ladder replans from the new one.
+      await tx.reminder.updateMany({
+        where: { roundId: request.roundId, unitId: request.unitId, kind: { in: ["reminder", "escalation-head", "escalation-office"] }, state: { in: ["pending", "retrying"] } },
+        data: { state: "cancelled", lastError: "extension approved" },
+      });
+    }
+    for (const contact of recipients) {
+      const lang = contact.language === "en" ? "en" : "zh";
+      await tx.reminder.create({
+        data: {
+          key: `ext${request.id}:c${contact.id}:decision`,
+          kind: "decision",
+          roundId: request.roundId,
+          unitId: request.unitId,
+          contactId: contact.id,
+          rung: "decision",
+          dueAt: now,
+          nextAttemptAt: now,
+          createdAt: now,
+          text: decisionText(lang, {
+            approved,
+            task: `${request.round.deadline.task.number} ${request.round.deadline.task.title}`,
+            period: period ? periodLabel(period, lang) : null,
+            newDueDate: newDueAt ? shanghaiDate(newDueAt) : null,
+            oldDueDate: shanghaiDate(oldDueAt),
+            reason: input.reason,
+          }),
+        },
+      });
+    }
+    await writeAudit(tx, {
+      actorType: "user",
+      actorId: actor,
+      action: approved ? "extension.approve" : "extension.reject",
+      entity: "ExtensionRequest",
+      entityId: request.id,
+      detail: { unit: request.unit.name, roundId: request.roundId, oldDueAt, newDueAt, reason: input.reason, notified: recipients.length },
+      at: now,
+    });
+  });
+  return { state: approved ? "approved" : "rejected", newDueAt, notified: recipients.length };
+}

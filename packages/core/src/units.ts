@@ -1,0 +1,117 @@
+import type { Db } from "@duban/db/client";
+import { writeAudit } from "./audit.ts";
+
+/**
+ * How the office can reach a contact:
+ * - ok: joined the chat and the bot can write to them;
+ * - not-started: the record exists but the person never opened the bot (no chat yet);
+ * - blocked: Telegram answered 403 (the person blocked the bot);
+ * - revoked: the office removed them.
+ */
+export type Reachability = "ok" | "not-started" | "blocked" | "revoked";
+
+export function reachabilityOf(contact: { status: string; telegramChatId: string | null; unreachableAt: Date | null }): Reachability {
+  if (contact.status === "revoked") return "revoked";
+  if (contact.status === "blocked" || contact.unreachableAt) return "blocked";
+  if (!contact.telegramChatId) return "not-started";
+  return "ok";
+}
+
+export class UnitError extends Error {
+  constructor(
+    readonly code: "not-found" | "conflict",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Units with their contacts, open invites and how many active tasks they carry. */
+export async function listUnits(db: Db, now: Date) {
+  const units = await db.unit.findMany({
+    orderBy: { id: "asc" },
+    include: {
+      contacts: { orderBy: [{ role: "asc" }, { id: "asc" }] },
+      invites: { where: { usedAt: null, revokedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } },
+      assignments: { where: { active: true, task: { active: true } }, select: { role: true, task: { select: { id: true, number: true } } } },
+      members: { select: { memberId: true } },
+    },
+  });
+  return units.map((unit) => {
+    const contacts = unit.contacts.map((c) => ({
+      id: c.id,
+      role: c.role,
+      name: c.name,
+      telegramName: c.telegramName,
+      language: c.language,
+      reachability: reachabilityOf(c),
+      unreachableAt: c.unreachableAt,
+      createdAt: c.createdAt,
+    }));
+    const liaisons = contacts.filter((c) => c.role === "liaison" && c.reachability !== "revoked");
+    return {
+      id: unit.id,
+      name: unit.name,
+      collective: unit.collective,
+      memberCount: unit.members.length,
+      tasks: unit.assignments.map((a) => ({ taskId: a.task.id, number: a.task.number, role: a.role })),
+      contacts,
+      /** The unit as a whole: can the office reach a liaison there? */
+      reachability: liaisons.some((c) => c.reachability === "ok")
+        ? ("ok" as const)
+        : liaisons.some((c) => c.reachability === "blocked")
+          ? ("blocked" as const)
+          : liaisons.length > 0
+            ? ("not-started" as const)
+            : ("no-liaison" as const),
+      invites: unit.invites.map((i) => ({ id: i.id, role: i.role, name: i.name, expiresAt: i.expiresAt, createdAt: i.createdAt })),
+    };
+  });
+}
+
+/** Removes a contact from the unit: no more reminders; history keeps their replies. */
+export async function revokeContact(db: Db, input: { contactId: number; now: Date; actor: number }): Promise<void> {
+  const contact = await db.contact.findUnique({ where: { id: input.contactId }, include: { unit: true } });
+  if (!contact) throw new UnitError("not-found", "联络人不存在");
+  if (contact.status === "revoked") return;
+  await db.$transaction(async (tx) => {
+    await tx.contact.update({ where: { id: contact.id }, data: { status: "revoked" } });
+    await tx.reminder.updateMany({
+      where: { contactId: contact.id, state: { in: ["pending", "retrying"] } },
+      data: { state: "cancelled", lastError: "contact revoked" },
+    });
+    await writeAudit(tx, {
+      actorType: "user",
+      actorId: input.actor,
+      action: "contact.revoke",
+      entity: "Contact",
+      entityId: contact.id,
+      detail: { unit: contact.unit.name, role: contact.role, name: contact.name ?? contact.telegramName },
+      at: input.now,
+    });
+  });
+}
+
+/** Renames a contact or switches their role (liaison ↔ head). */
+export async function updateContact(
+  db: Db,
+  input: { contactId: number; name?: string | null; role?: "liaison" | "head"; now: Date; actor: number },
+): Promise<void> {
+  const contact = await db.contact.findUnique({ where: { id: input.contactId } });
+  if (!contact) throw new UnitError("not-found", "联络人不存在");
+  const data: { name?: string | null; role?: string } = {};
+  if (input.name !== undefined) data.name = input.name?.trim() || null;
+  if (input.role !== undefined) data.role = input.role;
+  await db.$transaction(async (tx) => {
+    await tx.contact.update({ where: { id: contact.id }, data });
+    await writeAudit(tx, {
+      actorType: "user",
+      actorId: input.actor,
+      action: "contact.update",
+      entity: "Contact",
+      entityId: contact.id,
+      detail: { before: { name: contact.name, role: contact.role }, after: data },
+      at: input.now,
+    });
+  });
+}
