@@ -171,3 +171,21 @@ export async function cellHistory(db: Db, input: { taskId: number; unitId: numbe
     extensions: extensions.map((e) => ({ id: e.id, periodKey: e.round.periodKey, reason: e.reason, state: e.state, newDueAt: e.newDueAt, decisionReason: e.decisionReason, at: e.createdAt })),
   };
 }
+
+/** Active tasks of the current plan with their assignments (ids for deadline forms and filters). */
+export async function listTasks(db: Db) {
+  const plan = await db.plan.findFirst({ orderBy: { importedAt: "desc" }, select: { id: true } });
+  if (!plan) return [];
+  const tasks = await db.task.findMany({
+    where: { planId: plan.id, active: true },
+    orderBy: { ordinal: "asc" },
+    include: { group: true, assignments: { where: { active: true }, orderBy: { ordinal: "asc" }, include: { unit: true } } },
+  });
+  return tasks.map((t) => ({
+    id: t.id,
+    number: t.number,
+    title: t.title,
+    group: t.group ? { id: t.group.id, number: t.group.number, heading: t.group.heading } : null,
+    assignments: t.assignments.map((a) => ({ id: a.id, unitId: a.unitId, unit: a.unit.name, role: a.role })),
+  }));
+}

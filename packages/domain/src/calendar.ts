@@ -186,8 +186,12 @@ export function createCalendar(overrides: readonly CalendarOverride[] = []): Cal
   }
 
   function step(date: string, direction: 1 | -1): string {
-    let d = addDays(date, direction);
-    while (!isWorkday(d)) d = addDays(d, direction);
+    let ms = dateToUtcMs(date);
+    let d: string;
+    do {
+      ms += direction * DAY_MS;
+      d = utcMsToDate(ms);
+    } while (!isWorkday(d));
     return d;
   }
 

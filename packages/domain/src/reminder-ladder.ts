@@ -138,7 +138,11 @@ export function reminderKey(r: { roundId: number; unitId: number; contactId: num
  * that end up at the same instant stay in ladder order (the later rung supersedes).
  */
 export function ladderSchedule(dueDate: string, ladder: Ladder, cal: Calendar, hours: WorkingHours): RoundSchedule {
-  const place = (date: string): Date => workingTimeOnOrAfter(shanghaiInstant(date, ladder.sendAt), cal, hours);
+  const sendAtInHours = hours.start <= ladder.sendAt && ladder.sendAt < hours.end;
+  const place = (date: string): Date => {
+    const at = shanghaiInstant(date, ladder.sendAt);
+    return sendAtInHours && cal.isWorkday(date) ? at : workingTimeOnOrAfter(at, cal, hours);
+  };
   const liaison: ScheduledRung[] = [];
   const head: ScheduledRung[] = [];
   const office: ScheduledRung[] = [];

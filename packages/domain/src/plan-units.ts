@@ -1,0 +1,148 @@
+/**
+ * Responsible-unit names: normalisation, plausibility, and splitting a written list
+ * ("市场监督管理局、交运局") into units without breaking names that contain a separator
+ * ("质量、计量、标准化联席会议成员单位") or a conjunction ("卫生和计划生育委员会").
+ */
+import { splitOutsideBrackets } from "./plan-text.ts";
+
+const SPACE_LIKE = /[\s\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+/g;
+const EDGE = "、，,；;。.：:！!？?·\"'“”‘’\\-—";
+
+/**
+ * Canonical form of a unit name so that the same unit written twice is one unit:
+ * no spaces between CJK characters, full-width letters/digits folded, round brackets
+ * unified to full-width, surrounding punctuation and a trailing "等/等单位" dropped.
+ */
+export function normalizeUnitName(raw: string): string {
+  let s = raw.replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  s = s.replace(/\(/g, "（").replace(/\)/g, "）");
+  s = s.replace(SPACE_LIKE, " ").trim();
+  // Spaces only matter between Latin words; next to CJK they are layout noise.
+  s = s.replace(/ (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) /g, "");
+  let previous = "";
+  while (previous !== s) {
+    previous = s;
+    s = s.replace(new RegExp(`^[${EDGE}\\s]+|[${EDGE}\\s]+$`, "g"), "");
+    s = dropUnbalancedEdgeBracket(s);
+    const withoutEtc = s.replace(/等(?:有关|相关|其他)?(?:单位|部门)?$/, "");
+    if (withoutEtc !== "" && withoutEtc !== s) s = withoutEtc;
+  }
+  return s;
+}
+
+/** "市财政局）" left over from a broken split: drop the stray bracket at the edge. */
+function dropUnbalancedEdgeBracket(s: string): string {
+  const opens = (s.match(/（/g) ?? []).length;
+  const closes = (s.match(/）/g) ?? []).length;
+  if (closes > opens && s.endsWith("）")) return s.slice(0, -1);
+  if (opens > closes && s.startsWith("（")) return s.slice(1);
+  return s;
+}
+
+/** Endings of organisation names: 局 委 办 中心 公司 支行 政府 …, plus 各X / 成员单位 groups. */
+const ORG_SUFFIX =
+  /(局|委|办|院|厅|部|处|科|室|所|站|队|署|关|会|联|协|社|馆|台|校|组|中心|公司|集团|银行|支行|分行|商行|政府|单位|部门|机构|企业|街道|乡镇|镇|乡|县|区|市|旗|园区|医院|学校|大学|学院)(（[^（）]*）)?$/;
+
+/** Endings strong enough to split "A及B" into two units. */
+const STRONG_ORG_SUFFIX = /(局|委|办|院|厅|中心|公司|政府|银行|支行|分行|队|单位|部门|办公室)$/;
+
+export function looksLikeUnit(name: string): boolean {
+  return name.length >= 2 && name.length <= 30 && ORG_SUFFIX.test(name) && !/[0-9。：:]/.test(name);
+}
+
+/** A unit standing for many: "…联席会议成员单位", "各成员单位", "各县（市、区）人民政府", "有关部门". */
+export function isCollectiveUnit(name: string): boolean {
+  return /成员单位$/.test(name) || /^各/.test(name) || /各(成员)?(单位|部门)$/.test(name) || /^(有关|相关|其他)(单位|部门)$/.test(name);
+}
+
+/** "质量、计量、标准化联席会议成员单位": the words before the body name it, they are not units. */
+const COLLECTIVE_BODY = /(联席会议|领导小组|委员会|工作组|指挥部|小组)(各)?成员单位$/;
+
+export type WrittenRole = "lead" | "support" | "generic";
+
+/** A unit as written in an annotation, before the task's roles are resolved. */
+export interface WrittenUnit {
+  name: string;
+  role: WrittenRole;
+}
+
+/** Role words written right after a name: "X牵头", "Y配合", "X（牵头）". Longest first. */
+const ROLE_SUFFIXES: Array<{ re: RegExp; role: WrittenRole }> = [
+  { re: /[（(](牵头|牵头单位|主责|主办)[）)]$/, role: "lead" },
+  { re: /[（(](配合|配合单位|参与|协助|协办)[）)]$/, role: "support" },
+  { re: /[（(](负责|责任单位)[）)]$/, role: "generic" },
+  { re: /(为牵头单位|牵头负责|牵头落实|牵头实施|牵头抓总|总牵头|牵头|主责|主办)$/, role: "lead" },
+  { re: /(为配合单位|按职责配合|配合实施|配合落实|共同参与|配合|参与|协助|协办|协同)$/, role: "support" },
+  {
+    re: /(为责任单位|按职责分工负责|按照职责分工负责|按职责负责|分别负责|共同负责|具体负责|负责落实|负责实施|抓好落实|负责|落实|实施)$/,
+    role: "generic",
+  },
+];
+
+/** Splits a trailing role word off a written name: "市发改委牵头" → 市发改委, lead. */
+export function splitRoleSuffix(token: string): { name: string; role: WrittenRole | null } {
+  const trimmed = token.trim();
+  for (const { re, role } of ROLE_SUFFIXES) {
+    const m = re.exec(trimmed);
+    if (m && m.index > 0) return { name: trimmed.slice(0, m.index), role };
+  }
+  return { name: trimmed, role: null };
+}
+
+/** "由市发改委" → "市发改委": the preposition belongs to the sentence, not the name. */
+function dropLeadingPreposition(name: string): string {
+  return name.replace(/^(?:均由|分别由|由|请|在)(?=.{2,})/, "");
+}
+
+/**
+ * Splits one clause of a unit list on 、 (never inside brackets), re-joins the qualifier
+ * words of a collective body, and splits on 及 only between two whole organisation names.
+ * The role word of a token applies to it and to the tokens before it that had none
+ * ("Y、Z配合" → both support); tokens left without one get `fallback`.
+ */
+export function splitUnitClause(clause: string, fallback: WrittenRole): WrittenUnit[] {
+  const tokens = splitOutsideBrackets(clause, /[、]/).map((p) => p.text.trim()).filter((t) => t !== "");
+  const written = tokens.map((t) => {
+    const { name, role } = splitRoleSuffix(t);
+    return { name: dropLeadingPreposition(name), role };
+  });
+  const merged = mergeCollectiveQualifiers(written);
+  const units: WrittenUnit[] = [];
+  let pending: string[] = [];
+  for (const token of merged) {
+    pending.push(...splitOnJi(token.name));
+    if (token.role) {
+      for (const name of pending) units.push({ name, role: token.role });
+      pending = [];
+    }
+  }
+  for (const name of pending) units.push({ name, role: fallback });
+  return units
+    .map((u) => ({ ...u, name: normalizeUnitName(u.name) }))
+    .filter((u) => u.name !== "");
+}
+
+function mergeCollectiveQualifiers(tokens: Array<{ name: string; role: WrittenRole | null }>): Array<{ name: string; role: WrittenRole | null }> {
+  const out: Array<{ name: string; role: WrittenRole | null }> = [];
+  for (const token of tokens) {
+    if (COLLECTIVE_BODY.test(normalizeUnitName(token.name))) {
+      const qualifiers: string[] = [];
+      while (out.length > 0) {
+        const last = out[out.length - 1];
+        if (!last || last.role !== null || looksLikeUnit(normalizeUnitName(last.name))) break;
+        qualifiers.unshift(last.name);
+        out.pop();
+      }
+      out.push({ name: [...qualifiers, token.name].join("、"), role: token.role });
+    } else out.push(token);
+  }
+  return out;
+}
+
+/** "市财政局及各县区政府" → two units; "人力资源和社会保障局" stays whole (和 is never split). */
+function splitOnJi(name: string): string[] {
+  const parts = splitOutsideBrackets(name, /[及]/).map((p) => p.text.trim());
+  if (parts.length < 2) return [name];
+  const ok = parts.every((p, i) => (i < parts.length - 1 ? STRONG_ORG_SUFFIX.test(normalizeUnitName(p)) : looksLikeUnit(normalizeUnitName(p))));
+  return ok ? parts : [name];
+}
