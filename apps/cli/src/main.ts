@@ -1,5 +1,6 @@
 import { dbCommand } from "./commands/db.ts";
 import { planCommand } from "./commands/plan.ts";
+import { userCommand } from "./commands/user.ts";
 import { remindersCommand, roundsCommand, schedulerCommand } from "./commands/scheduler.ts";
 import { type CliIo, UsageError } from "./io.ts";
 
@@ -11,6 +12,7 @@ const commands: Record<string, Command> = {
   reminders: remindersCommand,
   rounds: roundsCommand,
   scheduler: schedulerCommand,
+  user: userCommand,
 };
 
 const HELP = `Duban operator CLI — npm run -s duban -- <command>
@@ -21,6 +23,7 @@ const HELP = `Duban operator CLI — npm run -s duban -- <command>
   reminders preview --at <ISO>      reminders due at that moment, one JSON a line (nothing sent)
   rounds list [--period 2026Q4]     rounds with expected / submitted / missing units
   scheduler tick --at <ISO>         run one scheduler pass as if it were that moment
+  user add --role admin|staff|viewer --username <u> [--name <n>] --password-stdin
 `;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -14,7 +14,7 @@ const PUBLIC = new Set(["auth.login"]);
 const SELF_SERVICE = new Set(["auth.login", "auth.logout", "auth.changePassword"]);
 
 type ProcedureDef = { _def: { type: "query" | "mutation" | "subscription" } };
-const procedures = Object.entries(appRouter._def.procedures as Record<string, ProcedureDef>).map(([path, p]) => ({ path, type: p._def.type }));
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureDef>).map(([path, p]) => ({ path, type: p._def.type }));
 
 // Any use of the database fails the test: a refusal must come before the use case runs.
 const untouchableDb = new Proxy({} as Db, {

@@ -62,7 +62,7 @@ export async function ensureRounds(db: Db, now: Date, calendar: Calendar): Promi
           });
           for (const unitId of unitIds) await tx.submission.create({ data: { roundId: round.id, unitId, dueAt } });
           return round;
-        });
+        }, { maxWait: 30_000, timeout: 30_000 });
         created.push({ roundId: round.id, deadlineId: deadline.id, periodKey: period.periodKey });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;

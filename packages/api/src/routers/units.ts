@@ -1,4 +1,7 @@
+import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { createInvite } from "@duban/core/invites/create-invite";
+import { revokeInvite } from "@duban/core/invites/revoke-invite";
 import { listUnits, revokeContact, updateContact } from "@duban/core/units";
 import { authedProcedure, editorProcedure, router } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
@@ -21,4 +24,20 @@ export const unitsRouter = router({
         return { ok: true };
       }),
     ),
+  /** A single-use deep link (and its QR code in the console); the token is shown only in this answer. */
+  createInvite: editorProcedure
+    .input(z.object({ unitId: id, role: z.enum(["liaison", "head"]), name: z.string().trim().max(50).nullish() }))
+    .mutation(({ ctx, input }) => {
+      const botUsername = ctx.botUsername;
+      if (!botUsername) {
+        throw new TRPCError({ code: "PRECONDITION_FAILED", message: "未配置 Telegram 机器人（TELEGRAM_BOT_TOKEN），无法生成邀请链接" });
+      }
+      return run(async () => {
+        const invite = await createInvite(ctx.db, { ...input, botUsername, now: ctx.now(), actor: { actorType: "user", actorId: ctx.user.id } });
+        return { inviteId: invite.inviteId, link: invite.link, expiresAt: invite.expiresAt, unit: invite.unit, role: invite.role, name: invite.name };
+      });
+    }),
+  revokeInvite: editorProcedure.input(z.object({ inviteId: id })).mutation(({ ctx, input }) =>
+    run(() => revokeInvite(ctx.db, { inviteId: input.inviteId, now: ctx.now(), actor: { actorType: "user", actorId: ctx.user.id } })),
+  ),
 });

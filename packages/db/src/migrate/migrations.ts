@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MigrationList } from "@prisma/schema-engine-wasm";
+import Database from "better-sqlite3";
 import { openSchemaEngine, type SchemaEngine } from "./engine.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -54,7 +55,23 @@ export async function applyMigrations(sqliteFile: string, dir = MIGRATIONS_DIR):
   return withEngine(sqliteFile, async (engine) => {
     const result = await engine.applyMigrations({ migrationsList: readMigrationList(dir), filters: NO_FILTERS });
     return result.appliedMigrationNames;
+  }).then((names) => {
+    useWriteAheadLog(sqliteFile);
+    return names;
   });
+}
+
+/**
+ * WAL lets the console read while the scheduler writes, and lets a second instance wait for
+ * the write lock instead of failing. The mode is stored in the file, so setting it once is enough.
+ */
+function useWriteAheadLog(sqliteFile: string): void {
+  const sqlite = new Database(sqliteFile);
+  try {
+    sqlite.pragma("journal_mode = WAL");
+  } finally {
+    sqlite.close();
+  }
 }
 
 /** SQL that would bring the migration history up to the schema; "" when they agree. */

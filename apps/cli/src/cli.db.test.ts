@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "./main.ts";
+import type { CliIo } from "./io.ts";
+
+const repo = path.resolve(import.meta.dirname, "../../..");
+const seed = path.join(repo, "plans/tongjiang-quality-city-2016.txt");
+const dir = mkdtempSync(path.join(os.tmpdir(), "duban-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(argv: string[], env: Record<string, string> = {}, stdin = "") {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    readStdin: async () => stdin,
+    env: { DATABASE_URL: `file:${path.join(dir, "cli.db")}`, ...env },
+    now: () => new Date("2026-09-01T02:00:00Z"),
+  };
+  const code = await runCli(argv, io);
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("duban CLI", () => {
+  it("plan parse prints only JSON in the documented shape", async () => {
+    const { code, out } = await run(["plan", "parse", seed]);
+    expect(code).toBe(0);
+    const plan = JSON.parse(out);
+    expect(Object.keys(plan)).toEqual(["title", "docNumber", "groups"]);
+    expect(plan.docNumber).toBe("同政办规〔2016〕4号");
+    expect(plan.groups).toHaveLength(6);
+    const task = plan.groups[1].tasks[2];
+    expect(Object.keys(task)).toEqual(["number", "title", "units", "indicators", "deadline"]);
+    expect(task.number).toBe("6");
+    expect(task.units).toEqual([
+      { name: "市场监督管理局", role: "lead" },
+      { name: "交运局", role: "support" },
+      { name: "环保局", role: "support" },
+      { name: "住建局", role: "support" },
+      { name: "铁路公司", role: "support" },
+    ]);
+  });
+
+  it("plan parse names the line of a document it cannot read and exits non-zero", async () => {
+    const bad = path.join(dir, "bad.txt");
+    writeFileSync(bad, "某某工作方案\n\n一、主要任务\n\n1.做好某项工作。没有写责任单位。\n");
+    const { code, out, err } = await run(["plan", "parse", bad]);
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err).toMatch(/第 ?\d+ ?行/);
+  });
+
+  it("plan import is idempotent and reports changes", async () => {
+    const first = await run(["plan", "import", seed]);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain("新建方案");
+    const second = await run(["plan", "import", seed]);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain("方案未变化");
+  });
+
+  it("rounds list and scheduler tick print one JSON object a line", async () => {
+    const tick = await run(["scheduler", "tick", "--at", "2026-09-28T09:00:00+08:00"]);
+    expect(tick.code).toBe(0);
+    const actions = tick.out.split("\n").map((l) => JSON.parse(l));
+    expect(actions.at(-1)).toMatchObject({ action: "summary" });
+    expect(actions.some((a) => a.action === "round-created")).toBe(true);
+    const rounds = await run(["rounds", "list", "--period", "2026Q3"]);
+    const lines = rounds.out.split("\n").map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThanOrEqual(19);
+    const report = lines.find((l) => l.deadline === "每季度质量分析报告");
+    expect(report).toMatchObject({ period: "2026Q3", dueAt: "2026-10-20T09:30:00.000Z" });
+    expect(report.missing).toEqual(report.expected);
+  });
+
+  it("rejects bad arguments with a usage message", async () => {
+    expect((await run(["rounds", "list", "--period", "Q9"])).code).toBe(2);
+    expect((await run(["scheduler", "tick", "--at", "yesterday"])).err).toContain("--at");
+    expect((await run(["frobnicate"])).code).toBe(2);
+  });
+
+  it("user add takes the password from stdin and refuses a duplicate or a short one", async () => {
+    const ok = await run(["user", "add", "--role", "admin", "--username", "chief", "--password-stdin"], {}, "long enough secret\n");
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("created admin chief");
+    const again = await run(["user", "add", "--role", "staff", "--username", "chief", "--password-stdin"], {}, "another secret");
+    expect(again.code).toBe(1);
+    const short = await run(["user", "add", "--role", "staff", "--username", "clerk", "--password-stdin"], {}, "short");
+    expect(short.code).toBe(2);
+    expect((await run(["user", "add", "--role", "boss", "--username", "x", "--password-stdin"])).code).toBe(2);
+  });
+});

@@ -1,0 +1,91 @@
+import { QueryClientProvider } from "@tanstack/react-query";
+import { ConfigProvider } from "antd";
+import enUS from "antd/es/locale/en_US";
+import zhCN from "antd/es/locale/zh_CN";
+import dayjs from "dayjs";
+import "dayjs/locale/zh-cn";
+import { lazy, Suspense, useMemo, useState } from "react";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { LangContext, storedLang, type Lang } from "./i18n.tsx";
+import { AppLayout } from "./components/AppLayout.tsx";
+import { RequireSession } from "./components/RequireSession.tsx";
+import { createClient, createQueryClient, TRPCProvider } from "./trpc.ts";
+
+// Every page is its own chunk: the shell (router, layout, tRPC) loads first, then only the page visited.
+const Feedback = lazy(() => import("./components/Feedback.tsx"));
+const LoginPage = lazy(() => import("./pages/LoginPage.tsx"));
+const BoardPage = lazy(() => import("./pages/BoardPage.tsx"));
+const TaskPage = lazy(() => import("./pages/TaskPage.tsx"));
+const UnitsPage = lazy(() => import("./pages/UnitsPage.tsx"));
+const DeadlinesPage = lazy(() => import("./pages/DeadlinesPage.tsx"));
+const RoundsPage = lazy(() => import("./pages/RoundsPage.tsx"));
+const ExtensionsPage = lazy(() => import("./pages/ExtensionsPage.tsx"));
+const NoticesPage = lazy(() => import("./pages/NoticesPage.tsx"));
+const ImportPage = lazy(() => import("./pages/ImportPage.tsx"));
+const CalendarPage = lazy(() => import("./pages/CalendarPage.tsx"));
+const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
+const UsersPage = lazy(() => import("./pages/UsersPage.tsx"));
+
+export function App() {
+  const [lang, setLangState] = useState<Lang>(storedLang);
+  const setLang = (next: Lang) => {
+    setLangState(next);
+    dayjs.locale(next === "en" ? "en" : "zh-cn");
+    try {
+      localStorage.setItem("duban.lang", next);
+    } catch {
+      // private mode: the choice lasts for this tab only
+    }
+  };
+  dayjs.locale(lang === "en" ? "en" : "zh-cn");
+
+  const queryClient = useMemo(
+    () =>
+      createQueryClient(() => {
+        if (!location.pathname.startsWith("/login")) location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+      }),
+    [],
+  );
+  const trpcClient = useMemo(() => createClient(), []);
+
+  return (
+    <LangContext.Provider value={{ lang, setLang }}>
+      <ConfigProvider locale={lang === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: "#b71c1c", borderRadius: 4 } }}>
+          <QueryClientProvider client={queryClient}>
+            <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+              <BrowserRouter>
+                <Routes>
+                  <Route
+                    path="/login"
+                    element={
+                      <Suspense fallback={null}>
+                        <Feedback>
+                          <LoginPage />
+                        </Feedback>
+                      </Suspense>
+                    }
+                  />
+                  <Route element={<RequireSession />}>
+                    <Route element={<AppLayout />}>
+                      <Route index element={<BoardPage />} />
+                      <Route path="tasks/:id" element={<TaskPage />} />
+                      <Route path="units" element={<UnitsPage />} />
+                      <Route path="deadlines" element={<DeadlinesPage />} />
+                      <Route path="rounds" element={<RoundsPage />} />
+                      <Route path="extensions" element={<ExtensionsPage />} />
+                      <Route path="notices" element={<NoticesPage />} />
+                      <Route path="import" element={<ImportPage />} />
+                      <Route path="calendar" element={<CalendarPage />} />
+                      <Route path="audit" element={<AuditPage />} />
+                      <Route path="users" element={<UsersPage />} />
+                      <Route path="*" element={<Navigate to="/" replace />} />
+                    </Route>
+                  </Route>
+                </Routes>
+              </BrowserRouter>
+            </TRPCProvider>
+          </QueryClientProvider>
+      </ConfigProvider>
+    </LangContext.Provider>
+  );
+}

@@ -1,0 +1,58 @@
+import { PaperClipOutlined } from "@ant-design/icons";
+import { Empty, Space, Tag, Timeline, Typography } from "antd";
+import { fmtDateTime, statusText } from "../format.ts";
+import { useLang, useT } from "../i18n.tsx";
+import type { Outputs } from "../trpc.ts";
+
+type HistoryItem = Outputs["tasks"]["get"]["history"][number];
+
+const STATUS_COLOR: Record<string, string> = { done: "green", in_progress: "blue", blocked: "orange", not_started: "default" };
+
+/** Replies as sent: notes are plain text (React escapes them), attachments by name. */
+export function StatusHistory({ items, showUnit = true }: { items: HistoryItem[]; showUnit?: boolean }) {
+  const t = useT();
+  const { lang } = useLang();
+  if (items.length === 0) return <Empty description={t("暂无报送记录", "No reports yet")} />;
+  return (
+    <Timeline
+      items={items.map((item) => ({
+        color: STATUS_COLOR[item.status] === "default" ? "gray" : STATUS_COLOR[item.status],
+        content: (
+          <div data-testid="status-history-item">
+            <Space wrap size={4}>
+              <Typography.Text type="secondary">{fmtDateTime(item.at)}</Typography.Text>
+              {showUnit && <Typography.Text strong>{item.unit.name}</Typography.Text>}
+              <Tag color={STATUS_COLOR[item.status] ?? "default"}>{statusText(item.status, lang)}</Tag>
+              {item.progress !== null && <Tag>{item.progress}%</Tag>}
+              {item.periodKey && <Tag bordered={false}>{item.periodKey}</Tag>}
+              <Typography.Text type="secondary">
+                {item.contact?.name ?? (item.byOffice ? t("办公室录入", "entered by the office") : "")}
+              </Typography.Text>
+            </Space>
+            {item.values.length > 0 && (
+              <div>
+                {item.values.map((v) => (
+                  <Tag key={v.indicatorId} color="purple">
+                    {v.name} {v.value}
+                    {v.measureUnit ?? ""}
+                  </Tag>
+                ))}
+              </div>
+            )}
+            {item.note && (
+              <Typography.Paragraph style={{ whiteSpace: "pre-wrap", margin: "4px 0" }} data-testid="status-note">
+                {item.note}
+              </Typography.Paragraph>
+            )}
+            {item.attachments.map((a) => (
+              <div key={a.id}>
+                <PaperClipOutlined /> {a.fileName ?? (a.kind === "photo" ? t("照片", "Photo") : t("文件", "File"))}
+                {a.size ? <Typography.Text type="secondary"> ({Math.ceil(a.size / 1024)} KB)</Typography.Text> : null}
+              </div>
+            ))}
+          </div>
+        ),
+      }))}
+    />
+  );
+}

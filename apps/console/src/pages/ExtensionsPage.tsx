@@ -1,0 +1,170 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, Button, DatePicker, Form, Input, Modal, Space, Table, Tabs, Tag, Typography } from "antd";
+import type { Dayjs } from "dayjs";
+import { useState } from "react";
+import { Link } from "react-router";
+import { fmtDate, fmtDateTime } from "../format.ts";
+import { useT } from "../i18n.tsx";
+import { useCanEdit } from "../session.tsx";
+import { errorMessage, type Outputs, useTRPC } from "../trpc.ts";
+
+type Queue = Outputs["extensions"]["queue"];
+type Request = Queue["pending"][number];
+
+function DecisionModal({ target, onClose }: { target: { request: Request; decision: "approve" | "reject" } | null; onClose: () => void }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<{ newDueDate?: Dayjs; reason: string }>();
+  const decide = useMutation(
+    trpc.extensions.decide.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.extensions.queue.queryKey() });
+        onClose();
+      },
+    }),
+  );
+  const approve = target?.decision === "approve";
+  return (
+    <Modal
+      open={target !== null}
+      title={approve ? t("批准延期", "Approve extension") : t("不予延期", "Reject extension")}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={decide.isPending}
+      okButtonProps={{ danger: !approve }}
+      destroyOnHidden
+    >
+      {target && (
+        <Typography.Paragraph>
+          {target.request.unit.name} · {t("任务", "Task")}
+          {target.request.task.number} · {t("原截止", "due")} {fmtDateTime(target.request.currentDueAt)}
+          <br />
+          {t("理由", "Reason")}：<span style={{ whiteSpace: "pre-wrap" }}>{target.request.reason}</span>
+        </Typography.Paragraph>
+      )}
+      {decide.isError && <Alert type="error" showIcon title={errorMessage(decide.error)} style={{ marginBottom: 12 }} />}
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) => {
+          if (!target) return;
+          if (approve) decide.mutate({ id: target.request.id, decision: "approve", newDueDate: (v.newDueDate as Dayjs).format("YYYY-MM-DD"), reason: v.reason ?? "" });
+          else decide.mutate({ id: target.request.id, decision: "reject", reason: v.reason });
+        }}
+      >
+        {approve && (
+          <Form.Item name="newDueDate" label={t("新的截止日期", "New due date")} rules={[{ required: true, message: t("请选择日期", "Pick a date") }]}>
+            <DatePicker />
+          </Form.Item>
+        )}
+        <Form.Item name="reason" label={approve ? t("说明（将发给联络员）", "Note to the liaison") : t("理由（将发给联络员）", "Reason (sent to the liaison)")} rules={approve ? [] : [{ required: true, message: t("请填写理由", "Give a reason") }]}>
+          <Input.TextArea rows={3} maxLength={500} showCount />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+export default function ExtensionsPage() {
+  const t = useT();
+  const trpc = useTRPC();
+  const canEdit = useCanEdit();
+  const queue = useQuery(trpc.extensions.queue.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const [target, setTarget] = useState<{ request: Request; decision: "approve" | "reject" } | null>(null);
+
+  if (queue.isError) return <Alert type="error" showIcon title={errorMessage(queue.error)} />;
+  const data = queue.data;
+  const stateTag = (s: string) => <Tag color={s === "approved" ? "green" : s === "rejected" ? "red" : "gold"}>{{ approved: t("已批准", "approved"), rejected: t("未批准", "rejected"), pending: t("待处理", "pending") }[s] ?? s}</Tag>;
+
+  const base = [
+    { title: t("提出时间", "Asked"), dataIndex: "at", render: (v: string) => fmtDateTime(v), width: 150 },
+    { title: t("单位", "Unit"), render: (_: unknown, r: Request) => r.unit.name },
+    { title: t("任务", "Task"), render: (_: unknown, r: Request) => <Link to={`/tasks/${r.task.id}`}>{`${r.task.number}. ${r.task.title}`}</Link>, ellipsis: true },
+    { title: t("期次", "Period"), dataIndex: "periodKey", width: 80 },
+    { title: t("原截止", "Due"), dataIndex: "currentDueAt", render: (v: string) => fmtDate(v), width: 110 },
+    { title: t("理由", "Reason"), dataIndex: "reason", render: (v: string) => <span style={{ whiteSpace: "pre-wrap" }}>{v}</span> },
+  ];
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t("延期与协调", "Extensions & blockers")}
+      </Typography.Title>
+      <Tabs
+        items={[
+          {
+            key: "pending",
+            label: `${t("待处理延期申请", "Pending requests")} (${data?.pending.length ?? 0})`,
+            children: (
+              <Table<Request>
+                rowKey="id"
+                size="small"
+                loading={queue.isPending}
+                dataSource={data?.pending ?? []}
+                pagination={false}
+                columns={[
+                  ...base,
+                  {
+                    title: t("操作", "Actions"),
+                    render: (_: unknown, r: Request) =>
+                      canEdit ? (
+                        <Space>
+                          <Button size="small" type="primary" onClick={() => setTarget({ request: r, decision: "approve" })}>
+                            {t("批准", "Approve")}
+                          </Button>
+                          <Button size="small" danger onClick={() => setTarget({ request: r, decision: "reject" })}>
+                            {t("驳回", "Reject")}
+                          </Button>
+                        </Space>
+                      ) : null,
+                  },
+                ]}
+              />
+            ),
+          },
+          {
+            key: "blocked",
+            label: `${t("有困难", "Blocked")} (${data?.blocked.length ?? 0})`,
+            children: (
+              <Table
+                rowKey="statusUpdateId"
+                size="small"
+                loading={queue.isPending}
+                dataSource={data?.blocked ?? []}
+                pagination={false}
+                columns={[
+                  { title: t("时间", "When"), dataIndex: "at", render: (v: string) => fmtDateTime(v), width: 150 },
+                  { title: t("单位", "Unit"), render: (_: unknown, b) => b.unit.name },
+                  { title: t("任务", "Task"), render: (_: unknown, b) => <Link to={`/tasks/${b.task.id}`}>{`${b.task.number}. ${b.task.title}`}</Link>, ellipsis: true },
+                  { title: t("联络员", "Liaison"), dataIndex: "contact", render: (v: string | null) => v ?? "—" },
+                  { title: t("说明", "Note"), dataIndex: "note", render: (v: string | null) => <span style={{ whiteSpace: "pre-wrap" }}>{v ?? "—"}</span> },
+                ]}
+              />
+            ),
+          },
+          {
+            key: "decided",
+            label: t("已处理", "Decided"),
+            children: (
+              <Table<Request>
+                rowKey="id"
+                size="small"
+                dataSource={data?.decided ?? []}
+                pagination={{ pageSize: 20, hideOnSinglePage: true }}
+                columns={[
+                  ...base,
+                  { title: t("结果", "Decision"), dataIndex: "state", render: stateTag },
+                  { title: t("新截止", "New due"), dataIndex: "newDueAt", render: (v: string | null) => fmtDate(v) },
+                  { title: t("批复说明", "Note"), dataIndex: "decisionReason", render: (v: string | null) => v ?? "—" },
+                  { title: t("处理人", "By"), dataIndex: "decidedBy", render: (v: string | null) => v ?? "—" },
+                ]}
+              />
+            ),
+          },
+        ]}
+      />
+      <DecisionModal target={target} onClose={() => setTarget(null)} />
+    </Space>
+  );
+}

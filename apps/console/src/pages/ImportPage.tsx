@@ -1,0 +1,215 @@
+import { InboxOutlined } from "@ant-design/icons";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Alert, App, Button, Card, Collapse, Descriptions, Empty, Input, Result, Space, Steps, Table, Tag, Typography, Upload } from "antd";
+import { useState } from "react";
+import { Link } from "react-router";
+import { useT } from "../i18n.tsx";
+import { useCanEdit } from "../session.tsx";
+import { errorMessage, useTRPC } from "../trpc.ts";
+
+/** The parts of the parser's result this page shows; the parser may add more. */
+interface ParsedPlanView {
+  title: string;
+  docNumber: string | null;
+  issuer?: string | null;
+  date?: string | null;
+  warnings?: Array<string | { message: string; line?: number }>;
+  groups: Array<{
+    number: string;
+    heading: string;
+    tasks: Array<{
+      number: string;
+      title: string;
+      deadline: string | null;
+      units: Array<{ name: string; role: string; collective?: boolean }>;
+      indicators: Array<{ name: string; comparator: string; value: number; unit: string | null; text?: string }>;
+      cadences?: Array<{ kind: string; what: string }>;
+    }>;
+  }>;
+}
+
+type TaskView = ParsedPlanView["groups"][number]["tasks"][number] & { group: string };
+
+const COMPARATOR: Record<string, string> = { ">=": "≥", "<=": "≤" };
+
+export default function ImportPage() {
+  const t = useT();
+  const trpc = useTRPC();
+  const canEdit = useCanEdit();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [text, setText] = useState("");
+  const preview = useMutation(trpc.imports.preview.mutationOptions());
+  const confirm = useMutation(
+    trpc.imports.confirm.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries();
+      },
+    }),
+  );
+
+  if (!canEdit) return <Result status="403" title={t("只读账号不能导入方案", "Read-only users cannot import plans")} />;
+
+  const plan = preview.data ? (preview.data.plan as unknown as ParsedPlanView) : null;
+  const lines: string[] = preview.data?.lines ?? [];
+  const tasks: TaskView[] = plan ? plan.groups.flatMap((g) => g.tasks.map((task) => ({ ...task, group: `${g.number}${g.heading}` }))) : [];
+  const units = [...new Set(tasks.flatMap((task) => task.units.map((u) => u.name)))];
+  const indicatorCount = tasks.reduce((n, task) => n + task.indicators.length, 0);
+  const step = confirm.isSuccess ? 2 : plan ? 1 : 0;
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t("导入方案", "Import plan")}
+      </Typography.Title>
+      <Steps current={step} items={[{ title: t("粘贴或上传", "Paste or upload") }, { title: t("核对解析结果", "Check the preview") }, { title: t("完成", "Done") }]} />
+
+      {confirm.isSuccess ? (
+        <Result
+          status="success"
+          title={confirm.data.unchanged ? t("方案没有变化", "The plan is unchanged") : confirm.data.created ? t("方案已导入", "Plan imported") : t("方案已更新", "Plan updated")}
+          subTitle={confirm.data.lines.length ? confirm.data.lines.slice(0, 10).join("；") : undefined}
+          extra={[
+            <Link key="board" to="/">
+              <Button type="primary">{t("查看总览", "Open the board")}</Button>
+            </Link>,
+            <Button
+              key="again"
+              onClick={() => {
+                confirm.reset();
+                preview.reset();
+                setText("");
+              }}
+            >
+              {t("再导入一份", "Import another")}
+            </Button>,
+          ]}
+        />
+      ) : (
+        <>
+          <Card size="small">
+            <Upload.Dragger
+              accept=".txt,text/plain"
+              showUploadList={false}
+              beforeUpload={async (file) => {
+                setText(await file.text());
+                preview.reset();
+                message.success(`${t("已读取", "Loaded")} ${file.name}`);
+                return false;
+              }}
+            >
+              <p className="ant-upload-drag-icon">
+                <InboxOutlined />
+              </p>
+              <p>{t("点击或拖入方案文本文件（.txt，UTF-8）", "Click or drop the plan as a .txt file (UTF-8)")}</p>
+            </Upload.Dragger>
+            <Input.TextArea
+              style={{ marginTop: 12, fontFamily: "monospace" }}
+              rows={10}
+              value={text}
+              onChange={(e) => {
+                setText(e.target.value);
+                preview.reset();
+              }}
+              placeholder={t("或在此粘贴方案全文……", "…or paste the full text of the plan here")}
+              data-testid="plan-text"
+            />
+            <Space style={{ marginTop: 12 }}>
+              <Button type="primary" disabled={!text.trim()} loading={preview.isPending} onClick={() => preview.mutate({ text })} data-testid="preview-import">
+                {t("解析预览", "Preview")}
+              </Button>
+              {plan && (
+                <Button type="primary" danger loading={confirm.isPending} onClick={() => confirm.mutate({ text })} data-testid="confirm-import">
+                  {lines.length ? t("确认导入并应用变更", "Import and apply the changes") : t("确认导入", "Import")}
+                </Button>
+              )}
+            </Space>
+          </Card>
+          {preview.isError && <Alert type="error" showIcon title={t("无法解析", "Could not parse")} description={errorMessage(preview.error)} />}
+          {confirm.isError && <Alert type="error" showIcon title={errorMessage(confirm.error)} />}
+          {plan && (
+            <Card size="small" title={t("解析结果", "Parsed plan")} data-testid="import-preview">
+              <Descriptions
+                size="small"
+                column={2}
+                items={[
+                  { label: t("标题", "Title"), children: plan.title },
+                  { label: t("文号", "Doc. no."), children: plan.docNumber ?? "—" },
+                  { label: t("发文机关", "Issuer"), children: plan.issuer ?? "—" },
+                  { label: t("日期", "Date"), children: plan.date ?? "—" },
+                  { label: t("规模", "Size"), children: <span data-testid="import-summary">{`${plan.groups.length} ${t("个分组", "groups")} · ${tasks.length} ${t("项任务", "tasks")} · ${units.length} ${t("个单位", "units")} · ${indicatorCount} ${t("项指标", "indicators")}`}</span> },
+                ]}
+              />
+              {(plan.warnings ?? []).length > 0 && (
+                <Alert
+                  type="warning"
+                  showIcon
+                  title={t("解析提示", "Warnings")}
+                  description={
+                    <ul style={{ margin: 0 }}>
+                      {(plan.warnings ?? []).map((w, i) => (
+                        <li key={i}>{typeof w === "string" ? w : `${w.line ? `L${w.line}: ` : ""}${w.message}`}</li>
+                      ))}
+                    </ul>
+                  }
+                  style={{ margin: "12px 0" }}
+                />
+              )}
+              <Collapse
+                style={{ marginTop: 12 }}
+                defaultActiveKey={lines.length ? ["diff"] : ["tasks"]}
+                items={[
+                  {
+                    key: "diff",
+                    label: `${t("与现有方案的差异", "Changes against the stored plan")} (${lines.length})`,
+                    children: lines.length ? (
+                      <ul data-testid="import-diff">
+                        {lines.map((line, i) => (
+                          <li key={i}>{line}</li>
+                        ))}
+                      </ul>
+                    ) : (
+                      <Empty description={t("没有差异（或尚无已导入方案）", "No changes (or nothing imported yet)")} />
+                    ),
+                  },
+                  {
+                    key: "tasks",
+                    label: `${t("任务", "Tasks")} (${tasks.length})`,
+                    children: (
+                      <Table<TaskView>
+                        size="small"
+                        rowKey={(r) => `${r.group}-${r.number}`}
+                        pagination={false}
+                        dataSource={tasks}
+                        columns={[
+                          { title: t("分组", "Group"), dataIndex: "group", width: 160 },
+                          { title: t("任务", "Task"), render: (_: unknown, r) => `${r.number}. ${r.title}` },
+                          {
+                            title: t("责任单位", "Units"),
+                            render: (_: unknown, r) => r.units.map((u) => <Tag key={u.name} color={u.role === "lead" ? "red" : u.collective ? "purple" : undefined}>{u.name}</Tag>),
+                          },
+                          {
+                            title: t("指标", "Indicators"),
+                            render: (_: unknown, r) =>
+                              r.indicators.map((i) => (
+                                <Tag key={i.name} color="blue">
+                                  {i.name} {COMPARATOR[i.comparator] ?? i.comparator}
+                                  {i.value}
+                                  {i.unit ?? ""}
+                                </Tag>
+                              )),
+                          },
+                          { title: t("时限", "Timing"), render: (_: unknown, r) => [r.deadline, ...(r.cadences ?? []).map((c) => `${c.kind === "quarterly" ? t("每季度", "quarterly") : t("每年", "yearly")}${c.what}`)].filter(Boolean).join("；") || "—" },
+                        ]}
+                      />
+                    ),
+                  },
+                ]}
+              />
+            </Card>
+          )}
+        </>
+      )}
+    </Space>
+  );
+}

@@ -1,0 +1,146 @@
+import { UserAddOutlined } from "@ant-design/icons";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, App, Button, Input, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { useState } from "react";
+import { InviteModal } from "../components/InviteModal.tsx";
+import { fmtDateTime } from "../format.ts";
+import { useT } from "../i18n.tsx";
+import { useCanEdit } from "../session.tsx";
+import { errorMessage, type Outputs, useTRPC } from "../trpc.ts";
+
+type Unit = Outputs["units"]["list"][number];
+
+export default function UnitsPage() {
+  const t = useT();
+  const trpc = useTRPC();
+  const canEdit = useCanEdit();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [inviteFor, setInviteFor] = useState<{ id: number; name: string } | null>(null);
+  const [search, setSearch] = useState("");
+  const units = useQuery(trpc.units.list.queryOptions(undefined, { refetchInterval: 15_000 }));
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.units.list.queryKey() });
+  const onError = (e: unknown) => message.error(errorMessage(e));
+  const revokeContact = useMutation(trpc.units.revokeContact.mutationOptions({ onSuccess: refresh, onError }));
+  const revokeInvite = useMutation(trpc.units.revokeInvite.mutationOptions({ onSuccess: refresh, onError }));
+
+  const reach: Record<string, { color: string; text: string }> = {
+    ok: { color: "green", text: t("可联系", "Reachable") },
+    "not-started": { color: "gold", text: t("未启动机器人", "Never started") },
+    blocked: { color: "red", text: t("已屏蔽机器人", "Blocked the bot") },
+    revoked: { color: "default", text: t("已移除", "Removed") },
+    "no-liaison": { color: "default", text: t("无联络员", "No liaison") },
+  };
+  const reachTag = (r: string) => <Tag color={reach[r]?.color}>{reach[r]?.text ?? r}</Tag>;
+
+  if (units.isError) return <Alert type="error" showIcon title={errorMessage(units.error)} />;
+  const rows = (units.data ?? []).filter((u) => !search || u.name.includes(search));
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t("单位与联络员", "Units & liaisons")}
+      </Typography.Title>
+      <Input.Search allowClear placeholder={t("搜索单位", "Search units")} style={{ maxWidth: 320 }} onSearch={setSearch} onChange={(e) => !e.target.value && setSearch("")} />
+      <Table<Unit>
+        rowKey="id"
+        size="middle"
+        loading={units.isPending}
+        dataSource={rows}
+        pagination={false}
+        expandable={{
+          rowExpandable: (u) => u.contacts.length > 0 || u.invites.length > 0,
+          expandedRowRender: (u) => (
+            <Space orientation="vertical" style={{ width: "100%" }}>
+              {u.contacts.length > 0 && (
+                <Table
+                  size="small"
+                  rowKey="id"
+                  pagination={false}
+                  dataSource={u.contacts}
+                  columns={[
+                    { title: t("身份", "Role"), dataIndex: "role", render: (r: string) => (r === "head" ? t("一把手", "Head") : t("联络员", "Liaison")) },
+                    { title: t("姓名", "Name"), render: (_: unknown, c) => c.name ?? c.telegramName ?? "—" },
+                    { title: "Telegram", dataIndex: "telegramName", render: (v: string | null) => v ?? "—" },
+                    { title: t("状态", "Reachability"), dataIndex: "reachability", render: reachTag },
+                    { title: t("加入时间", "Joined"), dataIndex: "createdAt", render: (v: string) => fmtDateTime(v) },
+                    {
+                      title: t("操作", "Actions"),
+                      render: (_: unknown, c) =>
+                        canEdit && c.reachability !== "revoked" ? (
+                          <Space>
+                            <Popconfirm title={t("移除后不再向此人发送提醒，确定？", "Stop all reminders to this person?")} onConfirm={() => revokeContact.mutate({ contactId: c.id })}>
+                              <Button size="small" danger>
+                                {t("移除", "Remove")}
+                              </Button>
+                            </Popconfirm>
+                            <Button size="small" onClick={() => setInviteFor({ id: u.id, name: u.name })}>
+                              {t("重新邀请", "Re-invite")}
+                            </Button>
+                          </Space>
+                        ) : null,
+                    },
+                  ]}
+                />
+              )}
+              {u.invites.length > 0 && (
+                <Table
+                  size="small"
+                  rowKey="id"
+                  pagination={false}
+                  title={() => t("未使用的邀请", "Open invites")}
+                  dataSource={u.invites}
+                  columns={[
+                    { title: t("身份", "Role"), dataIndex: "role", render: (r: string) => (r === "head" ? t("一把手", "Head") : t("联络员", "Liaison")) },
+                    { title: t("姓名", "Name"), dataIndex: "name", render: (v: string | null) => v ?? "—" },
+                    { title: t("创建", "Created"), dataIndex: "createdAt", render: (v: string) => fmtDateTime(v) },
+                    { title: t("过期", "Expires"), dataIndex: "expiresAt", render: (v: string) => fmtDateTime(v) },
+                    {
+                      title: t("操作", "Actions"),
+                      render: (_: unknown, i) =>
+                        canEdit ? (
+                          <Popconfirm title={t("作废此邀请链接？", "Revoke this invite link?")} onConfirm={() => revokeInvite.mutate({ inviteId: i.id })}>
+                            <Button size="small" danger>
+                              {t("作废", "Revoke")}
+                            </Button>
+                          </Popconfirm>
+                        ) : null,
+                    },
+                  ]}
+                />
+              )}
+            </Space>
+          ),
+        }}
+        columns={[
+          {
+            title: t("单位", "Unit"),
+            dataIndex: "name",
+            render: (name: string, u) => (
+              <Space>
+                {name}
+                {u.collective && <Tag color="purple">{t(`成员单位集合（${u.memberCount}）`, `Collective (${u.memberCount})`)}</Tag>}
+              </Space>
+            ),
+          },
+          {
+            title: t("承担任务", "Tasks"),
+            render: (_: unknown, u) => u.tasks.map((task) => <Tag key={task.taskId} color={task.role === "lead" ? "red" : undefined}>{task.number}</Tag>),
+          },
+          { title: t("联络情况", "Reachability"), dataIndex: "reachability", render: reachTag },
+          { title: t("联系人", "Contacts"), render: (_: unknown, u) => u.contacts.filter((c) => c.reachability !== "revoked").length },
+          {
+            title: t("操作", "Actions"),
+            render: (_: unknown, u) =>
+              canEdit ? (
+                <Button size="small" icon={<UserAddOutlined />} onClick={() => setInviteFor({ id: u.id, name: u.name })} data-testid={`invite-${u.id}`}>
+                  {t("邀请", "Invite")}
+                </Button>
+              ) : null,
+          },
+        ]}
+      />
+      <InviteModal unit={inviteFor} onClose={() => setInviteFor(null)} />
+    </Space>
+  );
+}

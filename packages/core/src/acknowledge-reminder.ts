@@ -1,0 +1,51 @@
+import type { Db } from "@duban/db/client";
+import { writeAudit } from "./audit.ts";
+
+export class ReminderAccessError extends Error {
+  constructor(
+    readonly code: "not-found" | "not-yours",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The reminder, provided it was sent to this contact or to their unit (a unit head may act on
+ * a liaison's reminder and the other way round: both answer for the unit).
+ */
+export async function reminderOfContact(db: Db, input: { reminderId: number; contactId: number }) {
+  const [reminder, contact] = await Promise.all([
+    db.reminder.findUnique({ where: { id: input.reminderId }, include: { round: { select: { id: true, deadline: { select: { taskId: true } } } } } }),
+    db.contact.findUnique({ where: { id: input.contactId }, select: { unitId: true, status: true } }),
+  ]);
+  if (!reminder) throw new ReminderAccessError("not-found", "提醒不存在");
+  if (!contact || contact.status === "revoked" || reminder.unitId !== contact.unitId) throw new ReminderAccessError("not-yours", "该提醒不属于本单位");
+  return reminder;
+}
+
+/**
+ * 签收: the first time a liaison opens (taps, replies to) a reminder, the unit's submission for
+ * that round is marked acknowledged, so the office sees who has not even looked. Later calls
+ * change nothing. Returns whether this call was the first.
+ */
+export async function acknowledgeReminder(db: Db, input: { reminderId: number; contactId: number; now: Date }): Promise<{ acknowledged: boolean }> {
+  const reminder = await reminderOfContact(db, input);
+  if (reminder.roundId === null) return { acknowledged: false };
+  const { count } = await db.submission.updateMany({
+    where: { roundId: reminder.roundId, unitId: reminder.unitId, acknowledgedAt: null },
+    data: { acknowledgedAt: input.now },
+  });
+  if (count === 1) {
+    await writeAudit(db, {
+      actorType: "contact",
+      actorId: input.contactId,
+      action: "reminder.acknowledge",
+      entity: "Reminder",
+      entityId: reminder.id,
+      detail: { roundId: reminder.roundId, unitId: reminder.unitId },
+      at: input.now,
+    });
+  }
+  return { acknowledged: count === 1 };
+}

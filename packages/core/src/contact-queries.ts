@@ -1,0 +1,287 @@
+import type { Db } from "@duban/db/client";
+import { shanghaiDate } from "@duban/domain/calendar";
+import { lightOf, type Light } from "@duban/domain/light";
+import { reportStatusSchema, type ReportStatus } from "@duban/domain/parse-reply";
+import { periodLabel } from "@duban/domain/period";
+import { loadCalendar } from "./calendar-source.ts";
+import { ONCE_PERIOD } from "./ensure-rounds.ts";
+import { writeAudit } from "./audit.ts";
+import { currentPlanId } from "./plan-snapshot.ts";
+
+/**
+ * What the bot reads about the person writing to it and their unit's work. Everything is
+ * scoped to a unit: a liaison or head sees only their own unit's tasks.
+ */
+
+export interface ContactInfo {
+  id: number;
+  unitId: number;
+  unitName: string;
+  role: "liaison" | "head";
+  name: string | null;
+  language: "zh" | "en";
+  /** "active" | "blocked" */
+  status: string;
+  telegramChatId: string | null;
+}
+
+/** The bound, not revoked contact of a Telegram user, or null for a stranger. */
+export async function findContactByTelegramUser(db: Db, telegramUserId: string): Promise<ContactInfo | null> {
+  const contact = await db.contact.findUnique({ where: { telegramUserId }, include: { unit: { select: { name: true } } } });
+  if (!contact || contact.status === "revoked") return null;
+  return {
+    id: contact.id,
+    unitId: contact.unitId,
+    unitName: contact.unit.name,
+    role: contact.role === "head" ? "head" : "liaison",
+    name: contact.name,
+    language: contact.language === "en" ? "en" : "zh",
+    status: contact.status,
+    telegramChatId: contact.telegramChatId,
+  };
+}
+
+/** /lang: the language of the bot's messages and of future reminders to this contact. */
+export async function setContactLanguage(db: Db, input: { contactId: number; language: "zh" | "en"; now: Date }): Promise<void> {
+  await db.contact.update({ where: { id: input.contactId }, data: { language: input.language, updatedAt: input.now } });
+  await writeAudit(db, { actorType: "contact", actorId: input.contactId, action: "contact.language", entity: "Contact", entityId: input.contactId, detail: { language: input.language }, at: input.now });
+}
+
+export interface OpenRound {
+  roundId: number;
+  taskId: number;
+  deadlineTitle: string;
+  periodKey: string;
+  /** "2026年第三季度", or null for a one-off deadline. */
+  periodLabel: string | null;
+  dueAt: Date;
+  submittedAt: Date | null;
+  acknowledgedAt: Date | null;
+  /** The quarterly progress round (any status answers it) rather than a deliverable. */
+  progressRound: boolean;
+}
+
+export interface UnitTask {
+  taskId: number;
+  number: string;
+  title: string;
+  role: "lead" | "support";
+  status: ReportStatus | null;
+  progress: number | null;
+  lastUpdateAt: Date | null;
+  light: Light;
+  /** Earliest submission still owed, or null when nothing is owed. */
+  next: OpenRound | null;
+  /** Submissions owed (not yet made) in rounds that have opened, earliest due first. */
+  pending: OpenRound[];
+  /** The most recently opened round of the task, submitted or not (where a late reply is filed). */
+  latest: OpenRound | null;
+}
+
+/** The unit and the collectives (联席会议成员单位) it is a member of: their tasks are its tasks. */
+async function unitScope(db: Db, unitId: number): Promise<number[]> {
+  const memberships = await db.unitMember.findMany({ where: { memberId: unitId }, select: { collectiveId: true } });
+  return [unitId, ...memberships.map((m) => m.collectiveId)];
+}
+
+function roundOf(s: {
+  submittedAt: Date | null;
+  acknowledgedAt: Date | null;
+  dueAt: Date;
+  round: { id: number; periodKey: string; deadline: { taskId: number; title: string; cycle: { key: string } | null } };
+}, lang: "zh" | "en"): OpenRound {
+  return {
+    roundId: s.round.id,
+    taskId: s.round.deadline.taskId,
+    deadlineTitle: s.round.deadline.title,
+    periodKey: s.round.periodKey,
+    periodLabel: s.round.periodKey === ONCE_PERIOD ? null : periodLabel(s.round.periodKey, lang),
+    dueAt: s.dueAt,
+    submittedAt: s.submittedAt,
+    acknowledgedAt: s.acknowledgedAt,
+    progressRound: s.round.deadline.cycle?.key === "progress",
+  };
+}
+
+/** /tasks: the unit's tasks in plan order, each with its next deadline, latest status and light. */
+export async function unitTasks(db: Db, input: { unitId: number; now: Date; lang?: "zh" | "en"; taskId?: number }): Promise<UnitTask[]> {
+  const lang = input.lang ?? "zh";
+  const planId = await currentPlanId(db);
+  if (planId === null) return [];
+  const scope = await unitScope(db, input.unitId);
+  const assignments = await db.assignment.findMany({
+    where: { unitId: { in: scope }, active: true, task: { planId, active: true, ...(input.taskId ? { id: input.taskId } : {}) } },
+    include: { task: { select: { id: true, number: true, title: true, ordinal: true } } },
+  });
+  const tasks = new Map<number, { id: number; number: string; title: string; ordinal: number; role: "lead" | "support" }>();
+  for (const a of assignments) {
+    const role = a.role === "lead" ? "lead" : "support";
+    const known = tasks.get(a.task.id);
+    if (!known || (role === "lead" && known.role !== "lead")) tasks.set(a.task.id, { ...a.task, role });
+  }
+  if (tasks.size === 0) return [];
+  const taskIds = [...tasks.keys()];
+  const [submissions, updates, calendar] = await Promise.all([
+    db.submission.findMany({
+      where: { unitId: input.unitId, round: { opensAt: { lte: input.now }, deadline: { active: true, taskId: { in: taskIds } } } },
+      include: { round: { select: { id: true, periodKey: true, opensAt: true, deadline: { select: { taskId: true, title: true, cycle: { select: { key: true } } } } } } },
+    }),
+    db.statusUpdate.findMany({
+      where: { unitId: input.unitId, taskId: { in: taskIds } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      select: { taskId: true, status: true, progress: true, createdAt: true },
+    }),
+    loadCalendar(db),
+  ]);
+
+  return [...tasks.values()]
+    .sort((a, b) => a.ordinal - b.ordinal)
+    .map((task) => {
+      const own = submissions.filter((s) => s.round.deadline.taskId === task.id);
+      const pending = own
+        .filter((s) => !s.submittedAt)
+        .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.round.id - b.round.id)
+        .map((s) => roundOf(s, lang));
+      const newest = [...own].sort((a, b) => b.round.opensAt.getTime() - a.round.opensAt.getTime() || b.round.id - a.round.id)[0];
+      const latestUpdate = updates.find((u) => u.taskId === task.id);
+      const status = latestUpdate ? (reportStatusSchema.safeParse(latestUpdate.status).data ?? null) : null;
+      const next = pending[0] ?? null;
+      const light = lightOf({ now: input.now, dueAt: next?.dueAt ?? null, submitted: next === null, blocked: status === "blocked" }, calendar);
+      return {
+        taskId: task.id,
+        number: task.number,
+        title: task.title,
+        role: task.role,
+        status,
+        progress: latestUpdate?.progress ?? null,
+        lastUpdateAt: latestUpdate?.createdAt ?? null,
+        light,
+        next,
+        pending,
+        latest: newest ? roundOf(newest, lang) : null,
+      };
+    });
+}
+
+export interface UnitTaskDetail extends UnitTask {
+  body: string;
+  indicators: Array<{
+    id: number;
+    name: string;
+    text: string;
+    comparator: string;
+    target: number;
+    measureUnit: string | null;
+    /** The unit's latest reported value. */
+    latest: { value: number; at: Date } | null;
+  }>;
+}
+
+/** A task's detail for the unit, or null when the task is not the unit's. */
+export async function unitTaskDetail(db: Db, input: { unitId: number; taskId: number; now: Date; lang?: "zh" | "en" }): Promise<UnitTaskDetail | null> {
+  const [task] = await unitTasks(db, input);
+  if (!task) return null;
+  const row = await db.task.findUniqueOrThrow({
+    where: { id: input.taskId },
+    select: {
+      body: true,
+      indicators: {
+        where: { active: true },
+        orderBy: { ordinal: "asc" },
+        include: { values: { where: { statusUpdate: { unitId: input.unitId } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1 } },
+      },
+    },
+  });
+  return {
+    ...task,
+    body: row.body,
+    indicators: row.indicators.map((i) => ({
+      id: i.id,
+      name: i.name,
+      text: i.text,
+      comparator: i.comparator,
+      target: i.value,
+      measureUnit: i.measureUnit,
+      latest: i.values[0] ? { value: i.values[0].value, at: i.values[0].createdAt } : null,
+    })),
+  };
+}
+
+/** Indicators of the given tasks, for matching "受检率96.5%" to its task. */
+export async function taskIndicators(db: Db, taskIds: readonly number[]): Promise<Array<{ id: number; taskId: number; name: string; measureUnit: string | null }>> {
+  if (taskIds.length === 0) return [];
+  return db.indicator.findMany({
+    where: { taskId: { in: [...taskIds] }, active: true },
+    orderBy: [{ taskId: "asc" }, { ordinal: "asc" }],
+    select: { id: true, taskId: true, name: true, measureUnit: true },
+  });
+}
+
+export interface OverdueItem extends OpenRound {
+  number: string;
+  title: string;
+  overdueWorkdays: number;
+}
+
+/** What the unit owes past its due moment, most overdue first (the unit head's view). */
+export async function overdueItems(db: Db, input: { unitId: number; now: Date; lang?: "zh" | "en" }): Promise<OverdueItem[]> {
+  const tasks = await unitTasks(db, input);
+  const calendar = await loadCalendar(db);
+  const today = shanghaiDate(input.now);
+  return tasks
+    .flatMap((t) =>
+      t.pending
+        .filter((r) => r.dueAt.getTime() < input.now.getTime())
+        .map((r) => ({ ...r, number: t.number, title: t.title, overdueWorkdays: Math.max(0, calendar.workdaysBetween(shanghaiDate(r.dueAt), today)) })),
+    )
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.roundId - b.roundId);
+}
+
+export interface ReminderTarget {
+  reminderId: number;
+  kind: string;
+  contactId: number | null;
+  unitId: number;
+  roundId: number | null;
+  taskId: number | null;
+}
+
+async function reminderTarget(db: Db, where: { id: number } | { chatMessageId: string; contact: { telegramChatId: string } }): Promise<ReminderTarget | null> {
+  const reminder = await db.reminder.findFirst({
+    where,
+    orderBy: { id: "desc" },
+    select: { id: true, kind: true, contactId: true, unitId: true, roundId: true, round: { select: { deadline: { select: { taskId: true } } } } },
+  });
+  if (!reminder) return null;
+  return {
+    reminderId: reminder.id,
+    kind: reminder.kind,
+    contactId: reminder.contactId,
+    unitId: reminder.unitId,
+    roundId: reminder.roundId,
+    taskId: reminder.round?.deadline.taskId ?? null,
+  };
+}
+
+export function findReminder(db: Db, reminderId: number): Promise<ReminderTarget | null> {
+  return reminderTarget(db, { id: reminderId });
+}
+
+/** The reminder a chat message is, so that replying to it files the answer under its task and round. */
+export function findReminderByMessage(db: Db, input: { chatId: string; messageId: string }): Promise<ReminderTarget | null> {
+  return reminderTarget(db, { chatMessageId: input.messageId, contact: { telegramChatId: input.chatId } });
+}
+
+/** Round → its task, with whether the unit owes it (for /report and buttons that name a round). */
+export async function roundForUnit(db: Db, input: { roundId: number; unitId: number; lang?: "zh" | "en" }): Promise<OpenRound | null> {
+  const submission = await db.submission.findUnique({
+    where: { roundId_unitId: { roundId: input.roundId, unitId: input.unitId } },
+    include: { round: { select: { id: true, periodKey: true, deadline: { select: { taskId: true, title: true, cycle: { select: { key: true } } } } } } },
+  });
+  return submission ? roundOf(submission, input.lang ?? "zh") : null;
+}
+
+/** Number and title of a task, for confirmations. */
+export async function taskLabel(db: Db, taskId: number): Promise<{ id: number; number: string; title: string } | null> {
+  return db.task.findUnique({ where: { id: taskId }, select: { id: true, number: true, title: true } });
+}

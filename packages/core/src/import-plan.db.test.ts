@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "@duban/db/testing";
+import { PlanParseError } from "@duban/domain/parse-plan";
+import { SEED_PLAN } from "../test/scheduler-fixture.ts";
+import { importPlan, previewImport } from "./import-plan.ts";
+
+let test: TestDb | null = null;
+afterEach(async () => {
+  await test?.cleanup();
+  test = null;
+});
+
+const now = new Date("2026-11-24T02:00:00Z");
+
+async function counts(t: TestDb) {
+  const db = t.db;
+  return {
+    plans: await db.plan.count(),
+    groups: await db.taskGroup.count(),
+    tasks: await db.task.count({ where: { active: true } }),
+    units: await db.unit.count(),
+    assignments: await db.assignment.count({ where: { active: true } }),
+    indicators: await db.indicator.count({ where: { active: true } }),
+    deadlines: await db.deadline.count(),
+    cycles: await db.reportingCycle.count(),
+  };
+}
+
+describe("importPlan on a real database", () => {
+  it("imports the seed: 6 groups, 18 tasks, units once across tasks, collective members, default rounds", async () => {
+    test = await createTestDb();
+    const result = await importPlan(test.db, SEED_PLAN, now);
+    expect(result.created).toBe(true);
+    const c = await counts(test);
+    expect(c).toMatchObject({ plans: 1, groups: 6, tasks: 18 });
+    // 市场监督管理局 appears in 13 tasks but is one unit.
+    const sma = await test.db.unit.findUniqueOrThrow({ where: { name: "市场监督管理局" }, include: { assignments: true } });
+    expect(sma.assignments).toHaveLength(13);
+    const collective = await test.db.unit.findUniqueOrThrow({ where: { name: "质量、计量、标准化联席会议成员单位" }, include: { members: true } });
+    expect(collective.collective).toBe(true);
+    expect(collective.members.length).toBe(c.units - 1);
+    // Task 6: its own quarterly report and annual white paper, plus the progress round every task has.
+    const task6 = await test.db.task.findFirstOrThrow({ where: { number: "6" }, include: { deadlines: { orderBy: { id: "asc" } } } });
+    expect(task6.deadlines.map((d) => [d.kind, d.title])).toEqual([
+      ["quarterly", "任务6季度进度"],
+      ["quarterly", "每季度质量分析报告"],
+      ["annual", "年度产品质量、工程质量、服务质量和环境质量白皮书"],
+    ]);
+    expect(c.deadlines).toBe(20);
+    expect(await test.db.auditEvent.count({ where: { action: "plan.import" } })).toBe(1);
+  });
+
+  it("importing the same text twice changes nothing", async () => {
+    test = await createTestDb();
+    await importPlan(test.db, SEED_PLAN, now);
+    const before = await counts(test);
+    const plan = await test.db.plan.findFirstOrThrow();
+    const again = await importPlan(test.db, SEED_PLAN, new Date(now.getTime() + 3600_000));
+    expect(again.unchanged).toBe(true);
+    expect(again.changes).toEqual([]);
+    expect(await counts(test)).toEqual(before);
+    expect((await test.db.plan.findFirstOrThrow()).updatedAt).toEqual(plan.updatedAt);
+    expect(await test.db.auditEvent.count()).toBe(1);
+  });
+
+  it("a changed plan updates in place and keeps liaisons, deadlines and history", async () => {
+    test = await createTestDb();
+    await importPlan(test.db, SEED_PLAN, now);
+    const env = await test.db.unit.findUniqueOrThrow({ where: { name: "环保局" } });
+    const contact = await test.db.contact.create({ data: { unitId: env.id, role: "liaison", telegramUserId: "42", telegramChatId: "42" } });
+    const task16 = await test.db.task.findFirstOrThrow({ where: { number: "16" } });
+    await test.db.statusUpdate.create({ data: { taskId: task16.id, unitId: env.id, contactId: contact.id, status: "in_progress", source: "bot" } });
+
+    const changed = SEED_PLAN.replace("达到330天以上", "达到340天以上").replace("(责任单位 :环保局、工信局、水务局)", "(责任单位:环保局、水务局、气象局)");
+    const preview = await previewImport(test.db, changed);
+    expect(preview.lines).toEqual(
+      expect.arrayContaining(["任务 16 新增责任单位：气象局（配合）", "任务 16 移除责任单位：工信局", expect.stringMatching(/任务 16 指标 .*>= 330天 → >= 340天/)]),
+    );
+    expect(await test.db.unit.count({ where: { name: "气象局" } })).toBe(0); // preview writes nothing
+
+    const result = await importPlan(test.db, changed, now);
+    expect(result.created).toBe(false);
+    expect(await test.db.plan.count()).toBe(1);
+    const task = await test.db.task.findFirstOrThrow({
+      where: { number: "16" },
+      include: { assignments: { where: { active: true }, include: { unit: true }, orderBy: { ordinal: "asc" } }, indicators: true },
+    });
+    expect(task.id).toBe(task16.id);
+    expect(task.assignments.map((a) => a.unit.name)).toEqual(["环保局", "水务局", "气象局"]);
+    expect(task.indicators.find((i) => i.measureUnit === "天")?.value).toBe(340);
+    expect(await test.db.contact.count({ where: { id: contact.id } })).toBe(1);
+    expect(await test.db.statusUpdate.count({ where: { taskId: task16.id } })).toBe(1);
+    // The removed unit keeps its row (and history), only its assignment is inactive.
+    expect(await test.db.assignment.count({ where: { taskId: task16.id, active: false } })).toBe(1);
+  });
+
+  it("a document it cannot read writes nothing", async () => {
+    test = await createTestDb();
+    await expect(importPlan(test.db, "一份没有任务的文件\n\n随便写点什么。", now)).rejects.toBeInstanceOf(PlanParseError);
+    expect(await counts(test)).toMatchObject({ plans: 0, units: 0, tasks: 0 });
+  });
+});

@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { amendStatusUpdate, countsAsSubmission, lastReportedStatus, recordStatus, RecordStatusError } from "./record-status.ts";
+import { at, liaisonFixture, type LiaisonFixture } from "./testing/liaison-fixture.ts";
+
+const now = at("2026-10-12", "10:00");
+
+describe("recordStatus (temporary SQLite)", () => {
+  let f: LiaisonFixture;
+  let liaison: number;
+  let task8: number;
+  beforeEach(async () => {
+    f = await liaisonFixture();
+    liaison = await f.addContact({ unit: "市场监督管理局", telegramUserId: "1001" });
+    task8 = await f.taskId("8");
+  });
+  afterEach(async () => {
+    await f.cleanup();
+  });
+
+  it("decides what counts as the unit's submission", () => {
+    expect(countsAsSubmission({ progressRound: true }, "in_progress")).toBe(true);
+    expect(countsAsSubmission({ progressRound: true }, "blocked")).toBe(true);
+    expect(countsAsSubmission({ progressRound: false }, "in_progress")).toBe(false);
+    expect(countsAsSubmission({ progressRound: false }, "done")).toBe(true);
+  });
+
+  it("records a progress reply: the update, its values, the submission, 签收 and the audit log", async () => {
+    const { roundId, submissionId } = await f.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q3", progress: true });
+    const indicator = await f.db.indicator.findFirstOrThrow({ where: { taskId: task8, name: "国家重点管理计量器具受检率" } });
+    const recorded = await recordStatus(f.db, {
+      contactId: liaison,
+      taskId: task8,
+      roundId,
+      status: "in_progress",
+      progress: 60,
+      note: "已完成现场检查3次",
+      values: [{ indicatorId: indicator.id, value: 96.5 }],
+      attachments: [{ kind: "document", telegramFileId: "FILE1", fileName: "检查记录.pdf", mimeType: "application/pdf", size: 1200 }],
+      source: "telegram-button",
+      now,
+    });
+    expect(recorded).toMatchObject({
+      task: { number: "8", title: "建立和夯实城市计量基础" },
+      round: { id: roundId, periodKey: "2026Q3", progressRound: true },
+      status: "in_progress",
+      progress: 60,
+      note: "已完成现场检查3次",
+      values: [{ name: "国家重点管理计量器具受检率", value: 96.5, measureUnit: "%" }],
+      attachments: [{ kind: "document", fileName: "检查记录.pdf" }],
+      submitted: true,
+      newlySubmitted: true,
+    });
+    const submission = await f.db.submission.findUniqueOrThrow({ where: { id: submissionId } });
+    expect(submission).toMatchObject({ submittedAt: now, acknowledgedAt: now, lastStatus: "in_progress" });
+    expect(await f.db.auditEvent.count({ where: { action: "status.record", entityId: String(recorded.statusUpdateId) } })).toBe(1);
+    expect(await lastReportedStatus(f.db, { unitId: await f.unitId("市场监督管理局"), taskId: task8 })).toBe("in_progress");
+  });
+
+  it("a deliverable round (task 6's analysis report) is submitted only by 已完成", async () => {
+    const task6 = await f.taskId("6");
+    const { roundId, submissionId } = await f.round({ task: "6", unit: "市场监督管理局", periodKey: "2026Q3", progress: false });
+    const first = await recordStatus(f.db, { contactId: liaison, taskId: task6, roundId, status: "in_progress", progress: 50, source: "telegram-button", now });
+    expect(first).toMatchObject({ submitted: false, newlySubmitted: false });
+    expect(await f.db.submission.findUniqueOrThrow({ where: { id: submissionId } })).toMatchObject({ submittedAt: null, acknowledgedAt: now, lastStatus: "in_progress" });
+
+    const later = new Date(now.getTime() + 3600_000);
+    const amended = await amendStatusUpdate(f.db, { statusUpdateId: first.statusUpdateId, contactId: liaison, status: "done", now: later });
+    expect(amended).toMatchObject({ status: "done", progress: 50, submitted: true, newlySubmitted: true });
+    expect((await f.db.submission.findUniqueOrThrow({ where: { id: submissionId } })).submittedAt).toEqual(later);
+  });
+
+  it("done without a percentage means 100%", async () => {
+    const { roundId } = await f.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q3", progress: true });
+    expect(await recordStatus(f.db, { contactId: liaison, taskId: task8, roundId, status: "done", source: "t", now })).toMatchObject({ progress: 100 });
+  });
+
+  it("amends progress, values, note and files onto the same update", async () => {
+    const { roundId } = await f.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q3", progress: true });
+    const first = await recordStatus(f.db, { contactId: liaison, taskId: task8, roundId, status: "in_progress", source: "t", now });
+    await amendStatusUpdate(f.db, { statusUpdateId: first.statusUpdateId, contactId: liaison, progress: 60, now });
+    await amendStatusUpdate(f.db, { statusUpdateId: first.statusUpdateId, contactId: liaison, note: "第一条", now });
+    const last = await amendStatusUpdate(f.db, {
+      statusUpdateId: first.statusUpdateId,
+      contactId: liaison,
+      note: "第二条",
+      attachments: [{ kind: "photo", telegramFileId: "PHOTO1" }],
+      now,
+    });
+    expect(last).toMatchObject({ status: "in_progress", progress: 60, note: "第一条\n第二条", attachments: [{ kind: "photo", fileName: null }] });
+    expect(await f.db.statusUpdate.count()).toBe(1);
+  });
+
+  it("refuses other units' tasks, rounds of another task, foreign indicators and someone else's update", async () => {
+    const env = await f.addContact({ unit: "环保局", telegramUserId: "2001" });
+    await expect(recordStatus(f.db, { contactId: env, taskId: task8, status: "done", source: "t", now })).rejects.toMatchObject({ code: "not-your-task" });
+
+    const task6Round = await f.round({ task: "6", unit: "市场监督管理局", periodKey: "2026Q3", progress: true });
+    await expect(recordStatus(f.db, { contactId: liaison, taskId: task8, roundId: task6Round.roundId, status: "done", source: "t", now })).rejects.toMatchObject({
+      code: "round-mismatch",
+    });
+    const otherIndicator = await f.db.indicator.findFirstOrThrow({ where: { taskId: { not: task8 } } });
+    await expect(
+      recordStatus(f.db, { contactId: liaison, taskId: task8, status: "in_progress", values: [{ indicatorId: otherIndicator.id, value: 1 }], source: "t", now }),
+    ).rejects.toBeInstanceOf(RecordStatusError);
+
+    const mine = await recordStatus(f.db, { contactId: liaison, taskId: task8, status: "in_progress", source: "t", now });
+    await expect(amendStatusUpdate(f.db, { statusUpdateId: mine.statusUpdateId, contactId: env, note: "x", now })).rejects.toMatchObject({ code: "not-yours" });
+    expect(await f.db.statusUpdate.count()).toBe(1);
+  });
+
+  it("a unit head answers for the unit", async () => {
+    const head = await f.addContact({ unit: "市场监督管理局", role: "head", telegramUserId: "1002" });
+    const { roundId } = await f.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q3", progress: true });
+    expect(await recordStatus(f.db, { contactId: head, taskId: task8, roundId, status: "blocked", note: "缺少设备", source: "t", now })).toMatchObject({ submitted: true });
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * The work-plan parser: a government 工作方案/实施方案 as plain text → groups of numbered tasks,
+ * each with its responsible units and roles, measurable indicators, deadline and reporting
+ * cadences. Pure. A document it cannot read throws PlanParseError naming the line; it never
+ * returns half a plan. Soft doubts go to `warnings`.
+ */
+import { scanAssignments } from "./plan-assignments.ts";
+import { extractCadences } from "./plan-cadences.ts";
+import { failAt } from "./plan-error.ts";
+import { readHeader } from "./plan-header.ts";
+import { extractIndicators } from "./plan-indicators.ts";
+import { locateTasks, type OutlineGroup, type OutlineNode, ownText, subtreePieces, toBlocks } from "./plan-outline.ts";
+import { joinPieces, splitLines, splitOutsideBrackets, trimPunct } from "./plan-text.ts";
+import { isCollectiveUnit, looksLikeUnit, type WrittenUnit } from "./plan-units.ts";
+
+export { PlanParseError } from "./plan-error.ts";
+export { normalizeUnitName } from "./plan-units.ts";
+
+export type UnitRole = "lead" | "support";
+export type Comparator = ">=" | ">" | "<=" | "<" | "=";
+
+export interface ParsedUnit {
+  name: string;
+  role: UnitRole;
+  /** "…联席会议成员单位", "各成员单位", "各县（市、区）政府": stands for all its member units. */
+  collective: boolean;
+}
+
+export interface ParsedIndicator {
+  /** The clause it was read from, as written. */
+  text: string;
+  name: string;
+  comparator: Comparator;
+  value: number;
+  /** "%", "项", "天", … or null when the target has no measure unit. */
+  unit: string | null;
+}
+
+export interface ParsedCadence {
+  kind: "quarterly" | "annual";
+  /** The deliverable ("质量分析报告") or, without one, the recurring activity. */
+  what: string;
+  text: string;
+}
+
+export interface ParsedTask {
+  /** As written, without the trailing separator: "5", "（三）", "(1)", "一是". */
+  number: string;
+  /** The first sentence, without annotations and final punctuation. */
+  title: string;
+  /** The rest of the task's text (sub-items included), without unit/deadline annotations. */
+  body: string;
+  units: ParsedUnit[];
+  indicators: ParsedIndicator[];
+  /** 完成时限/时间节点/完成时间 as written; several are joined with "；". */
+  deadline: string | null;
+  cadences: ParsedCadence[];
+  /** 1-based line of the task's number in the original text. */
+  line: number;
+}
+
+export interface ParsedGroup {
+  /** As written ("(一)", "一"), or "" for the implicit group of ungrouped tasks. */
+  number: string;
+  /** Without the number and final punctuation; the task section's name for the implicit group. */
+  heading: string;
+  tasks: ParsedTask[];
+}
+
+export interface ParsedPlan {
+  title: string;
+  docNumber: string | null;
+  issuer: string | null;
+  /** YYYY-MM-DD */
+  date: string | null;
+  groups: ParsedGroup[];
+  /** Distinct normalised unit names in order of first appearance. */
+  units: string[];
+  warnings: string[];
+}
+
+/** Splits an item's text into its first sentence and the rest. */
+function splitTitle(text: string): { title: string; body: string } {
+  const [firstLine = "", ...otherLines] = text.split("\n");
+  const first = splitOutsideBrackets(firstLine, /[。！？!?]/)[0]?.text ?? firstLine;
+  const rest = firstLine.slice(first.length + 1).trim();
+  return { title: trimPunct(first), body: [rest, ...otherLines].filter((l) => l.trim() !== "").join("\n").trim() };
+}
+
+const ROLE_RANK = { lead: 3, generic: 2, support: 1 } as const;
+
+/**
+ * Roles of a task's units: explicit 牵头/配合 are kept; units from a plain 责任单位 list follow the
+ * convention that the first listed leads and the rest support (support when a lead is named).
+ */
+function resolveRoles(written: WrittenUnit[]): { units: Array<{ name: string; role: UnitRole }>; promoted: boolean } {
+  const merged: WrittenUnit[] = [];
+  for (const unit of written) {
+    const seen = merged.find((u) => u.name === unit.name);
+    if (!seen) merged.push({ ...unit });
+    else if (ROLE_RANK[unit.role] > ROLE_RANK[seen.role]) seen.role = unit.role;
+  }
+  const hasLead = merged.some((u) => u.role === "lead");
+  const firstGeneric = merged.find((u) => u.role === "generic");
+  const units = merged.map((u) => ({ name: u.name, role: u.role === "lead" || (!hasLead && u === firstGeneric) ? ("lead" as const) : ("support" as const) }));
+  // Only 配合单位 given: someone has to lead, and the first listed is the convention.
+  const promoted = !units.some((u) => u.role === "lead") && units.length > 0;
+  if (promoted && units[0]) units[0].role = "lead";
+  return { units, promoted };
+}
+
+class PlanBuilder {
+  readonly units: string[] = [];
+  readonly warnings: string[] = [];
+
+  /** Registers a unit name for the plan-wide list; warns once about a name that looks wrong. */
+  unit(name: string, line: number): ParsedUnit {
+    if (!this.units.includes(name)) {
+      this.units.push(name);
+      if (!looksLikeUnit(name)) this.warnings.push(`第 ${line} 行：单位名称“${name}”看起来不像机构名称，请核对`);
+    }
+    return { name, role: "support", collective: isCollectiveUnit(name) };
+  }
+
+  group(group: OutlineGroup, sectionTitle: string | null): ParsedGroup {
+    const own = group.node ? scanAssignments(ownText(group.node)) : null;
+    const heading = group.node ? splitTitle(own?.remainder ?? "").title : (sectionTitle ?? "");
+    const tasks = group.tasks.map((node) => this.task(node, own?.units ?? []));
+    return { number: group.node?.marker.number ?? "", heading, tasks };
+  }
+
+  task(node: OutlineNode, groupUnits: WrittenUnit[]): ParsedTask {
+    const { text, lineAt } = joinPieces(subtreePieces(node));
+    const scan = scanAssignments(text);
+    if (scan.unterminatedAt !== null) failAt(lineAt(scan.unterminatedAt), "责任单位的括号没有闭合（缺少“）”）");
+    const { title, body } = splitTitle(scan.remainder);
+    if (scan.units.length === 0 && scan.emptyLabelAt !== null) failAt(lineAt(scan.emptyLabelAt), `任务 ${node.marker.number}“${title}”的责任单位为空`);
+    // A task without units of its own falls under units written on its group's heading.
+    const written = scan.units.length > 0 ? scan.units : groupUnits;
+    if (written.length === 0) failAt(node.line, `任务 ${node.marker.number}“${title}”没有找到责任单位`);
+
+    const { units, promoted } = resolveRoles(written);
+    if (promoted) this.warnings.push(`第 ${node.line} 行：任务 ${node.marker.number} 只写了配合单位，已把第一个单位视为牵头单位`);
+    const indicators = extractIndicators(scan.remainder);
+    for (const clause of indicators.unmatched) this.warnings.push(`第 ${node.line} 行：指标“${clause}”的名称与数值个数不一致，未能拆分`);
+    const deadlines = [...new Set(scan.deadlines)];
+    return {
+      number: node.marker.number,
+      title,
+      body,
+      units: units.map((u) => ({ ...this.unit(u.name, node.line), role: u.role })),
+      indicators: indicators.indicators,
+      deadline: deadlines.length > 0 ? deadlines.join("；") : null,
+      cadences: extractCadences(scan.remainder),
+      line: node.line,
+    };
+  }
+
+  /** Repeated task numbers: within a group, or plan-wide when numbering runs on across groups. */
+  checkNumbering(groups: ParsedGroup[]): void {
+    const restarts = groups.slice(1).some((g) => g.tasks[0]?.number === groups[0]?.tasks[0]?.number);
+    const scopes = restarts ? groups.map((g) => g.tasks) : [groups.flatMap((g) => g.tasks)];
+    for (const tasks of scopes) {
+      const seen = new Map<string, number>();
+      for (const task of tasks) {
+        const earlier = seen.get(task.number);
+        if (earlier !== undefined) this.warnings.push(`第 ${task.line} 行：任务编号“${task.number}”重复（第 ${earlier} 行已有）`);
+        else seen.set(task.number, task.line);
+      }
+    }
+  }
+}
+
+export function parsePlan(text: string): ParsedPlan {
+  if (text.trim() === "") failAt(1, "方案文本为空");
+  const lines = splitLines(text);
+  const header = readHeader(lines);
+  const body = lines.slice((header.titleIndex ?? -1) + 1);
+  const firstLine = body.find((l) => l.text !== "")?.line ?? 1;
+  const outline = locateTasks(toBlocks(body), firstLine);
+
+  const builder = new PlanBuilder();
+  const groups = outline.groups.map((g) => builder.group(g, outline.sectionTitle));
+  builder.checkNumbering(groups);
+  return {
+    title: header.title,
+    docNumber: header.docNumber,
+    issuer: header.issuer,
+    date: header.date,
+    groups,
+    units: builder.units,
+    warnings: builder.warnings,
+  };
+}
+
+/** The shape `duban plan parse` prints. */
+export interface PlanJson {
+  title: string;
+  docNumber: string | null;
+  groups: Array<{
+    heading: string;
+    tasks: Array<{
+      number: string;
+      title: string;
+      units: Array<{ name: string; role: UnitRole }>;
+      indicators: Array<{ text: string; name: string; comparator: Comparator; value: number; unit: string | null }>;
+      deadline: string | null;
+    }>;
+  }>;
+}
+
+export function toPlanJson(plan: ParsedPlan): PlanJson {
+  return {
+    title: plan.title,
+    docNumber: plan.docNumber,
+    groups: plan.groups.map((g) => ({
+      heading: g.heading,
+      tasks: g.tasks.map((t) => ({
+        number: t.number,
+        title: t.title,
+        units: t.units.map((u) => ({ name: u.name, role: u.role })),
+        indicators: t.indicators.map((i) => ({ text: i.text, name: i.name, comparator: i.comparator, value: i.value, unit: i.unit })),
+        deadline: t.deadline,
+      })),
+    })),
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * Finds who is responsible for an item and by when, wherever the document writes it:
+ * a bracketed annotation "（责任单位：X、Y）", "(牵头单位:X;配合单位:Y)", "（X牵头，Y、Z配合）",
+ * "（A、B负责）", a label line "责任单位：X" / "完成时限：2017年6月底前", or a bare unit list in
+ * brackets at the very end of the item. Returns the text with those annotations cut out.
+ */
+import { cutRanges, foldWidth, matchBrackets, splitOutsideBrackets, topLevelSpans, trimPunct } from "./plan-text.ts";
+import { looksLikeUnit, splitRoleSuffix, splitUnitClause, type WrittenRole, type WrittenUnit } from "./plan-units.ts";
+
+const LEAD_LABELS = ["牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位"];
+const SUPPORT_LABELS = ["配合单位", "配合部门", "协办单位", "协助单位", "参与单位", "协同单位", "协作单位"];
+const GENERIC_LABELS = ["责任单位", "责任部门", "负责单位", "负责部门", "承办单位", "实施单位", "实施主体", "责任主体"];
+const DEADLINE_LABELS = ["完成时限", "完成时间", "完成期限", "时间节点", "时限要求", "时间要求", "办结时限", "进度安排", "时间安排", "时限"];
+
+type LabelKind = WrittenRole | "deadline";
+
+function labelKind(label: string): LabelKind {
+  if (LEAD_LABELS.includes(label)) return "lead";
+  if (SUPPORT_LABELS.includes(label)) return "support";
+  if (DEADLINE_LABELS.includes(label)) return "deadline";
+  return "generic";
+}
+
+const ALL_LABELS = [...LEAD_LABELS, ...SUPPORT_LABELS, ...GENERIC_LABELS, ...DEADLINE_LABELS].sort((a, b) => b.length - a.length);
+// A label counts only at the start of the text or after a break, and must be followed by a colon:
+// "各责任单位要…" is prose, "责任单位：…" is an annotation. Matched on width-folded text (：→:).
+const LABEL_RE = new RegExp(`(?:^|(?<=[。；;，,\\s【\\[]))(${ALL_LABELS.join("|")})\\s*:`, "g");
+const LABEL_AT_START_RE = new RegExp(`^\\s*(${ALL_LABELS.join("|")})\\s*:?`);
+
+interface LabelHit {
+  start: number;
+  valueStart: number;
+  kind: LabelKind;
+}
+
+function findLabels(folded: string): LabelHit[] {
+  return [...folded.matchAll(LABEL_RE)].map((m) => ({
+    start: m.index ?? 0,
+    valueStart: (m.index ?? 0) + m[0].length,
+    kind: labelKind(m[1] ?? ""),
+  }));
+}
+
+/** "2017年6月底前", "长期坚持", "2018年底前完成": a time limit written without a label. */
+function isUnlabelledDeadline(clause: string): boolean {
+  const c = foldWidth(clause).trim();
+  if (c.length > 30) return false;
+  const startsLikeTime = /^(?:于|在)?(?:\d{4}\s*年|\d{1,2}\s*月|年底|年内|长期|持续|常态化|每年|每季度|每月|[上下]半年)/.test(c);
+  return startsLikeTime && /(前|底|完成|年内|坚持|推进|长期|持续|常态化|开展)$/.test(c);
+}
+
+export interface AnnotationContent {
+  units: WrittenUnit[];
+  deadlines: string[];
+  /** Offset (in the content) of a unit label with nothing after it, e.g. "（责任单位：）". */
+  emptyLabelAt: number | null;
+}
+
+/**
+ * Reads clauses like "X牵头", "Y、Z配合", "A、B负责", "2017年底前完成". With `strict`, every clause
+ * must be one of those and every unit must look like an organisation, otherwise this is not an
+ * annotation at all (so "(扣除地质因素影响)" stays part of the text) and null is returned.
+ */
+function readRoleClauses(text: string, strict: boolean): AnnotationContent | null {
+  const result: AnnotationContent = { units: [], deadlines: [], emptyLabelAt: null };
+  for (const piece of splitOutsideBrackets(text, /[，,；;]/)) {
+    const clause = trimPunct(piece.text);
+    if (clause === "") continue;
+    if (isUnlabelledDeadline(clause)) {
+      result.deadlines.push(clause);
+      continue;
+    }
+    const { role } = splitRoleSuffix(clause);
+    if (role === null) {
+      if (strict) return null;
+      continue;
+    }
+    const units = splitUnitClause(clause, role);
+    if (strict && !units.every((u) => looksLikeUnit(u.name))) return null;
+    result.units.push(...units);
+  }
+  if (strict && result.units.length === 0) return null;
+  return result;
+}
+
+/** A value after a unit label: clauses split on ，；, each may carry its own role word. */
+function readLabelledUnits(value: string, role: WrittenRole): WrittenUnit[] {
+  const units: WrittenUnit[] = [];
+  for (const piece of splitOutsideBrackets(value, /[，,；;]/)) {
+    const clause = trimPunct(piece.text);
+    if (clause === "" || isUnlabelledDeadline(clause)) continue;
+    units.push(...splitUnitClause(clause, role));
+  }
+  return units;
+}
+
+/** Deadlines written inside a unit label's value ("责任单位：X，2017年底前完成"). */
+function deadlinesInValue(value: string): string[] {
+  return splitOutsideBrackets(value, /[，,；;]/)
+    .map((p) => trimPunct(p.text))
+    .filter((c) => c !== "" && isUnlabelledDeadline(c));
+}
+
+function readLabelledContent(content: string, labels: LabelHit[]): AnnotationContent {
+  const first = labels[0];
+  const result: AnnotationContent = { units: [], deadlines: [], emptyLabelAt: null };
+  if (first && first.start > 0) {
+    const before = readRoleClauses(content.slice(0, first.start), false);
+    if (before) {
+      result.units.push(...before.units);
+      result.deadlines.push(...before.deadlines);
+    }
+  }
+  labels.forEach((label, i) => {
+    const end = labels[i + 1]?.start ?? content.length;
+    const value = trimPunct(content.slice(label.valueStart, end));
+    if (label.kind === "deadline") {
+      if (value !== "") result.deadlines.push(value);
+      return;
+    }
+    const units = readLabelledUnits(value, label.kind);
+    if (units.length === 0 && result.emptyLabelAt === null) result.emptyLabelAt = label.start;
+    result.units.push(...units);
+    result.deadlines.push(...deadlinesInValue(value));
+  });
+  return result;
+}
+
+/** Reads the inside of a bracket pair; null when it is ordinary text, not an annotation. */
+export function readAnnotation(content: string, atEnd: boolean): AnnotationContent | null {
+  const labels = findLabels(foldWidth(content));
+  if (labels.length > 0) return readLabelledContent(content, labels);
+  const roles = readRoleClauses(content, true);
+  if (roles) return roles;
+  if (!atEnd) return null;
+  // Closing the item, "（2018年底前完成）" is its time limit.
+  if (isUnlabelledDeadline(trimPunct(content))) return { units: [], deadlines: [trimPunct(content)], emptyLabelAt: null };
+  return readBareUnitList(content);
+}
+
+/** "（市发改委、市财政局）" closing an item: a list of nothing but organisation names. */
+function readBareUnitList(content: string): AnnotationContent | null {
+  if (/^(含|包括|不含|除|如|即|见|详见|以下简称|简称)/.test(content.trim())) return null;
+  const units = splitUnitClause(content, "generic");
+  if (units.length === 0 || !units.every((u) => looksLikeUnit(u.name))) return null;
+  return { units, deadlines: [], emptyLabelAt: null };
+}
+
+export interface AssignmentScan {
+  units: WrittenUnit[];
+  deadlines: string[];
+  /** The text with every annotation removed (title and body are taken from this). */
+  remainder: string;
+  /** Offset of a bracket opening a unit label that never closes: "（责任单位：X、Y" … */
+  unterminatedAt: number | null;
+  /** Offset of a unit label with no unit after it. */
+  emptyLabelAt: number | null;
+}
+
+/** Scans an item's text (several lines joined with "\n") for assignments and deadlines. */
+export function scanAssignments(text: string): AssignmentScan {
+  const folded = foldWidth(text);
+  const { spans, unclosed } = matchBrackets(text);
+  const scan: AssignmentScan = { units: [], deadlines: [], remainder: text, unterminatedAt: null, emptyLabelAt: null };
+  const cuts: Array<[number, number]> = [];
+  const annotationSpans: Array<[number, number]> = [];
+
+  const top = topLevelSpans(spans);
+  for (const [i, span] of top.entries()) {
+    // "At the end" allows other bracketed notes after it: "…（2018年底前完成）（市发改委）".
+    const later = top.slice(i + 1).map((s): [number, number] => [s.start - span.end, s.end - span.end]);
+    const atEnd = /^[\s。；;.，,]*$/.test(cutRanges(text.slice(span.end), later));
+    const found = readAnnotation(text.slice(span.start + 1, span.end - 1), atEnd);
+    if (!found) continue;
+    scan.units.push(...found.units);
+    scan.deadlines.push(...found.deadlines);
+    if (found.emptyLabelAt !== null && scan.emptyLabelAt === null) scan.emptyLabelAt = span.start + 1 + found.emptyLabelAt;
+    annotationSpans.push([span.start, span.end]);
+    cuts.push([span.start, span.end]);
+  }
+
+  readLabelLines(text, folded, annotationSpans, scan, cuts);
+
+  for (const offset of unclosed) {
+    if (LABEL_AT_START_RE.test(folded.slice(offset + 1).split("\n")[0] ?? "")) {
+      scan.unterminatedAt = offset;
+      break;
+    }
+  }
+  scan.remainder = tidyRemainder(cutRanges(text, cuts));
+  return scan;
+}
+
+/** Where a label's value ends: at 。 or the line end, unless the line breaks after a list separator. */
+function valueEnd(folded: string, from: number): number | null {
+  let at = from;
+  for (;;) {
+    const offset = folded.slice(at).search(/[。\n]/);
+    if (offset < 0) return null;
+    const end = at + offset;
+    if (folded[end] === "\n" && /[、,;]\s*$/.test(folded.slice(from, end))) {
+      at = end + 1;
+      continue;
+    }
+    return end;
+  }
+}
+
+/** Labels outside brackets: "责任单位：X、Y" lines, "牵头单位:X,配合单位:Y", "…。完成时限：2017年底。" */
+function readLabelLines(text: string, folded: string, annotationSpans: Array<[number, number]>, scan: AssignmentScan, cuts: Array<[number, number]>): void {
+  const inSpan = (offset: number) => annotationSpans.some(([s, e]) => offset >= s && offset < e);
+  const hits = findLabels(folded).filter((h) => !inSpan(h.start));
+  hits.forEach((hit, i) => {
+    const stops = [hits[i + 1]?.start ?? text.length, ...annotationSpans.map(([s]) => s).filter((s) => s >= hit.valueStart)];
+    const sentenceEnd = valueEnd(folded, hit.valueStart);
+    if (sentenceEnd !== null) stops.push(sentenceEnd);
+    const end = Math.min(...stops);
+    const value = trimPunct(text.slice(hit.valueStart, end));
+    if (hit.kind === "deadline") {
+      if (value !== "") scan.deadlines.push(value);
+    } else {
+      const units = readLabelledUnits(value, hit.kind);
+      if (units.length === 0 && scan.emptyLabelAt === null) scan.emptyLabelAt = hit.start;
+      scan.units.push(...units);
+      scan.deadlines.push(...deadlinesInValue(value));
+    }
+    // Cut one separator with the label so the sentence stays whole: "…工作，责任单位：X。" and
+    // "…工作。责任单位：X。" both leave "…工作。".
+    const separatorBefore = /[，,；;]/.test(text[hit.start - 1] ?? "");
+    cuts.push([separatorBefore ? hit.start - 1 : hit.start, !separatorBefore && text[end] === "。" ? end + 1 : end]);
+  });
+}
+
+/** Cleans what is left after cutting annotations: stray spaces, doubled or dangling punctuation. */
+function tidyRemainder(text: string): string {
+  return text
+    .split("\n")
+    .map((line) =>
+      line
+        .replace(/\s+([。，,；;：:])/g, "$1")
+        .replace(/([。；;，,])[，,；;]+/g, "$1")
+        .replace(/。{2,}/g, "。")
+        .trim(),
+    )
+    .filter((line) => line !== "")
+    .join("\n");
+}
+
+/** True when the text assigns at least one unit (or tries to and leaves the bracket open). */
+export function hasAssignmentMarkup(text: string): boolean {
+  const scan = scanAssignments(text);
+  return scan.units.length > 0 || scan.unterminatedAt !== null;
+}

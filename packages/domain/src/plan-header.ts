@@ -1,0 +1,132 @@
+/**
+ * The document's identity: the plan's own title (not the covering 通知's), 文号, issuing
+ * office and date. A plan is usually published inside a notice ("XX关于印发《YY方案》的通知"),
+ * so the header may hold two titles; the plan is YY, and its body starts after YY's own line.
+ */
+import { readMarker } from "./plan-numbering.ts";
+import { chineseToInt, chineseYear, foldWidth, type SourceLine } from "./plan-text.ts";
+
+export interface PlanHeader {
+  title: string;
+  /** Index (into the lines array) of the plan title's own line; the body starts after it. */
+  titleIndex: number | null;
+  docNumber: string | null;
+  issuer: string | null;
+  date: string | null;
+}
+
+const NOTICE_RE = /^(.*?)关于印发[《“"]?(.+?)[》”"]?的(?:通知|函)$/;
+const PLAN_TITLE_RE = /(方案|计划|规划|意见|细则|要点|办法|清单|措施|纲要|安排|行动|分工)(\s*[（(][^（）()]*[）)])?$/;
+const DOC_NUMBER_RE = /[\u4e00-\u9fff]{1,16}\s*[〔［\[【（(]\s*(?:19|20)\d{2}\s*[〕］\]】）)]\s*\d{1,4}\s*号/;
+const ORG_RE = /(人民政府|办公室|办公厅|委员会|领导小组|指挥部|局|厅|委|部)$/;
+
+const compact = (s: string) => s.replace(/\s+/g, "");
+
+function isPlanTitleLike(text: string): boolean {
+  return (
+    text.length >= 4 &&
+    text.length <= 60 &&
+    !/[。，,；;：:]/.test(text) &&
+    PLAN_TITLE_RE.test(text) &&
+    !NOTICE_RE.test(text) &&
+    readMarker(text) === null
+  );
+}
+
+/** The first line that opens the document's numbered structure: the header ends before it. */
+function firstStructuralIndex(lines: SourceLine[]): number {
+  const i = lines.findIndex((l) => {
+    const kind = readMarker(l.text)?.kind;
+    return kind === "chapter" || kind === "cn-dun" || kind === "cn-paren" || kind === "ar-dot";
+  });
+  return i < 0 ? lines.length : i;
+}
+
+function findTitle(lines: SourceLine[], headerEnd: number): { title: string; index: number | null } {
+  const notice = lines.slice(0, headerEnd).map((l) => NOTICE_RE.exec(l.text)).find((m) => m !== null);
+  const announced = notice?.[2]?.trim();
+  if (announced) {
+    // The covering notice names the plan; its own title line is where the plan starts.
+    const own = lines.findIndex((l, i) => i < headerEnd && compact(l.text) === compact(announced));
+    if (own >= 0) return { title: lines[own]?.text ?? announced, index: own };
+  }
+  for (let i = headerEnd - 1; i >= 0; i--) {
+    const text = lines[i]?.text ?? "";
+    if (isPlanTitleLike(text)) return { title: text.replace(/^[《“]|[》”]$/g, ""), index: i };
+  }
+  if (announced) return { title: announced, index: null };
+  const first = lines.find((l) => l.text !== "");
+  return { title: first?.text ?? "", index: null };
+}
+
+function findDocNumber(lines: SourceLine[], headerEnd: number): string | null {
+  for (const l of lines.slice(0, headerEnd)) {
+    const folded = foldWidth(l.text);
+    const m = DOC_NUMBER_RE.exec(folded);
+    // Only the document's own 文号: a standalone line, not one cited inside a sentence.
+    if (m && m[0].length >= folded.length - 2) return l.text.slice(m.index, m.index + m[0].length).replace(/\s+/g, "");
+  }
+  return null;
+}
+
+function findIssuer(lines: SourceLine[], headerEnd: number): string | null {
+  for (const l of lines.slice(0, headerEnd)) {
+    const prefix = NOTICE_RE.exec(l.text)?.[1]?.trim();
+    if (prefix && ORG_RE.test(prefix)) return prefix;
+  }
+  const standalone = lines.slice(0, headerEnd).find((l) => l.text.length <= 30 && ORG_RE.test(l.text) && !/[：:]/.test(l.text));
+  return standalone?.text ?? null;
+}
+
+function isoDate(year: number, month: number, day: number): string | null {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+/** "2016年11月3日", "二〇一六年十一月三日", optionally followed by 印发/发布. */
+function readDateLine(text: string): string | null {
+  const t = foldWidth(text).replace(/\s+/g, "");
+  const arabic = /^(\d{4})年(\d{1,2})月(\d{1,2})日(?:印发|发布|制定)?$/.exec(t);
+  if (arabic) return isoDate(Number(arabic[1]), Number(arabic[2]), Number(arabic[3]));
+  const cn = /^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日(?:印发|发布|制定)?$/.exec(t);
+  if (!cn) return null;
+  const year = chineseYear(cn[1] ?? "");
+  const month = chineseToInt(cn[2] ?? "");
+  const day = chineseToInt(cn[3] ?? "");
+  return year && month && day ? isoDate(year, month, day) : null;
+}
+
+function readDateMeta(text: string): string | null {
+  const m = /(?:发布时间|发布日期|成文日期|发文日期|印发日期)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})/.exec(foldWidth(text));
+  return m ? isoDate(Number(m[1]), Number(m[2]), Number(m[3])) : null;
+}
+
+/** The signing date under the notice; else a 发布时间 field; else the date line closing the document. */
+function findDate(lines: SourceLine[], headerEnd: number): string | null {
+  for (const l of lines.slice(0, headerEnd)) {
+    const d = readDateLine(l.text);
+    if (d) return d;
+  }
+  for (const l of lines.slice(0, headerEnd)) {
+    const d = readDateMeta(l.text);
+    if (d) return d;
+  }
+  for (let i = lines.length - 1; i >= headerEnd; i--) {
+    const d = readDateLine(lines[i]?.text ?? "");
+    if (d) return d;
+  }
+  return null;
+}
+
+export function readHeader(lines: SourceLine[]): PlanHeader {
+  const structureStart = firstStructuralIndex(lines);
+  const { title, index } = findTitle(lines, structureStart);
+  const headerEnd = index ?? structureStart;
+  return {
+    title,
+    titleIndex: index,
+    docNumber: findDocNumber(lines, headerEnd),
+    issuer: findIssuer(lines, headerEnd),
+    date: findDate(lines, headerEnd),
+  };
+}

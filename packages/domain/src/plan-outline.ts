@@ -1,0 +1,257 @@
+/**
+ * The document's numbered structure and where its tasks are.
+ *
+ * Lines become blocks (a numbering marker, or a continuation line); blocks become a tree by
+ * order of appearance: a marker kind not seen yet opens a deeper level, a kind seen before
+ * closes back to its level. No fixed rank of 一、/（一）/1./（1） is assumed.
+ *
+ * Tasks are looked for in the 主要任务/重点任务/工作任务… section when the document has one
+ * (up to the next heading of the same rank), otherwise in the whole body. Within that region
+ * the task level is the marker kind that most often carries its own responsible units; a
+ * task's group is its parent item, or an implicit group when it has none. Outside an explicit
+ * task section, sections whose items assign nobody (指导思想, 保障措施…) are not task groups.
+ */
+import { hasAssignmentMarkup } from "./plan-assignments.ts";
+import { failAt } from "./plan-error.ts";
+import { findInlineShi, type Marker, type MarkerKind, readMarker } from "./plan-numbering.ts";
+import type { SourceLine } from "./plan-text.ts";
+
+export interface Block {
+  line: number;
+  /** The whole (space-cleaned) line or inline segment, marker included. */
+  text: string;
+  marker: Marker | null;
+}
+
+export interface OutlineNode {
+  marker: Marker;
+  line: number;
+  /** The marker's block first, then its unmarked continuation lines. */
+  blocks: Block[];
+  children: OutlineNode[];
+  parent: OutlineNode | null;
+}
+
+export interface OutlineGroup {
+  /** Null for the implicit group of tasks that have no parent item. */
+  node: OutlineNode | null;
+  tasks: OutlineNode[];
+}
+
+export interface Outline {
+  /** Title of the task section ("主要任务"), or null when tasks were found without one. */
+  sectionTitle: string | null;
+  groups: OutlineGroup[];
+}
+
+const TASK_SECTION_RE =
+  /(主要|重点|工作|具体|核心)任务|任务(分工|安排|清单)|重点工作|主要工作|工作(重点|措施|内容)|主要措施|重点措施|具体措施|主要举措|重点举措|实施内容|行动内容|重点行动|主要内容|重点工程|主要工程|重点项目/;
+const NON_TASK_SECTION_RE =
+  /^(保障措施|组织保障|组织实施|组织领导|工作要求|工作步骤|实施步骤|方法和?步骤|进度安排|时间安排|实施安排|步骤安排|有关要求|其他事项|附则|工作保障|督促检查|督查考核|考核评估|监督考核)/;
+/** Lines that close the document body: the distribution list of the official layout. */
+const TRAILER_RE = /^(抄送|抄报)\s*[:：]/;
+
+/** The text of a node's own lines, without its marker and without its children. */
+export function ownText(node: OutlineNode): string {
+  return [node.marker.rest, ...node.blocks.slice(1).map((b) => b.text)].join("\n");
+}
+
+/** Every line of a node and its descendants, markers included. */
+function fullPieces(node: OutlineNode): SourceLine[] {
+  return [...node.blocks.map((b) => ({ line: b.line, text: b.text })), ...node.children.flatMap(fullPieces)];
+}
+
+/** The lines of a node and its descendants; the node's own marker is left out (sub-items keep theirs). */
+export function subtreePieces(node: OutlineNode): SourceLine[] {
+  return [
+    { line: node.line, text: node.marker.rest },
+    ...node.blocks.slice(1).map((b) => ({ line: b.line, text: b.text })),
+    ...node.children.flatMap(fullPieces),
+  ];
+}
+
+function headingText(block: Block): string {
+  return (block.marker ? block.marker.rest : block.text).replace(/[。：:.\s]+$/, "");
+}
+
+/**
+ * "（一）加强X。一是…（A负责）；二是…（B负责）": an inline 一是/二是 enumeration becomes separate
+ * items, but only when every item assigns its own units; otherwise it is ordinary prose.
+ */
+function splitInlineShi(block: Block): Block[] {
+  const marker = block.marker;
+  const content = marker ? marker.rest : block.text;
+  const ownShi = marker?.kind === "cn-shi";
+  const hits = findInlineShi(content, ownShi ? (marker.ordinal ?? 0) + 1 : 1);
+  const first = hits[0];
+  if (!first || (!ownShi && hits.length < 2)) return [block];
+  const segments = hits.map((hit, i) => content.slice(hit.offset, hits[i + 1]?.offset ?? content.length).trim());
+  const head = content.slice(0, first.offset).trim();
+  const assigned = [...(ownShi ? [head] : []), ...segments].every((s) => hasAssignmentMarkup(s));
+  if (!assigned) return [block];
+  const prefix = block.text.slice(0, block.text.length - content.length);
+  const out: Block[] = [];
+  if (head !== "") out.push({ line: block.line, text: prefix + head, marker: marker ? { ...marker, rest: head } : null });
+  for (const segment of segments) out.push({ line: block.line, text: segment, marker: readMarker(segment) });
+  return out;
+}
+
+export function toBlocks(lines: SourceLine[]): Block[] {
+  const blocks: Block[] = [];
+  for (const l of lines) {
+    if (l.text === "") continue;
+    if (TRAILER_RE.test(l.text)) break;
+    blocks.push(...splitInlineShi({ line: l.line, text: l.text, marker: readMarker(l.text) }));
+  }
+  return blocks;
+}
+
+function buildTree(blocks: Block[]): OutlineNode[] {
+  const roots: OutlineNode[] = [];
+  const stack: OutlineNode[] = [];
+  for (const block of blocks) {
+    if (!block.marker) {
+      stack[stack.length - 1]?.blocks.push(block);
+      continue;
+    }
+    const kind = block.marker.kind;
+    const level = stack.findIndex((n) => n.marker.kind === kind);
+    if (level >= 0) stack.length = level;
+    const parent = stack[stack.length - 1] ?? null;
+    const node: OutlineNode = { marker: block.marker, line: block.line, blocks: [block], children: [], parent };
+    (parent ? parent.children : roots).push(node);
+    stack.push(node);
+  }
+  return roots;
+}
+
+function flatten(nodes: OutlineNode[]): OutlineNode[] {
+  return nodes.flatMap((n) => [n, ...flatten(n.children)]);
+}
+
+function hasDescendantOfKind(node: OutlineNode, kind: MarkerKind): boolean {
+  return node.children.some((c) => c.marker.kind === kind || hasDescendantOfKind(c, kind));
+}
+
+/**
+ * The kind whose items most often assign units themselves. On a tie the kind seen later (the
+ * deeper one) wins: units on a heading may stand for its items, units on an item never stand
+ * for its heading.
+ */
+function taskKindOf(nodes: OutlineNode[], assigned: Set<OutlineNode>): MarkerKind | null {
+  const counts = new Map<MarkerKind, number>();
+  for (const n of nodes) if (assigned.has(n)) counts.set(n.marker.kind, (counts.get(n.marker.kind) ?? 0) + 1);
+  let best: MarkerKind | null = null;
+  for (const n of nodes) {
+    const count = counts.get(n.marker.kind) ?? 0;
+    if (count > 0 && (best === null || count >= (counts.get(best) ?? 0))) best = n.marker.kind;
+  }
+  return best;
+}
+
+interface Region {
+  heading: Block | null;
+  blocks: Block[];
+}
+
+type Selection = { kind: "tasks"; groups: OutlineGroup[] } | { kind: "unassigned"; firstItem: OutlineNode | null };
+
+/**
+ * Picks tasks and groups in a region. With `explicit` (a named task section) every group must
+ * hold tasks; otherwise a group only counts when some of its tasks name responsible units.
+ */
+function selectTasks(region: Region, explicit: boolean): Selection {
+  const roots = buildTree(region.blocks);
+  const nodes = flatten(roots);
+  const assigned = new Set(nodes.filter((n) => hasAssignmentMarkup(ownText(n))));
+  const taskKind = taskKindOf(nodes, assigned);
+  if (taskKind === null) return { kind: "unassigned", firstItem: firstLeafish(roots) };
+
+  const byParent = new Map<OutlineNode | null, OutlineNode[]>();
+  for (const n of nodes) {
+    if (n.marker.kind !== taskKind) continue;
+    const list = byParent.get(n.parent) ?? [];
+    list.push(n);
+    byParent.set(n.parent, list);
+  }
+  const groups: OutlineGroup[] = [];
+  for (const [parent, tasks] of byParent) {
+    const assigns = tasks.some((t) => subtreeAssigns(t, assigned)) || (parent !== null && assigned.has(parent));
+    if (explicit || assigns) groups.push({ node: parent, tasks });
+  }
+  if (explicit) rejectEmptyGroups(roots, groups, taskKind);
+  return { kind: "tasks", groups };
+}
+
+function subtreeAssigns(node: OutlineNode, assigned: Set<OutlineNode>): boolean {
+  return assigned.has(node) || node.children.some((c) => subtreeAssigns(c, assigned));
+}
+
+/** In a task section, a heading at the level of the groups must have tasks under it. */
+function rejectEmptyGroups(roots: OutlineNode[], groups: OutlineGroup[], taskKind: MarkerKind): void {
+  for (const group of groups) {
+    const parent = group.node;
+    if (!parent) continue;
+    const siblings = parent.parent ? parent.parent.children : roots;
+    for (const sibling of siblings) {
+      if (sibling.marker.kind === parent.marker.kind && !hasDescendantOfKind(sibling, taskKind)) {
+        failAt(sibling.line, `分组“${headingText(sibling.blocks[0] ?? { line: 0, text: "", marker: null })}”下没有找到编号任务`);
+      }
+    }
+  }
+}
+
+/** For an error about a section without units: its first item at the level tasks would be. */
+function firstLeafish(roots: OutlineNode[]): OutlineNode | null {
+  const first = roots[0];
+  if (!first) return null;
+  const withChildren = roots.find((r) => r.children.length > 0);
+  return withChildren?.children[0] ?? first;
+}
+
+function isTaskSectionHeading(block: Block): boolean {
+  const kind = block.marker?.kind;
+  if (kind !== undefined && kind !== "chapter" && kind !== "cn-dun") return false;
+  const text = headingText(block);
+  return text.length <= 20 && TASK_SECTION_RE.test(text);
+}
+
+/** Blocks of the section opened by `blocks[at]`: up to the next heading of the same rank. */
+function sectionAt(blocks: Block[], at: number): Region {
+  const heading = blocks[at] ?? null;
+  const kind = heading?.marker?.kind ?? null;
+  let end = blocks.length;
+  let topKind: MarkerKind | null = null;
+  for (let i = at + 1; i < blocks.length; i++) {
+    const b = blocks[i];
+    if (!b) break;
+    const k = b.marker?.kind ?? null;
+    topKind ??= k;
+    const sameRank = kind !== null ? k === kind || (kind === "cn-dun" && k === "chapter") : false;
+    // An unnumbered heading has no rank: its section ends at the next known section heading.
+    const nextSection =
+      kind === null && (k === null || k === topKind) && headingText(b).length <= 20 && (NON_TASK_SECTION_RE.test(headingText(b)) || (k === null && isTaskSectionHeading(b)));
+    if (sameRank || nextSection) {
+      end = i;
+      break;
+    }
+  }
+  return { heading, blocks: blocks.slice(at + 1, end) };
+}
+
+/** Finds the tasks of a document body; throws PlanParseError when there are none to find. */
+export function locateTasks(blocks: Block[], firstLine: number): Outline {
+  let unassigned: OutlineNode | null = null;
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i];
+    if (!block || !isTaskSectionHeading(block)) continue;
+    const region = sectionAt(blocks, i);
+    const selection = selectTasks(region, true);
+    if (selection.kind === "tasks") return { sectionTitle: headingText(block), groups: selection.groups };
+    unassigned ??= selection.firstItem;
+  }
+  const selection = selectTasks({ heading: null, blocks }, false);
+  if (selection.kind === "tasks" && selection.groups.length > 0) return { sectionTitle: null, groups: selection.groups };
+  if (unassigned) failAt(unassigned.line, `任务“${headingText(unassigned.blocks[0] ?? { line: 0, text: "", marker: null })}”没有找到责任单位`);
+  return failAt(firstLine, "没有找到编号任务：文中既没有写明责任单位的编号条目（如“1.……（责任单位：……）”），也没有可识别的“主要任务/重点任务”部分");
+}
