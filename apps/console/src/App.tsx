@@ -12,6 +12,7 @@ import { RequireSession } from "./components/RequireSession.tsx";
 import { createClient, createQueryClient, TRPCProvider } from "./trpc.ts";
 
 // Every page is its own chunk: the shell (router, layout, tRPC) loads first, then only the page visited.
+// Pages that confirm or toast (message, modal) get antd's App around them, loaded with them.
 const Feedback = lazy(() => import("./components/Feedback.tsx"));
 const LoginPage = lazy(() => import("./pages/LoginPage.tsx"));
 const BoardPage = lazy(() => import("./pages/BoardPage.tsx"));
@@ -51,40 +52,38 @@ export function App() {
   return (
     <LangContext.Provider value={{ lang, setLang }}>
       <ConfigProvider locale={lang === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: "#b71c1c", borderRadius: 4 } }}>
-          <QueryClientProvider client={queryClient}>
-            <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-              <BrowserRouter>
-                <Routes>
-                  <Route
-                    path="/login"
-                    element={
-                      <Suspense fallback={null}>
-                        <Feedback>
-                          <LoginPage />
-                        </Feedback>
-                      </Suspense>
-                    }
-                  />
-                  <Route element={<RequireSession />}>
-                    <Route element={<AppLayout />}>
-                      <Route index element={<BoardPage />} />
-                      <Route path="tasks/:id" element={<TaskPage />} />
-                      <Route path="units" element={<UnitsPage />} />
-                      <Route path="deadlines" element={<DeadlinesPage />} />
-                      <Route path="rounds" element={<RoundsPage />} />
-                      <Route path="extensions" element={<ExtensionsPage />} />
-                      <Route path="notices" element={<NoticesPage />} />
-                      <Route path="import" element={<ImportPage />} />
-                      <Route path="calendar" element={<CalendarPage />} />
-                      <Route path="audit" element={<AuditPage />} />
-                      <Route path="users" element={<UsersPage />} />
-                      <Route path="*" element={<Navigate to="/" replace />} />
-                    </Route>
+        <QueryClientProvider client={queryClient}>
+          <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+            <BrowserRouter>
+              <Routes>
+                <Route
+                  path="/login"
+                  element={
+                    <Suspense fallback={null}>
+                      <LoginPage />
+                    </Suspense>
+                  }
+                />
+                <Route element={<RequireSession />}>
+                  <Route element={<AppLayout />}>
+                    <Route index element={<BoardPage />} />
+                    <Route path="tasks/:id" element={<TaskPage />} />
+                    <Route path="units" element={<Feedback><UnitsPage /></Feedback>} />
+                    <Route path="deadlines" element={<Feedback><DeadlinesPage /></Feedback>} />
+                    <Route path="rounds" element={<Feedback><RoundsPage /></Feedback>} />
+                    <Route path="extensions" element={<ExtensionsPage />} />
+                    <Route path="notices" element={<Feedback><NoticesPage /></Feedback>} />
+                    <Route path="import" element={<Feedback><ImportPage /></Feedback>} />
+                    <Route path="calendar" element={<Feedback><CalendarPage /></Feedback>} />
+                    <Route path="audit" element={<AuditPage />} />
+                    <Route path="users" element={<Feedback><UsersPage /></Feedback>} />
+                    <Route path="*" element={<Navigate to="/" replace />} />
                   </Route>
-                </Routes>
-              </BrowserRouter>
-            </TRPCProvider>
-          </QueryClientProvider>
+                </Route>
+              </Routes>
+            </BrowserRouter>
+          </TRPCProvider>
+        </QueryClientProvider>
       </ConfigProvider>
     </LangContext.Provider>
   );

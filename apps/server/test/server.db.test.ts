@@ -40,7 +40,7 @@ describe("server over a real database (Hono app, fetch API)", () => {
     const app = createServerApp({ db: test.db, consoleDist: "/nonexistent" });
     const response = await app.request("/trpc/plan.get", { headers: { cookie } });
     expect(response.status).toBe(200);
-    const plan = (await response.json()).result.data;
+    const plan = ((await response.json()) as { result: { data: any } }).result.data;
     expect(plan.title).toBe("同江市“质量强市”创建工作方案");
     expect(plan.groups).toHaveLength(6);
     const tasks = plan.groups.flatMap((g: { tasks: unknown[] }) => g.tasks);

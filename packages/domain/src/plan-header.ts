@@ -47,7 +47,8 @@ function findTitle(lines: SourceLine[], headerEnd: number): { title: string; ind
   const announced = notice?.[2]?.trim();
   if (announced) {
     // The covering notice names the plan; its own title line is where the plan starts.
-    const own = lines.findIndex((l, i) => i < headerEnd && compact(l.text) === compact(announced));
+    // Searched in the whole text: the notice itself may contain numbered points before it.
+    const own = lines.findIndex((l) => compact(l.text) === compact(announced));
     if (own >= 0) return { title: lines[own]?.text ?? announced, index: own };
   }
   for (let i = headerEnd - 1; i >= 0; i--) {

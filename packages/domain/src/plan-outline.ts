@@ -74,6 +74,11 @@ function headingText(block: Block): string {
   return (block.marker ? block.marker.rest : block.text).replace(/[。：:.\s]+$/, "");
 }
 
+/** An item's first sentence, for error messages. */
+function itemTitle(node: OutlineNode): string {
+  return node.marker.rest.split(/[。！？]/)[0]?.trim() ?? "";
+}
+
 /**
  * "（一）加强X。一是…（A负责）；二是…（B负责）": an inline 一是/二是 enumeration becomes separate
  * items, but only when every item assigns its own units; otherwise it is ordinary prose.
@@ -149,19 +154,14 @@ function taskKindOf(nodes: OutlineNode[], assigned: Set<OutlineNode>): MarkerKin
   return best;
 }
 
-interface Region {
-  heading: Block | null;
-  blocks: Block[];
-}
-
 type Selection = { kind: "tasks"; groups: OutlineGroup[] } | { kind: "unassigned"; firstItem: OutlineNode | null };
 
 /**
  * Picks tasks and groups in a region. With `explicit` (a named task section) every group must
  * hold tasks; otherwise a group only counts when some of its tasks name responsible units.
  */
-function selectTasks(region: Region, explicit: boolean): Selection {
-  const roots = buildTree(region.blocks);
+function selectTasks(blocks: Block[], explicit: boolean): Selection {
+  const roots = buildTree(blocks);
   const nodes = flatten(roots);
   const assigned = new Set(nodes.filter((n) => hasAssignmentMarkup(ownText(n))));
   const taskKind = taskKindOf(nodes, assigned);
@@ -195,7 +195,7 @@ function rejectEmptyGroups(roots: OutlineNode[], groups: OutlineGroup[], taskKin
     const siblings = parent.parent ? parent.parent.children : roots;
     for (const sibling of siblings) {
       if (sibling.marker.kind === parent.marker.kind && !hasDescendantOfKind(sibling, taskKind)) {
-        failAt(sibling.line, `分组“${headingText(sibling.blocks[0] ?? { line: 0, text: "", marker: null })}”下没有找到编号任务`);
+        failAt(sibling.line, `分组“${itemTitle(sibling)}”下没有找到编号任务`);
       }
     }
   }
@@ -217,7 +217,7 @@ function isTaskSectionHeading(block: Block): boolean {
 }
 
 /** Blocks of the section opened by `blocks[at]`: up to the next heading of the same rank. */
-function sectionAt(blocks: Block[], at: number): Region {
+function sectionAt(blocks: Block[], at: number): Block[] {
   const heading = blocks[at] ?? null;
   const kind = heading?.marker?.kind ?? null;
   let end = blocks.length;
@@ -236,7 +236,7 @@ function sectionAt(blocks: Block[], at: number): Region {
       break;
     }
   }
-  return { heading, blocks: blocks.slice(at + 1, end) };
+  return blocks.slice(at + 1, end);
 }
 
 /** Finds the tasks of a document body; throws PlanParseError when there are none to find. */
@@ -245,13 +245,12 @@ export function locateTasks(blocks: Block[], firstLine: number): Outline {
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
     if (!block || !isTaskSectionHeading(block)) continue;
-    const region = sectionAt(blocks, i);
-    const selection = selectTasks(region, true);
+    const selection = selectTasks(sectionAt(blocks, i), true);
     if (selection.kind === "tasks") return { sectionTitle: headingText(block), groups: selection.groups };
     unassigned ??= selection.firstItem;
   }
-  const selection = selectTasks({ heading: null, blocks }, false);
+  const selection = selectTasks(blocks, false);
   if (selection.kind === "tasks" && selection.groups.length > 0) return { sectionTitle: null, groups: selection.groups };
-  if (unassigned) failAt(unassigned.line, `任务“${headingText(unassigned.blocks[0] ?? { line: 0, text: "", marker: null })}”没有找到责任单位`);
+  if (unassigned) failAt(unassigned.line, `任务“${itemTitle(unassigned)}”没有找到责任单位`);
   return failAt(firstLine, "没有找到编号任务：文中既没有写明责任单位的编号条目（如“1.……（责任单位：……）”），也没有可识别的“主要任务/重点任务”部分");
 }

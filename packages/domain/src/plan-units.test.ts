@@ -76,7 +76,7 @@ describe("unit name checks", () => {
     for (const name of ["政府办", "教体局", "铁路公司", "人民银行同江市支行", "规划服务中心", "市妇联", "市科协", "团市委", "各乡镇"]) {
       expect(looksLikeUnit(name), name).toBe(true);
     }
-    for (const name of ["质量", "计量", "abc", "这是一个很长的句子而不是单位名称因为它一直写下去没有停下来的意思", "第3组"]) {
+    for (const name of ["质量", "计量", "abc", "这是一个很长的句子而不是单位名称因为它一直写下去没有停下来的意思", "抓好落实工作", "市财政局：负责"]) {
       expect(looksLikeUnit(name), name).toBe(false);
     }
   });

@@ -47,7 +47,7 @@ const ORG_SUFFIX =
 const STRONG_ORG_SUFFIX = /(局|委|办|院|厅|中心|公司|政府|银行|支行|分行|队|单位|部门|办公室)$/;
 
 export function looksLikeUnit(name: string): boolean {
-  return name.length >= 2 && name.length <= 30 && ORG_SUFFIX.test(name) && !/[0-9。：:]/.test(name);
+  return name.length >= 2 && name.length <= 30 && ORG_SUFFIX.test(name) && !/[。：:]/.test(name);
 }
 
 /** A unit standing for many: "…联席会议成员单位", "各成员单位", "各县（市、区）人民政府", "有关部门". */

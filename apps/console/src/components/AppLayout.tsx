@@ -14,13 +14,11 @@ import {
 } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Button, Layout, Menu, Segmented, Space, Spin, Tag } from "antd";
-import { lazy, Suspense } from "react";
+import { Suspense } from "react";
 import { Outlet, useLocation, useNavigate } from "react-router";
 import { useLang, useT } from "../i18n.tsx";
 import { useCurrentUser } from "../session.tsx";
 import { useTRPC } from "../trpc.ts";
-
-const Feedback = lazy(() => import("./Feedback.tsx"));
 
 const ROLE_ZH: Record<string, string> = { admin: "管理员", staff: "办公室", viewer: "只读" };
 
@@ -88,9 +86,7 @@ export function AppLayout() {
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
           <Suspense fallback={<Spin style={{ display: "block", margin: "80px auto" }} />}>
-            <Feedback>
-              <Outlet />
-            </Feedback>
+            <Outlet />
           </Suspense>
         </Layout.Content>
       </Layout>

@@ -1,6 +1,6 @@
 import { ReloadOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, Empty, Segmented, Select, Skeleton, Space, Tooltip, Typography } from "antd";
+import { Alert, Button, Card, Empty, Segmented, Select, Skeleton, Space, Tooltip } from "antd";
 import { lazy, Suspense, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { LIGHT_COLOR, type LightValue, useLightLabel } from "../components/Light.tsx";
@@ -79,12 +79,10 @@ export default function BoardPage() {
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
         <div>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t("总览", "Board")}
-          </Typography.Title>
-          <Typography.Text type="secondary">
+          <h3 className="board-title">{t("总览", "Board")}</h3>
+          <span className="board-muted">
             {data?.planTitle ?? ""} {data ? `· ${t("当前期次", "Current period")} ${data.period} · ${t("更新于", "as of")} ${fmtDateTime(data.now)}` : ""}
-          </Typography.Text>
+          </span>
         </div>
         <Button icon={<ReloadOutlined spin={board.isFetching} />} onClick={() => board.refetch()}>
           {t("刷新", "Refresh")}
@@ -191,9 +189,9 @@ export default function BoardPage() {
           </table>
         </div>
       )}
-      <Typography.Text type="secondary">
+      <span className="board-muted">
         {t("圆点颜色为红黄绿灯，粗边框为牵头单位，数字为填报进度%；点击查看该单位的报送历史。", "Dot colour is the light; a thick ring marks the lead unit; the number is reported progress %. Click for the unit's history.")}
-      </Typography.Text>
+      </span>
       {cell && (
         <Suspense fallback={null}>
           <CellDrawer cell={cell} onClose={() => setCell(null)} />

@@ -1,6 +1,6 @@
 import { LockOutlined, UserOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, Form, Input, Segmented, Typography } from "antd";
+import { Alert, Button, Card, Form, Input, Segmented } from "antd";
 import { useNavigate, useSearchParams } from "react-router";
 import { useLang, useT } from "../i18n.tsx";
 import { errorMessage, useTRPC } from "../trpc.ts";
@@ -27,9 +27,7 @@ export default function LoginPage() {
     <div style={{ minHeight: "100vh", display: "grid", placeItems: "center", background: "linear-gradient(160deg,#7f0000 0%,#b71c1c 45%,#f5f5f5 45%)" }}>
       <Card style={{ width: 380 }}>
         <div style={{ display: "flex", justifyContent: "space-between", alignItems: "baseline" }}>
-          <Typography.Title level={3} style={{ marginTop: 0 }}>
-            {t("督办 · 登录", "Duban · Sign in")}
-          </Typography.Title>
+          <h1 style={{ marginTop: 0, fontSize: 24, fontWeight: 600 }}>{t("督办 · 登录", "Duban · Sign in")}</h1>
           <Segmented
             size="small"
             value={lang}
@@ -40,7 +38,7 @@ export default function LoginPage() {
             onChange={(v) => setLang(v as "zh" | "en")}
           />
         </div>
-        <Typography.Paragraph type="secondary">{t("联席会议办公室督办工作台", "The coordinating office's follow-up console")}</Typography.Paragraph>
+        <p style={{ color: "rgba(0,0,0,0.45)" }}>{t("联席会议办公室督办工作台", "The coordinating office's follow-up console")}</p>
         {login.isError && <Alert type="error" showIcon title={errorMessage(login.error)} style={{ marginBottom: 16 }} data-testid="login-error" />}
         <Form layout="vertical" onFinish={(values: { username: string; password: string }) => login.mutate(values)} requiredMark={false}>
           <Form.Item name="username" label={t("用户名", "Username")} rules={[{ required: true, message: t("请输入用户名", "Enter your username") }]}>

@@ -1,0 +1,27 @@
+import type { Context } from "grammy";
+import type { I18nFlavor } from "@grammyjs/i18n";
+import type { Logger } from "pino";
+import type { ContactInfo } from "@duban/core/contact-queries";
+import type { Db } from "@duban/db/client";
+import type { ReplySessions } from "./reply-sessions.ts";
+
+/** What every handler gets besides Telegram's context: the database, the clock, who is writing. */
+export interface DubanContext {
+  db: Db;
+  log: Logger;
+  /** The moment this update is handled (injected clock in tests). */
+  now: Date;
+  /** The bound contact writing to the bot; null for a stranger. */
+  contact: ContactInfo | null;
+  sessions: ReplySessions;
+  /** Key of the callback-data signatures (derived from the bot token). */
+  callbackSecret: string;
+}
+
+export type BotContext = Context & I18nFlavor & { duban: DubanContext };
+
+export type Language = "zh" | "en";
+
+export function languageOf(ctx: BotContext): Language {
+  return ctx.duban.contact?.language ?? (ctx.from?.language_code?.startsWith("en") ? "en" : "zh");
+}
