@@ -3,6 +3,7 @@ import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Logger } from "pino";
 import type { ContactInfo } from "@duban/core/contact-queries";
 import type { Db } from "@duban/db/client";
+import type { CallbackAction } from "./callback-data.ts";
 import type { ReplySessions } from "./reply-sessions.ts";
 
 /** What every handler gets besides Telegram's context: the database, the clock, who is writing. */
@@ -16,6 +17,8 @@ export interface DubanContext {
   sessions: ReplySessions;
   /** Key of the callback-data signatures (derived from the bot token). */
   callbackSecret: string;
+  /** The verified button payload of a callback query (set by the callback guard). */
+  callback: CallbackAction | null;
 }
 
 export type BotContext = Context & I18nFlavor & { duban: DubanContext };

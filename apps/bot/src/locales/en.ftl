@@ -77,9 +77,8 @@ overdue-line = Task { $number } { $title } — { $what }, due { $due }, { $days 
 
 report-pick-task = Which task do you want to report on?
 report-pick-round = This task has several items due. Please choose:
-report-ask-status =
-    Task { $number } "{ $title }" { $what }
-    What is the current status?
+task-heading = Task { $number } "{ $title }" { $what }
+report-ask-status = What is the current status?
 report-no-tasks = Your unit has no tasks to report on.
 
 recorded-title = Recorded: task { $number } "{ $title }" { $what }
@@ -99,9 +98,7 @@ ask-more = You may add more; otherwise tap "Finish".
 ask-extension-reason = Please give the reason for the extension and when you expect to finish.
 ask-extension-text = Please write the reason for the extension as text.
 
-progress-recorded = Progress recorded: { $progress }%.
-note-recorded = Note recorded.
-attachment-recorded = Attachment saved: { $name }.
+added-title = Added:
 attachment-photo = photo
 finished = Thank you, your report is complete.
 skipped = OK, progress skipped.

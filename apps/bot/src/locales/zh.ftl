@@ -77,9 +77,8 @@ overdue-line = 任务{ $number } { $title } — { $what }，{ $due }截止，已
 
 report-pick-task = 请选择要报送进展的任务：
 report-pick-round = 该任务有多项待报送事项，请选择：
-report-ask-status =
-    任务{ $number }“{ $title }”{ $what }
-    请选择当前状态：
+task-heading = 任务{ $number }“{ $title }”{ $what }
+report-ask-status = 请选择当前状态：
 report-no-tasks = 本单位目前没有需要报送的任务。
 
 recorded-title = 已记录：任务{ $number }“{ $title }”{ $what }
@@ -99,9 +98,7 @@ ask-more = 还可继续补充；无需补充请点“完成报送”。
 ask-extension-reason = 请简要说明申请延期的理由及预计完成时间。
 ask-extension-text = 请用文字说明申请延期的理由。
 
-progress-recorded = 已记录进度：{ $progress }%。
-note-recorded = 已记录情况说明。
-attachment-recorded = 已保存附件：{ $name }。
+added-title = 已补充记录：
 attachment-photo = 照片
 finished = 好的，本次报送已完成，感谢您的配合！
 skipped = 好的，已跳过进度。

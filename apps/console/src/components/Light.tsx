@@ -1,4 +1,3 @@
-import { Badge } from "antd";
 import { useT } from "../i18n.tsx";
 
 export type LightValue = "red" | "yellow" | "green";
@@ -12,5 +11,10 @@ export function useLightLabel() {
 
 export function LightDot({ light, text }: { light: LightValue; text?: string }) {
   const label = useLightLabel();
-  return <Badge color={LIGHT_COLOR[light]} text={text} title={label(light)} />;
+  return (
+    <span title={label(light)} style={{ display: "inline-flex", alignItems: "center", gap: 6 }} data-light={light}>
+      <span style={{ width: 8, height: 8, borderRadius: 4, background: LIGHT_COLOR[light], display: "inline-block" }} aria-label={label(light)} />
+      {text}
+    </span>
+  );
 }

@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
-import { Spin } from "antd";
 import { Navigate, Outlet, useLocation } from "react-router";
 import { useT } from "../i18n.tsx";
 import { SessionContext } from "../session.tsx";
+import { PageLoading } from "./PageLoading.tsx";
 import { errorCode, errorMessage, useTRPC } from "../trpc.ts";
 
 export function RequireSession() {
@@ -11,11 +11,7 @@ export function RequireSession() {
   const location = useLocation();
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000, retry: false }));
   if (me.isPending) {
-    return (
-      <div style={{ display: "grid", placeItems: "center", height: "100vh" }}>
-        <Spin size="large" />
-      </div>
-    );
+    return <PageLoading fullScreen />;
   }
   if (me.isError) {
     if (errorCode(me.error) === "UNAUTHORIZED") {

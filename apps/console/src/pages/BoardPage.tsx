@@ -1,6 +1,6 @@
 import { ReloadOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, Empty, Segmented, Select, Skeleton, Space, Tooltip } from "antd";
+import { Alert, Button, Empty, Segmented, Skeleton, Space, Tooltip } from "antd";
 import { lazy, Suspense, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { LIGHT_COLOR, type LightValue, useLightLabel } from "../components/Light.tsx";
@@ -91,10 +91,11 @@ export default function BoardPage() {
 
       <div className="board-counts">
         {(["red", "yellow", "green"] as const).map((light) => (
-          <Card
+          <button
+            type="button"
             key={light}
-            size="small"
-            hoverable
+            className="board-count board-count-button"
+            aria-pressed={filters.light === light}
             onClick={() => set("light", filters.light === light ? null : light)}
             style={{ borderColor: filters.light === light ? LIGHT_COLOR[light] : undefined }}
           >
@@ -102,9 +103,9 @@ export default function BoardPage() {
             <div className="board-count-value" style={{ color: LIGHT_COLOR[light] }} data-testid={`count-${light}`}>
               {data?.counts[light] ?? 0}
             </div>
-          </Card>
+          </button>
         ))}
-        <Card size="small">
+        <div className="board-count">
           <div className="board-count-title">{t("任务×单位", "Task × unit cells")}</div>
           <div className="board-count-value">
             {data?.counts.total ?? 0}
@@ -113,29 +114,39 @@ export default function BoardPage() {
               / {data?.rows.length ?? 0} {t("项任务", "tasks")}
             </span>
           </div>
-        </Card>
+        </div>
       </div>
 
       <Space wrap>
-        <Select
-          allowClear
-          style={{ minWidth: 260 }}
-          placeholder={t("按任务分组筛选", "Filter by group")}
-          value={filters.groupId ?? undefined}
-          onChange={(v) => set("group", v ?? null)}
-          options={(data?.groups ?? []).map((g) => ({ value: g.id, label: `${g.number} ${g.heading}` }))}
-          aria-label={t("分组", "Group")}
-        />
-        <Select
-          allowClear
-          showSearch={{ optionFilterProp: "label" }}
-          style={{ minWidth: 220 }}
-          placeholder={t("按单位筛选", "Filter by unit")}
-          value={filters.unitId ?? undefined}
-          onChange={(v) => set("unit", v ?? null)}
-          options={(data?.unitOptions ?? []).map((u) => ({ value: u.id, label: u.name }))}
-          aria-label={t("单位", "Unit")}
-        />
+        {/* Native selects: antd's Select would bring its form machinery into the first route. */}
+        <select
+          className="board-filter"
+          value={filters.groupId ?? ""}
+          onChange={(e) => set("group", e.target.value || null)}
+          aria-label={t("按任务分组筛选", "Filter by group")}
+          data-testid="filter-group"
+        >
+          <option value="">{t("全部分组", "All groups")}</option>
+          {(data?.groups ?? []).map((g) => (
+            <option key={g.id} value={g.id}>
+              {g.number} {g.heading}
+            </option>
+          ))}
+        </select>
+        <select
+          className="board-filter"
+          value={filters.unitId ?? ""}
+          onChange={(e) => set("unit", e.target.value || null)}
+          aria-label={t("按单位筛选", "Filter by unit")}
+          data-testid="filter-unit"
+        >
+          <option value="">{t("全部单位", "All units")}</option>
+          {(data?.unitOptions ?? []).map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name}
+            </option>
+          ))}
+        </select>
         <Segmented
           value={filters.light ?? "all"}
           onChange={(v) => set("light", v === "all" ? null : String(v))}

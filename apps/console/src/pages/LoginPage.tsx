@@ -1,6 +1,6 @@
 import { LockOutlined, UserOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, Form, Input, Segmented } from "antd";
+import { Alert, Button, Form, Input } from "antd";
 import { useNavigate, useSearchParams } from "react-router";
 import { useLang, useT } from "../i18n.tsx";
 import { errorMessage, useTRPC } from "../trpc.ts";
@@ -25,18 +25,12 @@ export default function LoginPage() {
 
   return (
     <div style={{ minHeight: "100vh", display: "grid", placeItems: "center", background: "linear-gradient(160deg,#7f0000 0%,#b71c1c 45%,#f5f5f5 45%)" }}>
-      <Card style={{ width: 380 }}>
+      <div style={{ width: 380, background: "#fff", borderRadius: 8, padding: 24, boxShadow: "0 6px 24px rgba(0,0,0,0.12)" }}>
         <div style={{ display: "flex", justifyContent: "space-between", alignItems: "baseline" }}>
           <h1 style={{ marginTop: 0, fontSize: 24, fontWeight: 600 }}>{t("督办 · 登录", "Duban · Sign in")}</h1>
-          <Segmented
-            size="small"
-            value={lang}
-            options={[
-              { label: "中文", value: "zh" },
-              { label: "EN", value: "en" },
-            ]}
-            onChange={(v) => setLang(v as "zh" | "en")}
-          />
+          <Button size="small" type="text" onClick={() => setLang(lang === "en" ? "zh" : "en")} data-testid="switch-lang">
+            {lang === "en" ? "中文" : "English"}
+          </Button>
         </div>
         <p style={{ color: "rgba(0,0,0,0.45)" }}>{t("联席会议办公室督办工作台", "The coordinating office's follow-up console")}</p>
         {login.isError && <Alert type="error" showIcon title={errorMessage(login.error)} style={{ marginBottom: 16 }} data-testid="login-error" />}
@@ -51,7 +45,7 @@ export default function LoginPage() {
             {t("登录", "Sign in")}
           </Button>
         </Form>
-      </Card>
+      </div>
     </div>
   );
 }

@@ -1,0 +1,296 @@
+/**
+ * The conversation steps shared by the features: where a reply goes (task, round), asking
+ * what is missing, recording, confirming, and the optional follow-up (progress, details,
+ * 申请延期). Handlers parse and route; the use cases in @duban/core decide and store.
+ */
+import type { InlineKeyboard } from "grammy";
+import { roundForUnit, taskIndicators, taskLabel, unitTasks, type ContactInfo, type OpenRound } from "@duban/core/contact-queries";
+import { amendStatusUpdate, lastReportedStatus, recordStatus, RecordStatusError, type AttachmentInput, type RecordedStatus } from "@duban/core/record-status";
+import { parseReply, type ParsedReply, type ReplyIndicator, type ReportStatus } from "@duban/domain/parse-reply";
+import type { StatusRef } from "./callback-data.ts";
+import { languageOf, type BotContext } from "./context.ts";
+import { bracketed, formatDate, formatValue, recordedText, roundWhat, shorten } from "./format.ts";
+import { Buttons } from "./keyboards.ts";
+import { emptyPending, type PendingReply, type ReplySession, type ReplyTarget } from "./reply-sessions.ts";
+
+export function contactOf(ctx: BotContext): ContactInfo {
+  const contact = ctx.duban.contact;
+  if (!contact) throw new Error("handler reached without a bound contact");
+  return contact;
+}
+
+export function buttonsFor(ctx: BotContext): Buttons {
+  return new Buttons(ctx.t, contactOf(ctx).id, ctx.duban.callbackSecret);
+}
+
+function setSession(ctx: BotContext, session: ReplySession): void {
+  ctx.duban.sessions.set(contactOf(ctx).id, session, ctx.duban.now);
+}
+
+export function clearSession(ctx: BotContext): void {
+  ctx.duban.sessions.clear(contactOf(ctx).id);
+}
+
+function hasContent(p: PendingReply | null): p is PendingReply {
+  return !!p && (p.status !== null || p.progress !== null || p.values.length > 0 || p.note !== null || p.attachments.length > 0);
+}
+
+function pendingFrom(parsed: { status: ReportStatus | null; progress: number | null; values: Array<{ indicatorId: number; value: number }>; note: string | null }, attachments: AttachmentInput[], source: string): PendingReply {
+  return {
+    status: parsed.status,
+    progress: parsed.progress,
+    values: parsed.values.map((v) => ({ indicatorId: v.indicatorId, value: v.value })),
+    note: parsed.note,
+    attachments,
+    source,
+  };
+}
+
+/** "任务8“建立和夯实城市计量基础”（季度进度 · 2026年第三季度）" */
+async function taskHeading(ctx: BotContext, target: { taskId: number; roundId: number | null }): Promise<string> {
+  const language = languageOf(ctx);
+  const task = await taskLabel(ctx.duban.db, target.taskId);
+  const round = target.roundId === null ? null : await roundForUnit(ctx.duban.db, { roundId: target.roundId, unitId: contactOf(ctx).unitId, lang: language });
+  return ctx.t("task-heading", { number: task?.number ?? "?", title: task?.title ?? "", what: bracketed(roundWhat(round, language), language) });
+}
+
+export type StatusPrompt = "report" | "what-status" | "conflicting-status";
+
+/** Shows the status buttons for a target; what the liaison already said waits in the session. */
+export async function askStatus(ctx: BotContext, target: ReplyTarget, pending: PendingReply | null, prompt: StatusPrompt): Promise<void> {
+  const ref: StatusRef = target.reminderId !== null
+    ? { kind: "reminder", id: target.reminderId }
+    : target.roundId !== null
+      ? { kind: "round", id: target.roundId }
+      : { kind: "task", id: target.taskId };
+  const question = prompt === "report" ? ctx.t("report-ask-status") : prompt === "conflicting-status" ? ctx.t("unclear-conflicting") : ctx.t("unclear-what-status");
+  if (hasContent(pending)) setSession(ctx, { step: "pending", pending, ...target });
+  await ctx.reply(`${await taskHeading(ctx, target)}\n${question}`, { reply_markup: buttonsFor(ctx).status(ref, { notStarted: true }) });
+}
+
+function roundButtonLabel(ctx: BotContext, round: OpenRound): string {
+  const language = languageOf(ctx);
+  return `${roundWhat(round, language)} · ${formatDate(round.dueAt, language, ctx.duban.now)}`;
+}
+
+type RoundChoice = { kind: "one"; roundId: number | null } | { kind: "many"; rounds: OpenRound[] } | { kind: "not-yours" };
+
+/**
+ * The round a reply about a task answers: the one submission still owed; when several are
+ * owed (task 6 in early October: the progress round and the analysis report) the liaison
+ * chooses; when none is owed, the latest round (a late addition), or none.
+ */
+export async function chooseRound(ctx: BotContext, taskId: number): Promise<RoundChoice> {
+  const contact = contactOf(ctx);
+  const [task] = await unitTasks(ctx.duban.db, { unitId: contact.unitId, now: ctx.duban.now, lang: languageOf(ctx), taskId });
+  if (!task) return { kind: "not-yours" };
+  if (task.pending.length > 1) return { kind: "many", rounds: task.pending };
+  return { kind: "one", roundId: task.pending[0]?.roundId ?? task.latest?.roundId ?? null };
+}
+
+/** Continue with a task: pick its round (asking when needed), then record or ask the status. */
+export async function proceedWithTask(ctx: BotContext, taskId: number, pending: PendingReply | null, prompt: StatusPrompt): Promise<void> {
+  const choice = await chooseRound(ctx, taskId);
+  if (choice.kind === "not-yours") {
+    await ctx.reply(ctx.t("not-your-task"));
+    return;
+  }
+  if (choice.kind === "many") {
+    setSession(ctx, { step: "pending", pending: pending ?? emptyPending("telegram-button"), taskId, roundId: null, reminderId: null });
+    const buttons = buttonsFor(ctx);
+    await ctx.reply(`${await taskHeading(ctx, { taskId, roundId: null })}\n${ctx.t("report-pick-round")}`, {
+      reply_markup: buttons.list(choice.rounds.map((r) => ({ label: roundButtonLabel(ctx, r), data: { action: "pick-round", roundId: r.roundId } }))),
+    });
+    return;
+  }
+  await proceedWithTarget(ctx, { taskId, roundId: choice.roundId, reminderId: null }, pending, prompt);
+}
+
+/** With the target known: record when the status is known (or carried over for a bare value), else ask it. */
+export async function proceedWithTarget(ctx: BotContext, target: ReplyTarget, pending: PendingReply | null, prompt: StatusPrompt): Promise<void> {
+  if (!hasContent(pending)) {
+    await askStatus(ctx, target, null, "report");
+    return;
+  }
+  const own = new Set((await taskIndicators(ctx.duban.db, [target.taskId])).map((i) => i.id));
+  const reply = { ...pending, values: pending.values.filter((v) => own.has(v.indicatorId)) };
+  if (reply.status !== null) {
+    await recordAndConfirm(ctx, target, reply.status, reply);
+    return;
+  }
+  if (reply.values.length > 0 || reply.progress !== null) {
+    // "受检率96.5%" says nothing about the status: keep the unit's last one, and say so.
+    const last = await lastReportedStatus(ctx.duban.db, { unitId: contactOf(ctx).unitId, taskId: target.taskId });
+    await recordAndConfirm(ctx, target, last ?? "in_progress", reply, { carried: last !== null });
+    return;
+  }
+  await askStatus(ctx, target, reply, prompt);
+}
+
+function followUp(ctx: BotContext, recorded: RecordedStatus): { text: string; keyboard: InlineKeyboard; session: ReplySession } {
+  const buttons = buttonsFor(ctx);
+  const base = { statusUpdateId: recorded.statusUpdateId, taskId: recorded.task.id, roundId: recorded.round?.id ?? null, submitted: recorded.submitted };
+  const extensionRound = recorded.round && !recorded.submitted && recorded.status !== "done" ? recorded.round.id : null;
+  if (recorded.status === "in_progress" && recorded.progress === null) {
+    return { text: ctx.t("ask-progress"), keyboard: buttons.skip(), session: { step: "progress", ...base } };
+  }
+  if (recorded.status === "blocked") {
+    return { text: ctx.t("ask-details-blocked"), keyboard: buttons.details(recorded.round && !recorded.submitted ? recorded.round.id : null), session: { step: "details", ...base } };
+  }
+  return { text: ctx.t("ask-details"), keyboard: buttons.details(extensionRound), session: { step: "details", ...base } };
+}
+
+/** Records the reply, confirms exactly what was stored, and offers the optional follow-up. */
+export async function recordAndConfirm(ctx: BotContext, target: ReplyTarget, status: ReportStatus, pending: PendingReply | null, options: { carried?: boolean } = {}): Promise<void> {
+  const contact = contactOf(ctx);
+  let recorded: RecordedStatus;
+  try {
+    recorded = await recordStatus(ctx.duban.db, {
+      contactId: contact.id,
+      taskId: target.taskId,
+      roundId: target.roundId,
+      reminderId: target.reminderId,
+      status,
+      progress: pending?.progress ?? null,
+      note: pending?.note ?? null,
+      values: pending?.values ?? [],
+      attachments: pending?.attachments ?? [],
+      source: pending?.source ?? "telegram-button",
+      now: ctx.duban.now,
+    });
+  } catch (error) {
+    if (error instanceof RecordStatusError) {
+      ctx.duban.log.warn({ contactId: contact.id, code: error.code, target }, "status not recorded");
+      await ctx.reply(ctx.t(error.code === "contact-inactive" ? "contact-inactive" : "not-your-task"));
+      return;
+    }
+    throw error;
+  }
+  const next = followUp(ctx, recorded);
+  setSession(ctx, next.session);
+  await ctx.reply(`${recordedText(ctx.t, languageOf(ctx), recorded, options)}\n\n${next.text}`, { reply_markup: next.keyboard });
+}
+
+/** Explains why a reply was not understood; true when it did (the caller stops there). */
+async function explainUnclear(ctx: BotContext, parsed: Extract<ParsedReply, { kind: "unclear" }>, indicators: readonly ReplyIndicator[]): Promise<boolean> {
+  switch (parsed.question) {
+    case "which-indicator":
+      await ctx.reply([ctx.t("unclear-which-indicator", { subject: parsed.subject ?? "" }), ...(parsed.candidates ?? []).map((c) => `· ${c.name}`)].join("\n"));
+      return true;
+    case "unknown-indicator": {
+      const names = [...new Set(indicators.map((i) => i.name))];
+      const lines = [ctx.t("unclear-unknown-indicator", { subject: parsed.subject ?? "" })];
+      if (names.length > 0) lines.push(ctx.t("unclear-indicators-of-task"), ...names.map((n) => `· ${n}`));
+      await ctx.reply(lines.join("\n"));
+      return true;
+    }
+    case "bare-number":
+      await ctx.reply(ctx.t("unclear-bare-number", { value: formatValue(parsed.value ?? 0, null) }));
+      return true;
+    case "progress-out-of-range":
+      await ctx.reply(ctx.t("unclear-progress-range"));
+      return true;
+    case "what-status":
+    case "conflicting-status":
+      return false;
+  }
+}
+
+/**
+ * A message that is not an answer to a question of the bot: a reply to a reminder (target
+ * known), or free text (the task is found from the indicator it names, or asked).
+ */
+export async function handleReply(ctx: BotContext, text: string, attachments: AttachmentInput[], target: ReplyTarget | null): Promise<void> {
+  const contact = contactOf(ctx);
+  const { db, now } = ctx.duban;
+  const tasks = target ? [] : await unitTasks(db, { unitId: contact.unitId, now, lang: languageOf(ctx) });
+  const indicators = await taskIndicators(db, target ? [target.taskId] : tasks.map((t) => t.taskId));
+  const source = target ? "telegram-reply" : "telegram-text";
+
+  const parsed: ParsedReply = text.trim()
+    ? parseReply(text, { indicators })
+    : attachments.length > 0
+      ? { kind: "unclear", question: "what-status", partial: { status: null, progress: null, values: [], note: null } }
+      : { kind: "empty" };
+
+  if (parsed.kind === "ack") {
+    await ctx.reply(ctx.t(target ? "acknowledged" : "ack-noted"));
+    return;
+  }
+  if (parsed.kind === "empty") {
+    await ctx.reply(ctx.t("unclear-empty"));
+    return;
+  }
+  if (parsed.kind === "unclear" && (await explainUnclear(ctx, parsed, indicators))) return;
+
+  const facts = parsed.kind === "report" ? parsed : parsed.partial;
+  const pending = pendingFrom(facts, attachments, source);
+  const prompt: StatusPrompt = parsed.kind === "unclear" && parsed.question === "conflicting-status" ? "conflicting-status" : "what-status";
+  if (parsed.kind === "unclear") pending.status = null;
+
+  if (target) {
+    await proceedWithTarget(ctx, target, pending, prompt);
+    return;
+  }
+  if (tasks.length === 0) {
+    await ctx.reply(ctx.t("report-no-tasks"));
+    return;
+  }
+  const taskOfIndicator = new Map(indicators.map((i) => [i.id, i.taskId]));
+  const named = [...new Set(pending.values.map((v) => taskOfIndicator.get(v.indicatorId)!))];
+  const candidates = named.length > 0 ? tasks.filter((t) => named.includes(t.taskId)) : tasks;
+  if (candidates.length === 1) {
+    await proceedWithTask(ctx, candidates[0]!.taskId, pending, prompt);
+    return;
+  }
+  setSession(ctx, { step: "pending", pending, taskId: null, roundId: null, reminderId: null });
+  await ctx.reply(ctx.t("pick-task"), { reply_markup: taskList(ctx, candidates, "pick-task") });
+}
+
+export function taskList(ctx: BotContext, tasks: ReadonlyArray<{ taskId: number; number: string; title: string }>, action: "pick-task" | "report" | "task"): InlineKeyboard {
+  return buttonsFor(ctx).list(tasks.map((t) => ({ label: `${ctx.t("task-heading", { number: t.number, title: shorten(t.title, 14), what: "" })}`, data: { action, taskId: t.taskId } })));
+}
+
+/** Progress, values, a note or a file sent after a status: added to that same update. */
+export async function addDetails(
+  ctx: BotContext,
+  session: Extract<ReplySession, { step: "progress" | "details" }>,
+  input: { text?: string | undefined; attachment?: AttachmentInput },
+): Promise<void> {
+  const contact = contactOf(ctx);
+  const indicators = await taskIndicators(ctx.duban.db, [session.taskId]);
+  const expect = session.step === "progress" && !input.attachment ? "progress" : "details";
+  const parsed: ParsedReply = input.text?.trim() ? parseReply(input.text, { indicators, expect }) : { kind: "empty" };
+  if (parsed.kind === "unclear" && !input.attachment && (await explainUnclear(ctx, parsed, indicators))) return;
+
+  const facts = parsed.kind === "report" ? parsed : parsed.kind === "unclear" ? { ...parsed.partial, note: input.text?.trim() || null } : null;
+  const nothing = !facts || (facts.progress === null && facts.values.length === 0 && facts.note === null);
+  if (nothing && !input.attachment) {
+    await ctx.reply(ctx.t(session.step === "progress" ? "ask-progress" : "ask-more"), {
+      reply_markup: session.step === "progress" ? buttonsFor(ctx).skip() : buttonsFor(ctx).details(null),
+    });
+    return;
+  }
+  const recorded = await amendStatusUpdate(ctx.duban.db, {
+    statusUpdateId: session.statusUpdateId,
+    contactId: contact.id,
+    progress: facts?.progress ?? null,
+    note: facts?.note ?? null,
+    values: (facts?.values ?? []).map((v) => ({ indicatorId: v.indicatorId, value: v.value })),
+    attachments: input.attachment ? [input.attachment] : [],
+    now: ctx.duban.now,
+  });
+  const lines = [ctx.t("added-title")];
+  if (facts?.progress != null) lines.push(ctx.t("recorded-progress", { progress: facts.progress }));
+  for (const v of facts?.values ?? []) {
+    const stored = recorded.values.find((r) => r.indicatorId === v.indicatorId);
+    lines.push(ctx.t("recorded-value", { name: v.name, value: formatValue(v.value, stored?.measureUnit ?? null) }));
+  }
+  if (facts?.note) lines.push(ctx.t("recorded-note", { note: facts.note }));
+  if (input.attachment) lines.push(ctx.t("recorded-attachment", { name: input.attachment.fileName ?? ctx.t("attachment-photo") }));
+  if (recorded.round && recorded.submitted && !session.submitted) lines.push(ctx.t("recorded-submitted"));
+  const extensionRound = recorded.round && !recorded.submitted && recorded.status !== "done" ? recorded.round.id : null;
+  setSession(ctx, { step: "details", statusUpdateId: recorded.statusUpdateId, taskId: recorded.task.id, roundId: recorded.round?.id ?? null, submitted: recorded.submitted });
+  lines.push("", ctx.t(session.step === "progress" ? "ask-details" : "ask-more"));
+  await ctx.reply(lines.join("\n"), { reply_markup: buttonsFor(ctx).details(extensionRound) });
+}

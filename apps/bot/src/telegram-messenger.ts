@@ -1,0 +1,67 @@
+import { GrammyError, HttpError, type Api } from "grammy";
+import type { Messenger, OutgoingMessage, SendResult } from "@duban/core/messenger";
+import { callbackSecretFor } from "./callback-data.ts";
+import { translator } from "./i18n.ts";
+import { Buttons } from "./keyboards.ts";
+
+/** Kinds that ask the recipient to answer for the unit: they carry the status buttons. */
+const ANSWERABLE = new Set(["reminder", "urge", "escalation-head"]);
+
+/**
+ * How a failed Bot API call is reported to the dispatcher:
+ * 429 → retry after Telegram's retry_after; 5xx and network errors → retry; 403 (blocked,
+ * never started) → unreachable; any other 4xx → failed, not retried.
+ */
+export function classifySendError(error: unknown): Exclude<SendResult, { ok: true }> {
+  if (error instanceof GrammyError) {
+    const description = `${error.error_code}: ${error.description}`;
+    if (error.error_code === 429) {
+      const seconds = error.parameters.retry_after;
+      return { ok: false, outcome: "retry", error: description, ...(typeof seconds === "number" ? { retryAfterMs: seconds * 1000 } : {}) };
+    }
+    if (error.error_code >= 500) return { ok: false, outcome: "retry", error: description };
+    if (error.error_code === 403) return { ok: false, outcome: "unreachable", error: description };
+    return { ok: false, outcome: "failed", error: description };
+  }
+  if (error instanceof HttpError) return { ok: false, outcome: "retry", error: `network: ${error.message}` };
+  return { ok: false, outcome: "retry", error: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * The scheduler's Messenger over the Bot API. Reminders, urges and head escalations get the
+ * status buttons (bound to the recipient); office escalations, notices and decisions are plain.
+ * Uses the bot's Api, so auto-retry (short 429/5xx waits) and the throttler apply; what is
+ * still failing is classified for the dispatcher, which keeps the outbox state.
+ */
+export class TelegramMessenger implements Messenger {
+  private readonly secret: string;
+
+  constructor(
+    private readonly api: Api,
+    botToken: string,
+  ) {
+    this.secret = callbackSecretFor(botToken);
+  }
+
+  async send(message: OutgoingMessage): Promise<SendResult> {
+    const language = message.language === "en" ? "en" : "zh";
+    let reply_markup;
+    if (message.contactId !== null && message.roundId !== null && ANSWERABLE.has(message.kind)) {
+      const buttons = new Buttons(translator(language), message.contactId, this.secret);
+      reply_markup = buttons.status(
+        { kind: "reminder", id: message.reminderId },
+        { snoozeReminderId: message.kind === "escalation-head" ? null : message.reminderId },
+      );
+    }
+    try {
+      const sent = await this.api.sendMessage(message.chatId, message.text, reply_markup ? { reply_markup } : {});
+      return { ok: true, messageId: String(sent.message_id) };
+    } catch (error) {
+      return classifySendError(error);
+    }
+  }
+}
+
+export function createTelegramMessenger(bot: { api: Api; token: string }): TelegramMessenger {
+  return new TelegramMessenger(bot.api, bot.token);
+}
