@@ -66,7 +66,8 @@ export async function loadLadderContext(db: Db, now: Date, calendar: Calendar, w
       const dueDate = shanghaiDate(submission.dueAt);
       let entry = byDueDate.get(dueDate);
       if (!entry) {
-        entry = { roundId: round.id, dueDate, ladder, units: [] };
+        const extended = submission.dueAt.getTime() !== round.dueAt.getTime();
+        entry = { roundId: round.id, dueDate, ladder, units: [], ...(extended ? { keyScope: `due${dueDate.replaceAll("-", "")}` } : {}) };
         byDueDate.set(dueDate, entry);
         ladderRounds.push(entry);
       }

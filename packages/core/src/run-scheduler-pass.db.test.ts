@@ -213,4 +213,28 @@ describe("scheduler over real SQLite (seed plan, injected clock)", () => {
     expect(contact.unreachableAt).not.toBeNull();
     expect(messenger.attempts.map((a) => a.key)).toEqual([target.key, target.key, target.key]);
   });
+
+  it("an extended unit's ladder restarts for its new due date, under keys of its own", { timeout: 120_000 }, async () => {
+    seeded = await seededScheduler(at("2026-09-01", "10:00"));
+    const s = seeded;
+    const messenger = new ClockedMessenger();
+    await driveDays(s, messenger, "2026-09-25", "2026-10-16");
+    const smaId = await s.unit("市场监督管理局");
+    const submission = await submissionOf(s.db, "任务12季度进度", "2026Q3", smaId);
+    // The office grants 市场监督管理局 until 2026-10-30 (a Friday).
+    await s.db.submission.update({ where: { id: submission.id }, data: { dueAt: at("2026-10-30", "17:30") } });
+    const before = messenger.sent.length;
+    await driveDays(s, messenger, "2026-10-17", "2026-11-03");
+    const rungs = messenger.sent
+      .slice(before)
+      .filter((m) => m.roundId === submission.roundId && m.unitId === smaId && m.contactId === s.contacts.smaLiaison)
+      .map((m) => `${m.key.split(":").slice(-2).join(":")}@${shanghaiDate(m.at)}`);
+    expect(rungs).toEqual([
+      "due20261030:before-7@2026-10-21",
+      "due20261030:before-3@2026-10-27",
+      "due20261030:before-1@2026-10-29",
+      "due20261030:due@2026-10-30",
+      "due20261030:overdue-2@2026-11-03",
+    ]);
+  });
 });

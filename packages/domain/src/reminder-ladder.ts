@@ -90,6 +90,11 @@ export interface LadderRound {
   dueDate: string;
   ladder: Ladder;
   units: LadderUnit[];
+  /**
+   * Distinguishes a second ladder inside one round, e.g. a unit whose deadline was extended:
+   * its rungs restart for the new due date under keys of their own.
+   */
+  keyScope?: string;
 }
 
 /** Everything the planner needs; pass only rounds that are open. */
@@ -128,8 +133,9 @@ export interface RoundSchedule {
 }
 
 /** Deterministic and unique per (round, unit, contact, rung): stored under a unique index. */
-export function reminderKey(r: { roundId: number; unitId: number; contactId: number | null; rung: Rung }): string {
-  return `r${r.roundId}:u${r.unitId}:c${r.contactId ?? "office"}:${r.rung}`;
+export function reminderKey(r: { roundId: number; unitId: number; contactId: number | null; rung: Rung; keyScope?: string | undefined }): string {
+  const scope = r.keyScope ? `${r.keyScope}:` : "";
+  return `r${r.roundId}:u${r.unitId}:c${r.contactId ?? "office"}:${scope}${r.rung}`;
 }
 
 /**
@@ -217,7 +223,7 @@ function reachable(unit: LadderUnit, role: LadderContact["role"]): LadderContact
 
 function planned(round: LadderRound, unit: LadderUnit, contactId: number | null, r: ScheduledRung): PlannedReminder {
   const base = { roundId: round.roundId, unitId: unit.unitId, contactId, rung: r.rung };
-  return { key: reminderKey(base), ...base, kind: r.kind, at: r.at, dueDate: round.dueDate };
+  return { key: reminderKey({ ...base, keyScope: round.keyScope }), ...base, kind: r.kind, at: r.at, dueDate: round.dueDate };
 }
 
 function byTimeThenKey(a: PlannedReminder, b: PlannedReminder): number {
