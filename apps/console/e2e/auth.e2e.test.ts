@@ -90,4 +90,15 @@ describe("a viewer", () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("switches the interface to English and back", async () => {
+    const { context, page } = await c.newPage();
+    await signIn(page, USERS.viewer);
+    await page.getByTestId("switch-lang").click();
+    await page.getByRole("link", { name: "Reporting rounds" }).waitFor();
+    await page.getByRole("heading", { name: "Board" }).waitFor();
+    await page.getByTestId("switch-lang").click();
+    await page.getByRole("link", { name: "报送轮次" }).waitFor();
+    await context.close();
+  });
 });

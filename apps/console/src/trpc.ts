@@ -30,8 +30,11 @@ export function errorMessage(error: unknown): string {
 export function createQueryClient(onUnauthorized: () => void) {
   return new QueryClient({
     queryCache: new QueryCache({
-      onError: (error) => {
-        if (errorCode(error) === "UNAUTHORIZED") onUnauthorized();
+      onError: (error, query) => {
+        // auth.me is RequireSession's own check: it redirects itself, without a reload.
+        const path = query.queryKey[0];
+        const isSessionCheck = Array.isArray(path) && path.join(".") === "auth.me";
+        if (errorCode(error) === "UNAUTHORIZED" && !isSessionCheck) onUnauthorized();
       },
     }),
     defaultOptions: {

@@ -24,12 +24,17 @@ export interface ServerDeps {
   /** Extra routes (file downloads) registered before the console fallback. */
   extend?: (app: Hono) => void;
   consoleDist?: string;
+  /** Served over HTTPS: session cookies get the Secure flag. */
+  secureCookies?: boolean;
+  /** Behind a reverse proxy that sets X-Forwarded-For; otherwise the header is ignored (it could be forged). */
+  trustProxy?: boolean;
 }
 
-function clientIp(request: Request, fallback: string): string {
-  // Behind a reverse proxy the operator sets X-Forwarded-For; the first hop is the client.
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || fallback;
+function clientIp(request: Request, socketAddress: string, trustProxy: boolean): string {
+  if (!trustProxy) return socketAddress;
+  // The proxy appends the address it saw; the last entry is the one a client cannot forge.
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+  return forwarded || socketAddress;
 }
 
 export function createServerApp(deps: ServerDeps): Hono {
@@ -54,10 +59,11 @@ export function createServerApp(deps: ServerDeps): Hono {
         now,
         user,
         sessionId: user ? token : null,
-        ip: clientIp(c.req.raw, (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? "unknown"),
+        ip: clientIp(c.req.raw, (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? "unknown", deps.trustProxy ?? false),
         setHeader: (name, value) => resHeaders.append(name, value),
         messenger: deps.messenger ?? null,
         botUsername: deps.botUsername ?? null,
+        secureCookies: deps.secureCookies ?? false,
       }),
     });
   });

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const scheduler = env.SCHEDULER ? startScheduler({ db, messenger: null, log, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null }) : null;
   if (!env.SCHEDULER) log.warn("SCHEDULER=0: no rounds are opened and no reminders are sent by this instance");
 
-  const app = createServerApp({ db });
+  const app = createServerApp({ db, secureCookies: env.PUBLIC_URL?.startsWith("https://") ?? false, trustProxy: env.TRUST_PROXY });
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const url = `http://${info.address === "::" || info.address === "0.0.0.0" ? "localhost" : info.address}:${info.port}`;
     log.info(`Duban is running at ${url}`);

@@ -33,6 +33,7 @@ function contextFor(role: Role | null): ApiContext {
     setHeader: () => {},
     messenger: null,
     botUsername: null,
+    secureCookies: false,
   };
 }
 

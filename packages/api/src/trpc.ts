@@ -23,6 +23,8 @@ export interface ApiContext {
   /** Present when the bot runs in this process; used by 催办 and notices. */
   messenger: Messenger | null;
   botUsername: string | null;
+  /** True when the console is served over HTTPS (PUBLIC_URL https://…): cookies get `Secure`. */
+  secureCookies: boolean;
 }
 
 const t = initTRPC.context<ApiContext>().create();

@@ -49,6 +49,7 @@ export async function setContactLanguage(db: Db, input: { contactId: number; lan
 
 export interface OpenRound {
   roundId: number;
+  deadlineId: number;
   taskId: number;
   deadlineTitle: string;
   periodKey: string;
@@ -88,10 +89,11 @@ function roundOf(s: {
   submittedAt: Date | null;
   acknowledgedAt: Date | null;
   dueAt: Date;
-  round: { id: number; periodKey: string; deadline: { taskId: number; title: string; cycle: { key: string } | null } };
+  round: { id: number; periodKey: string; deadlineId: number; deadline: { taskId: number; title: string; cycle: { key: string } | null } };
 }, lang: "zh" | "en"): OpenRound {
   return {
     roundId: s.round.id,
+    deadlineId: s.round.deadlineId,
     taskId: s.round.deadline.taskId,
     deadlineTitle: s.round.deadline.title,
     periodKey: s.round.periodKey,
@@ -124,7 +126,7 @@ export async function unitTasks(db: Db, input: { unitId: number; now: Date; lang
   const [submissions, updates, calendar] = await Promise.all([
     db.submission.findMany({
       where: { unitId: input.unitId, round: { opensAt: { lte: input.now }, deadline: { active: true, taskId: { in: taskIds } } } },
-      include: { round: { select: { id: true, periodKey: true, opensAt: true, deadline: { select: { taskId: true, title: true, cycle: { select: { key: true } } } } } } },
+      include: { round: { select: { id: true, periodKey: true, opensAt: true, deadlineId: true, deadline: { select: { taskId: true, title: true, cycle: { select: { key: true } } } } } } },
     }),
     db.statusUpdate.findMany({
       where: { unitId: input.unitId, taskId: { in: taskIds } },
@@ -276,7 +278,7 @@ export function findReminderByMessage(db: Db, input: { chatId: string; messageId
 export async function roundForUnit(db: Db, input: { roundId: number; unitId: number; lang?: "zh" | "en" }): Promise<OpenRound | null> {
   const submission = await db.submission.findUnique({
     where: { roundId_unitId: { roundId: input.roundId, unitId: input.unitId } },
-    include: { round: { select: { id: true, periodKey: true, deadline: { select: { taskId: true, title: true, cycle: { select: { key: true } } } } } } },
+    include: { round: { select: { id: true, periodKey: true, deadlineId: true, deadline: { select: { taskId: true, title: true, cycle: { select: { key: true } } } } } } },
   });
   return submission ? roundOf(submission, input.lang ?? "zh") : null;
 }

@@ -15,7 +15,7 @@ import {
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Button } from "antd";
 import { Suspense } from "react";
-import { NavLink, Outlet, useNavigate } from "react-router";
+import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useLang, useT } from "../i18n.tsx";
 import { useCurrentUser } from "../session.tsx";
 import { useTRPC } from "../trpc.ts";
@@ -33,6 +33,7 @@ export function AppLayout() {
   const { lang, setLang } = useLang();
   const user = useCurrentUser();
   const navigate = useNavigate();
+  const { pathname } = useLocation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const logout = useMutation(
@@ -67,7 +68,7 @@ export function AppLayout() {
           <ul className="app-menu">
             {items.map((item) => (
               <li key={item.to}>
-                <NavLink to={item.to} end={item.end ?? false} className={({ isActive }) => (isActive || (item.to === "/" && location.pathname.startsWith("/tasks")) ? "active" : undefined)}>
+                <NavLink to={item.to} end={item.end ?? false} className={({ isActive }) => (isActive || (item.to === "/" && pathname.startsWith("/tasks")) ? "active" : undefined)}>
                   {item.icon}
                   <span>{item.label}</span>
                 </NavLink>

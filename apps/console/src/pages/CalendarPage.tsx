@@ -4,28 +4,10 @@ import type { Dayjs } from "dayjs";
 import { useState } from "react";
 import { useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
+import { parseBulk } from "../calendar-bulk.ts";
 import { errorMessage, type Outputs, useTRPC } from "../trpc.ts";
 
 type Day = Outputs["calendar"]["year"]["days"][number];
-
-/** "2027-01-01 holiday 元旦" or "2027-02-07 调休" per line: the State Council notice, typed in. */
-function parseBulk(text: string): { days: { date: string; kind: "holiday" | "workday"; name: string | null }[]; errors: string[] } {
-  const days: { date: string; kind: "holiday" | "workday"; name: string | null }[] = [];
-  const errors: string[] = [];
-  for (const [i, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.trim();
-    if (!line) continue;
-    const m = /^(\d{4}-\d{2}-\d{2})\s+(\S+)(?:\s+(.+))?$/.exec(line);
-    const kindWord = m?.[2] ?? "";
-    const kind = /^(holiday|休|放假|假)/i.test(kindWord) ? "holiday" : /^(workday|班|上班|调休)/i.test(kindWord) ? "workday" : null;
-    if (!m || !kind) {
-      errors.push(`${i + 1}: ${line}`);
-      continue;
-    }
-    days.push({ date: m[1] ?? "", kind, name: m[3]?.trim() || null });
-  }
-  return { days, errors };
-}
 
 export default function CalendarPage() {
   const t = useT();

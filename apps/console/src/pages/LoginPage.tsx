@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Form, Input } from "antd";
 import { useNavigate, useSearchParams } from "react-router";
 import { useLang, useT } from "../i18n.tsx";
-import { errorMessage, useTRPC } from "../trpc.ts";
+import { errorCode, errorMessage, useTRPC } from "../trpc.ts";
 
 export default function LoginPage() {
   const t = useT();
@@ -33,7 +33,15 @@ export default function LoginPage() {
           </Button>
         </div>
         <p style={{ color: "rgba(0,0,0,0.45)" }}>{t("联席会议办公室督办工作台", "The coordinating office's follow-up console")}</p>
-        {login.isError && <Alert type="error" showIcon title={errorMessage(login.error)} style={{ marginBottom: 16 }} data-testid="login-error" />}
+        {login.isError && (
+          <Alert
+            type="error"
+            showIcon
+            title={errorCode(login.error) === "UNAUTHORIZED" ? t("用户名或密码错误", "Wrong username or password") : errorMessage(login.error)}
+            style={{ marginBottom: 16 }}
+            data-testid="login-error"
+          />
+        )}
         <Form layout="vertical" onFinish={(values: { username: string; password: string }) => login.mutate(values)} requiredMark={false}>
           <Form.Item name="username" label={t("用户名", "Username")} rules={[{ required: true, message: t("请输入用户名", "Enter your username") }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />

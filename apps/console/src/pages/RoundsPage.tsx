@@ -20,7 +20,7 @@ export default function RoundsPage() {
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const periods = useQuery(trpc.rounds.periods.queryOptions());
-  const period = params.get("period") ?? periods.data?.[0] ?? null;
+  const period = params.get("period") ?? periods.data?.current ?? null;
   const rounds = useQuery(trpc.rounds.list.queryOptions({ period }, { enabled: periods.isSuccess, refetchInterval: 10_000 }));
   const [downloading, setDownloading] = useState<string | null>(null);
 
@@ -72,7 +72,7 @@ export default function RoundsPage() {
           loading={periods.isPending}
           placeholder={t("暂无轮次", "No rounds yet")}
           onChange={(v) => setParams({ period: v }, { replace: true })}
-          options={(periods.data ?? []).map((p) => ({ value: p, label: p === "once" ? t("一次性时间节点", "One-off deadlines") : p }))}
+          options={(periods.data?.periods ?? []).map((p) => ({ value: p, label: p === "once" ? t("一次性时间节点", "One-off deadlines") : p }))}
           data-testid="period-select"
         />
       </Space>

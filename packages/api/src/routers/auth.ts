@@ -21,13 +21,13 @@ export const authRouter = router({
         }
         throw new TRPCError({ code: "UNAUTHORIZED", message: "用户名或密码错误" });
       }
-      ctx.setHeader("Set-Cookie", sessionCookie(result.token, result.expiresAt, now));
+      ctx.setHeader("Set-Cookie", sessionCookie(result.token, result.expiresAt, now, ctx.secureCookies));
       return { user: result.user };
     }),
 
   logout: authedProcedure.mutation(async ({ ctx }) => {
     if (ctx.sessionId) await destroySession(ctx.db, ctx.sessionId);
-    ctx.setHeader("Set-Cookie", clearedSessionCookie());
+    ctx.setHeader("Set-Cookie", clearedSessionCookie(ctx.secureCookies));
     await writeAudit(ctx.db, { actorType: "user", actorId: ctx.user.id, action: "auth.logout", entity: "User", entityId: ctx.user.id, at: ctx.now() });
     return { ok: true };
   }),

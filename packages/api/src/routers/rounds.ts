@@ -8,10 +8,20 @@ import { run } from "./to-trpc-error.ts";
 const id = z.number().int().positive();
 
 export const roundsRouter = router({
-  /** Period keys that have rounds, newest first (and "once" for one-off deadlines). */
+  /**
+   * Period keys that have rounds, newest first ("once" last), and the one the office is most
+   * likely collecting now: the earliest open period that still has missing submissions.
+   */
   periods: authedProcedure.query(async ({ ctx }) => {
+    const now = ctx.now();
     const rows = await ctx.db.round.findMany({ distinct: ["periodKey"], select: { periodKey: true } });
-    return rows.map((r) => r.periodKey).sort((a, b) => (a === "once" ? 1 : b === "once" ? -1 : b.localeCompare(a)));
+    const periods = rows.map((r) => r.periodKey).sort((a, b) => (a === "once" ? 1 : b === "once" ? -1 : b.localeCompare(a)));
+    const collecting = await ctx.db.round.findFirst({
+      where: { periodKey: { not: "once" }, opensAt: { lte: now }, submissions: { some: { submittedAt: null } } },
+      orderBy: [{ dueAt: "asc" }, { id: "asc" }],
+      select: { periodKey: true },
+    });
+    return { periods, current: collecting?.periodKey ?? periods[0] ?? null };
   }),
   list: authedProcedure
     .input(z.object({ period: z.union([periodKeySchema, z.literal("once")]).nullish() }).default({}))

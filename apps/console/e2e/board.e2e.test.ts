@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordStatus } from "@duban/core/record-status";
+import { signIn, startConsole, USERS, type ConsoleUnderTest } from "./harness.ts";
+
+let c: ConsoleUnderTest;
+beforeAll(async () => {
+  c = await startConsole();
+});
+afterAll(() => c?.close());
+
+describe("the board", () => {
+  it("shows a status recorded through the API within seconds, with the right light, without a reload", async () => {
+    const { fx, now } = c;
+    const task8 = await fx.taskId("8");
+    const task13 = await fx.taskId("13");
+    const market = await fx.unitId("市场监督管理局");
+    const agriculture = await fx.unitId("农业局");
+    const marketLiaison = await fx.addContact({ unit: "市场监督管理局", telegramUserId: "9001", name: "王联络" });
+    const agricultureLiaison = await fx.addContact({ unit: "农业局", telegramUserId: "9002", name: "李联络" });
+
+    const { context, page, errors } = await c.newPage();
+    await signIn(page, USERS.staff);
+    const cell8 = page.getByTestId(`cell-${task8}-${market}`);
+    const cell13 = page.getByTestId(`cell-${task13}-${agriculture}`);
+    // 2026-10-12: the 2026Q3 progress round is due within 3 workdays and nobody has answered yet.
+    await expect.poll(() => cell8.getAttribute("data-light")).toBe("yellow");
+    expect(await cell13.getAttribute("data-light")).toBe("yellow");
+    await page.locator("[data-testid=count-green]").waitFor();
+    const greenBefore = Number(await page.getByTestId("count-green").textContent());
+
+    // A liaison answers in chat (the bot calls recordStatus): done for task 8.
+    const q3task8 = await fx.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q3", progress: true });
+    await recordStatus(fx.db, { contactId: marketLiaison, taskId: task8, roundId: q3task8.roundId, status: "done", note: "计量检测项目已达16项", source: "telegram-button", now });
+    // Another reports difficulty on task 13: submitted for the progress round, but flagged.
+    const q3task13 = await fx.round({ task: "13", unit: "农业局", periodKey: "2026Q3", progress: true });
+    await recordStatus(fx.db, { contactId: agricultureLiaison, taskId: task13, roundId: q3task13.roundId, status: "blocked", progress: 40, note: "抽检经费未落实，需要协调", source: "telegram-text", now });
+
+    await expect.poll(() => cell8.getAttribute("data-light"), { timeout: 12_000 }).toBe("green");
+    expect(await cell8.getAttribute("data-status")).toBe("done");
+    await expect.poll(() => cell13.getAttribute("data-status"), { timeout: 12_000 }).toBe("blocked");
+    expect(await cell13.getAttribute("data-light")).toBe("yellow");
+    expect(Number(await page.getByTestId("count-green").textContent())).toBe(greenBefore + 1);
+
+    // The light filter keeps the green cell only.
+    await page.getByTestId("count-green").click();
+    await page.waitForURL(/light=green/);
+    await expect.poll(() => page.locator("[data-testid^=cell-]").count()).toBe(greenBefore + 1);
+
+    // Clicking the cell opens its history.
+    await cell8.click();
+    await page.getByText("计量检测项目已达16项").waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("renders a note containing <script> as text, never as markup", async () => {
+    const { fx, now } = c;
+    const task9 = await fx.taskId("9");
+    const liaison = await fx.addContact({ unit: "出入境检验检疫局", telegramUserId: "9003" });
+    const note = '<script>window.__pwned = true</script><img src=x onerror="window.__pwned = true"><b>加粗</b>';
+    await recordStatus(fx.db, { contactId: liaison, taskId: task9, status: "in_progress", progress: 50, note, source: "telegram-text", now });
+
+    const { context, page, errors } = await c.newPage();
+    await signIn(page, USERS.viewer);
+    await page.goto(`/tasks/${task9}`);
+    const shown = page.getByTestId("status-note").first();
+    await shown.waitFor();
+    expect(await shown.textContent()).toBe(note);
+    expect(await shown.locator("script, img, b").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
+
+    // The same in the board's drawer.
+    await page.goto("/");
+    const unit = await fx.unitId("出入境检验检疫局");
+    await page.getByTestId(`cell-${task9}-${unit}`).click();
+    const inDrawer = page.locator(".ant-drawer [data-testid=status-note]").first();
+    await inDrawer.waitFor();
+    expect(await inDrawer.textContent()).toBe(note);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
