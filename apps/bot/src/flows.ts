@@ -76,16 +76,18 @@ function roundButtonLabel(ctx: BotContext, round: OpenRound): string {
 type RoundChoice = { kind: "one"; roundId: number | null } | { kind: "many"; rounds: OpenRound[] } | { kind: "not-yours" };
 
 /**
- * The round a reply about a task answers: the one submission still owed; when several are
- * owed (task 6 in early October: the progress round and the analysis report) the liaison
- * chooses; when none is owed, the latest round (a late addition), or none.
+ * The round a reply about a task answers: of each deadline, the oldest submission still owed
+ * (2026Q3 before 2026Q4). When owed by several deadlines (task 6 in October: the progress
+ * round and the analysis report) the liaison chooses; when nothing is owed, the latest round
+ * (a late addition), or none.
  */
 export async function chooseRound(ctx: BotContext, taskId: number): Promise<RoundChoice> {
   const contact = contactOf(ctx);
   const [task] = await unitTasks(ctx.duban.db, { unitId: contact.unitId, now: ctx.duban.now, lang: languageOf(ctx), taskId });
   if (!task) return { kind: "not-yours" };
-  if (task.pending.length > 1) return { kind: "many", rounds: task.pending };
-  return { kind: "one", roundId: task.pending[0]?.roundId ?? task.latest?.roundId ?? null };
+  const oldestPerDeadline = [...new Map([...task.pending].reverse().map((r) => [r.deadlineId, r])).values()].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  if (oldestPerDeadline.length > 1) return { kind: "many", rounds: oldestPerDeadline };
+  return { kind: "one", roundId: oldestPerDeadline[0]?.roundId ?? task.latest?.roundId ?? null };
 }
 
 /** Continue with a task: pick its round (asking when needed), then record or ask the status. */
@@ -221,10 +223,12 @@ export async function handleReply(ctx: BotContext, text: string, attachments: At
     await ctx.reply(ctx.t("unclear-empty"));
     return;
   }
-  if (parsed.kind === "unclear" && (await explainUnclear(ctx, parsed, indicators))) return;
+  // With a file attached, an unclear caption becomes its note rather than a reason to drop the file.
+  if (parsed.kind === "unclear" && attachments.length === 0 && (await explainUnclear(ctx, parsed, indicators))) return;
 
   const facts = parsed.kind === "report" ? parsed : parsed.partial;
   const pending = pendingFrom(facts, attachments, source);
+  if (parsed.kind === "unclear" && attachments.length > 0 && text.trim()) pending.note = text.trim();
   const prompt: StatusPrompt = parsed.kind === "unclear" && parsed.question === "conflicting-status" ? "conflicting-status" : "what-status";
   if (parsed.kind === "unclear") pending.status = null;
 

@@ -122,6 +122,17 @@ describe("parseReply: indicator values", () => {
     });
   });
 
+  it("a count of something else is not an indicator value", () => {
+    expect(parseReply("本季度完成计量器具检定1200台件，正在开展专项检查", { indicators: task8, expect: "details" })).toEqual({
+      kind: "report",
+      status: null,
+      progress: null,
+      values: [],
+      note: "本季度完成计量器具检定1200台件，正在开展专项检查",
+    });
+    expect(parseReply("受检率16项", { indicators: task8 })).toMatchObject({ kind: "unclear", question: "unknown-indicator" });
+  });
+
   it("generic words do not pick an indicator", () => {
     expect(matchIndicator("完成", [{ id: 1, name: "年度目标完成率" }])).toEqual({ kind: "none" });
     expect(matchIndicator("受检率", task8)).toMatchObject({ kind: "one", indicator: { id: 82 } });

@@ -156,16 +156,20 @@ type IndicatorMatch =
 
 /**
  * The indicator a label names: the one sharing the longest distinctive piece of its name
- * ("受检率" → "国家重点管理计量器具受检率"). Ties that a whole-label containment does not
- * break are reported, never resolved by guessing.
+ * ("受检率" → "国家重点管理计量器具受检率"). The shared piece must end the label (what is
+ * written right before the number names it: in "完成计量器具检定1200台" the number counts
+ * 检定, not the 计量器具 of an indicator), and the number's unit must fit the indicator's.
+ * Ties that a whole-label containment does not break are reported, never resolved by guessing.
  */
-export function matchIndicator(label: string, indicators: readonly ReplyIndicator[]): IndicatorMatch {
+export function matchIndicator(label: string, indicators: readonly ReplyIndicator[], unit: string | null = null): IndicatorMatch {
   const clean = label.trim();
   if (clean.length < 2) return { kind: "none" };
   const scored = indicators
+    .filter((indicator) => unit === null || !indicator.measureUnit || indicator.measureUnit === unit)
     .map((indicator) => {
       const common = longestCommonSubstring(clean, indicator.name);
-      const distinctive = common.length >= 2 && !GENERIC.has(common);
+      const endsLabel = common.length > 0 && clean.length - (clean.lastIndexOf(common) + common.length) <= 1;
+      const distinctive = common.length >= 2 && !GENERIC.has(common) && endsLabel;
       return { indicator, score: distinctive ? common.length : 0, whole: indicator.name.includes(clean) || clean.includes(indicator.name) };
     })
     .filter((s) => s.score > 0);
@@ -276,7 +280,7 @@ export function parseReply(text: string, context: ReplyContext): ParsedReply {
   const measurements = findMeasurements(source);
   const onlyNumber = /^\d+(?:\.\d+)?[\s。!！]*$/.test(source);
   for (const m of measurements) {
-    const match = matchIndicator(m.label, context.indicators);
+    const match = matchIndicator(m.label, context.indicators, m.unit);
     if (match.kind === "one") {
       if (!partial.values.some((v) => v.indicatorId === match.indicator.id)) {
         partial.values.push({ indicatorId: match.indicator.id, name: match.indicator.name, value: m.value });

@@ -24,9 +24,18 @@ export const callbackGuard: MiddlewareFn<BotContext> = async (ctx, next) => {
   await next();
 };
 
+const answered = new WeakSet<BotContext>();
+
+/** Answers the callback query once (a second answer is an error at Telegram). */
+export async function answerOnce(ctx: BotContext, text?: string): Promise<void> {
+  if (answered.has(ctx)) return;
+  answered.add(ctx);
+  await ctx.answerCallbackQuery(text ? { text } : undefined);
+}
+
 /**
- * Handles one button action. The handler may return a short toast; the callback query is
- * always answered so the button stops spinning.
+ * Handles one button action. The handler may answer early with a toast (answerOnce) or return
+ * one; the callback query is always answered so the button stops spinning.
  */
 export function onAction<A extends CallbackAction["action"]>(
   composer: Composer<BotContext>,
@@ -37,6 +46,6 @@ export function onAction<A extends CallbackAction["action"]>(
     const data = ctx.duban.callback;
     if (data?.action !== action) return next();
     const toast = await handler(ctx, data as Extract<CallbackAction, { action: A }>);
-    await ctx.answerCallbackQuery(toast ? { text: toast } : undefined);
+    await answerOnce(ctx, toast || undefined);
   });
 }

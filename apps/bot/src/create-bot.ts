@@ -1,0 +1,115 @@
+import { Bot, BotError, GrammyError, HttpError } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
+import pino, { type Logger } from "pino";
+import type { Db } from "@duban/db/client";
+import { callbackSecretFor } from "./callback-data.ts";
+import type { BotContext } from "./context.ts";
+import { gate } from "./features/gate.ts";
+import { help } from "./features/help.ts";
+import { language } from "./features/language.ts";
+import { membership } from "./features/membership.ts";
+import { onboarding } from "./features/onboarding.ts";
+import { replies } from "./features/replies.ts";
+import { report } from "./features/report.ts";
+import { status } from "./features/status.ts";
+import { tasks } from "./features/tasks.ts";
+import { i18n } from "./i18n.ts";
+import { callbackGuard } from "./middleware/callback-guard.ts";
+import { loadContact } from "./middleware/contact.ts";
+import { dedupeUpdates } from "./middleware/dedupe.ts";
+import { ReplySessions } from "./reply-sessions.ts";
+
+export interface BotDeps {
+  db: Db;
+  log?: Logger;
+  /** The clock; tests pass a fixed one. */
+  now?: () => Date;
+  sessions?: ReplySessions;
+}
+
+export interface CreateBotOptions {
+  /** Bot API root, e.g. a local emulator "http://127.0.0.1:9001". Default: Telegram's. */
+  apiRoot?: string;
+  /** Skips getMe at start (tests, or when already known). */
+  botInfo?: UserFromGetMe;
+  /** Outgoing rate limits; default about 30 msg/s overall and 1 msg/s per chat. false: none (unit tests). */
+  throttle?: false | APIThrottlerOptions;
+  /** Short in-process retries of 429 (up to maxDelaySeconds) and 5xx; false: none. */
+  autoRetry?: false | { maxRetryAttempts?: number; maxDelaySeconds?: number };
+}
+
+/** The commands shown in Telegram's menu (both languages). */
+export const BOT_COMMANDS = ["tasks", "report", "overdue", "lang", "help"] as const;
+
+/**
+ * The liaison bot: one Composer per feature behind the shared middleware (dedupe, who is
+ * writing, language, stranger gate, button guard), inside an error boundary.
+ */
+export function createBot(token: string, deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
+  const log = deps.log ?? pino({ level: "silent" });
+  const now = deps.now ?? (() => new Date());
+  const sessions = deps.sessions ?? new ReplySessions();
+  const callbackSecret = callbackSecretFor(token);
+
+  const bot = new Bot<BotContext>(token, {
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    ...(options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {}),
+  });
+  // Installed last = runs first: each auto-retry attempt goes through the throttler again.
+  if (options.throttle !== false) bot.api.config.use(apiThrottler(options.throttle ?? {}));
+  if (options.autoRetry !== false) {
+    bot.api.config.use(autoRetry({ maxRetryAttempts: options.autoRetry?.maxRetryAttempts ?? 3, maxDelaySeconds: options.autoRetry?.maxDelaySeconds ?? 30 }));
+  }
+
+  bot.use(async (ctx, next) => {
+    ctx.duban = { db: deps.db, log, now: now(), contact: null, sessions, callbackSecret, callback: null };
+    await next();
+  });
+  bot.use(dedupeUpdates);
+  bot.use(loadContact);
+  bot.use(i18n);
+
+  const safe = bot.errorBoundary(async (error: BotError<BotContext>) => {
+    const ctx = error.ctx;
+    ctx.duban.log.error({ err: error.error, updateId: ctx.update.update_id }, "update handling failed");
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t("error"), show_alert: true });
+      else if (ctx.chat?.type === "private" && ctx.message) await ctx.reply(ctx.t("error"));
+    } catch {
+      // Nothing more to do: the error is logged.
+    }
+  });
+  safe.use(membership);
+  const chat = safe.chatType("private");
+  chat.use(onboarding);
+  chat.use(gate);
+  chat.use(callbackGuard);
+  // A command starts something new: a half-finished step (progress, reason) is dropped.
+  chat.on("::bot_command", async (ctx, next) => {
+    ctx.duban.sessions.clear(ctx.duban.contact!.id);
+    await next();
+  });
+  chat.use(help, language, tasks, report, status, replies);
+
+  bot.catch((error) => {
+    log.error({ err: error.error, updateId: error.ctx.update.update_id }, "unhandled bot error");
+  });
+  return bot;
+}
+
+/** Sets the command menu; optional, so a failure (or an emulator without it) is logged and ignored. */
+export async function setBotCommands(bot: Bot<BotContext>, log: Logger): Promise<boolean> {
+  try {
+    for (const lang of ["zh", "en"] as const) {
+      const commands = BOT_COMMANDS.map((command) => ({ command, description: i18n.t(lang, `command-${command}`) }));
+      await bot.api.setMyCommands(commands, lang === "zh" ? {} : { language_code: "en" });
+    }
+    return true;
+  } catch (error) {
+    const detail = error instanceof GrammyError ? error.description : error instanceof HttpError ? error.message : String(error);
+    log.warn({ detail }, "could not set the bot's command menu; continuing without it");
+    return false;
+  }
+}

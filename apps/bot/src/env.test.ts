@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { BotEnvError, parseBotEnv } from "./env.ts";
+
+describe("parseBotEnv", () => {
+  it("names the bad variable", () => {
+    expect(() => parseBotEnv({})).toThrow(/TELEGRAM_BOT_TOKEN/);
+    expect(() => parseBotEnv({ TELEGRAM_BOT_TOKEN: "nope" })).toThrow(/TELEGRAM_BOT_TOKEN: expected a token from @BotFather/);
+    expect(() => parseBotEnv({ TELEGRAM_BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", TELEGRAM_API_ROOT: "not a url" })).toThrow(/TELEGRAM_API_ROOT/);
+  });
+
+  it("defaults, and refuses webhook mode outside the server", () => {
+    expect(parseBotEnv({ TELEGRAM_BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ" })).toMatchObject({
+      TELEGRAM_API_ROOT: "https://api.telegram.org",
+      DATABASE_URL: "file:./data/duban.db",
+    });
+    expect(() => parseBotEnv({ TELEGRAM_BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", TELEGRAM_WEBHOOK_URL: "https://x.example/telegram/webhook" })).toThrow(BotEnvError);
+  });
+});

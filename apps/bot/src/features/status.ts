@@ -1,0 +1,113 @@
+import { Composer } from "grammy";
+import { reminderOfContact, ReminderAccessError } from "@duban/core/acknowledge-reminder";
+import { roundForUnit } from "@duban/core/contact-queries";
+import { ExtensionRequestError, requestExtension } from "@duban/core/request-extension";
+import { snoozeReminder } from "@duban/core/snooze-reminder";
+import type { StatusRef } from "../callback-data.ts";
+import { languageOf, type BotContext } from "../context.ts";
+import { formatDate, formatDateTime } from "../format.ts";
+import { buttonsFor, clearSession, contactOf, recordAndConfirm } from "../flows.ts";
+import { answerOnce, onAction } from "../middleware/callback-guard.ts";
+import type { ReplyTarget } from "../reply-sessions.ts";
+
+/**
+ * The buttons under reminders and questions: a status (recorded at once), 稍后提醒,
+ * 申请延期, and the follow-up's 跳过 / 完成报送.
+ */
+export const status = new Composer<BotContext>();
+
+async function targetOf(ctx: BotContext, ref: StatusRef): Promise<ReplyTarget | null> {
+  const contact = contactOf(ctx);
+  if (ref.kind === "reminder") {
+    const reminder = await reminderOfContact(ctx.duban.db, { reminderId: ref.id, contactId: contact.id }).catch((error: unknown) => {
+      if (error instanceof ReminderAccessError) return null;
+      throw error;
+    });
+    if (!reminder?.round) return null;
+    return { taskId: reminder.round.deadline.taskId, roundId: reminder.round.id, reminderId: reminder.id };
+  }
+  if (ref.kind === "round") {
+    const round = await roundForUnit(ctx.duban.db, { roundId: ref.id, unitId: contact.unitId });
+    return round ? { taskId: round.taskId, roundId: round.roundId, reminderId: null } : null;
+  }
+  return { taskId: ref.id, roundId: null, reminderId: null };
+}
+
+onAction(status, "status", async (ctx, data) => {
+  const target = await targetOf(ctx, data.ref);
+  if (!target) {
+    await ctx.reply(ctx.t("not-your-task"));
+    return ctx.t("callback-invalid");
+  }
+  // What the liaison wrote before the bot asked for the status is recorded with it.
+  const session = ctx.duban.sessions.get(contactOf(ctx).id, ctx.duban.now);
+  const pending = session?.step === "pending" && session.taskId === target.taskId && session.roundId === target.roundId ? session.pending : null;
+  await answerOnce(ctx, ctx.t("done-toast"));
+  await recordAndConfirm(ctx, target, data.status, pending ? { ...pending, status: data.status } : null);
+});
+
+onAction(status, "snooze", async (ctx, data) => {
+  const contact = contactOf(ctx);
+  try {
+    const { until } = await snoozeReminder(ctx.duban.db, { reminderId: data.reminderId, contactId: contact.id, now: ctx.duban.now });
+    clearSession(ctx);
+    await ctx.reply(ctx.t("snoozed", { when: formatDateTime(until, languageOf(ctx), ctx.duban.now) }));
+  } catch (error) {
+    if (!(error instanceof ReminderAccessError)) throw error;
+    await ctx.reply(ctx.t("not-your-task"));
+  }
+});
+
+onAction(status, "extension", async (ctx, data) => {
+  const contact = contactOf(ctx);
+  const round = await roundForUnit(ctx.duban.db, { roundId: data.roundId, unitId: contact.unitId });
+  if (!round) {
+    await ctx.reply(ctx.t("not-your-task"));
+    return;
+  }
+  if (round.submittedAt) {
+    await ctx.reply(ctx.t("extension-submitted"));
+    return;
+  }
+  const session = ctx.duban.sessions.get(contact.id, ctx.duban.now);
+  const statusUpdateId = session && (session.step === "details" || session.step === "progress") ? session.statusUpdateId : null;
+  ctx.duban.sessions.set(contact.id, { step: "extension-reason", roundId: round.roundId, taskId: round.taskId, statusUpdateId }, ctx.duban.now);
+  await ctx.reply(ctx.t("ask-extension-reason"));
+});
+
+/** The text after 申请延期. */
+export async function submitExtension(ctx: BotContext, session: { roundId: number; taskId: number; statusUpdateId: number | null }, reason: string): Promise<void> {
+  const contact = contactOf(ctx);
+  try {
+    const { dueAt } = await requestExtension(ctx.duban.db, { contactId: contact.id, roundId: session.roundId, reason, now: ctx.duban.now });
+    clearSession(ctx);
+    await ctx.reply(ctx.t("extension-sent", { due: formatDate(dueAt, languageOf(ctx), ctx.duban.now) }));
+  } catch (error) {
+    if (!(error instanceof ExtensionRequestError)) throw error;
+    if (error.code === "invalid-reason") {
+      await ctx.reply(ctx.t("ask-extension-reason"));
+      return;
+    }
+    clearSession(ctx);
+    const key = { "already-pending": "extension-pending", "already-submitted": "extension-submitted", "not-owed": "not-your-task", "contact-inactive": "contact-inactive" }[error.code];
+    await ctx.reply(ctx.t(key));
+  }
+}
+
+onAction(status, "skip", async (ctx) => {
+  const contact = contactOf(ctx);
+  const session = ctx.duban.sessions.get(contact.id, ctx.duban.now);
+  if (session?.step !== "progress") {
+    await ctx.reply(ctx.t("callback-expired"));
+    return;
+  }
+  ctx.duban.sessions.set(contact.id, { ...session, step: "details" }, ctx.duban.now);
+  await ctx.reply(`${ctx.t("skipped")}\n${ctx.t("ask-details")}`, {
+    reply_markup: buttonsFor(ctx).details(session.roundId !== null && !session.submitted ? session.roundId : null),
+  });
+});
+
+onAction(status, "finish", async (ctx) => {
+  clearSession(ctx);
+  await ctx.reply(ctx.t("finished"));
+});

@@ -1,0 +1,162 @@
+/**
+ * A local Telegram Bot API for end-to-end tests: the `telegram-test-api` emulator on
+ * 127.0.0.1, behind a small HTTP proxy (also on 127.0.0.1) that
+ * - holds an empty getUpdates for a moment, as Telegram's long polling does (the emulator
+ *   answers at once, which would make the bot spin);
+ * - can answer the next calls of a method with a scripted failure (429 with retry_after, 403, 5xx);
+ * - records every call, so tests can see what the bot asked Telegram to do.
+ * Everything is real HTTP: grammY talks to the proxy exactly as it talks to api.telegram.org.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+
+export interface ProxyCall {
+  method: string;
+  body: Record<string, any>;
+}
+
+export interface BotMessage {
+  messageId: number;
+  text: string;
+  buttons: Array<{ text: string; callback_data: string }>;
+}
+
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startEmulator(token: string) {
+  const emulatorPort = await freePort();
+  const emulator = new TelegramServer({ port: emulatorPort, host: "127.0.0.1", storeTimeout: 600 });
+  await emulator.start();
+  const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+
+  const calls: ProxyCall[] = [];
+  const failures = new Map<string, Array<{ status: number; body: unknown }>>();
+
+  const proxy = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const method = (req.url ?? "").split("/").pop() ?? "";
+    let body: Record<string, any> = {};
+    try {
+      body = raw.length ? JSON.parse(raw.toString("utf8")) : {};
+    } catch {
+      body = {};
+    }
+    calls.push({ method, body });
+    const scripted = failures.get(method)?.shift();
+    if (scripted) {
+      res.writeHead(scripted.status, { "content-type": "application/json" });
+      res.end(JSON.stringify(scripted.body));
+      return;
+    }
+    let closed = false;
+    req.on("close", () => (closed = true));
+    const forward = () =>
+      fetch(`${emulatorUrl}${req.url}`, { method: req.method, headers: { "content-type": req.headers["content-type"] ?? "application/json" }, ...(raw.length ? { body: raw } : {}) });
+    try {
+      let response = await forward();
+      let text = await response.text();
+      // Long polling: wait a little for updates instead of answering an empty list at once.
+      for (let i = 0; method === "getUpdates" && !closed && i < 10 && /"result":\[\]/.test(text); i++) {
+        await sleep(50);
+        response = await forward();
+        text = await response.text();
+      }
+      if (closed) return;
+      res.writeHead(response.status, { "content-type": "application/json" });
+      res.end(text);
+    } catch (error) {
+      if (!closed) {
+        res.writeHead(502, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: false, error_code: 502, description: String(error) }));
+      }
+    }
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const apiRoot = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+
+  const users = new Map<number, ReturnType<typeof makeUser>>();
+  /** One Telegram user in a private chat with the bot (the same object for the same id). */
+  function user(id: number, firstName = "测试用户") {
+    let known = users.get(id);
+    if (!known) users.set(id, (known = makeUser(id, firstName)));
+    return known;
+  }
+
+  function makeUser(id: number, firstName: string) {
+    const client = emulator.getClient(token, { userId: id, chatId: id, firstName, userName: `user${id}`, type: "private", timeout: 10_000 });
+    const inbox: BotMessage[] = [];
+    const pull = async () => {
+      const response = await fetch(`${emulatorUrl}/getUpdates`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token, chatId: id }) });
+      const data = (await response.json()) as { result: Array<{ messageId: number; message: { text: string; reply_markup?: { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } } }> };
+      for (const item of data.result) {
+        inbox.push({ messageId: item.messageId, text: item.message.text, buttons: (item.message.reply_markup?.inline_keyboard ?? []).flat() });
+      }
+    };
+    return {
+      id,
+      /** Sends text (a command when it starts with "/"); optionally as a reply to a bot message. */
+      async say(text: string, replyTo?: number) {
+        const extra = replyTo ? { reply_to_message: { message_id: replyTo, chat: { id, type: "private" }, date: 0 } } : {};
+        if (text.startsWith("/")) await client.sendCommand(client.makeCommand(text, extra as any));
+        else await client.sendMessage(client.makeMessage(text, extra as any));
+      },
+      /** Presses an inline button (raw callback data) under a bot message. */
+      async press(data: string, messageId: number) {
+        await client.sendCallback(client.makeCallbackQuery(data, { message: { message_id: messageId } as any }));
+      },
+      /** Waits for the next bot message that matches (messages that do not stay in the inbox). */
+      async expect(match: string | RegExp | ((m: BotMessage) => boolean), timeoutMs = 10_000): Promise<BotMessage> {
+        const test = typeof match === "function" ? match : (m: BotMessage) => (typeof match === "string" ? m.text.includes(match) : match.test(m.text));
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const index = inbox.findIndex(test);
+          if (index >= 0) return inbox.splice(index, 1)[0]!;
+          if (Date.now() > deadline) throw new Error(`no bot message matching ${String(match)} for user ${id}; inbox: ${JSON.stringify(inbox.map((m) => m.text))}`);
+          await pull();
+          await sleep(50);
+        }
+      },
+      /** Everything received and not yet consumed (after a short wait). */
+      async received(waitMs = 300): Promise<BotMessage[]> {
+        await sleep(waitMs);
+        await pull();
+        return inbox.splice(0, inbox.length);
+      },
+    };
+  }
+
+  return {
+    apiRoot,
+    calls,
+    user,
+    /** The next `count` calls of `method` get this answer instead of reaching the emulator. */
+    failNext(method: string, status: number, body: unknown, count = 1) {
+      const queue = failures.get(method) ?? [];
+      for (let i = 0; i < count; i++) queue.push({ status, body });
+      failures.set(method, queue);
+    },
+    callsOf(method: string): ProxyCall[] {
+      return calls.filter((c) => c.method === method);
+    },
+    async stop() {
+      await new Promise<void>((resolve) => {
+        proxy.closeAllConnections();
+        proxy.close(() => resolve());
+      });
+      await emulator.stop();
+    },
+  };
+}
+
+export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
