@@ -18,10 +18,32 @@ describe("recordStatus (temporary SQLite)", () => {
   });
 
   it("decides what counts as the unit's submission", () => {
-    expect(countsAsSubmission({ progressRound: true }, "in_progress")).toBe(true);
-    expect(countsAsSubmission({ progressRound: true }, "blocked")).toBe(true);
-    expect(countsAsSubmission({ progressRound: false }, "in_progress")).toBe(false);
-    expect(countsAsSubmission({ progressRound: false }, "done")).toBe(true);
+    expect(countsAsSubmission({ progressRound: true, windowOpen: true }, "in_progress")).toBe(true);
+    expect(countsAsSubmission({ progressRound: true, windowOpen: true }, "blocked")).toBe(true);
+    expect(countsAsSubmission({ progressRound: true, windowOpen: false }, "in_progress")).toBe(false);
+    expect(countsAsSubmission({ progressRound: true, windowOpen: false }, "done")).toBe(true);
+    expect(countsAsSubmission({ progressRound: false, windowOpen: true }, "in_progress")).toBe(false);
+    expect(countsAsSubmission({ progressRound: false, windowOpen: false }, "done")).toBe(true);
+  });
+
+  it("an early progress reply (Q4 round, in October) is kept but does not submit the quarter", async () => {
+    const { roundId, submissionId } = await f.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q4", progress: true });
+    const recorded = await recordStatus(f.db, { contactId: liaison, taskId: task8, roundId, status: "in_progress", progress: 30, source: "t", now });
+    expect(recorded).toMatchObject({ submitted: false, newlySubmitted: false, progress: 30 });
+    expect(await f.db.submission.findUniqueOrThrow({ where: { id: submissionId } })).toMatchObject({ submittedAt: null, acknowledgedAt: now, lastStatus: "in_progress" });
+  });
+
+  it("the office records a status for a unit (after a phone call), audited as the user", async () => {
+    const { roundId, submissionId } = await f.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q3", progress: true });
+    const user = await f.db.user.create({ data: { username: "clerk", role: "staff", passwordHash: "x" } });
+    const unitId = await f.unitId("市场监督管理局");
+    const recorded = await recordStatus(f.db, { unitId, userId: user.id, taskId: task8, roundId, status: "blocked", note: "电话：缺少检测设备", source: "console", now });
+    expect(recorded).toMatchObject({ status: "blocked", submitted: true });
+    const update = await f.db.statusUpdate.findUniqueOrThrow({ where: { id: recorded.statusUpdateId } });
+    expect(update).toMatchObject({ contactId: null, userId: user.id, unitId, source: "console" });
+    expect((await f.db.submission.findUniqueOrThrow({ where: { id: submissionId } })).submittedAt).toEqual(now);
+    expect(await f.db.auditEvent.count({ where: { action: "status.record", actorType: "user", actorId: String(user.id) } })).toBe(1);
+    await expect(recordStatus(f.db, { taskId: task8, status: "done", source: "console", now })).rejects.toThrow(/contactId/);
   });
 
   it("records a progress reply: the update, its values, the submission, 签收 and the audit log", async () => {

@@ -1,7 +1,11 @@
 import { z } from "zod";
 import type { Db, Prisma } from "@duban/db/client";
+import { shanghaiDate } from "@duban/domain/calendar";
 import { reportStatusSchema, type ReportStatus } from "@duban/domain/parse-reply";
+import { DEFAULT_WORKING_HOURS, reportingWindowOpens } from "@duban/domain/reminder-ladder";
 import { writeAudit } from "./audit.ts";
+import { loadCalendar } from "./calendar-source.ts";
+import { ladderOfDeadline } from "./deadline-rule.ts";
 
 /**
  * 进度填报: a liaison's (or head's) status reply, recorded for their unit.
@@ -12,10 +16,13 @@ import { writeAudit } from "./audit.ts";
  * - In every other round the office waits for a deliverable (每季度质量分析报告, 年度白皮书, a
  *   one-off 时间节点): only 已完成 submits it. 推进中 or 有困难 is recorded, acknowledges the
  *   reminder and shows on the board, but the ladder keeps reminding until it is done.
+ * - A progress reply counts only once the round collects answers (its reporting window, from the
+ *   first reminder rung): a reply early in the quarter is kept as information, so the unit is
+ *   still asked for its quarterly report when the time comes.
  * Any reply also counts as 签收 (acknowledged) for that round.
  */
-export function countsAsSubmission(round: { progressRound: boolean }, status: ReportStatus): boolean {
-  return round.progressRound || status === "done";
+export function countsAsSubmission(round: { progressRound: boolean; windowOpen: boolean }, status: ReportStatus): boolean {
+  return status === "done" || (round.progressRound && round.windowOpen);
 }
 
 export const attachmentInputSchema = z.object({
@@ -29,8 +36,13 @@ export type AttachmentInput = z.infer<typeof attachmentInputSchema>;
 
 const valueInputSchema = z.object({ indicatorId: z.number().int().positive(), value: z.number().finite() });
 
-export const recordStatusInputSchema = z.object({
-  contactId: z.number().int().positive(),
+export const recordStatusInputSchema = z
+  .object({
+  /** A liaison or head answering in chat… */
+  contactId: z.number().int().positive().nullish(),
+  /** …or an office user entering it for a unit (e.g. after a phone call). */
+  unitId: z.number().int().positive().nullish(),
+  userId: z.number().int().positive().nullish(),
   taskId: z.number().int().positive(),
   /** The round the reply answers; taken from the reminder when one is given. */
   roundId: z.number().int().positive().nullish(),
@@ -42,7 +54,11 @@ export const recordStatusInputSchema = z.object({
   attachments: z.array(attachmentInputSchema).max(10).default([]),
   /** "telegram-button" | "telegram-text" | "telegram-reply" | "console" … */
   source: z.string().min(1).max(40),
-});
+  })
+  .refine((i) => (i.contactId != null) !== (i.unitId != null && i.userId != null), {
+    message: "either contactId, or unitId with userId (office entry)",
+    path: ["contactId"],
+  });
 export type RecordStatusInput = z.input<typeof recordStatusInputSchema> & { now: Date };
 
 export class RecordStatusError extends Error {
@@ -92,9 +108,14 @@ async function assertIndicators(tx: Tx, taskId: number, values: ReadonlyArray<{ 
 
 /** Marks the unit's submission acknowledged, and submitted when the status counts; returns what it did. */
 async function applyToSubmission(tx: Tx, input: { roundId: number; unitId: number; status: ReportStatus; progressRound: boolean; now: Date }) {
-  const submission = await tx.submission.findUnique({ where: { roundId_unitId: { roundId: input.roundId, unitId: input.unitId } } });
+  const submission = await tx.submission.findUnique({
+    where: { roundId_unitId: { roundId: input.roundId, unitId: input.unitId } },
+    include: { round: { select: { deadline: { select: { ladder: true } } } } },
+  });
   if (!submission) return { submitted: false, newlySubmitted: false };
-  const submits = countsAsSubmission({ progressRound: input.progressRound }, input.status);
+  const calendar = await loadCalendar(tx);
+  const opens = reportingWindowOpens(shanghaiDate(submission.dueAt), ladderOfDeadline(submission.round.deadline), calendar, DEFAULT_WORKING_HOURS);
+  const submits = countsAsSubmission({ progressRound: input.progressRound, windowOpen: input.now >= opens }, input.status);
   const newlySubmitted = submits && submission.submittedAt === null;
   await tx.submission.update({
     where: { id: submission.id },
@@ -141,13 +162,15 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
   const input = recordStatusInputSchema.parse(rawInput);
   const now = rawInput.now;
   return db.$transaction(async (tx) => {
-    const contact = await activeContact(tx, input.contactId);
-    await assertTaskOfUnit(tx, input.taskId, contact.unitId);
+    const contact = input.contactId != null ? await activeContact(tx, input.contactId) : null;
+    const unitId = contact?.unitId ?? input.unitId!;
+    if (!contact && !(await tx.unit.findUnique({ where: { id: unitId } }))) throw new RecordStatusError("not-found", "单位不存在");
+    await assertTaskOfUnit(tx, input.taskId, unitId);
 
     let roundId = input.roundId ?? null;
     if (input.reminderId) {
       const reminder = await tx.reminder.findUnique({ where: { id: input.reminderId }, select: { unitId: true, roundId: true } });
-      if (!reminder || reminder.unitId !== contact.unitId) throw new RecordStatusError("round-mismatch", "该提醒不属于本单位");
+      if (!reminder || reminder.unitId !== unitId) throw new RecordStatusError("round-mismatch", "该提醒不属于本单位");
       roundId = reminder.roundId ?? roundId;
     }
     let progressRound = false;
@@ -162,8 +185,9 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
     const update = await tx.statusUpdate.create({
       data: {
         taskId: input.taskId,
-        unitId: contact.unitId,
-        contactId: contact.id,
+        unitId,
+        contactId: contact?.id ?? null,
+        userId: contact ? null : input.userId!,
         roundId,
         reminderId: input.reminderId ?? null,
         status: input.status,
@@ -177,10 +201,10 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
     });
     const outcome = roundId === null
       ? { submitted: false, newlySubmitted: false }
-      : await applyToSubmission(tx, { roundId, unitId: contact.unitId, status: input.status, progressRound, now });
+      : await applyToSubmission(tx, { roundId, unitId, status: input.status, progressRound, now });
     await writeAudit(tx, {
-      actorType: "contact",
-      actorId: contact.id,
+      actorType: contact ? "contact" : "user",
+      actorId: contact ? contact.id : input.userId!,
       action: "status.record",
       entity: "StatusUpdate",
       entityId: update.id,

@@ -310,3 +310,13 @@ export function upcomingReminders(state: LadderState, from: Date, to: Date): Pla
   }
   return out.sort(byTimeThenKey);
 }
+
+/**
+ * When a round starts collecting answers for a unit: the first liaison rung (7 workdays before
+ * the due date by default), or the due day when the ladder has none. A progress reply before
+ * that is information about the quarter, not the quarter's report.
+ */
+export function reportingWindowOpens(dueDate: string, ladder: Ladder, cal: Calendar, hours: WorkingHours): Date {
+  const first = ladderSchedule(dueDate, ladder, cal, hours).liaison[0];
+  return first ? first.at : workingTimeOnOrAfter(shanghaiInstant(dueDate, hours.start), cal, hours);
+}
