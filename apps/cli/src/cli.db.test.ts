@@ -92,4 +92,19 @@ describe("duban CLI", () => {
     expect(short.code).toBe(2);
     expect((await run(["user", "add", "--role", "boss", "--username", "x", "--password-stdin"])).code).toBe(2);
   });
+
+  it("invite create prints a single-use deep link for a unit, and suggests names for a typo", async () => {
+    const ok = await run(["invite", "create", "--unit", "市场监督管理局", "--role", "head", "--name", "王局长", "--bot-username", "duban_test_bot"]);
+    expect(ok.code).toBe(0);
+    const token = /令牌 token:\s+(\S+)/.exec(ok.out)?.[1];
+    expect(token).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+    expect(ok.out).toContain(`https://t.me/duban_test_bot?start=${token}`);
+    expect(ok.out).toContain("一把手");
+    const typo = await run(["invite", "create", "--unit", "市场监管局", "--bot-username", "duban_test_bot"]);
+    expect(typo.code).toBe(1);
+    expect(typo.err).toContain("市场监督管理局");
+    const noBot = await run(["invite", "create", "--unit", "环保局"]);
+    expect(noBot.code).toBe(2);
+    expect(noBot.err).toContain("--bot-username");
+  });
 });

@@ -1,6 +1,7 @@
 import { dbCommand } from "./commands/db.ts";
 import { planCommand } from "./commands/plan.ts";
 import { userCommand } from "./commands/user.ts";
+import { inviteCommand } from "./commands/invite.ts";
 import { remindersCommand, roundsCommand, schedulerCommand } from "./commands/scheduler.ts";
 import { type CliIo, UsageError } from "./io.ts";
 
@@ -13,6 +14,7 @@ const commands: Record<string, Command> = {
   rounds: roundsCommand,
   scheduler: schedulerCommand,
   user: userCommand,
+  invite: inviteCommand,
 };
 
 const HELP = `Duban operator CLI — npm run -s duban -- <command>
@@ -23,6 +25,8 @@ const HELP = `Duban operator CLI — npm run -s duban -- <command>
   reminders preview --at <ISO>      reminders due at that moment, one JSON a line (nothing sent)
   rounds list [--period 2026Q4]     rounds with expected / submitted / missing units
   scheduler tick --at <ISO>         run one scheduler pass as if it were that moment
+  invite create --unit <name> [--role liaison|head] [--name <person>] [--days 14] [--bot-username <bot>]
+                                    print a single-use invite link (t.me deep link) and its token
   user add --role admin|staff|viewer --username <u> [--name <n>] --password-stdin
 `;
 

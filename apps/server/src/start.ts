@@ -1,0 +1,77 @@
+import { serve } from "@hono/node-server";
+import type { Logger } from "pino";
+import { createBot } from "@duban/bot/create-bot";
+import { startBot, telegramWebhookHandler, type RunningBot } from "@duban/bot/start-bot";
+import { createTelegramMessenger } from "@duban/bot/telegram-messenger";
+import { ensureAdmin } from "@duban/core/auth/ensure-admin";
+import type { Messenger } from "@duban/core/messenger";
+import { createServerApp } from "./app.ts";
+import { prepareDatabase } from "./boot.ts";
+import type { Env } from "./env.ts";
+import { startScheduler } from "./scheduler.ts";
+
+export interface RunningServer {
+  url: string;
+  bot: RunningBot | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything `npm start` does, in order: database (migrate, seed), first admin, the Telegram
+ * bot when a token is set, the scheduler, and the HTTP server. A bot that cannot reach
+ * Telegram is logged and left off: the console and the outbox keep working.
+ */
+export async function startDuban(env: Env, log: Logger): Promise<RunningServer> {
+  const db = await prepareDatabase({ databaseUrl: env.DATABASE_URL, seedPlan: env.SEED_PLAN, log });
+  if (env.ADMIN_USERNAME && env.ADMIN_PASSWORD) {
+    const created = await ensureAdmin(db, env.ADMIN_USERNAME, env.ADMIN_PASSWORD, new Date());
+    if (created) log.info({ username: env.ADMIN_USERNAME }, "created the first admin from ADMIN_USERNAME");
+  } else if ((await db.user.count()) === 0) {
+    log.warn("no console user yet: set ADMIN_USERNAME and ADMIN_PASSWORD, or run `npm run -s duban -- user add --role admin --username <u> --password-stdin`");
+  }
+
+  let messenger: Messenger | null = null;
+  let bot: RunningBot | null = null;
+  let telegramWebhook: ((request: Request) => Promise<Response>) | null = null;
+  if (env.TELEGRAM_BOT_TOKEN) {
+    const telegram = createBot(env.TELEGRAM_BOT_TOKEN, { db, log }, { apiRoot: env.TELEGRAM_API_ROOT });
+    const webhook = env.TELEGRAM_WEBHOOK_URL ? { url: env.TELEGRAM_WEBHOOK_URL, secretToken: env.TELEGRAM_WEBHOOK_SECRET! } : null;
+    try {
+      bot = await startBot(telegram, { db, log, webhook });
+      messenger = createTelegramMessenger(telegram);
+      if (webhook) telegramWebhook = telegramWebhookHandler(telegram, webhook.secretToken);
+    } catch (error) {
+      log.error({ err: error }, "the Telegram bot could not start (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT); running without it");
+    }
+  } else {
+    log.warn("TELEGRAM_BOT_TOKEN is not set: the Telegram bot is off; reminders are planned and wait in the outbox");
+  }
+
+  const scheduler = env.SCHEDULER ? startScheduler({ db, messenger, log, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null }) : null;
+  if (!env.SCHEDULER) log.warn("SCHEDULER=0: this instance opens no rounds and sends no reminders");
+
+  const app = createServerApp({
+    db,
+    messenger,
+    botUsername: bot?.username ?? null,
+    telegramWebhook,
+    secureCookies: env.PUBLIC_URL?.startsWith("https://") ?? false,
+    trustProxy: env.TRUST_PROXY,
+  });
+  const { server, url } = await new Promise<{ server: ReturnType<typeof serve>; url: string }>((resolve) => {
+    const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+      const host = info.address === "::" || info.address === "0.0.0.0" ? "localhost" : info.address;
+      resolve({ server, url: `http://${host}:${info.port}` });
+    });
+  });
+  return {
+    url,
+    bot,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await scheduler?.stop();
+      await bot?.stop();
+      await db.$disconnect();
+    },
+  };
+}

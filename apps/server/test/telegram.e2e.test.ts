@@ -1,0 +1,77 @@
+// `npm start` with a bot, end to end over HTTP: the server (Hono + tRPC) and the grammY bot in
+// one process, against the telegram-test-api emulator on 127.0.0.1 (behind the bot's test proxy).
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "../../bot/test/emulator.ts";
+import { parseEnv } from "../src/env.ts";
+import { startDuban, type RunningServer } from "../src/start.ts";
+
+const TOKEN = "123456789:TEST_TOKEN_abcdefghijklmnopqrstuvwxyz";
+const dir = mkdtempSync(path.join(os.tmpdir(), "duban-server-e2e-"));
+let api: Emulator;
+let server: RunningServer;
+let cookie = "";
+
+async function trpc<T>(procedure: string, input?: unknown, method: "GET" | "POST" = "GET"): Promise<T> {
+  const url = new URL(`/trpc/${procedure}`, server.url);
+  if (method === "GET" && input !== undefined) url.searchParams.set("input", JSON.stringify(input));
+  const response = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json", cookie },
+    ...(method === "POST" ? { body: JSON.stringify(input ?? {}) } : {}),
+  });
+  const setCookie = response.headers.get("set-cookie");
+  if (setCookie) cookie = setCookie.split(";")[0]!;
+  const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
+  if (!response.ok || !body.result) throw new Error(`${procedure}: ${response.status} ${body.error?.message}`);
+  return body.result.data;
+}
+
+beforeAll(async () => {
+  api = await startEmulator(TOKEN);
+  const env = parseEnv({
+    PORT: "0",
+    DATABASE_URL: `file:${path.join(dir, "duban.db")}`,
+    ADMIN_USERNAME: "admin",
+    ADMIN_PASSWORD: "admin password",
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: api.apiRoot,
+    SCHEDULER: "0",
+  });
+  server = await startDuban(env, pino({ level: "silent" }));
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await api?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("server with the Telegram bot in one process", () => {
+  it("starts the bot by long polling and knows its username", () => {
+    expect(server.bot).toMatchObject({ mode: "polling", username: "TestNameBot" });
+  });
+
+  it("office invites a liaison in the console API; the liaison joins and reports; the office sees it", async () => {
+    await trpc("auth.login", { username: "admin", password: "admin password" }, "POST");
+    const units = await trpc<Array<{ id: number; name: string }>>("units.list");
+    const sma = units.find((u) => u.name === "市场监督管理局")!;
+    const invite = await trpc<{ link: string }>("units.createInvite", { unitId: sma.id, role: "liaison", name: "李娜" }, "POST");
+    expect(invite.link).toMatch(/^https:\/\/t\.me\/TestNameBot\?start=[A-Za-z0-9_-]+$/);
+
+    const liaison = api.user(3001, "李娜");
+    await liaison.say(`/start ${new URL(invite.link).searchParams.get("start")}`);
+    await liaison.expect("您已登记为“市场监督管理局”的联络员");
+
+    await liaison.say("受检率96.5%");
+    await liaison.expect("国家重点管理计量器具受检率：96.5%");
+
+    const plan = await trpc<{ groups: Array<{ tasks: Array<{ id: number; number: string }> }> }>("plan.get");
+    const task8 = plan.groups.flatMap((g) => g.tasks).find((t) => t.number === "8")!;
+    const detail = await trpc<{ indicators: Array<{ name: string; latest: { value: number; unit: string } | null }> }>("tasks.get", { id: task8.id });
+    expect(detail.indicators.find((i) => i.name === "国家重点管理计量器具受检率")?.latest).toMatchObject({ value: 96.5, unit: "市场监督管理局" });
+  });
+});
