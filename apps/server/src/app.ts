@@ -26,6 +26,8 @@ export interface ServerDeps {
   consoleDist?: string;
   /** Served over HTTPS: session cookies get the Secure flag. */
   secureCookies?: boolean;
+  /** Sends due reminders at once (the scheduler's deliverNow). */
+  deliverNow?: () => void;
   /** Behind a reverse proxy that sets X-Forwarded-For; otherwise the header is ignored (it could be forged). */
   trustProxy?: boolean;
 }
@@ -64,6 +66,7 @@ export function createServerApp(deps: ServerDeps): Hono {
         messenger: deps.messenger ?? null,
         botUsername: deps.botUsername ?? null,
         secureCookies: deps.secureCookies ?? false,
+        ...(deps.deliverNow ? { deliverNow: deps.deliverNow } : {}),
       }),
     });
   });

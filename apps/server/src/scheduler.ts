@@ -1,6 +1,7 @@
 import cron from "node-cron";
 import type { Logger } from "pino";
 import type { Messenger } from "@duban/core/messenger";
+import { dispatchReminders } from "@duban/core/dispatch-reminders";
 import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
 import type { Db } from "@duban/db/client";
 
@@ -19,8 +20,26 @@ export interface SchedulerOptions {
  * noOverlap: a slow pass is never run twice at once in one process; other instances are kept
  * apart by the database (unique keys and atomic claims).
  */
-export function startScheduler(options: SchedulerOptions): { stop: () => Promise<void>; catchUp: Promise<void> } {
+export interface RunningScheduler {
+  catchUp: Promise<void>;
+  /** Sends what is due now (a 催办 just queued) without waiting for the next minute. */
+  deliverNow(): void;
+  stop(): Promise<void>;
+}
+
+export function startScheduler(options: SchedulerOptions): RunningScheduler {
   const now = options.now ?? (() => new Date());
+  let delivering: Promise<void> | null = null;
+  let again = false;
+  const deliver = async (): Promise<void> => {
+    if (!options.messenger) return;
+    try {
+      const d = await dispatchReminders(options.db, options.messenger, now(), { officeChatId: options.officeChatId ?? null });
+      if (d.sent || d.retrying || d.failed || d.unreachable) options.log.info(d, "delivered on request");
+    } catch (error) {
+      options.log.error({ err: error }, "immediate delivery failed; the next pass retries");
+    }
+  };
   const pass = async (reason: string) => {
     try {
       const result = await runSchedulerPass({ db: options.db, messenger: options.messenger, now: now(), officeChatId: options.officeChatId ?? null });
@@ -39,7 +58,22 @@ export function startScheduler(options: SchedulerOptions): { stop: () => Promise
   const catchUp = pass("start");
   return {
     catchUp,
+    deliverNow() {
+      // One delivery at a time in this process; a request during one runs once more after it.
+      if (delivering) {
+        again = true;
+        return;
+      }
+      delivering = (async () => {
+        do {
+          again = false;
+          await deliver();
+        } while (again);
+        delivering = null;
+      })();
+    },
     async stop() {
+      await delivering;
       await everyMinute.stop();
       await periodStart.stop();
       await catchUp;

@@ -57,6 +57,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     telegramWebhook,
     secureCookies: env.PUBLIC_URL?.startsWith("https://") ?? false,
     trustProxy: env.TRUST_PROXY,
+    ...(scheduler ? { deliverNow: () => scheduler.deliverNow() } : {}),
   });
   const { server, url } = await new Promise<{ server: ReturnType<typeof serve>; url: string }>((resolve) => {
     const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {

@@ -39,7 +39,8 @@ beforeAll(async () => {
     ADMIN_PASSWORD: "admin password",
     TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_API_ROOT: api.apiRoot,
-    SCHEDULER: "0",
+    // The scheduler runs (on the real clock); tests below do not depend on its minute passes.
+    SCHEDULER: "1",
   });
   server = await startDuban(env, pino({ level: "silent" }));
 }, 60_000);
@@ -73,5 +74,16 @@ describe("server with the Telegram bot in one process", () => {
     const task8 = plan.groups.flatMap((g) => g.tasks).find((t) => t.number === "8")!;
     const detail = await trpc<{ indicators: Array<{ name: string; latest: { value: number; unit: string } | null }> }>("tasks.get", { id: task8.id });
     expect(detail.indicators.find((i) => i.name === "国家重点管理计量器具受检率")?.latest).toMatchObject({ value: 96.5, unit: "市场监督管理局" });
+  });
+
+  it("催办 in the console reaches the missing unit's liaison at once, not at the next minute", async () => {
+    const rounds = await trpc<Array<{ roundId: number; taskNumber: string; units: Array<{ unitId: number; unit: string; submittedAt: string | null }> }>>("rounds.list", {});
+    const round = rounds.find((r) => r.taskNumber === "5" && r.units.some((u) => u.unit === "市场监督管理局" && !u.submittedAt))!;
+    const sma = round.units.find((u) => u.unit === "市场监督管理局")!;
+    const result = await trpc<{ reminders: number }>("rounds.urge", { roundId: round.roundId, unitIds: [sma.unitId] }, "POST");
+    expect(result.reminders).toBe(1);
+    // Waits at most 5 s: the scheduler's own pass could be up to a minute away.
+    const urge = await api.user(3001).expect("【催办】", 5_000);
+    expect(urge.text).toContain("任务5");
   });
 });

@@ -23,11 +23,51 @@ export interface ApiContext {
   /** Present when the bot runs in this process; used by 催办 and notices. */
   messenger: Messenger | null;
   botUsername: string | null;
+  /**
+   * Asks the scheduler to send what is due now (after 催办, a notice, a decision) instead of
+   * waiting for its next minute. Does not wait for delivery; absent in tests and the CLI.
+   */
+  deliverNow?: () => void;
   /** True when the console is served over HTTPS (PUBLIC_URL https://…): cookies get `Secure`. */
   secureCookies: boolean;
 }
 
-const t = initTRPC.context<ApiContext>().create();
+/** A validation problem, in a form the console can word in its own language. */
+export interface InputIssue {
+  path: string;
+  code: string;
+  message: string;
+  minimum?: number;
+  maximum?: number;
+}
+
+function inputIssues(cause: unknown): InputIssue[] | null {
+  const issues = (cause as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return null;
+  return issues.map((raw: Record<string, unknown>) => ({
+    path: Array.isArray(raw.path) ? raw.path.join(".") : "",
+    code: String(raw.code ?? "invalid"),
+    message: String(raw.message ?? ""),
+    ...(typeof raw.minimum === "number" ? { minimum: raw.minimum } : {}),
+    ...(typeof raw.maximum === "number" ? { maximum: raw.maximum } : {}),
+  }));
+}
+
+const t = initTRPC.context<ApiContext>().create({
+  // The console translates refusals itself: it gets the use case's reason code ("already-decided")
+  // and validation issues as data, beside the Chinese message.
+  errorFormatter({ shape, error }) {
+    const code = (error.cause as { code?: unknown } | undefined)?.code;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        reason: typeof code === "string" && /^[a-z][a-z-]*$/.test(code) ? code : null,
+        issues: inputIssues(error.cause),
+      },
+    };
+  },
+});
 
 export const router = t.router;
 export const mergeRouters = t.mergeRouters;

@@ -28,6 +28,10 @@ export const roundsRouter = router({
     .query(({ ctx, input }) => listRounds(ctx.db, { ...(input.period ? { period: input.period } : {}), now: ctx.now() })),
   /** 催办: urges every missing unit of the round (or the chosen missing ones) now. */
   urge: editorProcedure.input(z.object({ roundId: id, unitIds: z.array(id).min(1).optional() })).mutation(({ ctx, input }) =>
-    run(() => urgeRound(ctx.db, { roundId: input.roundId, ...(input.unitIds ? { unitIds: input.unitIds } : {}), now: ctx.now(), actor: { actorType: "user", actorId: ctx.user.id } })),
+    run(async () => {
+      const result = await urgeRound(ctx.db, { roundId: input.roundId, ...(input.unitIds ? { unitIds: input.unitIds } : {}), now: ctx.now(), actor: { actorType: "user", actorId: ctx.user.id } });
+      if (result.reminders > 0) ctx.deliverNow?.();
+      return result;
+    }),
   ),
 });
