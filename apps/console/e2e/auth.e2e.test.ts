@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "@duban/core/users/create-user";
 import { signIn, startConsole, USERS, type ConsoleUnderTest } from "./harness.ts";
 
 let c: ConsoleUnderTest;
@@ -58,6 +59,56 @@ describe("signing in", () => {
   });
 });
 
+describe("修改密码", () => {
+  it("changes one's own password; the old one is refused afterwards and the new one signs in", async () => {
+    const user = { username: "zhao", password: "zhao-password-1" };
+    await createUser(c.fx.db, { ...user, role: "viewer", displayName: "赵科员", now: c.now, actor: null });
+    const { context, page, errors } = await c.newPage();
+    await signIn(page, user);
+    await page.getByTestId("account-link").click();
+    await page.waitForURL(/\/account$/);
+
+    // Checked in the browser before anything is sent.
+    await page.getByLabel("当前密码", { exact: true }).fill(user.password);
+    await page.getByLabel("新密码", { exact: true }).fill("zhao-new-password-2");
+    await page.getByLabel("确认新密码", { exact: true }).fill("something else");
+    await page.getByTestId("change-password").click();
+    await page.getByText("两次输入的新密码不一致").waitFor();
+
+    // A wrong current password: the server refuses, in Chinese.
+    await page.getByLabel("当前密码", { exact: true }).fill("not-my-password");
+    await page.getByLabel("确认新密码", { exact: true }).fill("zhao-new-password-2");
+    await page.getByTestId("change-password").click();
+    await expect.poll(() => page.getByTestId("password-error").textContent()).toContain("当前密码不正确");
+
+    await page.getByLabel("当前密码", { exact: true }).fill(user.password);
+    await page.getByTestId("change-password").click();
+    await page.getByTestId("password-changed").waitFor();
+    expect(await c.fx.db.auditEvent.count({ where: { action: "auth.change-password" } })).toBe(1);
+
+    await page.getByRole("button", { name: "退出" }).click();
+    await page.waitForURL(/\/login/);
+    await page.getByLabel("用户名").fill(user.username);
+    await page.getByLabel("密码").fill(user.password);
+    await page.getByRole("button", { name: "登录" }).click();
+    await expect.poll(() => page.getByTestId("login-error").textContent()).toContain("用户名或密码错误");
+    await signIn(page, { username: user.username, password: "zhao-new-password-2" });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("words the server's refusals in English when the console is in English", async () => {
+    const { context, page } = await c.newPage();
+    await page.goto("/login");
+    await page.getByTestId("switch-lang").click();
+    await page.getByLabel("Username").fill("zhao");
+    await page.getByLabel("Password").fill("wrong-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByTestId("login-error").textContent()).toBe("Wrong username or password");
+    await context.close();
+  });
+});
+
 describe("a viewer", () => {
   it("reads the console but is offered no edit, and the server refuses edits made anyway", async () => {
     const { context, page, errors } = await c.newPage();
@@ -70,7 +121,7 @@ describe("a viewer", () => {
     expect(await page.getByRole("button", { name: "编辑" }).count()).toBe(0);
 
     await page.goto("/rounds");
-    await page.getByTestId("rounds-table").locator("tbody tr").first().waitFor();
+    await page.getByTestId("rounds-table").locator("tbody tr.ant-table-row").first().waitFor();
     expect(await page.locator("[data-testid^=urge-]").count()).toBe(0);
 
     await page.goto("/import");

@@ -53,6 +53,54 @@ describe("the board", () => {
     await context.close();
   });
 
+  it("the office enters a unit's status from the cell's drawer (代为填报), and the light changes", async () => {
+    const { fx } = c;
+    const task12 = await fx.taskId("12");
+    const environment = await fx.unitId("环保局");
+    const { roundId, submissionId } = await fx.round({ task: "12", unit: "环保局", periodKey: "2026Q3", progress: true });
+
+    const { context, page, errors } = await c.newPage();
+    await signIn(page, USERS.staff);
+    const cell = page.getByTestId(`cell-${task12}-${environment}`);
+    await expect.poll(() => cell.getAttribute("data-light")).toBe("yellow");
+    await cell.click();
+    await page.getByTestId("office-status-open").click();
+    const dialog = page.getByRole("dialog", { name: /代为填报/ });
+    // The round the unit is being chased for is offered first.
+    await dialog.getByText(/2026年第三季度 任务12季度进度/).waitFor();
+    await dialog.getByText("已完成", { exact: true }).click();
+    await dialog.getByTestId("office-status-note").fill("10月12日电话确认：专项整治已完成");
+    await dialog.getByTestId("office-status-save").click();
+
+    await page.getByTestId("office-status-recorded").waitFor();
+    expect(await page.getByTestId("office-status-recorded").textContent()).toContain("已完成");
+    await expect.poll(() => cell.getAttribute("data-light"), { timeout: 12_000 }).toBe("green");
+    expect(await cell.getAttribute("data-status")).toBe("done");
+    await page.locator(".ant-drawer").getByText("办公室代为填报").first().waitFor();
+
+    const staff = await fx.db.user.findUniqueOrThrow({ where: { username: "staff" } });
+    const update = await fx.db.statusUpdate.findFirstOrThrow({ where: { taskId: task12, unitId: environment }, orderBy: { id: "desc" } });
+    expect(update).toMatchObject({ status: "done", source: "console", userId: staff.id, contactId: null, roundId, note: "10月12日电话确认：专项整治已完成" });
+    expect((await fx.db.submission.findUniqueOrThrow({ where: { id: submissionId } })).submittedAt).not.toBeNull();
+    expect(await fx.db.auditEvent.count({ where: { action: "status.record", actorType: "user", actorId: String(staff.id), entityId: String(update.id) } })).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("offers a viewer no status entry", async () => {
+    const { context, page } = await c.newPage();
+    await signIn(page, USERS.viewer);
+    const task12 = await c.fx.taskId("12");
+    const environment = await c.fx.unitId("环保局");
+    await page.getByTestId(`cell-${task12}-${environment}`).click();
+    await page.locator(".ant-drawer").getByText("进展记录").waitFor();
+    expect(await page.getByTestId("office-status-open").count()).toBe(0);
+    await page.goto(`/tasks/${task12}`);
+    await page.getByText("责任单位").waitFor();
+    expect(await page.locator("[data-testid^=office-status-open-]").count()).toBe(0);
+    await context.close();
+  });
+
   it("renders a note containing <script> as text, never as markup", async () => {
     const { fx, now } = c;
     const task9 = await fx.taskId("9");

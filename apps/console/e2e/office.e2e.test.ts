@@ -124,6 +124,49 @@ describe("the office at work", () => {
     await context.close();
   });
 
+  it("marks a 有困难 report coordinated: it leaves the queue, the board lets go of the yellow, and the liaison is told", async () => {
+    const { fx, now } = c;
+    const task16 = await fx.taskId("16");
+    const water = await fx.unitId("水务局");
+    const liaison = await fx.addContact({ unit: "水务局", telegramUserId: "8801", name: "孙联络" });
+    const round = await fx.round({ task: "16", unit: "水务局", periodKey: "2026Q3", progress: true });
+    const blocked = await recordStatus(fx.db, { contactId: liaison, taskId: task16, roundId: round.roundId, status: "blocked", progress: 30, note: "污水管网改造资金缺口，需市里协调", source: "telegram-text", now });
+
+    const { context, page, errors } = await c.newPage();
+    await signIn(page, USERS.staff);
+    await expect.poll(() => page.getByTestId(`cell-${task16}-${water}`).getAttribute("data-light")).toBe("yellow");
+    await page.goto("/extensions");
+    await page.getByRole("tab", { name: /有困难待协调/ }).click();
+    await page.getByText("污水管网改造资金缺口，需市里协调").waitFor();
+    await page.getByTestId(`coordinate-${blocked.statusUpdateId}`).click();
+    const dialog = page.getByRole("dialog", { name: "标记为已协调" });
+    // The outcome is required: it is what the liaison will read.
+    await dialog.getByRole("button", { name: "确认已协调" }).click();
+    await dialog.getByText("请填写协调结果").waitFor();
+    await dialog.getByTestId("coordinate-note").fill("已协调财政局，资金下月到位");
+    await dialog.getByRole("button", { name: "确认已协调" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    await page.getByRole("tab", { name: /已协调 \(1\)/ }).click();
+    await page.getByText("已协调财政局，资金下月到位").waitFor();
+
+    const update = await fx.db.statusUpdate.findUniqueOrThrow({ where: { id: blocked.statusUpdateId } });
+    expect(update.coordinationNote).toBe("已协调财政局，资金下月到位");
+    const staff = await fx.db.user.findUniqueOrThrow({ where: { username: "staff" } });
+    expect(update.coordinatedById).toBe(staff.id);
+    const told = await fx.db.reminder.findFirstOrThrow({ where: { kind: "decision", contactId: liaison } });
+    expect(told.text).toContain("已协调财政局，资金下月到位");
+    expect(told.state).toBe("pending");
+    expect(await fx.db.auditEvent.count({ where: { action: "blocker.coordinate", actorId: String(staff.id) } })).toBe(1);
+
+    // The unit still reported 有困难, but it no longer holds the light at yellow; the history says it was handled.
+    await page.goto("/");
+    await expect.poll(() => page.getByTestId(`cell-${task16}-${water}`).getAttribute("data-light")).toBe("green");
+    await page.goto(`/tasks/${task16}`);
+    await page.getByTestId("status-coordinated").waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("creates an invite link with its QR code for a unit's liaison", async () => {
     const { context, page, errors } = await c.newPage();
     await signIn(page, USERS.staff);

@@ -26,6 +26,7 @@ const ImportPage = lazy(() => import("./pages/ImportPage.tsx"));
 const CalendarPage = lazy(() => import("./pages/CalendarPage.tsx"));
 const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
 const UsersPage = lazy(() => import("./pages/UsersPage.tsx"));
+const AccountPage = lazy(() => import("./pages/AccountPage.tsx"));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -77,6 +78,7 @@ export function App() {
                     <Route path="calendar" element={<Feedback><CalendarPage /></Feedback>} />
                     <Route path="audit" element={<AuditPage />} />
                     <Route path="users" element={<Feedback><UsersPage /></Feedback>} />
+                    <Route path="account" element={<AccountPage />} />
                     <Route path="*" element={<Navigate to="/" replace />} />
                   </Route>
                 </Route>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fmtDate, fmtDateTime, statusText } from "./format.ts";
+import { fmtDate, fmtDateTime, periodText, rungText, statusText } from "./format.ts";
 
 describe("format", () => {
   it("shows instants on the Shanghai wall clock whatever the browser's zone", () => {
@@ -13,5 +13,21 @@ describe("format", () => {
     expect(statusText("done", "en")).toBe("Done");
     expect(statusText(null, "zh")).toBe("未报");
     expect(statusText("自定义", "zh")).toBe("自定义");
+  });
+
+  it("names periods the way the office writes them", () => {
+    expect(periodText("2026Q3", "zh")).toBe("2026年第三季度");
+    expect(periodText("2026Q4", "en")).toBe("Q4 2026");
+    expect(periodText("2026", "zh")).toBe("2026年度");
+    expect(periodText("once", "zh")).toBe("一次性");
+    expect(periodText(null, "zh")).toBe("—");
+  });
+
+  it("names reminder rungs", () => {
+    expect(rungText("before-3", "zh")).toBe("截止前 3 个工作日");
+    expect(rungText("due", "zh")).toBe("截止当日");
+    expect(rungText("overdue-2", "en")).toBe("2 workdays overdue");
+    expect(rungText("head-3", "zh")).toBe("逾期 3 个工作日·抄送一把手");
+    expect(rungText("custom", "zh")).toBe("custom");
   });
 });

@@ -39,3 +39,25 @@ export function downloadBase64(file: { fileName: string; mimeType: string; base6
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+const ZH_QUARTER = ["一", "二", "三", "四"];
+
+/** "2026Q3" → 2026年第三季度 / Q3 2026; "2026" → 2026年度; "once" → 一次性. Anything else as is. */
+export function periodText(key: string | null | undefined, lang: "zh" | "en"): string {
+  if (!key) return "—";
+  if (key === "once") return lang === "en" ? "One-off" : "一次性";
+  const quarter = /^(\d{4})Q([1-4])$/.exec(key);
+  if (quarter) return lang === "en" ? `Q${quarter[2]} ${quarter[1]}` : `${quarter[1]}年第${ZH_QUARTER[Number(quarter[2]) - 1]}季度`;
+  if (/^\d{4}$/.test(key)) return lang === "en" ? `Year ${key}` : `${key}年度`;
+  return key;
+}
+
+/** A reminder rung ("before-3", "due", "overdue-2", "head-3", "office-5") in words. */
+export function rungText(rung: string, lang: "zh" | "en"): string {
+  const m = /^(before|overdue|head|office)-(\d+)$/.exec(rung);
+  if (rung === "due") return lang === "en" ? "On the due day" : "截止当日";
+  if (!m) return rung;
+  const n = m[2];
+  if (lang === "en") return { before: `${n} workdays before`, overdue: `${n} workdays overdue`, head: `To head, ${n} workdays overdue`, office: `To office, ${n} workdays overdue` }[m[1] as "before"];
+  return { before: `截止前 ${n} 个工作日`, overdue: `逾期第 ${n} 个工作日`, head: `逾期 ${n} 个工作日·抄送一把手`, office: `逾期 ${n} 个工作日·报办公室` }[m[1] as "before"];
+}

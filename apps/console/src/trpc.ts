@@ -3,6 +3,8 @@ import { QueryCache, QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { inferRouterOutputs } from "@trpc/server";
+import { errorText, type InputIssue, type ServerError } from "./error-text.ts";
+import { type Lang, useLang } from "./i18n.tsx";
 
 export type Outputs = inferRouterOutputs<AppRouter>;
 
@@ -17,13 +19,24 @@ export function errorCode(error: unknown): string | null {
   return error instanceof TRPCClientError ? ((error.data as { code?: string } | undefined)?.code ?? null) : null;
 }
 
-export function errorMessage(error: unknown): string {
+/** The server's refusal as data: code, message, reason and issues (see packages/api/src/trpc.ts). */
+export function serverError(error: unknown): ServerError {
   if (error instanceof TRPCClientError) {
-    const code = errorCode(error);
-    if (code === "INTERNAL_SERVER_ERROR") return "服务器出错，请稍后重试";
-    return error.message;
+    const data = error.data as { code?: string; reason?: string | null; issues?: InputIssue[] | null } | undefined;
+    return { code: data?.code ?? null, message: error.message, reason: data?.reason ?? null, issues: data?.issues ?? null };
   }
-  return error instanceof Error ? error.message : String(error);
+  return { code: "CLIENT", message: error instanceof Error ? error.message : String(error) };
+}
+
+/** An error worded in the given language. Prefer useErrorMessage() in components. */
+export function errorMessage(error: unknown, lang: Lang = "zh"): string {
+  return errorText(serverError(error), lang);
+}
+
+/** `errorMessage` in the console's current language. */
+export function useErrorMessage(): (error: unknown) => string {
+  const { lang } = useLang();
+  return (error: unknown) => errorMessage(error, lang);
 }
 
 /** A session that ends (expired, logged out elsewhere) sends the user back to the login page. */

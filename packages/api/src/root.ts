@@ -13,6 +13,7 @@ import { importsRouter } from "./routers/imports.ts";
 import { calendarRouter } from "./routers/calendar.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { exportsRouter } from "./routers/exports.ts";
+import { statusUpdatesRouter } from "./routers/status-updates.ts";
 
 export const appRouter = router({
   plan: planRouter,
@@ -20,6 +21,7 @@ export const appRouter = router({
   users: usersRouter,
   board: boardRouter,
   tasks: tasksRouter,
+  statusUpdates: statusUpdatesRouter,
   units: unitsRouter,
   deadlines: deadlinesRouter,
   rounds: roundsRouter,

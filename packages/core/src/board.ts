@@ -18,6 +18,8 @@ export interface BoardCell {
   /** Latest reported status (未开始/推进中/已完成/有困难 as stored), or null when none yet. */
   status: string | null;
   progress: number | null;
+  /** The latest status is 有困难 and the office has coordinated it (see coordinateBlocker). */
+  coordinated: boolean;
   lastUpdateAt: Date | null;
   /** The obligation the light is about: earliest still owed, else the latest submitted. */
   dueAt: Date | null;
@@ -69,7 +71,7 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
     db.statusUpdate.findMany({
       where: { task: { planId } },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      select: { taskId: true, unitId: true, status: true, progress: true, createdAt: true },
+      select: { taskId: true, unitId: true, status: true, progress: true, createdAt: true, coordinatedAt: true },
     }),
   ]);
 
@@ -108,7 +110,8 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
         .filter((u) => u !== undefined)
         .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
       const light = lightOf(
-        { now, dueAt: focus?.dueAt ?? null, submitted: focus ? focus.submittedAt !== null : false, blocked: latest?.status === BLOCKED_STATUS },
+        // A difficulty the office has coordinated no longer holds the light at yellow.
+        { now, dueAt: focus?.dueAt ?? null, submitted: focus ? focus.submittedAt !== null : false, blocked: latest?.status === BLOCKED_STATUS && !latest.coordinatedAt },
         calendar,
       );
       if (filter.light && light !== filter.light) continue;
@@ -118,6 +121,7 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
         light,
         status: latest?.status ?? null,
         progress: latest?.progress ?? null,
+        coordinated: latest?.status === BLOCKED_STATUS && latest.coordinatedAt !== null,
         lastUpdateAt: latest?.createdAt ?? null,
         dueAt: focus?.dueAt ?? null,
         submitted: focus ? focus.submittedAt !== null : false,

@@ -32,7 +32,7 @@ export type DecideExtensionInput = z.input<typeof decideExtensionInput>;
 
 /**
  * The 延期与协调 queue: extension requests (pending first, then the latest decisions) and the
- * task × unit pairs whose latest status is 有困难.
+ * task × unit pairs whose latest status is 有困难 — still open, or already coordinated.
  */
 export async function listExtensionQueue(db: Db) {
   const requests = await db.extensionRequest.findMany({
@@ -52,15 +52,37 @@ export async function listExtensionQueue(db: Db) {
     include: { unit: { select: { id: true, name: true } }, task: { select: { id: true, number: true, title: true } }, contact: { select: { name: true, telegramName: true } } },
   });
   const seen = new Set<string>();
-  const blocked = [];
+  const blockedUpdates: typeof latest = [];
   for (const u of latest) {
     const key = `${u.taskId}:${u.unitId}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (u.status === BLOCKED_STATUS) {
-      blocked.push({ statusUpdateId: u.id, task: u.task, unit: u.unit, note: u.note, at: u.createdAt, contact: u.contact?.name ?? u.contact?.telegramName ?? null });
-    }
+    if (u.status === BLOCKED_STATUS) blockedUpdates.push(u);
   }
+  const coordinators = await db.user.findMany({
+    where: { id: { in: blockedUpdates.flatMap((u) => (u.coordinatedById ? [u.coordinatedById] : [])) } },
+    select: { id: true, username: true, displayName: true },
+  });
+  const flag = (u: (typeof latest)[number]) => {
+    const by = coordinators.find((c) => c.id === u.coordinatedById);
+    return {
+      statusUpdateId: u.id,
+      task: u.task,
+      unit: u.unit,
+      note: u.note,
+      at: u.createdAt,
+      contact: u.contact?.name ?? u.contact?.telegramName ?? null,
+      coordinatedAt: u.coordinatedAt,
+      coordinationNote: u.coordinationNote,
+      coordinatedBy: by ? (by.displayName ?? by.username) : null,
+    };
+  };
+  // Open flags wait for the office; coordinated ones stay visible until the unit reports again.
+  const blocked = blockedUpdates.filter((u) => !u.coordinatedAt).map(flag);
+  const coordinated = blockedUpdates
+    .filter((u) => u.coordinatedAt)
+    .sort((a, b) => b.coordinatedAt!.getTime() - a.coordinatedAt!.getTime())
+    .map(flag);
 
   const items = requests.map((r) => {
     const submission = r.round.submissions.find((s) => s.unitId === r.unitId);
@@ -89,6 +111,7 @@ export async function listExtensionQueue(db: Db) {
     pending: items.filter((i) => i.state === "pending").reverse(),
     decided: items.filter((i) => i.state !== "pending"),
     blocked,
+    coordinated,
   };
 }
 

@@ -39,6 +39,8 @@ function historyItem(u: HistoryRow) {
     status: u.status,
     progress: u.progress,
     note: u.note,
+    coordinatedAt: u.coordinatedAt,
+    coordinationNote: u.coordinationNote,
     periodKey: u.round?.periodKey ?? null,
     values: u.values.map((v) => ({ indicatorId: v.indicator.id, name: v.indicator.name, value: v.value, measureUnit: v.indicator.measureUnit })),
     attachments: u.attachments,
@@ -85,6 +87,7 @@ export async function taskDetail(db: Db, taskId: number, now: Date) {
         progress: cell?.progress ?? null,
         dueAt: cell?.dueAt ?? null,
         liaisons: a.unit.contacts.filter((c) => c.role === "liaison").length,
+        liaisonNames: a.unit.contacts.filter((c) => c.role === "liaison").map((c) => c.name ?? c.telegramName ?? null),
       };
     }),
     indicators: task.indicators.map((i) => {
@@ -137,8 +140,11 @@ export async function taskDetail(db: Db, taskId: number, now: Date) {
 
 /** The board's drawer: one task × unit (a collective covers its members). */
 export async function cellHistory(db: Db, input: { taskId: number; unitId: number }) {
-  const unit = await db.unit.findUnique({ where: { id: input.unitId }, include: { members: true } });
-  const task = await db.task.findUnique({ where: { id: input.taskId }, select: { id: true, number: true, title: true } });
+  const unit = await db.unit.findUnique({ where: { id: input.unitId }, include: { members: { include: { member: { select: { id: true, name: true } } } } } });
+  const task = await db.task.findUnique({
+    where: { id: input.taskId },
+    select: { id: true, number: true, title: true, indicators: { where: { active: true }, orderBy: { ordinal: "asc" }, select: { id: true, name: true, comparator: true, value: true, measureUnit: true } } },
+  });
   if (!unit || !task) throw new TaskDetailError("not-found", "任务或单位不存在");
   const unitIds = [unit.id, ...(unit.collective ? unit.members.map((m) => m.memberId) : [])];
   const [history, submissions, extensions] = await Promise.all([
@@ -156,11 +162,14 @@ export async function cellHistory(db: Db, input: { taskId: number; unitId: numbe
   ]);
   return {
     task,
-    unit: { id: unit.id, name: unit.name, collective: unit.collective },
+    unit: { id: unit.id, name: unit.name, collective: unit.collective, members: unit.members.map((m) => m.member) },
     history: history.map(historyItem),
     submissions: submissions.map((s) => ({
       id: s.id,
+      roundId: s.roundId,
+      unitId: s.unitId,
       unit: s.unit.name,
+      opensAt: s.round.opensAt,
       deadline: s.round.deadline.title,
       periodKey: s.round.periodKey,
       dueAt: s.dueAt,

@@ -7,6 +7,7 @@ import {
   DashboardOutlined,
   FileSearchOutlined,
   ImportOutlined,
+  LockOutlined,
   LogoutOutlined,
   NotificationOutlined,
   TeamOutlined,
@@ -22,7 +23,8 @@ import { useTRPC } from "../trpc.ts";
 import { PageLoading } from "./PageLoading.tsx";
 import "./app-layout.css";
 
-const ROLE_ZH: Record<string, string> = { admin: "管理员", staff: "办公室", viewer: "只读" };
+const ROLE_ZH: Record<string, string> = { admin: "管理员", staff: "办公室工作人员", viewer: "只读" };
+const ROLE_EN: Record<string, string> = { admin: "Administrator", staff: "Office staff", viewer: "Read-only" };
 
 /**
  * The frame of every signed-in page. Kept to plain markup and a Button: it ships with the first
@@ -85,7 +87,10 @@ export function AppLayout() {
           <span data-testid="current-user">
             <UserOutlined /> {user.displayName ?? user.username}
           </span>
-          <span className={`app-role app-role-${user.role}`}>{lang === "en" ? user.role : (ROLE_ZH[user.role] ?? user.role)}</span>
+          <span className={`app-role app-role-${user.role}`}>{lang === "en" ? (ROLE_EN[user.role] ?? user.role) : (ROLE_ZH[user.role] ?? user.role)}</span>
+          <NavLink to="/account" className="app-header-link" data-testid="account-link">
+            <LockOutlined /> {t("修改密码", "Change password")}
+          </NavLink>
           <Button size="small" icon={<LogoutOutlined />} onClick={() => logout.mutate()} loading={logout.isPending}>
             {t("退出", "Sign out")}
           </Button>

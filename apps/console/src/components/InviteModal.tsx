@@ -4,9 +4,10 @@ import QRCode from "qrcode";
 import { useEffect, useState } from "react";
 import { fmtDateTime } from "../format.ts";
 import { useT } from "../i18n.tsx";
-import { errorMessage, useTRPC } from "../trpc.ts";
+import { useErrorMessage, useTRPC } from "../trpc.ts";
 
 export function InviteModal({ unit, onClose }: { unit: { id: number; name: string } | null; onClose: () => void }) {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const trpc = useTRPC();
   const queryClient = useQueryClient();

@@ -6,15 +6,16 @@ export const LIGHT_COLOR: Record<LightValue, string> = { red: "#cf1322", yellow:
 
 export function useLightLabel() {
   const t = useT();
-  return (light: LightValue) => ({ red: t("红灯·逾期", "Red · overdue"), yellow: t("黄灯·临近或有困难", "Yellow · due soon or blocked"), green: t("绿灯·正常", "Green · on track") })[light];
+  return (light: LightValue) => ({ red: t("红灯·逾期未报", "Red · overdue"), yellow: t("黄灯·临期或有困难", "Yellow · due soon or blocked"), green: t("绿灯·正常", "Green · on track") })[light];
 }
 
-export function LightDot({ light, text }: { light: LightValue; text?: string }) {
+/** A light with its meaning spelled out beside it ("红灯·逾期未报"), unless `text` says otherwise. */
+export function LightDot({ light, text, size = 10 }: { light: LightValue; text?: string; size?: number }) {
   const label = useLightLabel();
   return (
-    <span title={label(light)} style={{ display: "inline-flex", alignItems: "center", gap: 6 }} data-light={light}>
-      <span style={{ width: 8, height: 8, borderRadius: 4, background: LIGHT_COLOR[light], display: "inline-block" }} aria-label={label(light)} />
-      {text}
+    <span title={label(light)} style={{ display: "inline-flex", alignItems: "center", gap: 6, whiteSpace: "nowrap" }} data-light={light}>
+      <span style={{ width: size, height: size, borderRadius: size / 2, background: LIGHT_COLOR[light], display: "inline-block", flex: "none" }} aria-label={label(light)} />
+      {text ?? label(light)}
     </span>
   );
 }

@@ -3,9 +3,10 @@ import { Navigate, Outlet, useLocation } from "react-router";
 import { useT } from "../i18n.tsx";
 import { SessionContext } from "../session.tsx";
 import { PageLoading } from "./PageLoading.tsx";
-import { errorCode, errorMessage, useTRPC } from "../trpc.ts";
+import { errorCode, useErrorMessage, useTRPC } from "../trpc.ts";
 
 export function RequireSession() {
+  const errorMessage = useErrorMessage();
   const trpc = useTRPC();
   const t = useT();
   const location = useLocation();

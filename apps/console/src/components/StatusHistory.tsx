@@ -1,6 +1,6 @@
-import { PaperClipOutlined } from "@ant-design/icons";
+import { CheckCircleOutlined, PaperClipOutlined } from "@ant-design/icons";
 import { Empty, Space, Tag, Timeline, Typography } from "antd";
-import { fmtDateTime, statusText } from "../format.ts";
+import { fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
 import type { Outputs } from "../trpc.ts";
 
@@ -24,9 +24,9 @@ export function StatusHistory({ items, showUnit = true }: { items: HistoryItem[]
               {showUnit && <Typography.Text strong>{item.unit.name}</Typography.Text>}
               <Tag color={STATUS_COLOR[item.status] ?? "default"}>{statusText(item.status, lang)}</Tag>
               {item.progress !== null && <Tag>{item.progress}%</Tag>}
-              {item.periodKey && <Tag bordered={false}>{item.periodKey}</Tag>}
+              {item.periodKey && <Tag bordered={false}>{periodText(item.periodKey, lang)}</Tag>}
               <Typography.Text type="secondary">
-                {item.contact?.name ?? (item.byOffice ? t("办公室录入", "entered by the office") : "")}
+                {item.byOffice ? t("办公室代为填报", "entered by the office") : (item.contact?.name ?? t("联络员", "liaison"))}
               </Typography.Text>
             </Space>
             {item.values.length > 0 && (
@@ -43,6 +43,12 @@ export function StatusHistory({ items, showUnit = true }: { items: HistoryItem[]
               <Typography.Paragraph style={{ whiteSpace: "pre-wrap", margin: "4px 0" }} data-testid="status-note">
                 {item.note}
               </Typography.Paragraph>
+            )}
+            {item.coordinatedAt && (
+              <div style={{ background: "#f6ffed", border: "1px solid #b7eb8f", borderRadius: 4, padding: "4px 8px", marginTop: 4 }} data-testid="status-coordinated">
+                <CheckCircleOutlined style={{ color: "#389e0d" }} /> {t("办公室已协调", "Coordinated by the office")}（{fmtDateTime(item.coordinatedAt)}）：
+                <span style={{ whiteSpace: "pre-wrap" }}>{item.coordinationNote}</span>
+              </div>
             )}
             {item.attachments.map((a) => (
               <div key={a.id}>

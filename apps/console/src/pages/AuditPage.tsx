@@ -1,15 +1,19 @@
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { Alert, Select, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
+import { AUDIT_ACTIONS, AUDIT_ACTORS, AUDIT_ENTITIES, auditDetailText } from "../audit-text.ts";
 import { fmtDateTime } from "../format.ts";
-import { useT } from "../i18n.tsx";
-import { errorMessage, type Outputs, useTRPC } from "../trpc.ts";
+import { useLang, useT } from "../i18n.tsx";
+import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 
 type Item = Outputs["audit"]["list"]["items"][number];
 
 export default function AuditPage() {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const trpc = useTRPC();
+  const { lang } = useLang();
+  const words = (map: Record<string, [string, string]>, key: string) => map[key]?.[lang === "en" ? 1 : 0] ?? key;
   const [page, setPage] = useState(1);
   const [action, setAction] = useState<string | null>(null);
   const [actorType, setActorType] = useState<"user" | "contact" | "system" | null>(null);
@@ -21,7 +25,16 @@ export default function AuditPage() {
         {t("审计日志", "Audit log")}
       </Typography.Title>
       <Space>
-        <Input.Search allowClear placeholder={t("操作前缀，如 deadline", "Action prefix, e.g. deadline")} onSearch={(v) => (setAction(v.trim() || null), setPage(1))} style={{ width: 260 }} />
+        <Select
+          allowClear
+          showSearch={{ optionFilterProp: "label" }}
+          placeholder={t("按操作筛选", "Filter by action")}
+          style={{ width: 240 }}
+          value={action ?? undefined}
+          onChange={(v) => (setAction(v ?? null), setPage(1))}
+          options={Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label: lang === "en" ? label[1] : label[0] }))}
+          data-testid="audit-action-filter"
+        />
         <Select
           allowClear
           placeholder={t("操作者类型", "Actor type")}
@@ -44,14 +57,39 @@ export default function AuditPage() {
         pagination={{ current: page, pageSize: 50, total: audit.data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
         columns={[
           { title: t("时间", "When"), dataIndex: "at", render: (v: string) => fmtDateTime(v), width: 150 },
-          { title: t("操作者", "Who"), render: (_: unknown, r) => <Space size={4}><Tag>{r.actorType}</Tag>{r.actor ?? ""}</Space>, width: 220 },
-          { title: t("操作", "Action"), dataIndex: "action", render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
-          { title: t("对象", "Entity"), render: (_: unknown, r) => `${r.entity}${r.entityId ? ` #${r.entityId}` : ""}` },
+          {
+            title: t("操作者", "Who"),
+            width: 280,
+            render: (_: unknown, r) => (
+              <Space size={4}>
+                <Tag color={r.actorType === "user" ? "blue" : r.actorType === "contact" ? "green" : "default"}>{words(AUDIT_ACTORS, r.actorType)}</Tag>
+                {r.actor ?? ""}
+              </Space>
+            ),
+          },
+          {
+            title: t("操作", "Action"),
+            dataIndex: "action",
+            width: 200,
+            render: (v: string) => (
+              <span title={v}>
+                {words(AUDIT_ACTIONS, v)} <Typography.Text type="secondary" style={{ fontSize: 11 }}>{v}</Typography.Text>
+              </span>
+            ),
+          },
+          { title: t("对象", "Entity"), width: 150, render: (_: unknown, r) => `${words(AUDIT_ENTITIES, r.entity)}${r.entityId ? ` #${r.entityId}` : ""}` },
           {
             title: t("详情", "Detail"),
             dataIndex: "detail",
-            ellipsis: true,
-            render: (v: string | null) => (v ? <Typography.Text style={{ fontSize: 12 }} title={v}>{v}</Typography.Text> : "—"),
+            ellipsis: { showTitle: false },
+            render: (v: string | null) => {
+              const text = auditDetailText(v, lang);
+              return (
+                <Typography.Text style={{ fontSize: 12 }} title={text}>
+                  {text}
+                </Typography.Text>
+              );
+            },
           },
         ]}
       />

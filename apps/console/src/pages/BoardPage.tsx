@@ -1,18 +1,21 @@
 import { ReloadOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Empty, Segmented, Skeleton, Space, Tooltip } from "antd";
-import { lazy, Suspense, useState } from "react";
+import { Fragment, lazy, Suspense, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { LIGHT_COLOR, type LightValue, useLightLabel } from "../components/Light.tsx";
-import { fmtDateTime, statusText } from "../format.ts";
+import { fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
-import { errorMessage, type Outputs, useTRPC } from "../trpc.ts";
+import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 import "./board.css";
 
 // The history drawer (timeline, tables) loads on the first click, not with the board.
 const CellDrawer = lazy(() => import("../components/CellDrawer.tsx"));
 
 type Board = Outputs["board"]["get"];
+
+const TASK_COL = 300;
+const UNIT_COL = 44;
 type Row = Board["rows"][number];
 type Cell = Row["cells"][number];
 
@@ -31,7 +34,14 @@ function useBoardFilters() {
     else next.set(key, String(value));
     setParams(next, { replace: true });
   };
-  return { filters, set };
+  return { filters, set, setParams };
+}
+
+/** ✓ done, ! an open difficulty, else the reported progress (capped at 99 so 100 never reads as done). */
+function cellGlyph(cell: Cell): string {
+  if (cell.status === "done") return "✓";
+  if (cell.status === "blocked" && !cell.coordinated) return "!";
+  return cell.progress !== null ? String(Math.min(99, cell.progress)) : "";
 }
 
 function CellButton({ row, unit, cell, onOpen }: { row: Row; unit: Board["units"][number]; cell: Cell; onOpen: () => void }) {
@@ -41,53 +51,86 @@ function CellButton({ row, unit, cell, onOpen }: { row: Row; unit: Board["units"
   const tip = [
     `${unit.name}（${cell.role === "lead" ? t("牵头", "lead") : t("配合", "support")}）`,
     lightLabel(cell.light),
-    `${t("最新状态", "Latest status")}：${statusText(cell.status, lang)}${cell.progress !== null ? ` ${cell.progress}%` : ""}`,
-    cell.dueAt ? `${t("截止", "Due")}：${fmtDateTime(cell.dueAt)}${cell.submitted ? ` · ${t("已报送", "submitted")}` : ""}` : t("暂无报送任务", "Nothing due yet"),
-    cell.lastUpdateAt ? `${t("更新", "Updated")}：${fmtDateTime(cell.lastUpdateAt)}` : "",
-  ].filter(Boolean);
+    `${t("最新状态", "Latest status")}：${statusText(cell.status, lang)}${cell.coordinated ? t("（已协调）", " (coordinated)") : ""}${cell.progress !== null ? ` ${cell.progress}%` : ""}`,
+    cell.dueAt
+      ? `${cell.submitted ? t("已报送", "Submitted") : t("待报送", "Due")}：${periodText(cell.periodKey, lang)} · ${t("截止", "due")} ${fmtDateTime(cell.dueAt)}`
+      : t("暂无报送任务", "Nothing due yet"),
+    cell.lastUpdateAt ? `${t("最近填报", "Last report")}：${fmtDateTime(cell.lastUpdateAt)}` : t("尚未填报", "No report yet"),
+  ];
   return (
-    <Tooltip title={tip.map((line) => <div key={line}>{line}</div>)}>
+    <Tooltip title={tip.map((line) => <div key={line}>{line}</div>)} mouseEnterDelay={0.2}>
       <button
         type="button"
-        className={`board-cell${cell.role === "lead" ? " board-cell-lead" : ""}`}
-        style={{ background: LIGHT_COLOR[cell.light] }}
+        className={`board-cell board-cell-${cell.light}${cell.role === "lead" ? " board-cell-lead" : ""}`}
         data-testid={`cell-${row.taskId}-${unit.id}`}
         data-light={cell.light}
         data-status={cell.status ?? ""}
-        aria-label={`${row.number} ${unit.name} ${lightLabel(cell.light)}`}
+        aria-label={`${row.number} ${unit.name} ${lightLabel(cell.light)} ${statusText(cell.status, lang)}`}
         onClick={onOpen}
       >
-        {cell.progress !== null ? Math.min(99, cell.progress) : ""}
+        {cellGlyph(cell)}
       </button>
     </Tooltip>
   );
 }
 
+function Legend() {
+  const t = useT();
+  const lightLabel = useLightLabel();
+  return (
+    <div className="board-legend" aria-label={t("图例", "Legend")}>
+      {(["red", "yellow", "green"] as const).map((light) => (
+        <span key={light}>
+          <span className={`board-cell board-cell-${light} board-legend-cell`} />
+          {lightLabel(light)}
+        </span>
+      ))}
+      <span>
+        <span className="board-cell board-cell-lead board-legend-cell board-legend-plain" />
+        {t("粗框：牵头单位", "Ring: lead unit")}
+      </span>
+      <span>
+        <b>✓</b> {t("已完成", "done")}
+      </span>
+      <span>
+        <b>!</b> {t("有困难待协调", "difficulty to coordinate")}
+      </span>
+      <span>
+        <b>60</b> {t("填报进度%", "progress %")}
+      </span>
+    </div>
+  );
+}
+
 export default function BoardPage() {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const trpc = useTRPC();
   const lightLabel = useLightLabel();
-  const { filters, set } = useBoardFilters();
+  const { filters, set, setParams } = useBoardFilters();
   const [cell, setCell] = useState<{ taskId: number; unitId: number } | null>(null);
   // Polling keeps the board within seconds of a liaison's reply in chat, with no manual reload.
   const board = useQuery(trpc.board.get.queryOptions(filters, { refetchInterval: 5000, placeholderData: (prev) => prev }));
 
-  if (board.isError) return <Alert type="error" showIcon title={errorMessage(board.error)} />;
+  if (board.isError && !board.data) return <Alert type="error" showIcon title={errorMessage(board.error)} />;
   const data = board.data;
+  const showGroups = !filters.groupId && (data?.groups.length ?? 0) > 1;
+  const groupOf = (id: number | null) => data?.groups.find((g) => g.id === id) ?? null;
 
   return (
-    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
-        <div>
+    <Space orientation="vertical" size={12} style={{ width: "100%" }}>
+      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center", gap: 16 }}>
+        <div style={{ minWidth: 0 }}>
           <h3 className="board-title">{t("总览", "Board")}</h3>
           <span className="board-muted">
-            {data?.planTitle ?? ""} {data ? `· ${t("当前期次", "Current period")} ${data.period} · ${t("更新于", "as of")} ${fmtDateTime(data.now)}` : ""}
+            {data ? `${data.planTitle ?? t("尚未导入方案", "No plan yet")} · ${t("数据截至", "as of")} ${fmtDateTime(data.now)} · ${t("每 5 秒自动刷新", "refreshes every 5 s")}` : t("加载中…", "Loading…")}
           </span>
         </div>
         <Button icon={<ReloadOutlined spin={board.isFetching} />} onClick={() => board.refetch()}>
           {t("刷新", "Refresh")}
         </Button>
       </div>
+      {board.isError && <Alert type="warning" showIcon title={`${t("刷新失败，显示的是上次的数据：", "Refresh failed; showing the last data: ")}${errorMessage(board.error)}`} />}
 
       <div className="board-counts">
         {(["red", "yellow", "green"] as const).map((light) => (
@@ -96,28 +139,32 @@ export default function BoardPage() {
             key={light}
             className="board-count board-count-button"
             aria-pressed={filters.light === light}
+            title={filters.light === light ? t("再次点击取消筛选", "Click again to show all") : t("点击只看该颜色", "Click to show only this light")}
             onClick={() => set("light", filters.light === light ? null : light)}
-            style={{ borderColor: filters.light === light ? LIGHT_COLOR[light] : undefined }}
+            style={filters.light === light ? { borderColor: LIGHT_COLOR[light], boxShadow: `0 0 0 1px ${LIGHT_COLOR[light]}` } : undefined}
           >
-            <div className="board-count-title">{lightLabel(light)}</div>
-            <div className="board-count-value" style={{ color: LIGHT_COLOR[light] }} data-testid={`count-${light}`}>
+            <span className="board-count-title">
+              <span className={`board-cell board-cell-${light} board-legend-cell`} />
+              {lightLabel(light)}
+            </span>
+            <span className="board-count-value" style={{ color: light === "yellow" ? "#d48806" : LIGHT_COLOR[light] }} data-testid={`count-${light}`}>
               {data?.counts[light] ?? 0}
-            </div>
+            </span>
           </button>
         ))}
         <div className="board-count">
-          <div className="board-count-title">{t("任务×单位", "Task × unit cells")}</div>
-          <div className="board-count-value">
+          <span className="board-count-title" title={t("任务×责任单位", "task × responsible unit")}>{t("责任事项", "Task × unit cells")}</span>
+          <span className="board-count-value">
             {data?.counts.total ?? 0}
             <span className="board-count-suffix">
               {" "}
-              / {data?.rows.length ?? 0} {t("项任务", "tasks")}
+              {t("项", "")} · {data?.rows.length ?? 0} {t("项任务", "tasks")}
             </span>
-          </div>
+          </span>
         </div>
       </div>
 
-      <Space wrap>
+      <div className="board-toolbar">
         {/* Native selects: antd's Select would bring its form machinery into the first route. */}
         <select
           className="board-filter"
@@ -126,7 +173,7 @@ export default function BoardPage() {
           aria-label={t("按任务分组筛选", "Filter by group")}
           data-testid="filter-group"
         >
-          <option value="">{t("全部分组", "All groups")}</option>
+          <option value="">{t("全部任务分组", "All groups")}</option>
           {(data?.groups ?? []).map((g) => (
             <option key={g.id} value={g.id}>
               {g.number} {g.heading}
@@ -140,7 +187,7 @@ export default function BoardPage() {
           aria-label={t("按单位筛选", "Filter by unit")}
           data-testid="filter-unit"
         >
-          <option value="">{t("全部单位", "All units")}</option>
+          <option value="">{t("全部责任单位", "All units")}</option>
           {(data?.unitOptions ?? []).map((u) => (
             <option key={u.id} value={u.id}>
               {u.name}
@@ -157,55 +204,80 @@ export default function BoardPage() {
             { value: "green", label: t("绿灯", "Green") },
           ]}
         />
-      </Space>
+        {(filters.groupId || filters.unitId || filters.light) && (
+          <Button type="link" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+            {t("清除筛选", "Clear filters")}
+          </Button>
+        )}
+      </div>
 
       {!data ? (
-        <Skeleton active />
+        <Skeleton active paragraph={{ rows: 10 }} />
       ) : data.planTitle === null ? (
-        <Empty description={t("尚未导入工作方案", "No plan imported yet")}>
+        <Empty description={t("尚未导入工作方案，导入后这里显示各任务、各单位的红黄绿灯", "No plan imported yet; once imported, every task and unit shows here with its light")}>
           <Link to="/import">{t("去导入方案", "Import a plan")}</Link>
         </Empty>
       ) : data.rows.length === 0 ? (
-        <Empty description={t("没有符合筛选条件的任务", "No task matches the filters")} />
+        <Empty description={t("没有符合筛选条件的任务", "No task matches the filters")}>
+          <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t("清除筛选", "Clear filters")}</Button>
+        </Empty>
       ) : (
-        // A plain table: the matrix needs no sorting or paging, and the board stays light to load.
-        <div className="board-scroll">
-          <table className="board-table" data-testid="board-table">
-            <thead>
-              <tr>
-                <th className="board-task-col">{t("任务", "Task")}</th>
-                {data.units.map((unit) => (
-                  <th key={unit.id} className="board-unit-col" title={unit.name}>
-                    <span className="board-unit-name">{unit.name}</span>
+        <>
+          <Legend />
+          {/* A plain table: the matrix needs no sorting or paging, and the board stays light to load. */}
+          <div className="board-scroll">
+            {/* Fixed layout: every unit column the same narrow width, so ~20 units fit beside the task titles. */}
+            <table className="board-table" data-testid="board-table" style={{ width: TASK_COL + data.units.length * UNIT_COL }}>
+              <thead>
+                <tr>
+                  <th className="board-task-col">
+                    {t("任务", "Task")}
+                    <span className="board-muted board-head-hint">{t("（点击任务看详情，点击圆点看单位报送）", "(click a task for details, a dot for the unit's reports)")}</span>
                   </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {data.rows.map((row) => (
-                <tr key={row.taskId} data-testid={`board-row-${row.number}`}>
-                  <th scope="row" className="board-task-col">
-                    <span className="board-row-light" style={{ background: LIGHT_COLOR[row.light] }} />
-                    <Link to={`/tasks/${row.taskId}`} data-testid={`task-link-${row.number}`}>
-                      {row.number}. {row.title}
-                    </Link>
-                  </th>
-                  {data.units.map((unit) => {
-                    const c = row.cells.find((x) => x.unitId === unit.id);
-                    return <td key={unit.id}>{c ? <CellButton row={row} unit={unit} cell={c} onOpen={() => setCell({ taskId: row.taskId, unitId: unit.id })} /> : null}</td>;
-                  })}
+                  {data.units.map((unit) => (
+                    <th key={unit.id} className="board-unit-col" title={unit.name} scope="col">
+                      <span className="board-unit-name">{unit.name}</span>
+                    </th>
+                  ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {data.rows.map((row, index) => {
+                  const group = groupOf(row.groupId);
+                  const newGroup = showGroups && group && (index === 0 || data.rows[index - 1]!.groupId !== row.groupId);
+                  return (
+                    <Fragment key={row.taskId}>
+                      {newGroup && (
+                        <tr className="board-group-row" data-testid={`board-group-${group.id}`}>
+                          <th className="board-task-col" scope="rowgroup">
+                            {group.number} {group.heading}
+                          </th>
+                          <td colSpan={data.units.length} />
+                        </tr>
+                      )}
+                      <tr data-testid={`board-row-${row.number}`}>
+                        <th scope="row" className="board-task-col">
+                          <span className="board-row-light" style={{ background: LIGHT_COLOR[row.light] }} title={lightLabel(row.light)} />
+                          <Link to={`/tasks/${row.taskId}`} data-testid={`task-link-${row.number}`} title={`${row.number}. ${row.title}`}>
+                            {row.number}. {row.title}
+                          </Link>
+                        </th>
+                        {data.units.map((unit) => {
+                          const c = row.cells.find((x) => x.unitId === unit.id);
+                          return <td key={unit.id}>{c ? <CellButton row={row} unit={unit} cell={c} onOpen={() => setCell({ taskId: row.taskId, unitId: unit.id })} /> : null}</td>;
+                        })}
+                      </tr>
+                    </Fragment>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
-      <span className="board-muted">
-        {t("圆点颜色为红黄绿灯，粗边框为牵头单位，数字为填报进度%；点击查看该单位的报送历史。", "Dot colour is the light; a thick ring marks the lead unit; the number is reported progress %. Click for the unit's history.")}
-      </span>
       {cell && (
         <Suspense fallback={null}>
-          <CellDrawer cell={cell} onClose={() => setCell(null)} />
+          <CellDrawer cell={cell} now={data?.now ?? null} onClose={() => setCell(null)} />
         </Suspense>
       )}
     </Space>

@@ -5,11 +5,12 @@ import { useState } from "react";
 import { useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
 import { parseBulk } from "../calendar-bulk.ts";
-import { errorMessage, type Outputs, useTRPC } from "../trpc.ts";
+import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 
 type Day = Outputs["calendar"]["year"]["days"][number];
 
 export default function CalendarPage() {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const trpc = useTRPC();
   const canEdit = useCanEdit();
@@ -75,6 +76,7 @@ export default function CalendarPage() {
         loading={calendar.isPending}
         dataSource={calendar.data?.days ?? []}
         pagination={false}
+        locale={{ emptyText: t("该年份尚无节假日或调休安排，截止日按周末计算", "No holidays or make-up workdays for this year; deadlines count weekends only") }}
         columns={[
           { title: t("日期", "Date"), dataIndex: "date", width: 120 },
           { title: t("星期", "Weekday"), dataIndex: "date", width: 80, render: (d: string) => t("日一二三四五六", "SMTWTFS")[new Date(`${d}T00:00:00Z`).getUTCDay()] },

@@ -4,10 +4,10 @@ import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Popcon
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
-import { fmtDateTime } from "../format.ts";
-import { useT } from "../i18n.tsx";
+import { fmtDateTime, rungText } from "../format.ts";
+import { useLang, useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
-import { errorMessage, type Outputs, useTRPC } from "../trpc.ts";
+import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 
 type Deadline = Outputs["deadlines"]["list"][number];
 
@@ -73,6 +73,7 @@ function toInput(v: FormValues) {
 }
 
 function DeadlineForm({ editing, onClose }: { editing: Deadline | "new" | null; onClose: () => void }) {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -215,7 +216,9 @@ function ladderText(l: Deadline["ladder"]): string {
 }
 
 export default function DeadlinesPage() {
+  const errorMessage = useErrorMessage();
   const t = useT();
+  const { lang } = useLang();
   const trpc = useTRPC();
   const canEdit = useCanEdit();
   const { message } = App.useApp();
@@ -290,21 +293,25 @@ export default function DeadlinesPage() {
             key: "preview",
             label: t("未来 7 天提醒预览", "Next 7 days"),
             children: (
-              <Table
-                rowKey="key"
-                size="small"
-                loading={preview.isPending}
-                dataSource={preview.data ?? []}
-                pagination={{ pageSize: 50, hideOnSinglePage: true }}
-                columns={[
-                  { title: t("时间", "When"), dataIndex: "at", render: (v: string) => fmtDateTime(v), width: 150 },
-                  { title: t("单位", "Unit"), dataIndex: "unit" },
-                  { title: t("任务", "Task"), dataIndex: "task", width: 70 },
-                  { title: t("类别", "Kind"), dataIndex: "kind", render: (k: string) => <Tag color={k === "reminder" ? "blue" : "red"}>{{ reminder: t("提醒", "reminder"), "escalation-head": t("抄送一把手", "to head"), "escalation-office": t("升级办公室", "to office") }[k] ?? k}</Tag> },
-                  { title: t("阶梯", "Rung"), dataIndex: "rung" },
-                  { title: t("内容", "Text"), dataIndex: "text", ellipsis: true },
-                ]}
-              />
+              <>
+                {preview.isError && <Alert type="error" showIcon title={errorMessage(preview.error)} style={{ marginBottom: 12 }} />}
+                <Table
+                  rowKey="key"
+                  size="small"
+                  loading={preview.isPending}
+                  dataSource={preview.data ?? []}
+                  locale={{ emptyText: t("未来 7 天没有待发送的提醒", "Nothing to send in the next 7 days") }}
+                  pagination={{ pageSize: 50, hideOnSinglePage: true }}
+                  columns={[
+                    { title: t("时间", "When"), dataIndex: "at", render: (v: string) => fmtDateTime(v), width: 150 },
+                    { title: t("单位", "Unit"), dataIndex: "unit", width: 170 },
+                    { title: t("任务", "Task"), dataIndex: "task", width: 60 },
+                    { title: t("类别", "Kind"), dataIndex: "kind", render: (k: string) => <Tag color={k === "reminder" ? "blue" : "red"}>{{ reminder: t("提醒", "reminder"), "escalation-head": t("抄送一把手", "to head"), "escalation-office": t("升级办公室", "to office") }[k] ?? k}</Tag> },
+                    { title: t("提醒节点", "Rung"), dataIndex: "rung", width: 190, render: (r: string) => rungText(r, lang) },
+                    { title: t("消息内容", "Text"), dataIndex: "text", ellipsis: { showTitle: true } },
+                  ]}
+                />
+              </>
             ),
           },
         ]}

@@ -1,17 +1,74 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, DatePicker, Form, Input, Modal, Space, Table, Tabs, Tag, Typography } from "antd";
+import { Alert, Button, DatePicker, Descriptions, Form, Input, Modal, Space, Table, Tabs, Tag, Typography } from "antd";
 import type { Dayjs } from "dayjs";
 import { useState } from "react";
 import { Link } from "react-router";
-import { fmtDate, fmtDateTime } from "../format.ts";
-import { useT } from "../i18n.tsx";
+import { fmtDate, fmtDateTime, periodText } from "../format.ts";
+import { useLang, useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
-import { errorMessage, type Outputs, useTRPC } from "../trpc.ts";
+import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 
 type Queue = Outputs["extensions"]["queue"];
 type Request = Queue["pending"][number];
+type Blocker = Queue["blocked"][number];
+
+/** 有困难 → 已协调: the note goes back to the liaison who raised it. */
+function CoordinateModal({ target, onClose }: { target: Blocker | null; onClose: () => void }) {
+  const t = useT();
+  const errorMessage = useErrorMessage();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<{ note: string }>();
+  const coordinate = useMutation(
+    trpc.extensions.coordinate.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.extensions.queue.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.board.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.tasks.pathKey() });
+        onClose();
+      },
+    }),
+  );
+  return (
+    <Modal
+      open={target !== null}
+      title={t("标记为已协调", "Mark as coordinated")}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t("确认已协调", "Mark coordinated")}
+      confirmLoading={coordinate.isPending}
+      destroyOnHidden
+    >
+      {target && (
+        <Descriptions
+          size="small"
+          column={1}
+          bordered
+          style={{ marginBottom: 16 }}
+          items={[
+            { label: t("单位", "Unit"), children: target.unit.name },
+            { label: t("任务", "Task"), children: `${target.task.number}. ${target.task.title}` },
+            { label: t("反映时间", "Reported"), children: `${fmtDateTime(target.at)}${target.contact ? ` · ${target.contact}` : ""}` },
+            { label: t("困难", "Difficulty"), children: <span style={{ whiteSpace: "pre-wrap" }}>{target.note ?? "—"}</span> },
+          ]}
+        />
+      )}
+      {coordinate.isError && <Alert type="error" showIcon title={errorMessage(coordinate.error)} style={{ marginBottom: 12 }} />}
+      <Form form={form} layout="vertical" onFinish={(v) => target && coordinate.mutate({ statusUpdateId: target.statusUpdateId, note: v.note })}>
+        <Form.Item
+          name="note"
+          label={t("协调结果（将发给该单位联络员）", "Outcome (sent to the unit's liaison)")}
+          rules={[{ required: true, whitespace: true, message: t("请填写协调结果", "Describe the outcome") }]}
+        >
+          <Input.TextArea rows={4} maxLength={500} showCount placeholder={t("如：已协调财政局，专项经费本月内下达", "e.g. The finance bureau will release the funds this month")} data-testid="coordinate-note" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
 
 function DecisionModal({ target, onClose }: { target: { request: Request; decision: "approve" | "reject" } | null; onClose: () => void }) {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -67,13 +124,16 @@ function DecisionModal({ target, onClose }: { target: { request: Request; decisi
 }
 
 export default function ExtensionsPage() {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const trpc = useTRPC();
   const canEdit = useCanEdit();
   const queue = useQuery(trpc.extensions.queue.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const { lang } = useLang();
   const [target, setTarget] = useState<{ request: Request; decision: "approve" | "reject" } | null>(null);
+  const [coordinating, setCoordinating] = useState<Blocker | null>(null);
 
-  if (queue.isError) return <Alert type="error" showIcon title={errorMessage(queue.error)} />;
+  if (queue.isError && !queue.data) return <Alert type="error" showIcon title={errorMessage(queue.error)} />;
   const data = queue.data;
   const stateTag = (s: string) => <Tag color={s === "approved" ? "green" : s === "rejected" ? "red" : "gold"}>{{ approved: t("已批准", "approved"), rejected: t("未批准", "rejected"), pending: t("待处理", "pending") }[s] ?? s}</Tag>;
 
@@ -81,7 +141,7 @@ export default function ExtensionsPage() {
     { title: t("提出时间", "Asked"), dataIndex: "at", render: (v: string) => fmtDateTime(v), width: 150 },
     { title: t("单位", "Unit"), render: (_: unknown, r: Request) => r.unit.name },
     { title: t("任务", "Task"), render: (_: unknown, r: Request) => <Link to={`/tasks/${r.task.id}`}>{`${r.task.number}. ${r.task.title}`}</Link>, ellipsis: true },
-    { title: t("期次", "Period"), dataIndex: "periodKey", width: 80 },
+    { title: t("期次", "Period"), dataIndex: "periodKey", width: 130, render: (v: string) => periodText(v, lang) },
     { title: t("原截止", "Due"), dataIndex: "currentDueAt", render: (v: string) => fmtDate(v), width: 110 },
     { title: t("理由", "Reason"), dataIndex: "reason", render: (v: string) => <span style={{ whiteSpace: "pre-wrap" }}>{v}</span> },
   ];
@@ -103,6 +163,7 @@ export default function ExtensionsPage() {
                 loading={queue.isPending}
                 dataSource={data?.pending ?? []}
                 pagination={false}
+                locale={{ emptyText: t("没有待处理的延期申请", "No request waiting") }}
                 columns={[
                   ...base,
                   {
@@ -125,27 +186,63 @@ export default function ExtensionsPage() {
           },
           {
             key: "blocked",
-            label: `${t("有困难", "Blocked")} (${data?.blocked.length ?? 0})`,
+            label: `${t("有困难待协调", "Difficulties to coordinate")} (${data?.blocked.length ?? 0})`,
             children: (
-              <Table
+              <Table<Blocker>
                 rowKey="statusUpdateId"
                 size="small"
                 loading={queue.isPending}
                 dataSource={data?.blocked ?? []}
                 pagination={false}
+                locale={{ emptyText: t("没有待协调的困难", "No difficulty waiting") }}
+                data-testid="blocked-table"
                 columns={[
-                  { title: t("时间", "When"), dataIndex: "at", render: (v: string) => fmtDateTime(v), width: 150 },
-                  { title: t("单位", "Unit"), render: (_: unknown, b) => b.unit.name },
-                  { title: t("任务", "Task"), render: (_: unknown, b) => <Link to={`/tasks/${b.task.id}`}>{`${b.task.number}. ${b.task.title}`}</Link>, ellipsis: true },
-                  { title: t("联络员", "Liaison"), dataIndex: "contact", render: (v: string | null) => v ?? "—" },
-                  { title: t("说明", "Note"), dataIndex: "note", render: (v: string | null) => <span style={{ whiteSpace: "pre-wrap" }}>{v ?? "—"}</span> },
+                  { title: t("反映时间", "Reported"), dataIndex: "at", render: (v: string) => fmtDateTime(v), width: 150 },
+                  { title: t("单位", "Unit"), render: (_: unknown, b) => b.unit.name, width: 160 },
+                  { title: t("任务", "Task"), render: (_: unknown, b) => <Link to={`/tasks/${b.task.id}`}>{`${b.task.number}. ${b.task.title}`}</Link>, ellipsis: true, width: 240 },
+                  { title: t("联络员", "Liaison"), dataIndex: "contact", render: (v: string | null) => v ?? t("办公室录入", "office entry"), width: 110 },
+                  { title: t("困难说明", "Difficulty"), dataIndex: "note", render: (v: string | null) => <span style={{ whiteSpace: "pre-wrap" }}>{v ?? "—"}</span> },
+                  ...(canEdit
+                    ? [
+                        {
+                          title: t("操作", "Actions"),
+                          width: 120,
+                          render: (_: unknown, b: Blocker) => (
+                            <Button size="small" type="primary" onClick={() => setCoordinating(b)} data-testid={`coordinate-${b.statusUpdateId}`}>
+                              {t("标记已协调", "Coordinated")}
+                            </Button>
+                          ),
+                        },
+                      ]
+                    : []),
+                ]}
+              />
+            ),
+          },
+          {
+            key: "coordinated",
+            label: `${t("已协调", "Coordinated")} (${data?.coordinated.length ?? 0})`,
+            children: (
+              <Table<Blocker>
+                rowKey="statusUpdateId"
+                size="small"
+                dataSource={data?.coordinated ?? []}
+                pagination={{ pageSize: 20, hideOnSinglePage: true }}
+                locale={{ emptyText: t("暂无已协调的困难", "Nothing coordinated yet") }}
+                columns={[
+                  { title: t("单位", "Unit"), render: (_: unknown, b) => b.unit.name, width: 160 },
+                  { title: t("任务", "Task"), render: (_: unknown, b) => <Link to={`/tasks/${b.task.id}`}>{`${b.task.number}. ${b.task.title}`}</Link>, ellipsis: true, width: 240 },
+                  { title: t("困难说明", "Difficulty"), dataIndex: "note", render: (v: string | null) => <span style={{ whiteSpace: "pre-wrap" }}>{v ?? "—"}</span> },
+                  { title: t("协调结果", "Outcome"), dataIndex: "coordinationNote", render: (v: string | null) => <span style={{ whiteSpace: "pre-wrap" }}>{v ?? "—"}</span> },
+                  { title: t("协调时间", "When"), dataIndex: "coordinatedAt", render: (v: string | null) => fmtDateTime(v), width: 150 },
+                  { title: t("处理人", "By"), dataIndex: "coordinatedBy", render: (v: string | null) => v ?? "—", width: 100 },
                 ]}
               />
             ),
           },
           {
             key: "decided",
-            label: t("已处理", "Decided"),
+            label: `${t("已处理延期", "Decided requests")} (${data?.decided.length ?? 0})`,
             children: (
               <Table<Request>
                 rowKey="id"
@@ -165,6 +262,7 @@ export default function ExtensionsPage() {
         ]}
       />
       <DecisionModal target={target} onClose={() => setTarget(null)} />
+      <CoordinateModal target={coordinating} onClose={() => setCoordinating(null)} />
     </Space>
   );
 }

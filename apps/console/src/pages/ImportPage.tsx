@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
-import { errorMessage, useTRPC } from "../trpc.ts";
+import { useErrorMessage, useTRPC } from "../trpc.ts";
 
 /** The parts of the parser's result this page shows; the parser may add more. */
 interface ParsedPlanView {
@@ -33,6 +33,7 @@ type TaskView = ParsedPlanView["groups"][number]["tasks"][number] & { group: str
 const COMPARATOR: Record<string, string> = { ">=": "≥", "<=": "≤" };
 
 export default function ImportPage() {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const trpc = useTRPC();
   const canEdit = useCanEdit();

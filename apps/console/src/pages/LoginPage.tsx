@@ -3,9 +3,10 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Form, Input } from "antd";
 import { useNavigate, useSearchParams } from "react-router";
 import { useLang, useT } from "../i18n.tsx";
-import { errorCode, errorMessage, useTRPC } from "../trpc.ts";
+import { useErrorMessage, useTRPC } from "../trpc.ts";
 
 export default function LoginPage() {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const { lang, setLang } = useLang();
   const trpc = useTRPC();
@@ -37,7 +38,7 @@ export default function LoginPage() {
           <Alert
             type="error"
             showIcon
-            title={errorCode(login.error) === "UNAUTHORIZED" ? t("用户名或密码错误", "Wrong username or password") : errorMessage(login.error)}
+            title={errorMessage(login.error)}
             style={{ marginBottom: 16 }}
             data-testid="login-error"
           />

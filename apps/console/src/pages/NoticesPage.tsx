@@ -4,7 +4,7 @@ import { Alert, App, Button, Card, Checkbox, Form, Input, Radio, Select, Space, 
 import { fmtDateTime } from "../format.ts";
 import { useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
-import { errorMessage, useTRPC } from "../trpc.ts";
+import { useErrorMessage, useTRPC } from "../trpc.ts";
 
 interface Values {
   title?: string;
@@ -15,6 +15,7 @@ interface Values {
 }
 
 export default function NoticesPage() {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const trpc = useTRPC();
   const canEdit = useCanEdit();
@@ -77,19 +78,22 @@ export default function NoticesPage() {
           </Form>
         </Card>
       )}
+      {notices.isError && <Alert type="error" showIcon title={errorMessage(notices.error)} />}
+      <Card size="small" title={t("已发送的通知", "Notices sent")} styles={{ body: { padding: 0 } }}>
       <Table
         rowKey="id"
         size="small"
         loading={notices.isPending}
         dataSource={notices.data ?? []}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        locale={{ emptyText: t("尚未发送过通知", "No notice sent yet") }}
         columns={[
           { title: t("时间", "When"), dataIndex: "at", render: (v: string) => fmtDateTime(v), width: 150 },
           { title: t("发送人", "By"), dataIndex: "by", width: 100 },
           { title: t("通知", "Notice"), render: (_: unknown, n) => <span style={{ whiteSpace: "pre-wrap" }}>{n.title ? <strong>{n.title}：</strong> : null}{n.text}</span> },
           { title: t("范围", "Scope"), dataIndex: "units", render: (u: string[] | "all") => (u === "all" ? t("全部单位", "all units") : u.join("、")), ellipsis: true },
           {
-            title: t("送达", "Delivered"),
+            title: t("已送达/应送达", "Delivered"),
             render: (_: unknown, n) => (
               <Space size={4}>
                 <Tag color="green">{n.sent}</Tag>/{n.total}
@@ -99,6 +103,7 @@ export default function NoticesPage() {
           },
         ]}
       />
+      </Card>
     </Space>
   );
 }

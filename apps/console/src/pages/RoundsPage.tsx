@@ -3,14 +3,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
-import { downloadBase64, fmtDateTime, statusText } from "../format.ts";
+import { downloadBase64, fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
-import { errorMessage, type Outputs, useTRPC, useTRPCClient } from "../trpc.ts";
+import { useErrorMessage, type Outputs, useTRPC, useTRPCClient } from "../trpc.ts";
 
 type Round = Outputs["rounds"]["list"][number];
 
 export default function RoundsPage() {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const { lang } = useLang();
   const trpc = useTRPC();
@@ -67,15 +68,16 @@ export default function RoundsPage() {
       <Space>
         <span>{t("期次", "Period")}</span>
         <Select
-          style={{ width: 200 }}
+          style={{ width: 220 }}
           value={period ?? undefined}
           loading={periods.isPending}
           placeholder={t("暂无轮次", "No rounds yet")}
           onChange={(v) => setParams({ period: v }, { replace: true })}
-          options={(periods.data?.periods ?? []).map((p) => ({ value: p, label: p === "once" ? t("一次性时间节点", "One-off deadlines") : p }))}
+          options={(periods.data?.periods ?? []).map((p) => ({ value: p, label: p === "once" ? t("一次性时间节点", "One-off deadlines") : periodText(p, lang) }))}
           data-testid="period-select"
         />
       </Space>
+      {periods.isError && <Alert type="error" showIcon title={errorMessage(periods.error)} />}
       {rounds.isError && <Alert type="error" showIcon title={errorMessage(rounds.error)} />}
       <Table<Round>
         rowKey="roundId"
@@ -83,6 +85,8 @@ export default function RoundsPage() {
         loading={rounds.isPending && periods.isSuccess}
         dataSource={rounds.data ?? []}
         pagination={{ pageSize: 30, hideOnSinglePage: true }}
+        scroll={{ x: 1180 }}
+        locale={{ emptyText: t("该期次没有报送轮次", "No rounds in this period") }}
         data-testid="rounds-table"
         expandable={{
           expandedRowRender: (round) => (
@@ -113,11 +117,12 @@ export default function RoundsPage() {
           ),
         }}
         columns={[
-          { title: t("任务", "Task"), render: (_: unknown, r) => `${r.taskNumber}. ${r.taskTitle}`, ellipsis: true, width: 240 },
-          { title: t("事项", "Item"), render: (_: unknown, r) => `${r.deadline}${r.periodLabel ? `（${r.periodLabel}）` : ""}` },
+          { title: t("任务", "Task"), render: (_: unknown, r) => `${r.taskNumber}. ${r.taskTitle}`, ellipsis: true, width: 220 },
+          { title: t("报送事项", "Item"), render: (_: unknown, r) => r.deadline },
           { title: t("截止", "Due"), dataIndex: "dueAt", render: (v: string) => fmtDateTime(v), width: 150 },
           {
-            title: t("报送", "Progress"),
+            title: t("报送情况", "Progress"),
+            width: 230,
             render: (_: unknown, r) => (
               <Space size={4} data-testid={`round-counts-${r.roundId}`}>
                 <Tag color="green">
@@ -146,8 +151,10 @@ export default function RoundsPage() {
           },
           {
             title: t("操作", "Actions"),
+            fixed: "right" as const,
+            width: 290,
             render: (_: unknown, r) => (
-              <Space>
+              <Space size={6}>
                 {canEdit && r.missing.length > 0 && (
                   <Popconfirm
                     title={t("立即催办未报送单位？", "Urge the missing units now?")}

@@ -1,15 +1,19 @@
+import { EditOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Breadcrumb, Card, Col, Descriptions, Empty, Row, Skeleton, Space, Spin, Table, Tag, Typography } from "antd";
-import { lazy, Suspense, useMemo } from "react";
+import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, Row, Skeleton, Space, Spin, Table, Tag, Typography } from "antd";
+import { lazy, Suspense, useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import { LightDot } from "../components/Light.tsx";
+import { useCanEdit } from "../session.tsx";
 import { StatusHistory } from "../components/StatusHistory.tsx";
-import { fmtDateTime, statusText } from "../format.ts";
+import { fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
-import { errorMessage, type Outputs, useTRPC } from "../trpc.ts";
+import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 
 // ECharts is the heaviest dependency: it loads only when a task with indicators is opened.
 const TrendChart = lazy(() => import("../components/TrendChart.tsx"));
+// The entry form (Form, Radio, InputNumber, Select) loads when the office opens it.
+const OfficeStatusModal = lazy(() => import("../components/OfficeStatusModal.tsx"));
 
 type Task = Outputs["tasks"]["get"];
 type Indicator = Task["indicators"][number];
@@ -42,32 +46,48 @@ function perPeriod(indicator: Indicator) {
 }
 
 export default function TaskPage() {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const { lang } = useLang();
   const trpc = useTRPC();
   const id = Number(useParams().id);
+  const canEdit = useCanEdit();
+  const [entering, setEntering] = useState<number | null>(null);
+  const [recorded, setRecorded] = useState<string | null>(null);
   const query = useQuery(trpc.tasks.get.queryOptions({ id }, { enabled: Number.isInteger(id) && id > 0, refetchInterval: 10_000 }));
   const task = query.data;
   const charts = useMemo(() => (task?.indicators ?? []).map((i) => ({ id: i.id, series: { name: i.name, target: i.target, measureUnit: i.measureUnit, points: perPeriod(i) } })), [task]);
 
-  if (query.isError) return <Alert type="error" showIcon title={errorMessage(query.error)} />;
-  if (!task) return <Skeleton active />;
+  if (query.isError && !task) {
+    return (
+      <Space orientation="vertical" style={{ width: "100%" }}>
+        <Breadcrumb items={[{ title: <Link to="/">{t("总览", "Board")}</Link> }, { title: t("任务", "Task") }]} />
+        <Alert type="error" showIcon title={errorMessage(query.error)} />
+      </Space>
+    );
+  }
+  if (!task) return <Skeleton active paragraph={{ rows: 12 }} />;
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Breadcrumb items={[{ title: <Link to="/">{t("总览", "Board")}</Link> }, { title: `${t("任务", "Task")} ${task.number}` }]} />
       <Card>
-        <Typography.Title level={3} style={{ marginTop: 0 }}>
-          {task.light && <LightDot light={task.light} />} {task.number}. {task.title}
+        <Typography.Title level={3} style={{ marginTop: 0, marginBottom: 4 }}>
+          {task.number}. {task.title}
         </Typography.Title>
-        {task.group && <Typography.Text type="secondary">{task.group.number} {task.group.heading}</Typography.Text>}
+        <Space size="middle" wrap>
+          {task.group && <Typography.Text type="secondary">{task.group.number} {task.group.heading}</Typography.Text>}
+          {task.light && <LightDot light={task.light} />}
+          {!task.active && <Tag>{t("已不在现行方案中", "No longer in the plan")}</Tag>}
+        </Space>
         <Typography.Paragraph style={{ marginTop: 12, whiteSpace: "pre-wrap" }}>{task.body}</Typography.Paragraph>
         {task.deadlineText && <Tag color="gold">{task.deadlineText}</Tag>}
       </Card>
 
-      <Row gutter={16}>
-        <Col xs={24} lg={12}>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xxl={14}>
           <Card title={t("责任单位", "Responsible units")} size="small">
+            {recorded && <Alert type="success" showIcon closable={{ onClose: () => setRecorded(null) }} title={recorded} style={{ marginBottom: 8 }} data-testid="office-status-recorded" />}
             <Table
               size="small"
               rowKey="unitId"
@@ -75,19 +95,40 @@ export default function TaskPage() {
               dataSource={task.units}
               columns={[
                 { title: t("单位", "Unit"), dataIndex: "name" },
-                { title: t("角色", "Role"), dataIndex: "role", render: (r: string) => (r === "lead" ? <Tag color="red">{t("牵头", "Lead")}</Tag> : <Tag>{t("配合", "Support")}</Tag>) },
-                { title: t("灯", "Light"), dataIndex: "light", render: (l: "red" | "yellow" | "green" | null) => (l ? <LightDot light={l} /> : "—") },
-                { title: t("最新状态", "Status"), render: (_: unknown, u) => `${statusText(u.status, lang)}${u.progress !== null ? ` ${u.progress}%` : ""}` },
-                { title: t("截止", "Due"), dataIndex: "dueAt", render: (v: string | null) => fmtDateTime(v) },
-                { title: t("联络员", "Liaisons"), dataIndex: "liaisons" },
+                { title: t("角色", "Role"), dataIndex: "role", width: 64, render: (r: string) => (r === "lead" ? <Tag color="red">{t("牵头", "Lead")}</Tag> : <Tag>{t("配合", "Support")}</Tag>) },
+                { title: t("状态灯", "Light"), dataIndex: "light", width: 64, render: (l: "red" | "yellow" | "green" | null) => (l ? <LightDot light={l} text={{ red: t("红", "red"), yellow: t("黄", "yellow"), green: t("绿", "green") }[l]} /> : "—") },
+                { title: t("最新状态", "Status"), render: (_: unknown, u) => `${statusText(u.status, lang)}${u.progress !== null && u.status !== "done" ? ` ${u.progress}%` : ""}` },
+                { title: t("下一截止", "Next due"), dataIndex: "dueAt", render: (v: string | null) => fmtDateTime(v), width: 132 },
+                {
+                  title: t("联络员", "Liaisons"),
+                  render: (_: unknown, u) =>
+                    u.liaisons === 0 ? (
+                      <Typography.Text type="warning">{t("未绑定", "none")}</Typography.Text>
+                    ) : (
+                      u.liaisonNames.map((n) => n ?? t("（未具名）", "(unnamed)")).join("、")
+                    ),
+                },
+                ...(canEdit
+                  ? [
+                      {
+                        title: "",
+                        width: 112,
+                        render: (_: unknown, u: Task["units"][number]) => (
+                          <Button size="small" icon={<EditOutlined />} onClick={() => setEntering(u.unitId)} data-testid={`office-status-open-${u.unitId}`}>
+                            {t("代为填报", "Enter status")}
+                          </Button>
+                        ),
+                      },
+                    ]
+                  : []),
               ]}
             />
           </Card>
         </Col>
-        <Col xs={24} lg={12}>
+        <Col xs={24} xxl={10}>
           <Card title={t("时间节点", "Deadlines")} size="small" extra={<Link to={`/deadlines?task=${task.id}`}>{t("管理", "Manage")}</Link>}>
             {task.deadlines.length === 0 ? (
-              <Empty />
+              <Empty description={t("尚未设置时间节点", "No deadlines yet")} />
             ) : (
               <Descriptions
                 size="small"
@@ -103,7 +144,7 @@ export default function TaskPage() {
                       </span>
                       {d.rounds.map((r) => (
                         <Typography.Text type="secondary" key={r.id}>
-                          {r.periodKey}：{t("截止", "due")} {fmtDateTime(r.dueAt)}，{t("已报", "in")} {r.submitted}/{r.expected}
+                          {periodText(r.periodKey, lang)}：{t("截止", "due")} {fmtDateTime(r.dueAt)}，{t("已报", "in")} {r.submitted}/{r.expected}
                         </Typography.Text>
                       ))}
                     </Space>
@@ -140,7 +181,7 @@ export default function TaskPage() {
                               <Typography.Text type="secondary"> {i.latest.unit} · {fmtDateTime(i.latest.at)}</Typography.Text>
                             </span>
                           ) : (
-                            t("未报", "none yet")
+                            <Typography.Text type="secondary">{t("暂无填报", "none yet")}</Typography.Text>
                           ),
                         },
                       ]}
@@ -161,9 +202,20 @@ export default function TaskPage() {
         )}
       </Card>
 
-      <Card title={t("进展记录", "Status history")} size="small">
+      <Card title={`${t("进展记录", "Status history")}（${task.history.length}）`} size="small">
         <StatusHistory items={task.history} />
       </Card>
+      {entering !== null && (
+        <Suspense fallback={null}>
+          <OfficeStatusModal
+            target={{ taskId: task.id, unitId: entering }}
+            onClose={() => setEntering(null)}
+            onRecorded={(result, unitName) =>
+              setRecorded(`${t("已代为填报", "Recorded for")} ${unitName}：${statusText(result.status, lang)}${result.round ? `，${t("计入", "counted for")} ${periodText(result.round.periodKey, lang)}${result.submitted ? `（${t("已报送", "submitted")}）` : ""}` : ""}`)
+            }
+          />
+        </Suspense>
+      )}
     </Space>
   );
 }

@@ -1,16 +1,17 @@
 import { UserAddOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Input, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Input, Popconfirm, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useState } from "react";
 import { InviteModal } from "../components/InviteModal.tsx";
 import { fmtDateTime } from "../format.ts";
 import { useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
-import { errorMessage, type Outputs, useTRPC } from "../trpc.ts";
+import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 
 type Unit = Outputs["units"]["list"][number];
 
 export default function UnitsPage() {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const trpc = useTRPC();
   const canEdit = useCanEdit();
@@ -33,7 +34,7 @@ export default function UnitsPage() {
   };
   const reachTag = (r: string) => <Tag color={reach[r]?.color}>{reach[r]?.text ?? r}</Tag>;
 
-  if (units.isError) return <Alert type="error" showIcon title={errorMessage(units.error)} />;
+  if (units.isError && !units.data) return <Alert type="error" showIcon title={errorMessage(units.error)} />;
   const rows = (units.data ?? []).filter((u) => !search || u.name.includes(search));
 
   return (
@@ -119,13 +120,23 @@ export default function UnitsPage() {
             render: (name: string, u) => (
               <Space>
                 {name}
-                {u.collective && <Tag color="purple">{t(`成员单位集合（${u.memberCount}）`, `Collective (${u.memberCount})`)}</Tag>}
+                {u.collective && <Tag color="purple">{t(`含 ${u.memberCount} 个成员单位`, `${u.memberCount} member units`)}</Tag>}
               </Space>
             ),
           },
           {
-            title: t("承担任务", "Tasks"),
-            render: (_: unknown, u) => u.tasks.map((task) => <Tag key={task.taskId} color={task.role === "lead" ? "red" : undefined}>{task.number}</Tag>),
+            title: (
+              <span>
+                {t("承担任务", "Tasks")} <Tag color="red" style={{ marginInlineStart: 8 }}>{t("牵头", "lead")}</Tag>
+                <Tag>{t("配合", "support")}</Tag>
+              </span>
+            ),
+            render: (_: unknown, u) =>
+              u.tasks.map((task) => (
+                <Tooltip key={task.taskId} title={`${t("任务", "Task")}${task.number}${task.role === "lead" ? t("（牵头）", " (lead)") : t("（配合）", " (support)")}`}>
+                  <Tag color={task.role === "lead" ? "red" : undefined}>{task.number}</Tag>
+                </Tooltip>
+              )),
           },
           { title: t("联络情况", "Reachability"), dataIndex: "reachability", render: reachTag },
           { title: t("联系人", "Contacts"), render: (_: unknown, u) => u.contacts.filter((c) => c.reachability !== "revoked").length },

@@ -5,12 +5,13 @@ import { useState } from "react";
 import { fmtDateTime } from "../format.ts";
 import { useT } from "../i18n.tsx";
 import { useCurrentUser } from "../session.tsx";
-import { errorMessage, type Outputs, useTRPC } from "../trpc.ts";
+import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 
 type User = Outputs["users"]["list"][number];
 type Role = "admin" | "staff" | "viewer";
 
 export default function UsersPage() {
+  const errorMessage = useErrorMessage();
   const t = useT();
   const trpc = useTRPC();
   const me = useCurrentUser();
@@ -28,7 +29,7 @@ export default function UsersPage() {
   const reset = useMutation(trpc.users.resetPassword.mutationOptions({ onSuccess: () => (setResetting(null), resetForm.resetFields(), message.success(t("密码已重置", "Password reset"))) }));
   const roles = [
     { value: "admin", label: t("管理员", "Admin") },
-    { value: "staff", label: t("办公室", "Staff") },
+    { value: "staff", label: t("办公室工作人员", "Office staff") },
     { value: "viewer", label: t("只读", "Viewer") },
   ];
 
@@ -57,10 +58,10 @@ export default function UsersPage() {
           {
             title: t("角色", "Role"),
             dataIndex: "role",
-            render: (role: Role, u) => <Select size="small" value={role} options={roles} style={{ width: 110 }} disabled={u.id === me.id} onChange={(v) => update.mutate({ id: u.id, role: v })} />,
+            render: (role: Role, u) => <Select size="small" value={role} options={roles} style={{ width: 150 }} disabled={u.id === me.id} onChange={(v) => update.mutate({ id: u.id, role: v })} />,
           },
           { title: t("状态", "State"), dataIndex: "disabled", render: (d: boolean) => (d ? <Tag>{t("已停用", "Disabled")}</Tag> : <Tag color="green">{t("正常", "Active")}</Tag>) },
-          { title: t("创建", "Created"), dataIndex: "createdAt", render: (v: string) => fmtDateTime(v) },
+          { title: t("创建时间", "Created"), dataIndex: "createdAt", render: (v: string) => fmtDateTime(v) },
           {
             title: t("操作", "Actions"),
             render: (_: unknown, u) => (

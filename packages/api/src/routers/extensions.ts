@@ -1,8 +1,19 @@
+import { coordinateBlocker, coordinateBlockerInput } from "@duban/core/coordinate-blocker";
 import { decideExtension, decideExtensionInput, listExtensionQueue } from "@duban/core/extensions";
 import { authedProcedure, editorProcedure, router } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
 export const extensionsRouter = router({
   queue: authedProcedure.query(({ ctx }) => listExtensionQueue(ctx.db)),
-  decide: editorProcedure.input(decideExtensionInput).mutation(({ ctx, input }) => run(() => decideExtension(ctx.db, input, ctx.now(), ctx.user.id))),
+  decide: editorProcedure.input(decideExtensionInput).mutation(async ({ ctx, input }) => {
+    const result = await run(() => decideExtension(ctx.db, input, ctx.now(), ctx.user.id));
+    if (result.notified > 0) ctx.deliverNow?.();
+    return result;
+  }),
+  /** Marks a 有困难 report coordinated, with a note that goes back to the liaison. */
+  coordinate: editorProcedure.input(coordinateBlockerInput).mutation(async ({ ctx, input }) => {
+    const result = await run(() => coordinateBlocker(ctx.db, input, ctx.now(), ctx.user.id));
+    if (result.notified > 0) ctx.deliverNow?.();
+    return result;
+  }),
 });

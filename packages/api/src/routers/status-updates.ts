@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { reportStatusSchema } from "@duban/domain/parse-reply";
+import { recordStatus } from "@duban/core/record-status";
+import { editorProcedure, router } from "../trpc.ts";
+import { run } from "./to-trpc-error.ts";
+
+const id = z.number().int().positive();
+
+/** What the office enters for a unit, e.g. after a phone call: the same fields a liaison sends. */
+export const officeStatusInput = z.object({
+  taskId: id,
+  unitId: id,
+  /** The round it answers; null records it as information only. */
+  roundId: id.nullish(),
+  status: reportStatusSchema,
+  progress: z.number().int().min(0).max(100).nullish(),
+  note: z.string().trim().max(2000).nullish(),
+  values: z.array(z.object({ indicatorId: id, value: z.number().finite() })).max(20).default([]),
+});
+
+export const statusUpdatesRouter = router({
+  /** 代为填报: recorded as the signed-in user's entry (source "console"), audited like a reply. */
+  record: editorProcedure
+    .input(officeStatusInput)
+    .mutation(({ ctx, input }) => run(() => recordStatus(ctx.db, { ...input, userId: ctx.user.id, contactId: null, source: "console", now: ctx.now() }))),
+});
