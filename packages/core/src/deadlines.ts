@@ -19,6 +19,16 @@ export type DeadlineInput = z.input<typeof deadlineInputSchema>;
 
 type Actor = { actorType: "user" | "system"; actorId?: number | string | null };
 
+/** An expected refusal; `code` lets the API answer it as a user mistake, not a server error. */
+export class DeadlineError extends Error {
+  constructor(
+    readonly code: "assignment-not-of-task" | "not-found",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 function columns(input: z.output<typeof deadlineInputSchema>) {
   const rule = input.rule;
   return {
@@ -38,7 +48,7 @@ function columns(input: z.output<typeof deadlineInputSchema>) {
 async function assertAssignmentOfTask(db: Db, taskId: number, assignmentId: number | null): Promise<void> {
   if (assignmentId === null) return;
   const assignment = await db.assignment.findUnique({ where: { id: assignmentId } });
-  if (!assignment || assignment.taskId !== taskId) throw new Error("责任单位不属于该任务");
+  if (!assignment || assignment.taskId !== taskId) throw new DeadlineError("assignment-not-of-task", "责任单位不属于该任务");
 }
 
 export async function createDeadline(db: Db, raw: DeadlineInput, now: Date, actor: Actor) {
@@ -52,6 +62,7 @@ export async function createDeadline(db: Db, raw: DeadlineInput, now: Date, acto
 /** Changes apply to rounds created from now on; existing rounds keep their due date for the record. */
 export async function updateDeadline(db: Db, id: number, raw: DeadlineInput, now: Date, actor: Actor) {
   const input = deadlineInputSchema.parse(raw);
+  if (!(await db.deadline.findUnique({ where: { id } }))) throw new DeadlineError("not-found", "时间节点不存在");
   await assertAssignmentOfTask(db, input.taskId, input.assignmentId);
   const deadline = await db.deadline.update({ where: { id }, data: { taskId: input.taskId, ...columns(input) } });
   await writeAudit(db, { ...actor, action: "deadline.update", entity: "Deadline", entityId: id, detail: input, at: now });
@@ -60,6 +71,7 @@ export async function updateDeadline(db: Db, id: number, raw: DeadlineInput, now
 
 /** Deactivates: rounds, replies and reminders stay in history; no new rounds or reminders. */
 export async function archiveDeadline(db: Db, id: number, now: Date, actor: Actor) {
+  if (!(await db.deadline.findUnique({ where: { id } }))) throw new DeadlineError("not-found", "时间节点不存在");
   await db.deadline.update({ where: { id }, data: { active: false } });
   await db.reminder.updateMany({ where: { round: { deadlineId: id }, state: { in: ["pending", "retrying"] } }, data: { state: "cancelled", lastError: "deadline archived" } });
   await writeAudit(db, { ...actor, action: "deadline.archive", entity: "Deadline", entityId: id, at: now });
