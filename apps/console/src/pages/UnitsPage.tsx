@@ -143,7 +143,7 @@ export default function UnitsPage() {
           {
             title: t("操作", "Actions"),
             render: (_: unknown, u) =>
-              canEdit ? (
+              canEdit && !u.collective ? (
                 <Button size="small" icon={<UserAddOutlined />} onClick={() => setInviteFor({ id: u.id, name: u.name })} data-testid={`invite-${u.id}`}>
                   {t("邀请", "Invite")}
                 </Button>

@@ -36,7 +36,7 @@ export interface CreatedInvite {
 
 export class InviteError extends Error {
   constructor(
-    readonly code: "unit-not-found" | "not-found",
+    readonly code: "unit-not-found" | "not-found" | "collective-unit",
     message: string,
     /** Unit names close to the one asked for, to help the operator. */
     readonly suggestions: string[] = [],
@@ -59,6 +59,10 @@ export async function createInvite(db: Db, input: CreateInviteInput): Promise<Cr
     const all = await db.unit.findMany({ select: { name: true }, orderBy: { id: "asc" } });
     const suggestions = all.map((u) => u.name).filter((n) => n.includes(wanted) || wanted.includes(n) || [...wanted].filter((ch) => n.includes(ch)).length >= Math.min(3, wanted.length));
     throw new InviteError("unit-not-found", `找不到单位“${wanted}”`, suggestions.slice(0, 5));
+  }
+  if (unit.collective) {
+    // A collective (联席会议成员单位) is answered by its member units, each through its own liaison.
+    throw new InviteError("collective-unit", `“${unit.name}”是成员单位的统称，请分别邀请各成员单位的联络员`);
   }
   const token = newInviteToken();
   const expiresAt = new Date(input.now.getTime() + parsed.expiresInDays * 24 * 3600 * 1000);

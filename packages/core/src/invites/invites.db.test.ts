@@ -38,6 +38,12 @@ describe("invites (temporary SQLite)", () => {
     expect((error as InviteError).suggestions).toContain("市场监督管理局");
   });
 
+  it("refuses to invite for a collective unit: its member units are invited one by one", async () => {
+    const error = await createInvite(f.db, { unitName: "质量、计量、标准化联席会议成员单位", botUsername: "b", now }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "collective-unit" });
+    expect(await f.db.invite.count()).toBe(0);
+  });
+
   it("binds the Telegram user to the unit once; used, expired, revoked and unknown tokens are refused", async () => {
     const invite = await createInvite(f.db, { unitName: "市场监督管理局", role: "head", name: "王局长", botUsername: "b", now });
     const first = await redeemInvite(f.db, { token: invite.token, ...telegram("5001"), now: later(1) });
