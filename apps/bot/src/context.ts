@@ -1,10 +1,10 @@
-import type { Context } from "grammy";
+import type { Context, SessionFlavor } from "grammy";
 import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Logger } from "pino";
 import type { ContactInfo } from "@duban/core/contact-queries";
 import type { Db } from "@duban/db/client";
 import type { CallbackAction } from "./callback-data.ts";
-import type { ReplySessions } from "./reply-sessions.ts";
+import type { ChatSessionData, ReplySessions } from "./reply-sessions.ts";
 
 /** What every handler gets besides Telegram's context: the database, the clock, who is writing. */
 export interface DubanContext {
@@ -14,6 +14,7 @@ export interface DubanContext {
   now: Date;
   /** The bound contact writing to the bot; null for a stranger. */
   contact: ContactInfo | null;
+  /** The chat's current step (stored in the grammY session). */
   sessions: ReplySessions;
   /** Key of the callback-data signatures (derived from the bot token). */
   callbackSecret: string;
@@ -21,7 +22,7 @@ export interface DubanContext {
   callback: CallbackAction | null;
 }
 
-export type BotContext = Context & I18nFlavor & { duban: DubanContext };
+export type BotContext = Context & I18nFlavor & SessionFlavor<ChatSessionData> & { duban: DubanContext };
 
 export type Language = "zh" | "en";
 

@@ -1,6 +1,7 @@
-import { Bot, BotError, GrammyError, HttpError } from "grammy";
+import { Bot, BotError, GrammyError, HttpError, session, type StorageAdapter } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { autoRetry } from "@grammyjs/auto-retry";
+import { PrismaAdapter } from "@grammyjs/storage-prisma";
 import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
 import pino, { type Logger } from "pino";
 import type { Db } from "@duban/db/client";
@@ -19,14 +20,15 @@ import { i18n } from "./i18n.ts";
 import { callbackGuard } from "./middleware/callback-guard.ts";
 import { loadContact } from "./middleware/contact.ts";
 import { dedupeUpdates } from "./middleware/dedupe.ts";
-import { ReplySessions } from "./reply-sessions.ts";
+import { ReplySessions, type ChatSessionData } from "./reply-sessions.ts";
 
 export interface BotDeps {
   db: Db;
   log?: Logger;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
-  sessions?: ReplySessions;
+  /** Where chat sessions (a liaison's current step) are kept; default: the database. */
+  sessionStorage?: StorageAdapter<ChatSessionData>;
 }
 
 export interface CreateBotOptions {
@@ -50,7 +52,7 @@ export const BOT_COMMANDS = ["tasks", "report", "overdue", "lang", "help"] as co
 export function createBot(token: string, deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
   const log = deps.log ?? pino({ level: "silent" });
   const now = deps.now ?? (() => new Date());
-  const sessions = deps.sessions ?? new ReplySessions();
+  const sessionStorage = deps.sessionStorage ?? new PrismaAdapter<ChatSessionData>(deps.db.botSession);
   const callbackSecret = callbackSecretFor(token);
 
   const bot = new Bot<BotContext>(token, {
@@ -64,11 +66,15 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   }
 
   bot.use(async (ctx, next) => {
-    ctx.duban = { db: deps.db, log, now: now(), contact: null, sessions, callbackSecret, callback: null };
+    const at = now();
+    const sessions = new ReplySessions({ read: () => ctx.session, write: (data) => (ctx.session = data) }, at);
+    ctx.duban = { db: deps.db, log, now: at, contact: null, sessions, callbackSecret, callback: null };
     await next();
   });
   bot.use(dedupeUpdates);
   bot.use(loadContact);
+  // One session per private chat; other chats (a group the bot was added to) keep none.
+  bot.use(session({ getSessionKey: (ctx) => (ctx.chat?.type === "private" ? `chat:${ctx.chat.id}` : undefined), storage: sessionStorage }));
   bot.use(i18n);
 
   const safe = bot.errorBoundary(async (error: BotError<BotContext>) => {
@@ -88,7 +94,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   chat.use(callbackGuard);
   // A command starts something new: a half-finished step (progress, reason) is dropped.
   chat.on("::bot_command", async (ctx, next) => {
-    ctx.duban.sessions.clear(ctx.duban.contact!.id);
+    ctx.duban.sessions.clear();
     await next();
   });
   chat.use(help, language, tasks, report, status, replies);

@@ -24,11 +24,11 @@ export function buttonsFor(ctx: BotContext): Buttons {
 }
 
 function setSession(ctx: BotContext, session: ReplySession): void {
-  ctx.duban.sessions.set(contactOf(ctx).id, session, ctx.duban.now);
+  ctx.duban.sessions.set(session);
 }
 
 export function clearSession(ctx: BotContext): void {
-  ctx.duban.sessions.clear(contactOf(ctx).id);
+  ctx.duban.sessions.clear();
 }
 
 function hasContent(p: PendingReply | null): p is PendingReply {

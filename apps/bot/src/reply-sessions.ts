@@ -1,4 +1,5 @@
 import type { AttachmentInput } from "@duban/core/record-status";
+import type { Db } from "@duban/db/client";
 import type { ReportStatus } from "@duban/domain/parse-reply";
 
 /** Where a reply will be filed. */
@@ -28,44 +29,59 @@ export type ReplySession =
 
 export const SESSION_TTL_MS = 30 * 60 * 1000;
 
+/** What the bot keeps per private chat between updates (grammY session, stored in the database). */
+export interface ChatSessionData {
+  reply?: { session: ReplySession; expiresAt: number };
+}
+
+/** Read and write access to this update's chat session (grammY's `ctx.session`). */
+export interface ChatSessionAccess {
+  read(): ChatSessionData | null | undefined;
+  write(data: ChatSessionData | null): void;
+}
+
 /**
- * The short conversational state of each contact (at most one step), in memory with an expiry.
+ * The short conversational state of one chat (at most one step), with an expiry.
  *
- * Why not the database: what matters is already stored when a step starts — a tapped status is
- * recorded at once, before any follow-up question. Losing this state (restart, expiry) loses
- * only the context of the next message, which is then read on its own and, when unclear, asked
- * about. Behind this small interface a shared store can replace it if the bot ever runs in
- * several processes at once.
+ * It lives in grammY's session, stored in the database (BotSession), so a restart or a
+ * second bot instance continues the step where the liaison left it. Even so, what matters
+ * is stored before a step starts — a tapped status is recorded at once — so an expired
+ * step only loses the context of the next message, which is then read on its own and,
+ * when unclear, asked about.
  */
 export class ReplySessions {
-  private readonly sessions = new Map<number, { session: ReplySession; expiresAt: number }>();
+  constructor(
+    private readonly access: ChatSessionAccess,
+    private readonly now: Date,
+    private readonly ttlMs: number = SESSION_TTL_MS,
+  ) {}
 
-  constructor(private readonly ttlMs: number = SESSION_TTL_MS) {}
-
-  get(contactId: number, now: Date): ReplySession | null {
-    const entry = this.sessions.get(contactId);
+  get(): ReplySession | null {
+    const entry = this.access.read()?.reply;
     if (!entry) return null;
-    if (entry.expiresAt <= now.getTime()) {
-      this.sessions.delete(contactId);
+    if (entry.expiresAt <= this.now.getTime()) {
+      this.clear();
       return null;
     }
     return entry.session;
   }
 
-  set(contactId: number, session: ReplySession, now: Date): void {
-    this.sessions.set(contactId, { session, expiresAt: now.getTime() + this.ttlMs });
-    if (this.sessions.size > 1000) this.prune(now);
+  set(session: ReplySession): void {
+    this.access.write({ reply: { session, expiresAt: this.now.getTime() + this.ttlMs } });
   }
 
-  clear(contactId: number): void {
-    this.sessions.delete(contactId);
-  }
-
-  private prune(now: Date): void {
-    for (const [key, entry] of this.sessions) if (entry.expiresAt <= now.getTime()) this.sessions.delete(key);
+  /** Nothing left to keep: the stored row is deleted. */
+  clear(): void {
+    if (this.access.read()) this.access.write(null);
   }
 }
 
 export function emptyPending(source: string): PendingReply {
   return { status: null, progress: null, values: [], note: null, attachments: [], source };
+}
+
+/** Removes chat sessions untouched for longer than a step can live (people who never came back). */
+export async function pruneChatSessions(db: Db, now: Date, ttlMs: number = SESSION_TTL_MS): Promise<number> {
+  const { count } = await db.botSession.deleteMany({ where: { updatedAt: { lt: new Date(now.getTime() - ttlMs) } } });
+  return count;
 }

@@ -14,6 +14,7 @@ describe("startBot and the webhook handler (temporary SQLite)", () => {
 
   it("starts even when setMyCommands fails, and registers the webhook with its secret", async () => {
     await h.f.db.processedUpdate.createMany({ data: [{ updateId: 1n, at: new Date(h.now.getTime() - 8 * 24 * 3600 * 1000) }, { updateId: 2n, at: h.now }] });
+    await h.f.db.botSession.createMany({ data: [{ key: "chat:1", value: "{}", updatedAt: new Date(h.now.getTime() - 2 * 3600 * 1000) }, { key: "chat:2", value: "{}", updatedAt: h.now }] });
     const running = await startBot(h.bot, { db: h.f.db, log: pino({ level: "silent" }), now: () => h.now, webhook: { url: "https://duban.example/telegram/webhook", secretToken: "s3cret" } });
     expect(running).toMatchObject({ mode: "webhook", username: "duban_test_bot" });
     const methods = h.calls.map((c) => c.method);
@@ -21,6 +22,8 @@ describe("startBot and the webhook handler (temporary SQLite)", () => {
     expect(h.calls.find((c) => c.method === "setWebhook")?.payload).toMatchObject({ url: "https://duban.example/telegram/webhook", secret_token: "s3cret" });
     // Update ids older than a week are pruned.
     expect((await h.f.db.processedUpdate.findMany()).map((u) => u.updateId)).toEqual([2n]);
+    // So are chat sessions older than a step can live.
+    expect((await h.f.db.botSession.findMany()).map((s) => s.key)).toEqual(["chat:2"]);
   });
 
   it("the webhook handler refuses a wrong secret and handles a right one", async () => {

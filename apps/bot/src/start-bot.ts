@@ -4,6 +4,7 @@ import type { Db } from "@duban/db/client";
 import type { BotContext } from "./context.ts";
 import { setBotCommands } from "./create-bot.ts";
 import { pruneProcessedUpdates } from "./middleware/dedupe.ts";
+import { pruneChatSessions } from "./reply-sessions.ts";
 
 /** The update types the bot handles (my_chat_member tells it when someone blocks it). */
 export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
@@ -24,7 +25,7 @@ export interface RunningBot {
 
 /**
  * Starts the bot: getMe (unless botInfo was given), the optional command menu (a failure is
- * only logged), pruning of old update ids, then long polling or registering the webhook.
+ * only logged), pruning of old update ids and chat sessions, then long polling or registering the webhook.
  * In webhook mode the server mounts `telegramWebhookHandler(bot, secret)` at /telegram/webhook.
  */
 export async function startBot(bot: Bot<BotContext>, options: StartBotOptions): Promise<RunningBot> {
@@ -32,9 +33,11 @@ export async function startBot(bot: Bot<BotContext>, options: StartBotOptions): 
   await bot.init();
   await setBotCommands(bot, log);
   try {
-    await pruneProcessedUpdates(options.db, options.now?.() ?? new Date());
+    const now = options.now?.() ?? new Date();
+    await pruneProcessedUpdates(options.db, now);
+    await pruneChatSessions(options.db, now);
   } catch (error) {
-    log.warn({ err: error }, "could not prune processed update ids");
+    log.warn({ err: error }, "could not prune processed update ids and old chat sessions");
   }
   const username = bot.botInfo.username;
   if (options.webhook) {

@@ -40,20 +40,24 @@ export interface Button {
 export async function botHarness(options: { failMethods?: string[] } = {}) {
   const f: LiaisonFixture = await liaisonFixture();
   let clock = FIXTURE_NOW;
-  const bot = createBot(TOKEN, { db: f.db, now: () => clock }, { botInfo: BOT_INFO, throttle: false, autoRetry: false });
   const calls: ApiCall[] = [];
   let messageId = 5000;
   let lastSent: ApiCall | undefined;
-  bot.api.config.use(async (_prev, method, payload) => {
-    const p = (payload ?? {}) as Record<string, any>;
-    calls.push({ method, payload: p });
-    if (method === "sendMessage") lastSent = { method, payload: p };
-    if (options.failMethods?.includes(method)) return { ok: false, error_code: 404, description: "Not Found: method not supported" } as any;
-    if (method === "sendMessage") {
-      return { ok: true, result: { message_id: ++messageId, date: Math.floor(clock.getTime() / 1000), chat: { id: Number(p.chat_id), type: "private", first_name: "x" }, text: p.text } } as any;
-    }
-    return { ok: true, result: true } as any;
-  });
+  const makeBot = () => {
+    const made = createBot(TOKEN, { db: f.db, now: () => clock }, { botInfo: BOT_INFO, throttle: false, autoRetry: false });
+    made.api.config.use(async (_prev, method, payload) => {
+      const p = (payload ?? {}) as Record<string, any>;
+      calls.push({ method, payload: p });
+      if (method === "sendMessage") lastSent = { method, payload: p };
+      if (options.failMethods?.includes(method)) return { ok: false, error_code: 404, description: "Not Found: method not supported" } as any;
+      if (method === "sendMessage") {
+        return { ok: true, result: { message_id: ++messageId, date: Math.floor(clock.getTime() / 1000), chat: { id: Number(p.chat_id), type: "private", first_name: "x" }, text: p.text } } as any;
+      }
+      return { ok: true, result: true } as any;
+    });
+    return made;
+  };
+  let bot = makeBot();
 
   let updateId = 1;
   let userMessageId = 1;
@@ -62,10 +66,18 @@ export async function botHarness(options: { failMethods?: string[] } = {}) {
 
   const h = {
     f,
-    bot,
+    get bot() {
+      return bot;
+    },
+    /** A new bot on the same database, as after a restart of the process. */
+    restart() {
+      bot = makeBot();
+    },
     calls,
     secret: callbackSecretFor(TOKEN),
-    messenger: new TelegramMessenger(bot.api, TOKEN),
+    get messenger() {
+      return new TelegramMessenger(bot.api, TOKEN);
+    },
     get now() {
       return clock;
     },

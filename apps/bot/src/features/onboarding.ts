@@ -30,7 +30,7 @@ onboarding.command("start", async (ctx) => {
   }
   log.info({ from: from.id, contactId: result.contactId, unit: result.unit.name, moved: result.moved }, "invitation redeemed");
   ctx.duban.contact = await findContactByTelegramUser(db, String(from.id));
-  ctx.duban.sessions.clear(result.contactId);
+  ctx.duban.sessions.clear();
   ctx.i18n.useLocale(result.language === "en" ? "en" : "zh");
   const vars = {
     greeting: result.name ? ctx.t("greeting-named", { name: result.name }) : ctx.t("greeting"),

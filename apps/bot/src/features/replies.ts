@@ -47,7 +47,7 @@ async function handleMessage(ctx: BotContext, message: Message, text: string, at
     await handleReply(ctx, text, attachment ? [attachment] : [], target);
     return;
   }
-  const session = ctx.duban.sessions.get(contact.id, ctx.duban.now);
+  const session = ctx.duban.sessions.get();
   if (session?.step === "progress" || session?.step === "details") {
     await addDetails(ctx, session, { text, ...(attachment ? { attachment } : {}) });
     return;

@@ -31,7 +31,7 @@ onAction(report, "report", async (ctx, data) => {
 
 /** The bot asked which task a message was about. */
 onAction(report, "pick-task", async (ctx, data) => {
-  const session = ctx.duban.sessions.get(contactOf(ctx).id, ctx.duban.now);
+  const session = ctx.duban.sessions.get();
   const pending = session?.step === "pending" ? session.pending : null;
   await proceedWithTask(ctx, data.taskId, pending, "what-status");
 });
@@ -44,7 +44,7 @@ onAction(report, "pick-round", async (ctx, data) => {
     await ctx.reply(ctx.t("not-your-task"));
     return;
   }
-  const session = ctx.duban.sessions.get(contact.id, ctx.duban.now);
+  const session = ctx.duban.sessions.get();
   const pending = session?.step === "pending" && session.taskId === round.taskId ? session.pending : null;
   await proceedWithTarget(ctx, { taskId: round.taskId, roundId: round.roundId, reminderId: null }, pending, "what-status");
 });

@@ -167,4 +167,30 @@ describe("reminder buttons and the follow-up (handleUpdate, temporary SQLite)", 
     expect(h.texts()[0]).toContain("请说明“60”指的是什么");
     expect((await h.f.db.statusUpdate.findFirstOrThrow()).progress).toBeNull();
   });
+
+  it("a step survives a restart of the bot: the answer after it is still filed where it belongs", async () => {
+    await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局" });
+    await h.tap(1001, h.button(h.lastMessage(), "推进中"));
+    expect(await h.f.db.botSession.count()).toBe(1);
+    h.restart();
+    h.drain();
+    await h.send(1001, "60");
+    expect(h.texts()[0]).toContain("已补充记录：\n进度：60%");
+    expect((await h.f.db.statusUpdate.findFirstOrThrow()).progress).toBe(60);
+  });
+
+  it("a step expires after 30 minutes, and a finished step leaves nothing stored", async () => {
+    await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局" });
+    await h.tap(1001, h.button(h.lastMessage(), "推进中"));
+    h.setNow(new Date(h.now.getTime() + 31 * 60 * 1000));
+    h.drain();
+    await h.send(1001, "60");
+    expect(h.texts()[0]).toContain("请说明“60”指的是什么");
+    expect((await h.f.db.statusUpdate.findFirstOrThrow()).progress).toBeNull();
+
+    await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局", periodKey: "2026Q4" });
+    await h.tap(1001, h.button(h.lastMessage(), "已完成"));
+    await h.tap(1001, h.button(h.lastMessage(), "完成报送"));
+    expect(await h.f.db.botSession.count()).toBe(0);
+  });
 });

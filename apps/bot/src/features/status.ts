@@ -40,7 +40,7 @@ onAction(status, "status", async (ctx, data) => {
     return ctx.t("callback-invalid");
   }
   // What the liaison wrote before the bot asked for the status is recorded with it.
-  const session = ctx.duban.sessions.get(contactOf(ctx).id, ctx.duban.now);
+  const session = ctx.duban.sessions.get();
   const pending = session?.step === "pending" && session.taskId === target.taskId && session.roundId === target.roundId ? session.pending : null;
   await answerOnce(ctx, ctx.t("done-toast"));
   await recordAndConfirm(ctx, target, data.status, pending ? { ...pending, status: data.status } : null);
@@ -69,9 +69,9 @@ onAction(status, "extension", async (ctx, data) => {
     await ctx.reply(ctx.t("extension-submitted"));
     return;
   }
-  const session = ctx.duban.sessions.get(contact.id, ctx.duban.now);
+  const session = ctx.duban.sessions.get();
   const statusUpdateId = session && (session.step === "details" || session.step === "progress") ? session.statusUpdateId : null;
-  ctx.duban.sessions.set(contact.id, { step: "extension-reason", roundId: round.roundId, taskId: round.taskId, statusUpdateId }, ctx.duban.now);
+  ctx.duban.sessions.set({ step: "extension-reason", roundId: round.roundId, taskId: round.taskId, statusUpdateId });
   await ctx.reply(ctx.t("ask-extension-reason"));
 });
 
@@ -96,12 +96,12 @@ export async function submitExtension(ctx: BotContext, session: { roundId: numbe
 
 onAction(status, "skip", async (ctx) => {
   const contact = contactOf(ctx);
-  const session = ctx.duban.sessions.get(contact.id, ctx.duban.now);
+  const session = ctx.duban.sessions.get();
   if (session?.step !== "progress") {
     await ctx.reply(ctx.t("callback-expired"));
     return;
   }
-  ctx.duban.sessions.set(contact.id, { ...session, step: "details" }, ctx.duban.now);
+  ctx.duban.sessions.set({ ...session, step: "details" });
   await ctx.reply(`${ctx.t("skipped")}\n${ctx.t("ask-details")}`, {
     reply_markup: buttonsFor(ctx).details(session.roundId !== null && !session.submitted ? session.roundId : null),
   });
