@@ -22,7 +22,8 @@ export interface BotMessage {
   buttons: Array<{ text: string; callback_data: string }>;
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (for a server whose URL must be known before it listens). */
+export async function freePort(): Promise<number> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
