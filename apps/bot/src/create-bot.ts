@@ -5,6 +5,7 @@ import { PrismaAdapter } from "@grammyjs/storage-prisma";
 import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
 import pino, { type Logger } from "pino";
 import type { Db } from "@duban/db/client";
+import { botSessionStore } from "@duban/db/repositories/bot-sessions";
 import { callbackSecretFor } from "./callback-data.ts";
 import type { BotContext } from "./context.ts";
 import { gate } from "./features/gate.ts";
@@ -52,7 +53,7 @@ export const BOT_COMMANDS = ["tasks", "report", "overdue", "lang", "help"] as co
 export function createBot(token: string, deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
   const log = deps.log ?? pino({ level: "silent" });
   const now = deps.now ?? (() => new Date());
-  const sessionStorage = deps.sessionStorage ?? new PrismaAdapter<ChatSessionData>(deps.db.botSession);
+  const sessionStorage = deps.sessionStorage ?? new PrismaAdapter<ChatSessionData>(botSessionStore(deps.db));
   const callbackSecret = callbackSecretFor(token);
 
   const bot = new Bot<BotContext>(token, {

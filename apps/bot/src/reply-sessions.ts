@@ -1,5 +1,6 @@
 import type { AttachmentInput } from "@duban/core/record-status";
 import type { Db } from "@duban/db/client";
+import { forgetBotSessionsBefore } from "@duban/db/repositories/bot-sessions";
 import type { ReportStatus } from "@duban/domain/parse-reply";
 
 /** Where a reply will be filed. */
@@ -81,7 +82,6 @@ export function emptyPending(source: string): PendingReply {
 }
 
 /** Removes chat sessions untouched for longer than a step can live (people who never came back). */
-export async function pruneChatSessions(db: Db, now: Date, ttlMs: number = SESSION_TTL_MS): Promise<number> {
-  const { count } = await db.botSession.deleteMany({ where: { updatedAt: { lt: new Date(now.getTime() - ttlMs) } } });
-  return count;
+export function pruneChatSessions(db: Db, now: Date, ttlMs: number = SESSION_TTL_MS): Promise<number> {
+  return forgetBotSessionsBefore(db, new Date(now.getTime() - ttlMs));
 }

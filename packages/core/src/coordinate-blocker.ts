@@ -1,4 +1,5 @@
 import type { Db } from "@duban/db/client";
+import { queueReminders } from "@duban/db/repositories/reminder-outbox";
 import { periodLabel } from "@duban/domain/period";
 import { z } from "zod";
 import { writeAudit } from "./audit.ts";
@@ -64,10 +65,11 @@ export async function coordinateBlocker(db: Db, raw: CoordinateBlockerInput, now
       data: { coordinatedAt: now, coordinatedById: actor, coordinationNote: input.note },
     });
     if (claimed.count !== 1) throw new CoordinateBlockerError("already-coordinated", "该困难已标记为已协调");
-    for (const contact of recipients) {
-      const lang = contact.language === "en" ? "en" : "zh";
-      await tx.reminder.create({
-        data: {
+    await queueReminders(
+      tx,
+      recipients.map((contact) => {
+        const lang = contact.language === "en" ? "en" : "zh";
+        return {
           key: `su${update.id}:c${contact.id}:coordination`,
           kind: "decision",
           roundId: update.roundId,
@@ -75,12 +77,11 @@ export async function coordinateBlocker(db: Db, raw: CoordinateBlockerInput, now
           contactId: contact.id,
           rung: "decision",
           dueAt: now,
-          nextAttemptAt: now,
-          createdAt: now,
           text: coordinationText(lang, { task: `${update.task.number} ${update.task.title}`, period: period ? periodLabel(period, lang) : null, note: input.note }),
-        },
-      });
-    }
+          now,
+        };
+      }),
+    );
     await writeAudit(tx, {
       actorType: "user",
       actorId: actor,

@@ -1,4 +1,5 @@
 import type { Db } from "@duban/db/client";
+import { cancelWaitingReminders } from "@duban/db/repositories/reminder-outbox";
 import { timeOfDaySchema } from "@duban/domain/calendar";
 import { deadlineRuleSchema, describeRule } from "@duban/domain/due-date";
 import { ladderSchema } from "@duban/domain/reminder-ladder";
@@ -73,7 +74,7 @@ export async function updateDeadline(db: Db, id: number, raw: DeadlineInput, now
 export async function archiveDeadline(db: Db, id: number, now: Date, actor: Actor) {
   if (!(await db.deadline.findUnique({ where: { id } }))) throw new DeadlineError("not-found", "时间节点不存在");
   await db.deadline.update({ where: { id }, data: { active: false } });
-  await db.reminder.updateMany({ where: { round: { deadlineId: id }, state: { in: ["pending", "retrying"] } }, data: { state: "cancelled", lastError: "deadline archived" } });
+  await cancelWaitingReminders(db, { round: { deadlineId: id } }, "deadline archived");
   await writeAudit(db, { ...actor, action: "deadline.archive", entity: "Deadline", entityId: id, at: now });
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@duban/db/client";
+import { claimReminder, dueReminderIds, loadClaimedReminder, recordDelivery, releaseClaim, staleClaims } from "@duban/db/repositories/reminder-outbox";
 import type { Messenger, OutgoingMessage, ReminderKind } from "./messenger.ts";
 
 /** A claim older than this is presumed dead (crashed process) and the reminder is retried. */
@@ -34,20 +35,12 @@ export function backoffMs(attempt: number): number {
  * died before recording it. Each recovery is counted and written to the audit log.
  */
 export async function reclaimStaleClaims(db: Db, now: Date): Promise<number> {
-  const stale = await db.reminder.findMany({
-    where: { state: "sending", claimedAt: { lt: new Date(now.getTime() - CLAIM_TIMEOUT_MS) } },
-    select: { id: true, key: true, claimedBy: true },
-  });
   let reclaimed = 0;
-  for (const reminder of stale) {
-    const { count } = await db.reminder.updateMany({
-      where: { id: reminder.id, state: "sending", claimedBy: reminder.claimedBy },
-      data: { state: "retrying", nextAttemptAt: now, lastError: "reclaimed after the sending process stopped (possible duplicate)" },
-    });
-    if (count === 1) {
+  for (const claim of await staleClaims(db, new Date(now.getTime() - CLAIM_TIMEOUT_MS))) {
+    if (await releaseClaim(db, claim, now, "reclaimed after the sending process stopped (possible duplicate)")) {
       reclaimed++;
       await db.auditEvent.create({
-        data: { at: now, actorType: "system", action: "reminder.reclaim", entity: "Reminder", entityId: String(reminder.id), detail: JSON.stringify({ key: reminder.key, claimedBy: reminder.claimedBy }) },
+        data: { at: now, actorType: "system", action: "reminder.reclaim", entity: "Reminder", entityId: String(claim.id), detail: JSON.stringify({ key: claim.key, claimedBy: claim.claimedBy }) },
       });
     }
   }
@@ -61,28 +54,15 @@ export async function reclaimStaleClaims(db: Db, now: Date): Promise<number> {
 export async function dispatchReminders(db: Db, messenger: Messenger, now: Date, options: DispatchOptions = {}): Promise<DispatchSummary> {
   const summary: DispatchSummary = { sent: 0, retrying: 0, failed: 0, unreachable: 0, cancelled: 0, reclaimed: await reclaimStaleClaims(db, now) };
   const instance = options.instanceId ?? randomUUID();
-  const due = await db.reminder.findMany({
-    where: { state: { in: ["pending", "retrying"] }, nextAttemptAt: { lte: now } },
-    orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
-    take: BATCH,
-    select: { id: true },
-  });
-  for (const { id } of due) {
-    const claim = await db.reminder.updateMany({
-      where: { id, state: { in: ["pending", "retrying"] }, nextAttemptAt: { lte: now } },
-      data: { state: "sending", claimedBy: instance, claimedAt: now, attempts: { increment: 1 } },
-    });
-    if (claim.count !== 1) continue;
-    const reminder = await db.reminder.findUniqueOrThrow({
-      where: { id },
-      include: { contact: true, round: { include: { deadline: true, submissions: { where: {} } } } },
-    });
+  for (const id of await dueReminderIds(db, now, BATCH)) {
+    if (!(await claimReminder(db, id, instance, now))) continue;
+    const reminder = await loadClaimedReminder(db, id);
 
     // A unit that answered after planning needs no more chasing.
     const submission = reminder.round?.submissions.find((s) => s.unitId === reminder.unitId);
     const chasing = ["reminder", "urge", "escalation-head", "escalation-office"].includes(reminder.kind);
     if (chasing && submission?.submittedAt) {
-      await db.reminder.update({ where: { id }, data: { state: "cancelled", lastError: "unit already submitted" } });
+      await recordDelivery(db, id, { state: "cancelled", error: "unit already submitted" });
       summary.cancelled++;
       continue;
     }
@@ -91,10 +71,10 @@ export async function dispatchReminders(db: Db, messenger: Messenger, now: Date,
     if (chatId === null) {
       if (reminder.contactId === null) {
         // Office escalation without an office chat: it lives in the console's queue.
-        await db.reminder.update({ where: { id }, data: { state: "sent", sentAt: now, chatMessageId: null, lastError: null } });
+        await recordDelivery(db, id, { state: "sent", at: now, chatMessageId: null });
         summary.sent++;
       } else {
-        await db.reminder.update({ where: { id }, data: { state: "unreachable", lastError: "contact has no Telegram chat" } });
+        await recordDelivery(db, id, { state: "unreachable", error: "contact has no Telegram chat", contactId: null, at: now });
         summary.unreachable++;
       }
       continue;
@@ -119,22 +99,17 @@ export async function dispatchReminders(db: Db, messenger: Messenger, now: Date,
       result = { ok: false as const, outcome: "retry" as const, error: error instanceof Error ? error.message : String(error) };
     }
     if (result.ok) {
-      await db.reminder.update({ where: { id }, data: { state: "sent", sentAt: now, chatMessageId: result.messageId, lastError: null } });
+      await recordDelivery(db, id, { state: "sent", at: now, chatMessageId: result.messageId });
       summary.sent++;
     } else if (result.outcome === "retry" && reminder.attempts < MAX_ATTEMPTS) {
       const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(reminder.attempts));
-      await db.reminder.update({ where: { id }, data: { state: "retrying", nextAttemptAt: new Date(now.getTime() + wait), lastError: result.error } });
+      await recordDelivery(db, id, { state: "retrying", nextAttemptAt: new Date(now.getTime() + wait), error: result.error });
       summary.retrying++;
     } else if (result.outcome === "unreachable") {
-      await db.$transaction([
-        db.reminder.update({ where: { id }, data: { state: "unreachable", lastError: result.error } }),
-        ...(reminder.contactId === null
-          ? []
-          : [db.contact.update({ where: { id: reminder.contactId }, data: { status: "blocked", unreachableAt: now } })]),
-      ]);
+      await recordDelivery(db, id, { state: "unreachable", error: result.error, contactId: reminder.contactId, at: now });
       summary.unreachable++;
     } else {
-      await db.reminder.update({ where: { id }, data: { state: "failed", lastError: result.error } });
+      await recordDelivery(db, id, { state: "failed", error: result.error });
       summary.failed++;
     }
   }

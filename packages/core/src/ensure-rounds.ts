@@ -1,9 +1,9 @@
 import type { Db } from "@duban/db/client";
+import { createRoundOnce } from "@duban/db/repositories/rounds";
 import { shanghaiDate, shanghaiInstant, type Calendar } from "@duban/domain/calendar";
 import { dueDateFor, periodForRoundOpening, roundOpensOn } from "@duban/domain/due-date";
 import { previousPeriodKey } from "@duban/domain/period";
 import { ruleOfDeadline } from "./deadline-rule.ts";
-import { isUniqueViolation } from "./prisma-errors.ts";
 
 export const ONCE_PERIOD = "once";
 
@@ -27,8 +27,7 @@ export async function owingUnitIds(db: Db, deadline: { taskId: number; assignmen
 
 /**
  * Creates the round of every active deadline whose period has begun, exactly once per
- * (deadline, period): the unique index decides between racing instances, and the round and
- * its submissions are written in one transaction so a crash leaves either all or nothing.
+ * (deadline, period) (see `createRoundOnce`).
  * Catch-up: after downtime the current period's round is created on the next pass, and the
  * previous period's too while it is still not past due.
  */
@@ -53,21 +52,16 @@ export async function ensureRounds(db: Db, now: Date, calendar: Calendar): Promi
     }
     for (const period of wanted) {
       if (deadline.rounds.some((r) => r.periodKey === period.periodKey)) continue;
-      const unitIds = await owingUnitIds(db, deadline);
-      const dueAt = shanghaiInstant(period.dueDate, deadline.dueTime);
-      try {
-        const round = await db.$transaction(async (tx) => {
-          const round = await tx.round.create({
-            data: { deadlineId: deadline.id, periodKey: period.periodKey, opensAt: shanghaiInstant(period.opensOn, "00:00"), dueAt, createdAt: now },
-          });
-          for (const unitId of unitIds) await tx.submission.create({ data: { roundId: round.id, unitId, dueAt } });
-          return round;
-        }, { maxWait: 30_000, timeout: 30_000 });
-        created.push({ roundId: round.id, deadlineId: deadline.id, periodKey: period.periodKey });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        // Another instance created it first: exactly what the unique index is for.
-      }
+      const roundId = await createRoundOnce(db, {
+        deadlineId: deadline.id,
+        periodKey: period.periodKey,
+        opensAt: shanghaiInstant(period.opensOn, "00:00"),
+        dueAt: shanghaiInstant(period.dueDate, deadline.dueTime),
+        unitIds: await owingUnitIds(db, deadline),
+        now,
+      });
+      // null: another instance created it first, exactly what the unique index is for.
+      if (roundId !== null) created.push({ roundId, deadlineId: deadline.id, periodKey: period.periodKey });
     }
   }
   return created;

@@ -1,4 +1,5 @@
 import type { Db } from "@duban/db/client";
+import { cancelWaitingReminders, queueReminders } from "@duban/db/repositories/reminder-outbox";
 import { isoDateSchema, shanghaiDate, shanghaiInstant } from "@duban/domain/calendar";
 import { periodLabel } from "@duban/domain/period";
 import { z } from "zod";
@@ -165,15 +166,13 @@ export async function decideExtension(db: Db, raw: DecideExtensionInput, now: Da
     if (newDueAt && submission) {
       await tx.submission.update({ where: { id: submission.id }, data: { dueAt: newDueAt } });
       // Rungs planned against the old date no longer apply; the ladder replans from the new one.
-      await tx.reminder.updateMany({
-        where: { roundId: request.roundId, unitId: request.unitId, kind: { in: ["reminder", "escalation-head", "escalation-office"] }, state: { in: ["pending", "retrying"] } },
-        data: { state: "cancelled", lastError: "extension approved" },
-      });
+      await cancelWaitingReminders(tx, { roundId: request.roundId, unitId: request.unitId, kind: { in: ["reminder", "escalation-head", "escalation-office"] } }, "extension approved");
     }
-    for (const contact of recipients) {
-      const lang = contact.language === "en" ? "en" : "zh";
-      await tx.reminder.create({
-        data: {
+    await queueReminders(
+      tx,
+      recipients.map((contact) => {
+        const lang = contact.language === "en" ? "en" : "zh";
+        return {
           key: `ext${request.id}:c${contact.id}:decision`,
           kind: "decision",
           roundId: request.roundId,
@@ -181,8 +180,6 @@ export async function decideExtension(db: Db, raw: DecideExtensionInput, now: Da
           contactId: contact.id,
           rung: "decision",
           dueAt: now,
-          nextAttemptAt: now,
-          createdAt: now,
           text: decisionText(lang, {
             approved,
             task: `${request.round.deadline.task.number} ${request.round.deadline.task.title}`,
@@ -191,9 +188,10 @@ export async function decideExtension(db: Db, raw: DecideExtensionInput, now: Da
             oldDueDate: shanghaiDate(oldDueAt),
             reason: input.reason,
           }),
-        },
-      });
-    }
+          now,
+        };
+      }),
+    );
     await writeAudit(tx, {
       actorType: "user",
       actorId: actor,

@@ -1,9 +1,7 @@
 import type { Db } from "@duban/db/client";
 import { shanghaiDate, type Calendar } from "@duban/domain/calendar";
 import { DEFAULT_WORKING_HOURS, type LadderRound, type LadderState, type WorkingHours } from "@duban/domain/reminder-ladder";
-import { periodLabel } from "@duban/domain/period";
 import { ladderOfDeadline } from "./deadline-rule.ts";
-import { ONCE_PERIOD } from "./ensure-rounds.ts";
 
 /** How far back a round stays "open" for the ladder; overdueMax caps rungs inside that window. */
 const OPEN_ROUND_WINDOW_DAYS = 120;
@@ -11,7 +9,6 @@ const OPEN_ROUND_WINDOW_DAYS = 120;
 export interface RoundInfo {
   roundId: number;
   periodKey: string;
-  periodLabel: string | null;
   deadlineTitle: string;
   taskId: number;
   taskNumber: string;
@@ -52,7 +49,6 @@ export async function loadLadderContext(db: Db, now: Date, calendar: Calendar, w
     info.set(round.id, {
       roundId: round.id,
       periodKey: round.periodKey,
-      periodLabel: round.periodKey === ONCE_PERIOD ? null : periodLabel(round.periodKey, "zh"),
       deadlineTitle: round.deadline.title,
       taskId: round.deadline.taskId,
       taskNumber: round.deadline.task.number,

@@ -1,4 +1,5 @@
 import type { Db } from "@duban/db/client";
+import { queueReminders } from "@duban/db/repositories/reminder-outbox";
 import { z } from "zod";
 
 export const broadcastNoticeInput = z.object({
@@ -51,21 +52,19 @@ export async function broadcastNotice(db: Db, raw: BroadcastNoticeInput, now: Da
       },
     });
     await tx.auditEvent.update({ where: { id: notice.id }, data: { entityId: String(notice.id) } });
-    for (const { unit, contact } of recipients) {
-      await tx.reminder.create({
-        data: {
-          key: `notice${notice.id}:c${contact.id}`,
-          kind: "notice",
-          unitId: unit.id,
-          contactId: contact.id,
-          rung: "notice",
-          dueAt: now,
-          nextAttemptAt: now,
-          createdAt: now,
-          text: noticeText(input.title, input.text),
-        },
-      });
-    }
+    await queueReminders(
+      tx,
+      recipients.map(({ unit, contact }) => ({
+        key: `notice${notice.id}:c${contact.id}`,
+        kind: "notice",
+        unitId: unit.id,
+        contactId: contact.id,
+        rung: "notice",
+        dueAt: now,
+        text: noticeText(input.title, input.text),
+        now,
+      })),
+    );
     return { noticeId: notice.id, recipients: recipients.length, units: units.length - withoutContact.length, withoutContact };
   });
 }

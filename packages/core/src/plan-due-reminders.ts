@@ -1,9 +1,11 @@
 import type { Db } from "@duban/db/client";
+import { queueReminderOnce } from "@duban/db/repositories/reminder-outbox";
 import { shanghaiDate, type Calendar } from "@duban/domain/calendar";
 import { planReminders, type PlannedReminder, type WorkingHours } from "@duban/domain/reminder-ladder";
+import { periodLabel } from "@duban/domain/period";
 import { reminderText } from "@duban/domain/reminder-text";
+import { ONCE_PERIOD } from "./ensure-rounds.ts";
 import { loadLadderContext, type LadderContext } from "./ladder-state.ts";
-import { isUniqueViolation } from "./prisma-errors.ts";
 
 export interface ReminderView {
   key: string;
@@ -23,6 +25,7 @@ export function describePlanned(context: LadderContext, planned: PlannedReminder
   const round = context.rounds.get(planned.roundId)!;
   const unitName = context.units.get(planned.unitId) ?? "";
   const contact = planned.contactId === null ? null : context.contacts.get(planned.contactId);
+  const lang = contact?.language === "en" ? "en" : "zh";
   const overdue = Math.max(0, calendar.workdaysBetween(planned.dueDate, shanghaiDate(planned.at)));
   return {
     key: planned.key,
@@ -35,14 +38,14 @@ export function describePlanned(context: LadderContext, planned: PlannedReminder
     unitId: planned.unitId,
     kind: planned.kind,
     text: reminderText({
-      lang: contact?.language === "en" ? "en" : "zh",
+      lang,
       kind: planned.kind,
       rung: planned.rung,
       unitName,
       taskNumber: round.taskNumber,
       taskTitle: round.taskTitle,
       deadlineTitle: round.deadlineTitle,
-      periodLabel: round.periodLabel,
+      periodLabel: round.periodKey === ONCE_PERIOD ? null : periodLabel(round.periodKey, lang),
       dueDate: planned.dueDate,
       overdueWorkdays: overdue,
     }),
@@ -64,25 +67,18 @@ export async function planDueReminders(db: Db, now: Date, calendar: Calendar, ho
   const written: ReminderView[] = [];
   for (const planned of planReminders(context.state, now)) {
     const view = describePlanned(context, planned, calendar);
-    try {
-      await db.reminder.create({
-        data: {
-          key: planned.key,
-          kind: planned.kind,
-          roundId: planned.roundId,
-          unitId: planned.unitId,
-          contactId: planned.contactId,
-          rung: planned.rung,
-          dueAt: planned.at,
-          text: view.text,
-          nextAttemptAt: now,
-          createdAt: now,
-        },
-      });
-      written.push(view);
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
+    const queued = await queueReminderOnce(db, {
+      key: planned.key,
+      kind: planned.kind,
+      roundId: planned.roundId,
+      unitId: planned.unitId,
+      contactId: planned.contactId,
+      rung: planned.rung,
+      dueAt: planned.at,
+      text: view.text,
+      now,
+    });
+    if (queued) written.push(view);
   }
   return written;
 }

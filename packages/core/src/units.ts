@@ -1,4 +1,5 @@
 import type { Db } from "@duban/db/client";
+import { cancelWaitingReminders } from "@duban/db/repositories/reminder-outbox";
 import { writeAudit } from "./audit.ts";
 
 /**
@@ -76,10 +77,7 @@ export async function revokeContact(db: Db, input: { contactId: number; now: Dat
   if (contact.status === "revoked") return;
   await db.$transaction(async (tx) => {
     await tx.contact.update({ where: { id: contact.id }, data: { status: "revoked" } });
-    await tx.reminder.updateMany({
-      where: { contactId: contact.id, state: { in: ["pending", "retrying"] } },
-      data: { state: "cancelled", lastError: "contact revoked" },
-    });
+    await cancelWaitingReminders(tx, { contactId: contact.id }, "contact revoked");
     await writeAudit(tx, {
       actorType: "user",
       actorId: input.actor,

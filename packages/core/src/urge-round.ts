@@ -1,11 +1,11 @@
 import type { Db } from "@duban/db/client";
+import { queueReminderOnce } from "@duban/db/repositories/reminder-outbox";
 import { shanghaiDate } from "@duban/domain/calendar";
 import { periodLabel } from "@duban/domain/period";
 import { reminderText } from "@duban/domain/reminder-text";
 import { loadCalendar } from "./calendar-source.ts";
 import { writeAudit } from "./audit.ts";
 import { ONCE_PERIOD } from "./ensure-rounds.ts";
-import { isUniqueViolation } from "./prisma-errors.ts";
 
 export interface UrgeInput {
   roundId: number;
@@ -47,37 +47,31 @@ export async function urgeRound(db: Db, input: UrgeInput): Promise<UrgeResult> {
     const dueDate = shanghaiDate(submission.dueAt);
     let queued = 0;
     for (const contact of liaisons) {
+      const lang = contact.language === "en" ? "en" : "zh";
       const text = reminderText({
-        lang: contact.language === "en" ? "en" : "zh",
+        lang,
         kind: "urge",
         rung: "urge",
         unitName: submission.unit.name,
         taskNumber: round.deadline.task.number,
         taskTitle: round.deadline.task.title,
         deadlineTitle: round.deadline.title,
-        periodLabel: round.periodKey === ONCE_PERIOD ? null : periodLabel(round.periodKey, "zh"),
+        periodLabel: round.periodKey === ONCE_PERIOD ? null : periodLabel(round.periodKey, lang),
         dueDate,
         overdueWorkdays: Math.max(0, calendar.workdaysBetween(dueDate, shanghaiDate(input.now))),
       });
-      try {
-        await db.reminder.create({
-          data: {
-            key: `r${round.id}:u${submission.unitId}:c${contact.id}:urge-${stamp}`,
-            kind: "urge",
-            roundId: round.id,
-            unitId: submission.unitId,
-            contactId: contact.id,
-            rung: `urge-${stamp}`,
-            dueAt: input.now,
-            text,
-            nextAttemptAt: input.now,
-            createdAt: input.now,
-          },
-        });
-        queued++;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
+      const fresh = await queueReminderOnce(db, {
+        key: `r${round.id}:u${submission.unitId}:c${contact.id}:urge-${stamp}`,
+        kind: "urge",
+        roundId: round.id,
+        unitId: submission.unitId,
+        contactId: contact.id,
+        rung: `urge-${stamp}`,
+        dueAt: input.now,
+        text,
+        now: input.now,
+      });
+      if (fresh) queued++;
     }
     result.units.push({ unitId: submission.unitId, unit: submission.unit.name, contacts: queued });
     result.reminders += queued;

@@ -1,6 +1,6 @@
 import type { MiddlewareFn } from "grammy";
 import type { Db } from "@duban/db/client";
-import { isUniqueViolation } from "@duban/core/prisma-errors";
+import { forgetUpdatesBefore, markUpdateHandled } from "@duban/db/repositories/processed-updates";
 import type { BotContext } from "../context.ts";
 
 /** How long handled update ids are kept; Telegram never redelivers an update that old. */
@@ -13,19 +13,13 @@ export const PROCESSED_UPDATE_RETENTION_MS = 7 * 24 * 3600 * 1000;
  * error message and can send again; nothing is ever recorded twice.
  */
 export const dedupeUpdates: MiddlewareFn<BotContext> = async (ctx, next) => {
-  try {
-    await ctx.duban.db.processedUpdate.create({ data: { updateId: BigInt(ctx.update.update_id), at: ctx.duban.now } });
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      ctx.duban.log.info({ updateId: ctx.update.update_id }, "duplicate update skipped");
-      return;
-    }
-    throw error;
+  if (!(await markUpdateHandled(ctx.duban.db, ctx.update.update_id, ctx.duban.now))) {
+    ctx.duban.log.info({ updateId: ctx.update.update_id }, "duplicate update skipped");
+    return;
   }
   await next();
 };
 
-export async function pruneProcessedUpdates(db: Db, now: Date): Promise<number> {
-  const { count } = await db.processedUpdate.deleteMany({ where: { at: { lt: new Date(now.getTime() - PROCESSED_UPDATE_RETENTION_MS) } } });
-  return count;
+export function pruneProcessedUpdates(db: Db, now: Date): Promise<number> {
+  return forgetUpdatesBefore(db, new Date(now.getTime() - PROCESSED_UPDATE_RETENTION_MS));
 }

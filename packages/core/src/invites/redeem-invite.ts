@@ -1,4 +1,5 @@
 import type { Db } from "@duban/db/client";
+import { cancelWaitingReminders } from "@duban/db/repositories/reminder-outbox";
 import { writeAudit } from "../audit.ts";
 import { hashInviteToken, inviteTokenSchema, type InviteRole } from "./invite-token.ts";
 
@@ -86,10 +87,7 @@ async function bind(
       await tx.contact.update({ where: { id: existing.id }, data: { ...telegram, unitId: invite.unitId, role, name, updatedAt: input.now } });
       if (moved || existing.role !== role) {
         // Reminders queued for the old unit or role are no longer theirs to receive.
-        await tx.reminder.updateMany({
-          where: { contactId: existing.id, state: { in: ["pending", "retrying"] } },
-          data: { state: "cancelled", lastError: "contact moved to another unit or role" },
-        });
+        await cancelWaitingReminders(tx, { contactId: existing.id }, "contact moved to another unit or role");
       }
       contactId = existing.id;
     } else {

@@ -1,0 +1,125 @@
+/**
+ * The reminder outbox: every message Duban sends (ladder rungs, 催办, notices, decisions) is a
+ * Reminder row under a deterministic unique key, and moves pending → sending → sent, or
+ * retrying / failed / unreachable / cancelled. The state changes that decide "sent once" are
+ * here, as conditional updates, so no caller can get them subtly wrong.
+ */
+import type { Db, Prisma } from "../client.ts";
+import { isUniqueViolation } from "../errors.ts";
+
+type Tx = Db | Prisma.TransactionClient;
+
+export interface NewReminder {
+  key: string;
+  kind: string;
+  roundId?: number | null;
+  unitId: number;
+  contactId: number | null;
+  rung: string;
+  /** When it is meant for (the rung's moment; now for urges and notices). */
+  dueAt: Date;
+  text: string;
+  now: Date;
+}
+
+function rowOf(reminder: NewReminder) {
+  const { now, ...rest } = reminder;
+  return { ...rest, roundId: rest.roundId ?? null, nextAttemptAt: now, createdAt: now };
+}
+
+/**
+ * Queues a reminder unless its key is already there (planned by another instance, or earlier
+ * by this one): true when this call queued it. Outside a transaction only — a failed insert
+ * would abort a PostgreSQL transaction; inside one use `queueReminders`, whose keys are new.
+ */
+export async function queueReminderOnce(db: Db, reminder: NewReminder): Promise<boolean> {
+  try {
+    await db.reminder.create({ data: rowOf(reminder) });
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+/** Queues reminders whose keys are new by construction (a notice's or a decision's own id). */
+export async function queueReminders(tx: Tx, reminders: NewReminder[]): Promise<void> {
+  for (const reminder of reminders) await tx.reminder.create({ data: rowOf(reminder) });
+}
+
+/** Ids of reminders ready to send now, oldest first. */
+export async function dueReminderIds(db: Db, now: Date, limit: number): Promise<number[]> {
+  const rows = await db.reminder.findMany({
+    where: { state: { in: ["pending", "retrying"] }, nextAttemptAt: { lte: now } },
+    orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
+    take: limit,
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Claims one reminder for sending with an atomic conditional update: true for exactly one claimant. */
+export async function claimReminder(db: Db, id: number, instance: string, now: Date): Promise<boolean> {
+  const { count } = await db.reminder.updateMany({
+    where: { id, state: { in: ["pending", "retrying"] }, nextAttemptAt: { lte: now } },
+    data: { state: "sending", claimedBy: instance, claimedAt: now, attempts: { increment: 1 } },
+  });
+  return count === 1;
+}
+
+/** A claimed reminder with what sending needs: the contact and the round (with submissions). */
+export function loadClaimedReminder(db: Db, id: number) {
+  return db.reminder.findUniqueOrThrow({
+    where: { id },
+    include: { contact: true, round: { include: { deadline: true, submissions: true } } },
+  });
+}
+
+/** Claims taken before `claimedBefore` and never finished (the sending process died). */
+export function staleClaims(db: Db, claimedBefore: Date) {
+  return db.reminder.findMany({ where: { state: "sending", claimedAt: { lt: claimedBefore } }, select: { id: true, key: true, claimedBy: true } });
+}
+
+/** Puts a dead claim back to retrying, once even if several instances try: true for the one that did. */
+export async function releaseClaim(db: Db, claim: { id: number; claimedBy: string | null }, now: Date, reason: string): Promise<boolean> {
+  const { count } = await db.reminder.updateMany({
+    where: { id: claim.id, state: "sending", claimedBy: claim.claimedBy },
+    data: { state: "retrying", nextAttemptAt: now, lastError: reason },
+  });
+  return count === 1;
+}
+
+export type DeliveryOutcome =
+  | { state: "sent"; at: Date; chatMessageId: string | null }
+  | { state: "retrying"; nextAttemptAt: Date; error: string }
+  | { state: "failed" | "cancelled"; error: string }
+  /** The contact blocked the bot or has no chat: the contact is marked unreachable too. */
+  | { state: "unreachable"; error: string; contactId: number | null; at: Date };
+
+/** Records how sending a claimed reminder ended. */
+export async function recordDelivery(db: Db, id: number, outcome: DeliveryOutcome): Promise<void> {
+  switch (outcome.state) {
+    case "sent":
+      await db.reminder.update({ where: { id }, data: { state: "sent", sentAt: outcome.at, chatMessageId: outcome.chatMessageId, lastError: null } });
+      return;
+    case "retrying":
+      await db.reminder.update({ where: { id }, data: { state: "retrying", nextAttemptAt: outcome.nextAttemptAt, lastError: outcome.error } });
+      return;
+    case "failed":
+    case "cancelled":
+      await db.reminder.update({ where: { id }, data: { state: outcome.state, lastError: outcome.error } });
+      return;
+    case "unreachable":
+      await db.$transaction([
+        db.reminder.update({ where: { id }, data: { state: "unreachable", lastError: outcome.error } }),
+        ...(outcome.contactId === null ? [] : [db.contact.update({ where: { id: outcome.contactId }, data: { status: "blocked", unreachableAt: outcome.at } })]),
+      ]);
+      return;
+  }
+}
+
+/** Cancels what is still waiting to be sent among `where` (a deadline archived, an extension approved…). */
+export async function cancelWaitingReminders(tx: Tx, where: Prisma.ReminderWhereInput, reason: string): Promise<number> {
+  const { count } = await tx.reminder.updateMany({ where: { ...where, state: { in: ["pending", "retrying"] } }, data: { state: "cancelled", lastError: reason } });
+  return count;
+}
