@@ -3,6 +3,7 @@ import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Logger } from "pino";
 import type { ContactInfo } from "@duban/core/contact-queries";
 import type { Db } from "@duban/db/client";
+import type { WorkingHours } from "@duban/domain/working-hours";
 import type { CallbackAction } from "./callback-data.ts";
 import type { ChatSessionData, ReplySessions } from "./reply-sessions.ts";
 
@@ -12,6 +13,8 @@ export interface DubanContext {
   log: Logger;
   /** The moment this update is handled (injected clock in tests). */
   now: Date;
+  /** WORKING_HOURS: where 稍后提醒 lands, and when a round starts collecting answers. */
+  workingHours: WorkingHours;
   /** The bound contact writing to the bot; null for a stranger. */
   contact: ContactInfo | null;
   /** The chat's current step (stored in the grammY session). */

@@ -6,6 +6,7 @@ import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-th
 import pino, { type Logger } from "pino";
 import type { Db } from "@duban/db/client";
 import { botSessionStore } from "@duban/db/repositories/bot-sessions";
+import { DEFAULT_WORKING_HOURS, type WorkingHours } from "@duban/domain/working-hours";
 import { callbackSecretFor } from "./callback-data.ts";
 import type { BotContext } from "./context.ts";
 import { gate } from "./features/gate.ts";
@@ -28,6 +29,8 @@ export interface BotDeps {
   log?: Logger;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
+  /** WORKING_HOURS (default 09:00-17:30). */
+  workingHours?: WorkingHours;
   /** Where chat sessions (a liaison's current step) are kept; default: the database. */
   sessionStorage?: StorageAdapter<ChatSessionData>;
 }
@@ -69,7 +72,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   bot.use(async (ctx, next) => {
     const at = now();
     const sessions = new ReplySessions({ read: () => ctx.session, write: (data) => (ctx.session = data) }, at);
-    ctx.duban = { db: deps.db, log, now: at, contact: null, sessions, callbackSecret, callback: null };
+    ctx.duban = { db: deps.db, log, now: at, contact: null, sessions, callbackSecret, callback: null, workingHours: deps.workingHours ?? DEFAULT_WORKING_HOURS };
     await next();
   });
   bot.use(dedupeUpdates);

@@ -6,12 +6,14 @@ describe("parseBotEnv", () => {
     expect(() => parseBotEnv({})).toThrow(/TELEGRAM_BOT_TOKEN/);
     expect(() => parseBotEnv({ TELEGRAM_BOT_TOKEN: "nope" })).toThrow(/TELEGRAM_BOT_TOKEN: expected a token from @BotFather/);
     expect(() => parseBotEnv({ TELEGRAM_BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", TELEGRAM_API_ROOT: "not a url" })).toThrow(/TELEGRAM_API_ROOT/);
+    expect(() => parseBotEnv({ TELEGRAM_BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", WORKING_HOURS: "18:00-09:00" })).toThrow(/WORKING_HOURS/);
   });
 
   it("defaults, and refuses webhook mode outside the server", () => {
     expect(parseBotEnv({ TELEGRAM_BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ" })).toMatchObject({
       TELEGRAM_API_ROOT: "https://api.telegram.org",
       DATABASE_URL: "file:./data/duban.db",
+      WORKING_HOURS: { start: "09:00", end: "17:30" },
     });
     expect(() => parseBotEnv({ TELEGRAM_BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", TELEGRAM_WEBHOOK_URL: "https://x.example/telegram/webhook" })).toThrow(BotEnvError);
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { workingHoursSettingSchema } from "@duban/domain/working-hours";
 
 const optionalText = z
   .string()
@@ -14,6 +15,8 @@ export const botEnvSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), "1-256 characters of A-Z a-z 0-9 _ -"),
   DATABASE_URL: z.string().startsWith("file:", "must be a SQLite URL like file:./data/duban.db").default("file:./data/duban.db"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** "HH:MM-HH:MM", Shanghai time: where 稍后提醒 lands. Keep it equal to the server's. */
+  WORKING_HOURS: workingHoursSettingSchema,
 });
 
 export type BotEnv = z.infer<typeof botEnvSchema>;

@@ -159,6 +159,7 @@ export async function recordAndConfirm(ctx: BotContext, target: ReplyTarget, sta
       attachments: pending?.attachments ?? [],
       source: pending?.source ?? "telegram-button",
       now: ctx.duban.now,
+      workingHours: ctx.duban.workingHours,
     });
   } catch (error) {
     if (error instanceof RecordStatusError) {
@@ -283,6 +284,7 @@ export async function addDetails(
     values: (facts?.values ?? []).map((v) => ({ indicatorId: v.indicatorId, value: v.value })),
     attachments: input.attachment ? [input.attachment] : [],
     now: ctx.duban.now,
+    workingHours: ctx.duban.workingHours,
   });
   const lines = [ctx.t("added-title")];
   if (facts?.progress != null) lines.push(ctx.t("recorded-progress", { progress: facts.progress }));

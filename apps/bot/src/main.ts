@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const file = sqliteFilePath(env.DATABASE_URL, REPO_ROOT);
   await applyMigrations(file);
   const db = createDb(`file:${file}`);
-  const bot = createBot(env.TELEGRAM_BOT_TOKEN, { db, log }, { apiRoot: env.TELEGRAM_API_ROOT });
+  const bot = createBot(env.TELEGRAM_BOT_TOKEN, { db, log, workingHours: env.WORKING_HOURS }, { apiRoot: env.TELEGRAM_API_ROOT });
   const running = await startBot(bot, { db, log });
   process.stdout.write(`\n  Duban bot @${running.username} is running (long polling). Ctrl+C to stop.\n\n`);
   const stop = async (signal: string) => {

@@ -6,6 +6,7 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import { dispatchReminders } from "@duban/core/dispatch-reminders";
 import { FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { createInvite } from "@duban/core/invites/create-invite";
+import type { WorkingHours } from "@duban/domain/working-hours";
 import { callbackSecretFor, encodeCallbackData, type CallbackAction } from "../src/callback-data.ts";
 import { createBot } from "../src/create-bot.ts";
 import { TelegramMessenger } from "../src/telegram-messenger.ts";
@@ -37,14 +38,14 @@ export interface Button {
   callback_data: string;
 }
 
-export async function botHarness(options: { failMethods?: string[] } = {}) {
+export async function botHarness(options: { failMethods?: string[]; workingHours?: WorkingHours } = {}) {
   const f: LiaisonFixture = await liaisonFixture();
   let clock = FIXTURE_NOW;
   const calls: ApiCall[] = [];
   let messageId = 5000;
   let lastSent: ApiCall | undefined;
   const makeBot = () => {
-    const made = createBot(TOKEN, { db: f.db, now: () => clock }, { botInfo: BOT_INFO, throttle: false, autoRetry: false });
+    const made = createBot(TOKEN, { db: f.db, now: () => clock, workingHours: options.workingHours }, { botInfo: BOT_INFO, throttle: false, autoRetry: false });
     made.api.config.use(async (_prev, method, payload) => {
       const p = (payload ?? {}) as Record<string, any>;
       calls.push({ method, payload: p });

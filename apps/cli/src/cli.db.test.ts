@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { createDb } from "@duban/db/client";
 import { runCli } from "./main.ts";
 import type { CliIo } from "./io.ts";
 
@@ -74,6 +75,52 @@ describe("duban CLI", () => {
     const report = lines.find((l) => l.deadline === "每季度质量分析报告");
     expect(report).toMatchObject({ period: "2026Q3", dueAt: "2026-10-20T09:30:00.000Z" });
     expect(report.missing).toEqual(report.expected);
+  });
+
+  it("reminders preview and scheduler tick follow WORKING_HOURS: with 08:00-12:00 a rung due at 13:00 waits for the next working morning", async () => {
+    const env = { DATABASE_URL: `file:${path.join(dir, "hours.db")}` };
+    expect((await run(["plan", "import", seed], env)).code).toBe(0);
+    // National Day: rounds open, nothing is planned on a holiday.
+    expect((await run(["scheduler", "tick", "--at", "2026-10-01T10:00:00+08:00"], env)).code).toBe(0);
+    const db = createDb(env.DATABASE_URL);
+    try {
+      await db.deadline.updateMany({ data: { ladder: JSON.stringify({ sendAt: "13:00" }) } });
+    } finally {
+      await db.$disconnect();
+    }
+    const preview = async (at: string, extra: Record<string, string> = {}) => {
+      const { code, out } = await run(["reminders", "preview", "--at", at], { ...env, ...extra });
+      expect(code).toBe(0);
+      return out === "" ? [] : out.split("\n").map((l) => JSON.parse(l) as { rung: string; at: string });
+    };
+    const mornings = { WORKING_HOURS: "08:00-12:00" };
+
+    // The progress rounds' office escalation (5 workdays overdue) falls on Tuesday 20 October at 13:00.
+    const byDefault = await preview("2026-10-20T13:00:00+08:00");
+    expect(byDefault.filter((r) => r.rung === "office-5").length).toBeGreaterThan(0);
+    expect(new Set(byDefault.map((r) => r.at))).toEqual(new Set(["2026-10-20T05:00:00.000Z"]));
+    // 13:00 is after 08:00-12:00: nothing now, all of it on Wednesday at 08:00.
+    expect(await preview("2026-10-20T13:00:00+08:00", mornings)).toEqual([]);
+    expect(await preview("2026-10-21T07:59:00+08:00", mornings)).toEqual([]);
+    const nextMorning = await preview("2026-10-21T08:00:00+08:00", mornings);
+    expect(nextMorning.map((r) => r.rung).sort()).toEqual(byDefault.map((r) => r.rung).sort());
+    expect(new Set(nextMorning.map((r) => r.at))).toEqual(new Set(["2026-10-21T00:00:00.000Z"]));
+
+    const early = await run(["scheduler", "tick", "--at", "2026-10-20T13:00:00+08:00"], { ...env, ...mornings });
+    expect(JSON.parse(early.out.split("\n").at(-1)!)).toMatchObject({ action: "summary", planned: 0 });
+    const tick = await run(["scheduler", "tick", "--at", "2026-10-21T08:00:00+08:00"], { ...env, ...mornings });
+    expect(tick.code).toBe(0);
+    expect(JSON.parse(tick.out.split("\n").at(-1)!)).toMatchObject({ action: "summary", planned: nextMorning.length });
+  });
+
+  it("refuses a WORKING_HOURS it cannot read, naming it", async () => {
+    for (const value of ["18:00-09:00", "9-17"]) {
+      for (const argv of [["reminders", "preview", "--at", "2026-10-21T08:00:00+08:00"], ["scheduler", "tick", "--at", "2026-10-21T08:00:00+08:00"]]) {
+        const { code, err } = await run(argv, { WORKING_HOURS: value });
+        expect(code).toBe(2);
+        expect(err).toMatch(/^WORKING_HOURS: /);
+      }
+    }
   });
 
   it("rejects bad arguments with a usage message", async () => {

@@ -1,5 +1,6 @@
 import { createDb, DEFAULT_DATABASE_URL, sqliteFilePath, type Db } from "@duban/db/client";
 import { applyMigrations, REPO_ROOT } from "@duban/db/migrate/migrations";
+import { workingHoursSettingSchema, type WorkingHours } from "@duban/domain/working-hours";
 import { z } from "zod";
 
 /** What a command may touch: output streams, stdin, the database, the clock. */
@@ -25,6 +26,15 @@ export async function openDatabase(io: CliIo): Promise<Db> {
   const file = sqliteFilePath(parsed.data.DATABASE_URL, REPO_ROOT);
   await applyMigrations(file);
   return createDb(`file:${file}`);
+}
+
+const workingHoursEnv = z.object({ WORKING_HOURS: workingHoursSettingSchema });
+
+/** WORKING_HOURS, read as the server reads it, so `reminders preview` and `scheduler tick` plan what the server would. */
+export function workingHours(io: CliIo): WorkingHours {
+  const parsed = workingHoursEnv.safeParse(io.env);
+  if (!parsed.success) throw new UsageError(`WORKING_HOURS: ${parsed.error.issues[0]?.message ?? "is invalid"} (got "${io.env.WORKING_HOURS}")`);
+  return parsed.data.WORKING_HOURS;
 }
 
 export function databaseFile(io: CliIo): string {

@@ -28,6 +28,8 @@ const HELP = `Duban operator CLI — npm run -s duban -- <command>
   invite create --unit <name> [--role liaison|head] [--name <person>] [--days 14] [--bot-username <bot>]
                                     print a single-use invite link (t.me deep link) and its token
   user add --role admin|staff|viewer --username <u> [--name <n>] --password-stdin
+
+  reminders preview and scheduler tick follow WORKING_HOURS (HH:MM-HH:MM, default 09:00-17:30), as the server does.
 `;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

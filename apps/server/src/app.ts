@@ -10,6 +10,7 @@ import type { ApiContext } from "@duban/api/trpc";
 import { resolveSession, SESSION_COOKIE } from "@duban/core/auth/session";
 import type { Messenger } from "@duban/core/messenger";
 import type { Db } from "@duban/db/client";
+import { DEFAULT_WORKING_HOURS, type WorkingHours } from "@duban/domain/working-hours";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIST = path.resolve(here, "../../console/dist");
@@ -30,6 +31,8 @@ export interface ServerDeps {
   deliverNow?: () => void;
   /** Behind a reverse proxy that sets X-Forwarded-For; otherwise the header is ignored (it could be forged). */
   trustProxy?: boolean;
+  /** WORKING_HOURS, for the reminder preview and office-entered status; the domain's default when absent. */
+  workingHours?: WorkingHours;
 }
 
 function clientIp(request: Request, socketAddress: string, trustProxy: boolean): string {
@@ -66,6 +69,7 @@ export function createServerApp(deps: ServerDeps): Hono {
         messenger: deps.messenger ?? null,
         botUsername: deps.botUsername ?? null,
         secureCookies: deps.secureCookies ?? false,
+        workingHours: deps.workingHours ?? DEFAULT_WORKING_HOURS,
         ...(deps.deliverNow ? { deliverNow: deps.deliverNow } : {}),
       }),
     });

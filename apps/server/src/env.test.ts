@@ -8,6 +8,7 @@ describe("server env", () => {
     expect(env.DATABASE_URL).toBe("file:./data/duban.db");
     expect(env.SCHEDULER).toBe(true);
     expect(env.TELEGRAM_BOT_TOKEN).toBeUndefined();
+    expect(env.WORKING_HOURS).toEqual({ start: "09:00", end: "17:30" });
   });
 
   it("names the variable that is wrong", () => {
@@ -20,6 +21,14 @@ describe("server env", () => {
   it("requires pairs to be set together", () => {
     expect(() => parseEnv({ ADMIN_USERNAME: "admin" })).toThrow(EnvError);
     expect(() => parseEnv({ TELEGRAM_WEBHOOK_URL: "https://example.org/telegram/webhook" })).toThrow(/TELEGRAM_WEBHOOK_SECRET/);
+  });
+
+  it("reads WORKING_HOURS as HH:MM-HH:MM and refuses anything else, naming it", () => {
+    expect(parseEnv({ WORKING_HOURS: "08:00-12:00" }).WORKING_HOURS).toEqual({ start: "08:00", end: "12:00" });
+    expect(parseEnv({ WORKING_HOURS: "" }).WORKING_HOURS).toEqual({ start: "09:00", end: "17:30" });
+    expect(() => parseEnv({ WORKING_HOURS: "18:00-09:00" })).toThrow(/WORKING_HOURS.*must start before they end/);
+    expect(() => parseEnv({ WORKING_HOURS: "9-17" })).toThrow(/WORKING_HOURS.*expected HH:MM-HH:MM/);
+    expect(() => parseEnv({ WORKING_HOURS: "09:00-24:00" })).toThrow(/WORKING_HOURS/);
   });
 
   it("reads SCHEDULER=0 as off", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { workingHoursSettingSchema } from "@duban/domain/working-hours";
 
 const optionalText = z
   .string()
@@ -21,6 +22,8 @@ export const envSchema = z.object({
   ADMIN_USERNAME: optionalText,
   ADMIN_PASSWORD: optionalText.refine((v) => v === undefined || v.length >= 8, "must be at least 8 characters"),
   SCHEDULER: boolean.transform((v) => v ?? true),
+  /** "HH:MM-HH:MM", Shanghai time, on workdays: when reminders may be sent and where a snooze lands. */
+  WORKING_HOURS: workingHoursSettingSchema,
   TELEGRAM_BOT_TOKEN: optionalText,
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
   TELEGRAM_WEBHOOK_URL: z.url().optional().or(z.literal("").transform(() => undefined)),

@@ -4,12 +4,15 @@ import type { Messenger } from "@duban/core/messenger";
 import { dispatchReminders } from "@duban/core/dispatch-reminders";
 import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
 import type { Db } from "@duban/db/client";
+import type { WorkingHours } from "@duban/domain/working-hours";
 
 export interface SchedulerOptions {
   db: Db;
   messenger: Messenger | null;
   log: Logger;
   officeChatId?: string | null;
+  /** WORKING_HOURS; the domain's default when absent. */
+  workingHours?: WorkingHours;
   now?: () => Date;
 }
 
@@ -42,7 +45,7 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
   };
   const pass = async (reason: string) => {
     try {
-      const result = await runSchedulerPass({ db: options.db, messenger: options.messenger, now: now(), officeChatId: options.officeChatId ?? null });
+      const result = await runSchedulerPass({ db: options.db, messenger: options.messenger, now: now(), officeChatId: options.officeChatId ?? null, workingHours: options.workingHours });
       const d = result.dispatch;
       if (result.roundsCreated.length || result.planned.length || d.sent || d.retrying || d.failed || d.unreachable || d.reclaimed) {
         options.log.info({ reason, rounds: result.roundsCreated.length, planned: result.planned.length, ...d }, "scheduler pass");

@@ -34,7 +34,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
   let bot: RunningBot | null = null;
   let telegramWebhook: ((request: Request) => Promise<Response>) | null = null;
   if (env.TELEGRAM_BOT_TOKEN) {
-    const telegram = createBot(env.TELEGRAM_BOT_TOKEN, { db, log }, { apiRoot: env.TELEGRAM_API_ROOT });
+    const telegram = createBot(env.TELEGRAM_BOT_TOKEN, { db, log, workingHours: env.WORKING_HOURS }, { apiRoot: env.TELEGRAM_API_ROOT });
     const webhook = env.TELEGRAM_WEBHOOK_URL ? { url: env.TELEGRAM_WEBHOOK_URL, secretToken: env.TELEGRAM_WEBHOOK_SECRET! } : null;
     try {
       bot = await startBot(telegram, { db, log, webhook });
@@ -47,7 +47,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     log.warn("TELEGRAM_BOT_TOKEN is not set: the Telegram bot is off; reminders are planned and wait in the outbox");
   }
 
-  const scheduler = env.SCHEDULER ? startScheduler({ db, messenger, log, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null }) : null;
+  const scheduler = env.SCHEDULER ? startScheduler({ db, messenger, log, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null, workingHours: env.WORKING_HOURS }) : null;
   if (!env.SCHEDULER) log.warn("SCHEDULER=0: this instance opens no rounds and sends no reminders");
 
   const app = createServerApp({
@@ -57,6 +57,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     telegramWebhook,
     secureCookies: env.PUBLIC_URL?.startsWith("https://") ?? false,
     trustProxy: env.TRUST_PROXY,
+    workingHours: env.WORKING_HOURS,
     ...(scheduler ? { deliverNow: () => scheduler.deliverNow() } : {}),
   });
   const { server, url } = await new Promise<{ server: ReturnType<typeof serve>; url: string }>((resolve) => {

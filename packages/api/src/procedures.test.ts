@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import type { Db } from "@duban/db/client";
+import { DEFAULT_WORKING_HOURS } from "@duban/domain/working-hours";
 import { appRouter } from "./root.ts";
 import { createCallerFactory, type ApiContext, type Role } from "./trpc.ts";
 
@@ -34,6 +35,7 @@ function contextFor(role: Role | null): ApiContext {
     messenger: null,
     botUsername: null,
     secureCookies: false,
+    workingHours: DEFAULT_WORKING_HOURS,
   };
 }
 

@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Db } from "@duban/db/client";
 import type { Messenger } from "@duban/core/messenger";
+import type { WorkingHours } from "@duban/domain/working-hours";
 
 export type Role = "admin" | "staff" | "viewer";
 
@@ -30,6 +31,8 @@ export interface ApiContext {
   deliverNow?: () => void;
   /** True when the console is served over HTTPS (PUBLIC_URL https://…): cookies get `Secure`. */
   secureCookies: boolean;
+  /** WORKING_HOURS of the server: when the ladder sends, for the reminder preview and reporting windows. */
+  workingHours: WorkingHours;
 }
 
 /** A validation problem, in a form the console can word in its own language. */

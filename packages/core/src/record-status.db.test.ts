@@ -33,6 +33,17 @@ describe("recordStatus (temporary SQLite)", () => {
     expect(await f.db.submission.findUniqueOrThrow({ where: { id: submissionId } })).toMatchObject({ submittedAt: null, acknowledgedAt: now, lastStatus: "in_progress" });
   });
 
+  it("the reporting window opens with the first rung, placed within the configured working hours", async () => {
+    // 2026Q3 progress is due 13 October; its first rung (7 workdays before) is Monday 28 September at 09:00.
+    const { roundId, submissionId } = await f.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q3", progress: true });
+    const early = at("2026-09-28", "10:00");
+    const reply = { contactId: liaison, taskId: task8, roundId, status: "in_progress" as const, source: "t", now: early };
+    // With WORKING_HOURS=13:00-17:00 that rung waits until 13:00: at 10:00 the window is not open yet.
+    expect(await recordStatus(f.db, { ...reply, workingHours: { start: "13:00", end: "17:00" } })).toMatchObject({ submitted: false });
+    expect(await recordStatus(f.db, reply)).toMatchObject({ submitted: true, newlySubmitted: true });
+    expect((await f.db.submission.findUniqueOrThrow({ where: { id: submissionId } })).submittedAt).toEqual(early);
+  });
+
   it("the office records a status for a unit (after a phone call), audited as the user", async () => {
     const { roundId, submissionId } = await f.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q3", progress: true });
     const user = await f.db.user.create({ data: { username: "clerk", role: "staff", passwordHash: "x" } });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db, Prisma } from "@duban/db/client";
 import { shanghaiDate } from "@duban/domain/calendar";
 import { reportStatusSchema, type ReportStatus } from "@duban/domain/parse-reply";
-import { DEFAULT_WORKING_HOURS, reportingWindowOpens } from "@duban/domain/reminder-ladder";
+import { DEFAULT_WORKING_HOURS, reportingWindowOpens, type WorkingHours } from "@duban/domain/reminder-ladder";
 import { writeAudit } from "./audit.ts";
 import { loadCalendar } from "./calendar-source.ts";
 import { ladderOfDeadline } from "./deadline-rule.ts";
@@ -59,7 +59,8 @@ export const recordStatusInputSchema = z
     message: "either contactId, or unitId with userId (office entry)",
     path: ["contactId"],
   });
-export type RecordStatusInput = z.input<typeof recordStatusInputSchema> & { now: Date };
+/** `workingHours` (WORKING_HOURS) places the first ladder rung, which opens a progress round's reporting window. */
+export type RecordStatusInput = z.input<typeof recordStatusInputSchema> & { now: Date; workingHours?: WorkingHours };
 
 export class RecordStatusError extends Error {
   constructor(
@@ -107,14 +108,14 @@ async function assertIndicators(tx: Tx, taskId: number, values: ReadonlyArray<{ 
 }
 
 /** Marks the unit's submission acknowledged, and submitted when the status counts; returns what it did. */
-async function applyToSubmission(tx: Tx, input: { roundId: number; unitId: number; status: ReportStatus; progressRound: boolean; now: Date }) {
+async function applyToSubmission(tx: Tx, input: { roundId: number; unitId: number; status: ReportStatus; progressRound: boolean; now: Date; workingHours: WorkingHours | undefined }) {
   const submission = await tx.submission.findUnique({
     where: { roundId_unitId: { roundId: input.roundId, unitId: input.unitId } },
     include: { round: { select: { deadline: { select: { ladder: true } } } } },
   });
   if (!submission) return { submitted: false, newlySubmitted: false };
   const calendar = await loadCalendar(tx);
-  const opens = reportingWindowOpens(shanghaiDate(submission.dueAt), ladderOfDeadline(submission.round.deadline), calendar, DEFAULT_WORKING_HOURS);
+  const opens = reportingWindowOpens(shanghaiDate(submission.dueAt), ladderOfDeadline(submission.round.deadline), calendar, input.workingHours ?? DEFAULT_WORKING_HOURS);
   const submits = countsAsSubmission({ progressRound: input.progressRound, windowOpen: input.now >= opens }, input.status);
   const newlySubmitted = submits && submission.submittedAt === null;
   await tx.submission.update({
@@ -201,7 +202,7 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
     });
     const outcome = roundId === null
       ? { submitted: false, newlySubmitted: false }
-      : await applyToSubmission(tx, { roundId, unitId, status: input.status, progressRound, now });
+      : await applyToSubmission(tx, { roundId, unitId, status: input.status, progressRound, now, workingHours: rawInput.workingHours });
     await writeAudit(tx, {
       actorType: contact ? "contact" : "user",
       actorId: contact ? contact.id : input.userId!,
@@ -225,7 +226,7 @@ export const amendStatusInputSchema = z.object({
   values: z.array(valueInputSchema).max(20).default([]),
   attachments: z.array(attachmentInputSchema).max(10).default([]),
 });
-export type AmendStatusInput = z.input<typeof amendStatusInputSchema> & { now: Date };
+export type AmendStatusInput = z.input<typeof amendStatusInputSchema> & { now: Date; workingHours?: WorkingHours };
 
 /**
  * Adds what a liaison sends after a status (progress, values, a note, a file) to that same
@@ -259,7 +260,7 @@ export async function amendStatusUpdate(db: Db, rawInput: AmendStatusInput): Pro
     });
     const outcome = existing.roundId === null
       ? { submitted: false, newlySubmitted: false }
-      : await applyToSubmission(tx, { roundId: existing.roundId, unitId: existing.unitId, status, progressRound: existing.round?.deadline.cycle?.key === "progress", now });
+      : await applyToSubmission(tx, { roundId: existing.roundId, unitId: existing.unitId, status, progressRound: existing.round?.deadline.cycle?.key === "progress", now, workingHours: rawInput.workingHours });
     await writeAudit(tx, {
       actorType: "contact",
       actorId: input.contactId,

@@ -13,6 +13,26 @@ export const workingHoursSchema = z
   .object({ start: timeOfDaySchema, end: timeOfDaySchema })
   .refine((h) => h.start < h.end, { message: "working hours must start before they end", path: ["end"] });
 
+/** "09:00-17:30" → { start: "09:00", end: "17:30" }, under the same rules as workingHoursSchema. */
+export const workingHoursTextSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "expected HH:MM-HH:MM, e.g. 09:00-17:30")
+  .transform((text) => {
+    const [start = "", end = ""] = text.split("-");
+    return { start, end };
+  })
+  .pipe(workingHoursSchema);
+
+/**
+ * The WORKING_HOURS setting of the apps: "HH:MM-HH:MM" (Shanghai time); unset or empty means
+ * DEFAULT_WORKING_HOURS. One schema, so the server, the bot and the CLI read it alike.
+ */
+export const workingHoursSettingSchema = z.preprocess(
+  (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+  workingHoursTextSchema.default(() => ({ ...DEFAULT_WORKING_HOURS })),
+);
+
 /** On a workday and start <= time < end (17:29 is inside 09:00–17:30, 17:30 is not). */
 export function isWithinWorkingHours(now: Date, cal: Calendar, hours: WorkingHours): boolean {
   if (!cal.isWorkday(shanghaiDate(now))) return false;

@@ -99,6 +99,22 @@ describe("reminder buttons and the follow-up (handleUpdate, temporary SQLite)", 
     expect(submission.submittedAt).toBeNull();
   });
 
+  it("稍后提醒 lands at the start of the configured working hours (WORKING_HOURS=08:00-12:00)", async () => {
+    const mornings = await botHarness({ workingHours: { start: "08:00", end: "12:00" } });
+    try {
+      const contact = await mornings.join(1001, "市场监督管理局", "liaison", "李娜");
+      mornings.setNow(at("2026-10-16", "13:00"));
+      const reminder = await mornings.remind({ contactId: contact, task: "8", unit: "市场监督管理局" });
+      await mornings.tap(1001, mornings.button(mornings.lastMessage(), "稍后提醒"));
+      // Friday 13:00 is after hours: the next working morning is Monday at 08:00.
+      expect(mornings.texts().at(-1)).toBe("好的，将于 10月19日 08:00 再次提醒您。");
+      const submission = await mornings.f.db.submission.findFirstOrThrow({ where: { roundId: reminder.roundId!, unitId: reminder.unitId } });
+      expect(submission.snoozedUntil).toEqual(at("2026-10-19", "08:00"));
+    } finally {
+      await mornings.cleanup();
+    }
+  });
+
   it("有困难 on a deliverable round: 申请延期 with a reason goes to the office's queue", async () => {
     const reminder = await h.remind({ contactId: liaison, task: "6", unit: "市场监督管理局", progress: false });
     await h.tap(1001, h.button(h.lastMessage(), "有困难"));

@@ -49,7 +49,7 @@ onAction(status, "status", async (ctx, data) => {
 onAction(status, "snooze", async (ctx, data) => {
   const contact = contactOf(ctx);
   try {
-    const { until } = await snoozeReminder(ctx.duban.db, { reminderId: data.reminderId, contactId: contact.id, now: ctx.duban.now });
+    const { until } = await snoozeReminder(ctx.duban.db, { reminderId: data.reminderId, contactId: contact.id, now: ctx.duban.now, workingHours: ctx.duban.workingHours });
     clearSession(ctx);
     await ctx.reply(ctx.t("snoozed", { when: formatDateTime(until, languageOf(ctx), ctx.duban.now) }));
   } catch (error) {

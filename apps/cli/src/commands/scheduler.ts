@@ -5,7 +5,7 @@ import { RecordingMessenger } from "@duban/core/messenger";
 import { previewDueReminders } from "@duban/core/plan-due-reminders";
 import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
 import { periodKeySchema } from "@duban/domain/period";
-import { type CliIo, openDatabase, parseInstant, UsageError } from "../io.ts";
+import { type CliIo, openDatabase, parseInstant, UsageError, workingHours } from "../io.ts";
 
 function options(args: string[], spec: Record<string, { type: "string" }>) {
   try {
@@ -20,10 +20,11 @@ export async function remindersCommand(args: string[], io: CliIo): Promise<numbe
   const [sub, ...rest] = args;
   if (sub !== "preview") throw new UsageError("usage: reminders preview --at <ISO datetime>");
   const at = parseInstant(options(rest, { at: { type: "string" } }).at, "--at");
+  const hours = workingHours(io);
   const db = await openDatabase(io);
   try {
     const calendar = await loadCalendar(db);
-    for (const r of await previewDueReminders(db, at, calendar)) {
+    for (const r of await previewDueReminders(db, at, calendar, hours)) {
       io.out(JSON.stringify({ key: r.key, unit: r.unit, contact: r.contact, task: r.task, rung: r.rung, at: r.at, text: r.text }));
     }
     return 0;
@@ -56,10 +57,11 @@ export async function schedulerCommand(args: string[], io: CliIo): Promise<numbe
   const [sub, ...rest] = args;
   if (sub !== "tick") throw new UsageError("usage: scheduler tick --at <ISO datetime>");
   const at = parseInstant(options(rest, { at: { type: "string" } }).at, "--at");
+  const hours = workingHours(io);
   const db = await openDatabase(io);
   try {
     const messenger = new RecordingMessenger();
-    const result = await runSchedulerPass({ db, messenger, now: at, instanceId: "cli" });
+    const result = await runSchedulerPass({ db, messenger, now: at, instanceId: "cli", workingHours: hours });
     for (const round of result.roundsCreated) io.out(JSON.stringify({ action: "round-created", ...round }));
     for (const r of result.planned) io.out(JSON.stringify({ action: "reminder-planned", key: r.key, unit: r.unit, task: r.task, rung: r.rung }));
     for (const m of messenger.sent) io.out(JSON.stringify({ action: "message-recorded", key: m.key, chatId: m.chatId, text: m.text }));

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveSession } from "@duban/core/auth/session";
 import { createUser } from "@duban/core/users/create-user";
 import { createTestDb, type TestDb } from "@duban/db/testing";
+import { DEFAULT_WORKING_HOURS } from "@duban/domain/working-hours";
 import { appRouter } from "../root.ts";
 import { createCallerFactory, type ApiContext } from "../trpc.ts";
 
@@ -22,6 +23,7 @@ describe("auth router over a real database", () => {
     messenger: null,
     botUsername: null,
     secureCookies: false,
+    workingHours: DEFAULT_WORKING_HOURS,
     ...over,
   });
   beforeEach(async () => {

@@ -4,6 +4,8 @@ import { resolveSession } from "@duban/core/auth/session";
 import { recordStatus } from "@duban/core/record-status";
 import { at, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { createUser } from "@duban/core/users/create-user";
+import { shanghaiTime } from "@duban/domain/calendar";
+import { DEFAULT_WORKING_HOURS } from "@duban/domain/working-hours";
 import { appRouter } from "../root.ts";
 import { createCallerFactory, type ApiContext, type Role, type SessionUser } from "../trpc.ts";
 
@@ -42,6 +44,7 @@ describe("office work through the API (temporary SQLite)", () => {
     messenger: null,
     botUsername: null,
     secureCookies: false,
+    workingHours: DEFAULT_WORKING_HOURS,
     ...over,
   });
   beforeEach(async () => {
@@ -118,6 +121,22 @@ describe("office work through the API (temporary SQLite)", () => {
       expect(queue.coordinated[0]).toMatchObject({ coordinationNote: "已协调财政局", coordinatedBy: "王主任" });
       expect(await f.db.reminder.findFirstOrThrow({ where: { kind: "decision", contactId: liaison } })).toMatchObject({ state: "pending" });
       expect(await refusal(staff.extensions.coordinate({ statusUpdateId: reported.statusUpdateId, note: "再次" }))).toMatchObject({ code: "BAD_REQUEST", reason: "already-coordinated" });
+    });
+  });
+
+  describe("deadlines.preview", () => {
+    it("places the coming rungs within the server's working hours (ctx.workingHours)", async () => {
+      await f.addContact({ unit: "市场监督管理局", telegramUserId: "7002", name: "李联络" });
+      const shanghaiTimes = (items: Array<{ at: string }>) => new Set(items.map((r) => shanghaiTime(new Date(r.at))));
+      // From 08:00, so that both the 09:00 and the 13:00 rungs of the first and last day fall on the same side of the window.
+      const early = () => at("2026-10-12", "08:00");
+      const byDefault = await createCaller(ctx("viewer", { now: early })).deadlines.preview({ days: 7 });
+      expect(byDefault.length).toBeGreaterThan(0);
+      expect(shanghaiTimes(byDefault)).toEqual(new Set(["09:00"]));
+      // 09:00 is before 13:00-17:00: every rung waits for 13:00 the same workday.
+      const afternoons = await createCaller(ctx("viewer", { now: early, workingHours: { start: "13:00", end: "17:00" } })).deadlines.preview({ days: 7 });
+      expect(afternoons.map((r) => r.key)).toEqual(byDefault.map((r) => r.key));
+      expect(shanghaiTimes(afternoons)).toEqual(new Set(["13:00"]));
     });
   });
 

@@ -22,5 +22,5 @@ export const statusUpdatesRouter = router({
   /** 代为填报: recorded as the signed-in user's entry (source "console"), audited like a reply. */
   record: editorProcedure
     .input(officeStatusInput)
-    .mutation(({ ctx, input }) => run(() => recordStatus(ctx.db, { ...input, userId: ctx.user.id, contactId: null, source: "console", now: ctx.now() }))),
+    .mutation(({ ctx, input }) => run(() => recordStatus(ctx.db, { ...input, userId: ctx.user.id, contactId: null, source: "console", now: ctx.now(), workingHours: ctx.workingHours }))),
 });
