@@ -1,6 +1,7 @@
 import { Bot, BotError, GrammyError, HttpError, session, type StorageAdapter } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
 import { PrismaAdapter } from "@grammyjs/storage-prisma";
 import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
 import pino, { type Logger } from "pino";
@@ -75,6 +76,9 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     ctx.duban = { db: deps.db, log, now: at, contact: null, sessions, callbackSecret, callback: null, workingHours: deps.workingHours ?? DEFAULT_WORKING_HOURS };
     await next();
   });
+  // A webhook may deliver two updates of one chat at once: they are handled one after the other,
+  // so the second sees the step (session) the first left behind.
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(dedupeUpdates);
   bot.use(loadContact);
   // One session per private chat; other chats (a group the bot was added to) keep none.

@@ -30,22 +30,23 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     log.warn("no console user yet: set ADMIN_USERNAME and ADMIN_PASSWORD, or run `npm run -s duban -- user add --role admin --username <u> --password-stdin`");
   }
 
-  let messenger: Messenger | null = null;
-  let bot: RunningBot | null = null;
-  let telegramWebhook: ((request: Request) => Promise<Response>) | null = null;
+  // The bot is created and identified (getMe) first, so the console knows its username; it
+  // starts (polling, or registering the webhook) only once the server listens, so Telegram
+  // never posts to a port that is not open yet.
+  let telegram: ReturnType<typeof createBot> | null = null;
   if (env.TELEGRAM_BOT_TOKEN) {
-    const telegram = createBot(env.TELEGRAM_BOT_TOKEN, { db, log, workingHours: env.WORKING_HOURS }, { apiRoot: env.TELEGRAM_API_ROOT });
-    const webhook = env.TELEGRAM_WEBHOOK_URL ? { url: env.TELEGRAM_WEBHOOK_URL, secretToken: env.TELEGRAM_WEBHOOK_SECRET! } : null;
+    const candidate = createBot(env.TELEGRAM_BOT_TOKEN, { db, log, workingHours: env.WORKING_HOURS }, { apiRoot: env.TELEGRAM_API_ROOT });
     try {
-      bot = await startBot(telegram, { db, log, webhook });
-      messenger = createTelegramMessenger(telegram);
-      if (webhook) telegramWebhook = telegramWebhookHandler(telegram, webhook.secretToken);
+      await candidate.init();
+      telegram = candidate;
     } catch (error) {
       log.error({ err: error }, "the Telegram bot could not start (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT); running without it");
     }
   } else {
     log.warn("TELEGRAM_BOT_TOKEN is not set: the Telegram bot is off; reminders are planned and wait in the outbox");
   }
+  const webhook = telegram && env.TELEGRAM_WEBHOOK_URL ? { url: env.TELEGRAM_WEBHOOK_URL, secretToken: env.TELEGRAM_WEBHOOK_SECRET! } : null;
+  const messenger: Messenger | null = telegram ? createTelegramMessenger(telegram) : null;
 
   const scheduler = env.SCHEDULER ? startScheduler({ db, messenger, log, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null, workingHours: env.WORKING_HOURS }) : null;
   if (!env.SCHEDULER) log.warn("SCHEDULER=0: this instance opens no rounds and sends no reminders");
@@ -53,8 +54,8 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
   const app = createServerApp({
     db,
     messenger,
-    botUsername: bot?.username ?? null,
-    telegramWebhook,
+    botUsername: telegram?.botInfo.username ?? null,
+    telegramWebhook: telegram && webhook ? telegramWebhookHandler(telegram, webhook.secretToken) : null,
     secureCookies: env.PUBLIC_URL?.startsWith("https://") ?? false,
     trustProxy: env.TRUST_PROXY,
     workingHours: env.WORKING_HOURS,
@@ -66,6 +67,14 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
       resolve({ server, url: `http://${host}:${info.port}` });
     });
   });
+  let bot: RunningBot | null = null;
+  if (telegram) {
+    try {
+      bot = await startBot(telegram, { db, log, webhook });
+    } catch (error) {
+      log.error({ err: error }, "the Telegram bot could not start receiving updates; reminders are still sent");
+    }
+  }
   return {
     url,
     bot,

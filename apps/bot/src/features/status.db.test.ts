@@ -195,6 +195,15 @@ describe("reminder buttons and the follow-up (handleUpdate, temporary SQLite)", 
     expect((await h.f.db.statusUpdate.findFirstOrThrow()).progress).toBe(60);
   });
 
+  it("two updates of one chat arriving at once (webhook) are handled in order", async () => {
+    await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局" });
+    const progress = h.button(h.lastMessage(), "推进中");
+    h.drain();
+    await Promise.all([h.tap(1001, progress), h.send(1001, "60")]);
+    expect(h.texts().at(-1)).toContain("已补充记录：\n进度：60%");
+    expect(await h.f.db.statusUpdate.findFirstOrThrow()).toMatchObject({ status: "in_progress", progress: 60 });
+  });
+
   it("a step expires after 30 minutes, and a finished step leaves nothing stored", async () => {
     await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局" });
     await h.tap(1001, h.button(h.lastMessage(), "推进中"));
