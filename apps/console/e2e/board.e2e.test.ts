@@ -76,7 +76,7 @@ describe("the board", () => {
     expect(await page.getByTestId("office-status-recorded").textContent()).toContain("已完成");
     await expect.poll(() => cell.getAttribute("data-light"), { timeout: 12_000 }).toBe("green");
     expect(await cell.getAttribute("data-status")).toBe("done");
-    await page.locator(".ant-drawer").getByText("办公室代为填报").first().waitFor();
+    await page.locator(".ant-drawer").getByText("办公室代为填报（staff）").first().waitFor();
 
     const staff = await fx.db.user.findUniqueOrThrow({ where: { username: "staff" } });
     const update = await fx.db.statusUpdate.findFirstOrThrow({ where: { taskId: task12, unitId: environment }, orderBy: { id: "desc" } });

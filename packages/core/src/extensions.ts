@@ -6,6 +6,7 @@ import { z } from "zod";
 import { writeAudit } from "./audit.ts";
 import { BLOCKED_STATUS } from "./board.ts";
 import { ONCE_PERIOD } from "./ensure-rounds.ts";
+import { userNames } from "./users/user-names.ts";
 
 export class ExtensionError extends Error {
   constructor(
@@ -45,7 +46,7 @@ export async function listExtensionQueue(db: Db) {
       round: { include: { deadline: { include: { task: { select: { id: true, number: true, title: true } } } }, submissions: true } },
     },
   });
-  const deciders = await db.user.findMany({ where: { id: { in: requests.flatMap((r) => (r.decidedById ? [r.decidedById] : [])) } }, select: { id: true, username: true, displayName: true } });
+  const deciders = await userNames(db, requests.map((r) => r.decidedById));
 
   const latest = await db.statusUpdate.findMany({
     where: { task: { active: true } },
@@ -60,24 +61,18 @@ export async function listExtensionQueue(db: Db) {
     seen.add(key);
     if (u.status === BLOCKED_STATUS) blockedUpdates.push(u);
   }
-  const coordinators = await db.user.findMany({
-    where: { id: { in: blockedUpdates.flatMap((u) => (u.coordinatedById ? [u.coordinatedById] : [])) } },
-    select: { id: true, username: true, displayName: true },
+  const coordinators = await userNames(db, blockedUpdates.map((u) => u.coordinatedById));
+  const flag = (u: (typeof latest)[number]) => ({
+    statusUpdateId: u.id,
+    task: u.task,
+    unit: u.unit,
+    note: u.note,
+    at: u.createdAt,
+    contact: u.contact?.name ?? u.contact?.telegramName ?? null,
+    coordinatedAt: u.coordinatedAt,
+    coordinationNote: u.coordinationNote,
+    coordinatedBy: u.coordinatedById === null ? null : (coordinators.get(u.coordinatedById) ?? null),
   });
-  const flag = (u: (typeof latest)[number]) => {
-    const by = coordinators.find((c) => c.id === u.coordinatedById);
-    return {
-      statusUpdateId: u.id,
-      task: u.task,
-      unit: u.unit,
-      note: u.note,
-      at: u.createdAt,
-      contact: u.contact?.name ?? u.contact?.telegramName ?? null,
-      coordinatedAt: u.coordinatedAt,
-      coordinationNote: u.coordinationNote,
-      coordinatedBy: by ? (by.displayName ?? by.username) : null,
-    };
-  };
   // Open flags wait for the office; coordinated ones stay visible until the unit reports again.
   const blocked = blockedUpdates.filter((u) => !u.coordinatedAt).map(flag);
   const coordinated = blockedUpdates
@@ -87,7 +82,6 @@ export async function listExtensionQueue(db: Db) {
 
   const items = requests.map((r) => {
     const submission = r.round.submissions.find((s) => s.unitId === r.unitId);
-    const decider = deciders.find((d) => d.id === r.decidedById);
     return {
       id: r.id,
       state: r.state,
@@ -105,7 +99,7 @@ export async function listExtensionQueue(db: Db) {
       newDueAt: r.newDueAt,
       decisionReason: r.decisionReason,
       decidedAt: r.decidedAt,
-      decidedBy: decider ? (decider.displayName ?? decider.username) : null,
+      decidedBy: r.decidedById === null ? null : (deciders.get(r.decidedById) ?? null),
     };
   });
   return {

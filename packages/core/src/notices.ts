@@ -1,6 +1,7 @@
 import type { Db } from "@duban/db/client";
 import { queueReminders } from "@duban/db/repositories/reminder-outbox";
 import { z } from "zod";
+import { userNames } from "./users/user-names.ts";
 
 export const broadcastNoticeInput = z.object({
   title: z.string().trim().max(100).default(""),
@@ -81,15 +82,14 @@ export async function listNotices(db: Db) {
     const id = /^notice(\d+):/.exec(r.key)?.[1];
     if (id) byNotice.set(id, [...(byNotice.get(id) ?? []), r]);
   }
-  const users = await db.user.findMany({ select: { id: true, username: true, displayName: true } });
+  const users = await userNames(db, events.map((e) => Number(e.actorId)));
   return events.map((e) => {
     const detail = JSON.parse(e.detail ?? "{}") as { title?: string; text?: string; units?: string[] | "all"; withoutContact?: string[] };
     const rows = byNotice.get(String(e.id)) ?? [];
-    const user = users.find((u) => String(u.id) === e.actorId);
     return {
       id: e.id,
       at: e.at,
-      by: user ? (user.displayName ?? user.username) : null,
+      by: users.get(Number(e.actorId)) ?? null,
       title: detail.title ?? "",
       text: detail.text ?? "",
       units: detail.units ?? [],

@@ -4,6 +4,7 @@ import { describeRule } from "@duban/domain/due-date";
 import { periodKeyOf } from "@duban/domain/period";
 import { loadBoard } from "./board.ts";
 import { ladderOfDeadline, ruleOfDeadline } from "./deadline-rule.ts";
+import { userNames } from "./users/user-names.ts";
 
 export class TaskDetailError extends Error {
   constructor(
@@ -25,7 +26,10 @@ const historyInclude = {
 type HistoryRow = Awaited<ReturnType<typeof loadHistory>>[number];
 
 async function loadHistory(db: Db, where: { taskId: number; unitId?: { in: number[] } }) {
-  return db.statusUpdate.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], include: historyInclude });
+  const rows = await db.statusUpdate.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], include: historyInclude });
+  // Who in the office entered (代为填报) or coordinated an update: shown by name, not only in the audit log.
+  const users = await userNames(db, rows.flatMap((u) => [u.userId, u.coordinatedById]));
+  return rows.map((u) => ({ ...u, officeUser: u.userId === null ? null : (users.get(u.userId) ?? null), coordinatedBy: u.coordinatedById === null ? null : (users.get(u.coordinatedById) ?? null) }));
 }
 
 function historyItem(u: HistoryRow) {
@@ -35,12 +39,15 @@ function historyItem(u: HistoryRow) {
     unit: u.unit,
     contact: u.contact ? { id: u.contact.id, name: u.contact.name ?? u.contact.telegramName, role: u.contact.role } : null,
     byOffice: u.userId !== null,
+    /** The office user who entered it, when byOffice. */
+    officeUser: u.officeUser,
     source: u.source,
     status: u.status,
     progress: u.progress,
     note: u.note,
     coordinatedAt: u.coordinatedAt,
     coordinationNote: u.coordinationNote,
+    coordinatedBy: u.coordinatedBy,
     periodKey: u.round?.periodKey ?? null,
     values: u.values.map((v) => ({ indicatorId: v.indicator.id, name: v.indicator.name, value: v.value, measureUnit: v.indicator.measureUnit })),
     attachments: u.attachments,

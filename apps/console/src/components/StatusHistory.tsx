@@ -26,7 +26,9 @@ export function StatusHistory({ items, showUnit = true }: { items: HistoryItem[]
               {item.progress !== null && <Tag>{item.progress}%</Tag>}
               {item.periodKey && <Tag bordered={false}>{periodText(item.periodKey, lang)}</Tag>}
               <Typography.Text type="secondary">
-                {item.byOffice ? t("办公室代为填报", "entered by the office") : (item.contact?.name ?? t("联络员", "liaison"))}
+                {item.byOffice
+                  ? `${t("办公室代为填报", "entered by the office")}${item.officeUser ? `（${item.officeUser}）` : ""}`
+                  : (item.contact?.name ?? t("联络员", "liaison"))}
               </Typography.Text>
             </Space>
             {item.values.length > 0 && (
@@ -46,7 +48,8 @@ export function StatusHistory({ items, showUnit = true }: { items: HistoryItem[]
             )}
             {item.coordinatedAt && (
               <div style={{ background: "#f6ffed", border: "1px solid #b7eb8f", borderRadius: 4, padding: "4px 8px", marginTop: 4 }} data-testid="status-coordinated">
-                <CheckCircleOutlined style={{ color: "#389e0d" }} /> {t("办公室已协调", "Coordinated by the office")}（{fmtDateTime(item.coordinatedAt)}）：
+                <CheckCircleOutlined style={{ color: "#389e0d" }} /> {t("办公室已协调", "Coordinated by the office")}（{item.coordinatedBy ? `${item.coordinatedBy}，` : ""}
+                {fmtDateTime(item.coordinatedAt)}）：
                 <span style={{ whiteSpace: "pre-wrap" }}>{item.coordinationNote}</span>
               </div>
             )}

@@ -78,7 +78,7 @@ describe("office work through the API (temporary SQLite)", () => {
 
       expect(await cell()).toMatchObject({ light: "green", status: "done" });
       const history = await staff.board.cell({ taskId: task8, unitId: market });
-      expect(history.history[0]).toMatchObject({ byOffice: true, note: "电话确认：已完成", contact: null });
+      expect(history.history[0]).toMatchObject({ byOffice: true, officeUser: "王主任", note: "电话确认：已完成", contact: null });
     });
 
     it("refuses a viewer, a task the unit does not hold, a round of another task, and bad input — with a reason code and issues", async () => {
@@ -119,6 +119,9 @@ describe("office work through the API (temporary SQLite)", () => {
       const queue = await staff.extensions.queue();
       expect(queue.blocked).toEqual([]);
       expect(queue.coordinated[0]).toMatchObject({ coordinationNote: "已协调财政局", coordinatedBy: "王主任" });
+      // The unit's history names who coordinated.
+      const history = await staff.board.cell({ taskId: task13, unitId: await f.unitId("农业局") });
+      expect(history.history.find((h) => h.id === reported.statusUpdateId)).toMatchObject({ coordinatedBy: "王主任", coordinationNote: "已协调财政局" });
       expect(await f.db.reminder.findFirstOrThrow({ where: { kind: "decision", contactId: liaison } })).toMatchObject({ state: "pending" });
       expect(await refusal(staff.extensions.coordinate({ statusUpdateId: reported.statusUpdateId, note: "再次" }))).toMatchObject({ code: "BAD_REQUEST", reason: "already-coordinated" });
     });
