@@ -7,7 +7,7 @@ export default defineConfig({
     host: "127.0.0.1",
     port: 5173,
     // The API runs on the server (npm start); the browser sees one origin, so the cookie stays SameSite=Strict.
-    proxy: { "/trpc": "http://127.0.0.1:3000" },
+    proxy: { "/trpc": "http://127.0.0.1:3000", "/files": "http://127.0.0.1:3000" },
   },
   build: {
     outDir: "dist",

@@ -4,7 +4,9 @@
  * - holds an empty getUpdates for a moment, as Telegram's long polling does (the emulator
  *   answers at once, which would make the bot spin);
  * - can answer the next calls of a method with a scripted failure (429 with retry_after, 403, 5xx);
- * - records every call, so tests can see what the bot asked Telegram to do.
+ * - records every call, so tests can see what the bot asked Telegram to do;
+ * - knows files (which the emulator does not): getFile and /file/bot<token>/<path> for the
+ *   files a test put there with `addFile` (what a liaison's photo or document would be).
  * Everything is real HTTP: grammY talks to the proxy exactly as it talks to api.telegram.org.
  */
 import http from "node:http";
@@ -41,11 +43,19 @@ export async function startEmulator(token: string) {
 
   const calls: ProxyCall[] = [];
   const failures = new Map<string, Array<{ status: number; body: unknown }>>();
+  const files = new Map<string, { path: string; content: Buffer }>();
 
   const proxy = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
+    if (req.url?.startsWith(`/file/bot${token}/`)) {
+      const path = decodeURIComponent(req.url.slice(`/file/bot${token}/`.length));
+      const file = [...files.values()].find((f) => f.path === path);
+      res.writeHead(file ? 200 : 404, { "content-type": "application/octet-stream" });
+      res.end(file?.content ?? "Not Found");
+      return;
+    }
     const method = (req.url ?? "").split("/").pop() ?? "";
     let body: Record<string, any> = {};
     try {
@@ -58,6 +68,18 @@ export async function startEmulator(token: string) {
     if (scripted) {
       res.writeHead(scripted.status, { "content-type": "application/json" });
       res.end(JSON.stringify(scripted.body));
+      return;
+    }
+    if (method === "getFile") {
+      const file = files.get(String(body.file_id));
+      res.writeHead(file ? 200 : 400, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify(
+          file
+            ? { ok: true, result: { file_id: body.file_id, file_unique_id: `u${body.file_id}`, file_size: file.content.length, file_path: file.path } }
+            : { ok: false, error_code: 400, description: "Bad Request: invalid file_id" },
+        ),
+      );
       return;
     }
     let closed = false;
@@ -112,6 +134,15 @@ export async function startEmulator(token: string) {
         if (text.startsWith("/")) await client.sendCommand(client.makeCommand(text, extra as any));
         else await client.sendMessage(client.makeMessage(text, extra as any));
       },
+      /** Sends a document (a file the test put on the emulator with `addFile`), with an optional caption. */
+      async sendDocument(document: { fileId: string; fileName: string; mimeType: string; size: number }, caption?: string) {
+        const message = client.makeMessage("", {
+          document: { file_id: document.fileId, file_unique_id: `u${document.fileId}`, file_name: document.fileName, mime_type: document.mimeType, file_size: document.size },
+          ...(caption ? { caption } : {}),
+        } as any) as Record<string, unknown>;
+        delete message.text;
+        await client.sendMessage(message as any);
+      },
       /** Presses an inline button (raw callback data) under a bot message. */
       async press(data: string, messageId: number) {
         await client.sendCallback(client.makeCallbackQuery(data, { message: { message_id: messageId } as any }));
@@ -146,6 +177,10 @@ export async function startEmulator(token: string) {
       const queue = failures.get(method) ?? [];
       for (let i = 0; i < count; i++) queue.push({ status, body });
       failures.set(method, queue);
+    },
+    /** A file Telegram holds under this file id (as if a user had sent it). */
+    addFile(fileId: string, path: string, content: Buffer | string) {
+      files.set(fileId, { path, content: Buffer.from(content) });
     },
     callsOf(method: string): ProxyCall[] {
       return calls.filter((c) => c.method === method);

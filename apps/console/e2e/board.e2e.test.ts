@@ -106,7 +106,17 @@ describe("the board", () => {
     const task9 = await fx.taskId("9");
     const liaison = await fx.addContact({ unit: "出入境检验检疫局", telegramUserId: "9003" });
     const note = '<script>window.__pwned = true</script><img src=x onerror="window.__pwned = true"><b>加粗</b>';
-    await recordStatus(fx.db, { contactId: liaison, taskId: task9, status: "in_progress", progress: 50, note, source: "telegram-text", now });
+    const fileName = "<b>检测报告</b>.pdf";
+    await recordStatus(fx.db, {
+      contactId: liaison,
+      taskId: task9,
+      status: "in_progress",
+      progress: 50,
+      note,
+      source: "telegram-text",
+      attachments: [{ kind: "document", telegramFileId: "DOC_9", fileName, mimeType: "application/pdf", size: 2048 }],
+      now,
+    });
 
     const { context, page, errors } = await c.newPage();
     await signIn(page, USERS.viewer);
@@ -116,6 +126,11 @@ describe("the board", () => {
     expect(await shown.textContent()).toBe(note);
     expect(await shown.locator("script, img, b").count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
+    // The attachment is a link to the server's download route, its name shown as text.
+    const link = page.getByTestId("attachment-link").first();
+    expect(await link.textContent()).toBe(fileName);
+    const attachment = await fx.db.attachment.findFirstOrThrow({ where: { telegramFileId: "DOC_9" } });
+    expect(await link.getAttribute("href")).toBe(`/files/attachments/${attachment.id}`);
 
     // The same in the board's drawer.
     await page.goto("/");

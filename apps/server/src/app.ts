@@ -8,9 +8,12 @@ import { getCookie } from "hono/cookie";
 import { appRouter } from "@duban/api/root";
 import type { ApiContext } from "@duban/api/trpc";
 import { resolveSession, SESSION_COOKIE } from "@duban/core/auth/session";
+import type { AttachmentFiles } from "@duban/core/attachments";
 import type { Messenger } from "@duban/core/messenger";
 import type { Db } from "@duban/db/client";
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from "@duban/domain/working-hours";
+import type { Logger } from "pino";
+import { mountAttachmentRoutes } from "./attachments.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIST = path.resolve(here, "../../console/dist");
@@ -22,8 +25,9 @@ export interface ServerDeps {
   botUsername?: string | null;
   /** Mounted at POST /telegram/webhook when the bot runs in webhook mode. */
   telegramWebhook?: ((request: Request) => Promise<Response>) | null;
-  /** Extra routes (file downloads) registered before the console fallback. */
-  extend?: (app: Hono) => void;
+  /** Where liaisons' photos and documents are read from (the bot); null: not available. */
+  files?: AttachmentFiles | null;
+  log?: Logger;
   consoleDist?: string;
   /** Served over HTTPS: session cookies get the Secure flag. */
   secureCookies?: boolean;
@@ -80,7 +84,7 @@ export function createServerApp(deps: ServerDeps): Hono {
     app.post("/telegram/webhook", (c) => handle(c.req.raw));
   }
 
-  deps.extend?.(app);
+  mountAttachmentRoutes(app, { db: deps.db, now, files: deps.files ?? null, ...(deps.log ? { log: deps.log } : {}) });
 
   const dist = deps.consoleDist ?? CONSOLE_DIST;
   if (existsSync(dist)) {

@@ -2,6 +2,7 @@ import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
 import { createBot } from "@duban/bot/create-bot";
 import { startBot, telegramWebhookHandler, type RunningBot } from "@duban/bot/start-bot";
+import { createTelegramFiles } from "@duban/bot/telegram-files";
 import { createTelegramMessenger } from "@duban/bot/telegram-messenger";
 import { ensureAdmin } from "@duban/core/auth/ensure-admin";
 import type { Messenger } from "@duban/core/messenger";
@@ -59,6 +60,8 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     secureCookies: env.PUBLIC_URL?.startsWith("https://") ?? false,
     trustProxy: env.TRUST_PROXY,
     workingHours: env.WORKING_HOURS,
+    files: telegram && env.TELEGRAM_BOT_TOKEN ? createTelegramFiles(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }) : null,
+    log,
     ...(scheduler ? { deliverNow: () => scheduler.deliverNow() } : {}),
   });
   const { server, url } = await new Promise<{ server: ReturnType<typeof serve>; url: string }>((resolve) => {

@@ -86,4 +86,38 @@ describe("server with the Telegram bot in one process", () => {
     const urge = await api.user(3001).expect("【催办】", 5_000);
     expect(urge.text).toContain("任务5");
   });
+
+  it("the office opens a document a liaison sent: read back from Telegram by its file id, for signed-in users only", async () => {
+    const content = "%PDF-1.4 第三季度计量工作总结";
+    api.addFile("DOC_REPORT_1", "documents/file_12.pdf", content);
+    const liaison = api.user(3001);
+    await liaison.sendDocument({ fileId: "DOC_REPORT_1", fileName: "第三季度计量工作总结.pdf", mimeType: "application/pdf", size: Buffer.byteLength(content) }, "受检率96.5%");
+    await liaison.expect("附件：第三季度计量工作总结.pdf");
+
+    const plan = await trpc<{ groups: Array<{ tasks: Array<{ id: number; number: string }> }> }>("plan.get");
+    const task8 = plan.groups.flatMap((g) => g.tasks).find((t) => t.number === "8")!;
+    const detail = await trpc<{ history: Array<{ attachments: Array<{ id: number; fileName: string | null }> }> }>("tasks.get", { id: task8.id });
+    const attachment = detail.history.flatMap((h) => h.attachments).find((a) => a.fileName === "第三季度计量工作总结.pdf")!;
+    const url = new URL(`/files/attachments/${attachment.id}`, server.url);
+
+    const response = await fetch(url, { headers: { cookie } });
+    expect(response.status, await response.clone().text()).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/pdf");
+    expect(response.headers.get("content-disposition")).toBe(`inline; filename="${"_".repeat(10)}.pdf"; filename*=UTF-8''${encodeURIComponent("第三季度计量工作总结.pdf")}`);
+    expect(await response.text()).toBe(content);
+
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(new URL("/files/attachments/999999", server.url), { headers: { cookie } })).status).toBe(404);
+
+    // A file the browser could run (HTML) is only ever downloaded, never rendered in the console's origin.
+    api.addFile("DOC_HTML_1", "documents/file_13.html", "<script>alert(1)</script>");
+    await liaison.sendDocument({ fileId: "DOC_HTML_1", fileName: "说明.html", mimeType: "text/html", size: 25 });
+    await liaison.expect("附件：说明.html");
+    const again = await trpc<{ history: Array<{ attachments: Array<{ id: number; fileName: string | null }> }> }>("tasks.get", { id: task8.id });
+    const html = again.history.flatMap((h) => h.attachments).find((a) => a.fileName === "说明.html")!;
+    const risky = await fetch(new URL(`/files/attachments/${html.id}`, server.url), { headers: { cookie } });
+    expect(risky.headers.get("content-type")).toBe("application/octet-stream");
+    expect(risky.headers.get("content-disposition")).toMatch(/^attachment;/);
+    expect(risky.headers.get("content-security-policy")).toMatch(/^sandbox/);
+  });
 });

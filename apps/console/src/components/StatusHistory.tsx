@@ -8,7 +8,7 @@ type HistoryItem = Outputs["tasks"]["get"]["history"][number];
 
 const STATUS_COLOR: Record<string, string> = { done: "green", in_progress: "blue", blocked: "orange", not_started: "default" };
 
-/** Replies as sent: notes are plain text (React escapes them), attachments by name. */
+/** Replies as sent: notes are plain text (React escapes them), attachments as links (fetched from Telegram by the server). */
 export function StatusHistory({ items, showUnit = true }: { items: HistoryItem[]; showUnit?: boolean }) {
   const t = useT();
   const { lang } = useLang();
@@ -55,7 +55,10 @@ export function StatusHistory({ items, showUnit = true }: { items: HistoryItem[]
             )}
             {item.attachments.map((a) => (
               <div key={a.id}>
-                <PaperClipOutlined /> {a.fileName ?? (a.kind === "photo" ? t("照片", "Photo") : t("文件", "File"))}
+                <PaperClipOutlined />{" "}
+                <a href={`/files/attachments/${a.id}`} target="_blank" rel="noopener noreferrer" data-testid="attachment-link">
+                  {a.fileName ?? (a.kind === "photo" ? t("照片", "Photo") : t("文件", "File"))}
+                </a>
                 {a.size ? <Typography.Text type="secondary"> ({Math.ceil(a.size / 1024)} KB)</Typography.Text> : null}
               </div>
             ))}
