@@ -37,10 +37,10 @@ function measure(keys) {
 
 const routes = {
   "shell (entry + static imports)": [entryKey],
-  "/ (board, the first route after sign-in)": [entryKey, "src/pages/BoardPage.tsx", "src/components/Feedback.tsx"],
-  "/login": [entryKey, "src/pages/LoginPage.tsx", "src/components/Feedback.tsx"],
-  "/tasks/:id without the chart": [entryKey, "src/pages/TaskPage.tsx", "src/components/Feedback.tsx"],
-  "ECharts trend chart (lazy)": ["src/components/TrendChart.tsx"],
+  "/ (board, the first route after sign-in)": [entryKey, "src/pages/board-page.tsx", "src/components/feedback.tsx"],
+  "/login": [entryKey, "src/pages/login-page.tsx", "src/components/feedback.tsx"],
+  "/tasks/:id without the chart": [entryKey, "src/pages/task-page.tsx", "src/components/feedback.tsx"],
+  "ECharts trend chart (lazy)": ["src/components/trend-chart.tsx"],
 };
 const result = Object.fromEntries(Object.entries(routes).map(([name, keys]) => [name, measure(keys)]));
 if (process.argv.includes("--json")) process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -7,26 +7,26 @@ import "dayjs/locale/zh-cn";
 import { lazy, Suspense, useMemo, useState } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { LangContext, storedLang, type Lang } from "./i18n.tsx";
-import { AppLayout } from "./components/AppLayout.tsx";
-import { RequireSession } from "./components/RequireSession.tsx";
+import { AppLayout } from "./components/app-layout.tsx";
+import { RequireSession } from "./components/require-session.tsx";
 import { createClient, createQueryClient, TRPCProvider } from "./trpc.ts";
 
 // Every page is its own chunk: the shell (router, layout, tRPC) loads first, then only the page visited.
 // Pages that confirm or toast (message, modal) get antd's App around them, loaded with them.
-const Feedback = lazy(() => import("./components/Feedback.tsx"));
-const LoginPage = lazy(() => import("./pages/LoginPage.tsx"));
-const BoardPage = lazy(() => import("./pages/BoardPage.tsx"));
-const TaskPage = lazy(() => import("./pages/TaskPage.tsx"));
-const UnitsPage = lazy(() => import("./pages/UnitsPage.tsx"));
-const DeadlinesPage = lazy(() => import("./pages/DeadlinesPage.tsx"));
-const RoundsPage = lazy(() => import("./pages/RoundsPage.tsx"));
-const ExtensionsPage = lazy(() => import("./pages/ExtensionsPage.tsx"));
-const NoticesPage = lazy(() => import("./pages/NoticesPage.tsx"));
-const ImportPage = lazy(() => import("./pages/ImportPage.tsx"));
-const CalendarPage = lazy(() => import("./pages/CalendarPage.tsx"));
-const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
-const UsersPage = lazy(() => import("./pages/UsersPage.tsx"));
-const AccountPage = lazy(() => import("./pages/AccountPage.tsx"));
+const Feedback = lazy(() => import("./components/feedback.tsx"));
+const LoginPage = lazy(() => import("./pages/login-page.tsx"));
+const BoardPage = lazy(() => import("./pages/board-page.tsx"));
+const TaskPage = lazy(() => import("./pages/task-page.tsx"));
+const UnitsPage = lazy(() => import("./pages/units-page.tsx"));
+const DeadlinesPage = lazy(() => import("./pages/deadlines-page.tsx"));
+const RoundsPage = lazy(() => import("./pages/rounds-page.tsx"));
+const ExtensionsPage = lazy(() => import("./pages/extensions-page.tsx"));
+const NoticesPage = lazy(() => import("./pages/notices-page.tsx"));
+const ImportPage = lazy(() => import("./pages/import-page.tsx"));
+const CalendarPage = lazy(() => import("./pages/calendar-page.tsx"));
+const AuditPage = lazy(() => import("./pages/audit-page.tsx"));
+const UsersPage = lazy(() => import("./pages/users-page.tsx"));
+const AccountPage = lazy(() => import("./pages/account-page.tsx"));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);

@@ -7,9 +7,9 @@ import { fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
 import { type Outputs, useErrorMessage, useTRPC } from "../trpc.ts";
-import { StatusHistory } from "./StatusHistory.tsx";
+import { StatusHistory } from "./status-history.tsx";
 
-const OfficeStatusModal = lazy(() => import("./OfficeStatusModal.tsx"));
+const OfficeStatusModal = lazy(() => import("./office-status-modal.tsx"));
 
 type Submission = Outputs["board"]["cell"]["submissions"][number];
 

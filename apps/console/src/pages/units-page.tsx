@@ -2,7 +2,7 @@ import { UserAddOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Input, Popconfirm, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useState } from "react";
-import { InviteModal } from "../components/InviteModal.tsx";
+import { InviteModal } from "../components/invite-modal.tsx";
 import { fmtDateTime } from "../format.ts";
 import { useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";

@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Navigate, Outlet, useLocation } from "react-router";
 import { useT } from "../i18n.tsx";
 import { SessionContext } from "../session.tsx";
-import { PageLoading } from "./PageLoading.tsx";
+import { PageLoading } from "./page-loading.tsx";
 import { errorCode, useErrorMessage, useTRPC } from "../trpc.ts";
 
 export function RequireSession() {

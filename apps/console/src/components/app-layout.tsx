@@ -20,7 +20,7 @@ import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useLang, useT } from "../i18n.tsx";
 import { useCurrentUser } from "../session.tsx";
 import { useTRPC } from "../trpc.ts";
-import { PageLoading } from "./PageLoading.tsx";
+import { PageLoading } from "./page-loading.tsx";
 import "./app-layout.css";
 
 const ROLE_ZH: Record<string, string> = { admin: "管理员", staff: "办公室工作人员", viewer: "只读" };

@@ -3,17 +3,17 @@ import { useQuery } from "@tanstack/react-query";
 import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, Row, Skeleton, Space, Spin, Table, Tag, Typography } from "antd";
 import { lazy, Suspense, useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
-import { LightDot } from "../components/Light.tsx";
+import { LightDot } from "../components/light.tsx";
 import { useCanEdit } from "../session.tsx";
-import { StatusHistory } from "../components/StatusHistory.tsx";
+import { StatusHistory } from "../components/status-history.tsx";
 import { fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
 import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 
 // ECharts is the heaviest dependency: it loads only when a task with indicators is opened.
-const TrendChart = lazy(() => import("../components/TrendChart.tsx"));
+const TrendChart = lazy(() => import("../components/trend-chart.tsx"));
 // The entry form (Form, Radio, InputNumber, Select) loads when the office opens it.
-const OfficeStatusModal = lazy(() => import("../components/OfficeStatusModal.tsx"));
+const OfficeStatusModal = lazy(() => import("../components/office-status-modal.tsx"));
 
 type Task = Outputs["tasks"]["get"];
 type Indicator = Task["indicators"][number];
@@ -96,7 +96,7 @@ export default function TaskPage() {
               columns={[
                 { title: t("单位", "Unit"), dataIndex: "name" },
                 { title: t("角色", "Role"), dataIndex: "role", width: 64, render: (r: string) => (r === "lead" ? <Tag color="red">{t("牵头", "Lead")}</Tag> : <Tag>{t("配合", "Support")}</Tag>) },
-                { title: t("状态灯", "Light"), dataIndex: "light", width: 64, render: (l: "red" | "yellow" | "green" | null) => (l ? <LightDot light={l} text={{ red: t("红", "red"), yellow: t("黄", "yellow"), green: t("绿", "green") }[l]} /> : "—") },
+                { title: t("状态灯", "light"), dataIndex: "light", width: 64, render: (l: "red" | "yellow" | "green" | null) => (l ? <LightDot light={l} text={{ red: t("红", "red"), yellow: t("黄", "yellow"), green: t("绿", "green") }[l]} /> : "—") },
                 { title: t("最新状态", "Status"), render: (_: unknown, u) => `${statusText(u.status, lang)}${u.progress !== null && u.status !== "done" ? ` ${u.progress}%` : ""}` },
                 { title: t("下一截止", "Next due"), dataIndex: "dueAt", render: (v: string | null) => fmtDateTime(v), width: 132 },
                 {

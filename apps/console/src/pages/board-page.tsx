@@ -3,14 +3,14 @@ import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Empty, Segmented, Skeleton, Space, Tooltip } from "antd";
 import { Fragment, lazy, Suspense, useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { LIGHT_COLOR, type LightValue, useLightLabel } from "../components/Light.tsx";
+import { LIGHT_COLOR, type LightValue, useLightLabel } from "../components/light.tsx";
 import { fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
 import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 import "./board.css";
 
 // The history drawer (timeline, tables) loads on the first click, not with the board.
-const CellDrawer = lazy(() => import("../components/CellDrawer.tsx"));
+const CellDrawer = lazy(() => import("../components/cell-drawer.tsx"));
 
 type Board = Outputs["board"]["get"];
 
