@@ -1,6 +1,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
 export type Db = InstanceType<typeof PrismaClient>;
@@ -8,17 +10,46 @@ export type { Prisma } from "./generated/prisma/client.ts";
 
 export const DEFAULT_DATABASE_URL = "file:./data/duban.db";
 
+export type DatabaseProvider = "sqlite" | "postgresql";
+
+/** Which database a DATABASE_URL names: `file:` SQLite, `postgresql://` (or `postgres://`) PostgreSQL. */
+export function databaseProvider(databaseUrl: string): DatabaseProvider {
+  if (databaseUrl.startsWith("file:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return "postgresql";
+  throw new Error(`DATABASE_URL must be a SQLite "file:" URL or a "postgresql://" URL, got "${databaseUrl.replace(/\/\/[^@/]*@/, "//…@")}"`);
+}
+
 /** The SQLite file a `file:` URL points at, resolved against `cwd`. */
 export function sqliteFilePath(databaseUrl: string, cwd = process.cwd()): string {
   if (!databaseUrl.startsWith("file:")) {
-    throw new Error(`DATABASE_URL must be a SQLite "file:" URL for now, got "${databaseUrl}"`);
+    throw new Error(`not a SQLite "file:" URL: "${databaseUrl.replace(/\/\/[^@/]*@/, "//…@")}"`);
   }
   const file = databaseUrl.slice("file:".length).split("?")[0] ?? "";
   return path.isAbsolute(file) ? file : path.resolve(cwd, file);
 }
 
-/** Creates a Prisma client for DATABASE_URL (SQLite through better-sqlite3), creating the folder. */
+/** DATABASE_URL with a relative SQLite path made absolute against `cwd`; PostgreSQL URLs as given. */
+export function resolveDatabaseUrl(databaseUrl: string, cwd = process.cwd()): string {
+  return databaseProvider(databaseUrl) === "sqlite" ? `file:${sqliteFilePath(databaseUrl, cwd)}` : databaseUrl;
+}
+
+/** What `applyMigrations` takes for DATABASE_URL: the SQLite file, or the PostgreSQL URL. */
+export function migrationTarget(databaseUrl: string, cwd = process.cwd()): string {
+  return databaseProvider(databaseUrl) === "sqlite" ? sqliteFilePath(databaseUrl, cwd) : databaseUrl;
+}
+
+/**
+ * Creates a Prisma client for DATABASE_URL: SQLite through better-sqlite3 (creating the folder),
+ * or PostgreSQL through node-postgres.
+ */
 export function createDb(databaseUrl: string = DEFAULT_DATABASE_URL): Db {
+  if (databaseProvider(databaseUrl) === "postgresql") {
+    // Prisma 7 generates a client per provider, and the SQLite one refuses a pg adapter. Both are
+    // generated from the same models (prisma/postgresql/schema.prisma is the twin of
+    // prisma/schema.prisma), so their APIs are the same but for the transaction isolation levels
+    // PostgreSQL adds: the SQLite type, `Db`, is the common ground every caller is written against.
+    return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) }) as Db;
+  }
   const file = sqliteFilePath(databaseUrl);
   mkdirSync(path.dirname(file), { recursive: true });
   // busy timeout: two schedulers on one file wait for each other's write lock instead of failing.

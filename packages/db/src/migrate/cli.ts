@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DEFAULT_DATABASE_URL, sqliteFilePath } from "../client.ts";
-import { applyMigrations, createMigration, pendingSchemaChange, REPO_ROOT } from "./migrations.ts";
+import { DEFAULT_DATABASE_URL, migrationTarget } from "../client.ts";
+import { applyMigrations, createMigration, REPO_ROOT, schemaProblems } from "./migrations.ts";
 
 function scratch(): { file: string; done: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), "duban-migrate-"));
@@ -13,8 +13,7 @@ function scratch(): { file: string; done: () => void } {
 async function main(): Promise<number> {
   const [command, name] = process.argv.slice(2);
   if (command === "apply") {
-    const file = sqliteFilePath(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, REPO_ROOT);
-    const applied = await applyMigrations(file);
+    const applied = await applyMigrations(migrationTarget(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, REPO_ROOT));
     console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
     return 0;
   }
@@ -25,23 +24,34 @@ async function main(): Promise<number> {
     }
     const s = scratch();
     try {
-      const folder = await createMigration(name, s.file);
-      console.log(folder ? `created ${path.relative(REPO_ROOT, folder)}/migration.sql` : "schema and migrations agree: nothing to create");
+      const created = await createMigration(name, s.file);
+      if (!created) {
+        console.log("schema and migrations agree: nothing to create");
+        return 0;
+      }
+      for (const folder of [created.sqlite, created.postgresql]) console.log(`created ${path.relative(REPO_ROOT, folder)}/migration.sql`);
+      console.log("updated prisma/postgresql/schema.prisma; run `npm run db:generate` for the clients");
       return 0;
     } finally {
       s.done();
     }
   }
   if (command === "check") {
+    // Replaying the PostgreSQL history needs a server to make a shadow database on.
+    const server = process.env.DUBAN_TEST_DATABASE || null;
     const s = scratch();
     try {
-      const sql = await pendingSchemaChange(s.file);
-      if (sql.trim()) {
-        console.error("prisma/schema.prisma differs from prisma/migrations. Create a migration: npm run db:migration -- <name>\n");
-        console.error(sql);
+      const problems = await schemaProblems(s.file, server);
+      if (problems.length) {
+        console.error("prisma/schema.prisma and the migrations differ. Create a migration: npm run db:migration -- <name>\n");
+        for (const problem of problems) console.error(`- ${problem}`);
         return 1;
       }
-      console.log("schema and migrations agree");
+      console.log(
+        server
+          ? "schema and migrations agree (SQLite and PostgreSQL histories replayed)"
+          : "schema and migrations agree (SQLite history replayed; PostgreSQL history checked by name — set DUBAN_TEST_DATABASE=postgresql://… to replay it)",
+      );
       return 0;
     } finally {
       s.done();

@@ -1,9 +1,24 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
-import { applyMigrations, pendingSchemaChange, readMigrationList } from "./migrations.ts";
+import pg from "pg";
+import { testDatabaseServer } from "../testing.ts";
+import {
+  applyMigrations,
+  createMigration,
+  migrationNames,
+  pendingSchemaChange,
+  POSTGRES_MIGRATIONS_DIR,
+  POSTGRES_SCHEMA_PATH,
+  postgresSchemaOf,
+  readMigrationList,
+  SCHEMA_PATH,
+  schemaPathsUnder,
+  schemaProblems,
+  type SchemaPaths,
+} from "./migrations.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "duban-migrations-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,6 +52,100 @@ describe("offline migrations (wasm schema engine, real SQLite)", () => {
       expect(list.lockfile.content).toContain('provider = "sqlite"');
     } finally {
       rmSync(partial, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A copy of prisma/ (schema, twin, both histories) to change without touching the repo's. */
+function prismaCopy(): { paths: SchemaPaths; scratch: string; done: () => void } {
+  const root = mkdtempSync(path.join(os.tmpdir(), "duban-prisma-copy-"));
+  cpSync(path.dirname(SCHEMA_PATH), path.join(root, "prisma"), { recursive: true });
+  return { paths: schemaPathsUnder(path.join(root, "prisma")), scratch: path.join(root, "scratch.db"), done: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+describe("the PostgreSQL twin and its history", () => {
+  it("the committed twin is the schema with provider postgresql, and both histories agree by name", async () => {
+    const twin = readFileSync(POSTGRES_SCHEMA_PATH, "utf8");
+    expect(twin).toBe(postgresSchemaOf(readFileSync(SCHEMA_PATH, "utf8")));
+    expect(twin).toContain('provider = "postgresql"');
+    expect(await schemaProblems(path.join(dir, "problems.db"), null)).toEqual([]);
+    expect(readMigrationList(POSTGRES_MIGRATIONS_DIR).lockfile.content).toContain('provider = "postgresql"');
+  });
+
+  it("db:migration writes one migration per provider from one schema change, and the new twin", async () => {
+    const copy = prismaCopy();
+    try {
+      const schema = readFileSync(copy.paths.schema, "utf8");
+      writeFileSync(copy.paths.schema, schema.replace("  ip        String?\n", "  ip        String?\n  userAgent String?\n"));
+      expect(await schemaProblems(copy.scratch, null, copy.paths)).toEqual([
+        expect.stringContaining('ALTER TABLE "Session" ADD COLUMN "userAgent" TEXT'),
+        expect.stringContaining("is not the twin of"),
+      ]);
+      const created = await createMigration("session_user_agent", copy.scratch, new Date("2026-12-01T08:00:00Z"), copy.paths);
+      expect(path.basename(created!.sqlite)).toBe("20261201080000_session_user_agent");
+      expect(path.basename(created!.postgresql)).toBe("20261201080000_session_user_agent");
+      expect(readFileSync(path.join(created!.sqlite, "migration.sql"), "utf8")).toContain('ALTER TABLE "Session" ADD COLUMN "userAgent" TEXT');
+      expect(readFileSync(path.join(created!.postgresql, "migration.sql"), "utf8")).toContain('ALTER TABLE "Session" ADD COLUMN     "userAgent" TEXT');
+      expect(readFileSync(copy.paths.postgresSchema, "utf8")).toContain("userAgent String?");
+      expect(await schemaProblems(copy.scratch, null, copy.paths)).toEqual([]);
+      expect(await createMigration("again", copy.scratch, new Date(), copy.paths)).toBeNull();
+    } finally {
+      copy.done();
+    }
+  });
+
+  it("db:check fails when a SQLite migration has no PostgreSQL twin", async () => {
+    const copy = prismaCopy();
+    try {
+      const last = migrationNames(copy.paths.postgresMigrations).at(-1)!;
+      rmSync(path.join(copy.paths.postgresMigrations, last), { recursive: true });
+      expect(await schemaProblems(copy.scratch, null, copy.paths)).toEqual([expect.stringMatching(new RegExp(`without a PostgreSQL twin in .*prisma/postgresql/migrations: ${last}$`))]);
+    } finally {
+      copy.done();
+    }
+  });
+});
+
+// Needs a PostgreSQL server: `npm run test:pg` (DUBAN_TEST_DATABASE) runs these, `npm test` skips them.
+describe.runIf(testDatabaseServer())("PostgreSQL migrations (real PostgreSQL)", () => {
+  const server = testDatabaseServer()!;
+  const database = (name: string) => {
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+
+  it("applies the PostgreSQL history once and records it like the Prisma CLI", async () => {
+    const name = `duban_migrate_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE "${name}"`);
+      const names = migrationNames(POSTGRES_MIGRATIONS_DIR);
+      expect(await applyMigrations(database(name))).toEqual(names);
+      expect(await applyMigrations(database(name))).toEqual([]);
+      const client = new pg.Client({ connectionString: database(name) });
+      await client.connect();
+      const rows = await client.query("select migration_name, finished_at from _prisma_migrations order by migration_name");
+      await client.end();
+      expect(rows.rows.map((r: { migration_name: string }) => r.migration_name)).toEqual(names);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  it("db:check replays the PostgreSQL history in a shadow database and catches a hand-edited migration", async () => {
+    expect(await schemaProblems(path.join(dir, "pg-check.db"), server)).toEqual([]);
+    const copy = prismaCopy();
+    try {
+      const last = migrationNames(copy.paths.postgresMigrations).at(-1)!;
+      writeFileSync(path.join(copy.paths.postgresMigrations, last, "migration.sql"), "-- emptied by hand\n");
+      const problems = await schemaProblems(copy.scratch, server, copy.paths);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain("replayed on PostgreSQL");
+    } finally {
+      copy.done();
     }
   });
 });
