@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestDb, type TestDb } from "../testing.ts";
+import { createTestDb, testProviders, type TestDb } from "../testing.ts";
 import { forgetBotSessionsBefore } from "./bot-sessions.ts";
 import { forgetUpdatesBefore, markUpdateHandled } from "./processed-updates.ts";
 import { cancelWaitingReminders, claimReminder, dueReminderIds, queueReminderOnce, queueReminders, recordDelivery, releaseClaim, staleClaims, type NewReminder } from "./reminder-outbox.ts";
@@ -8,13 +8,14 @@ import { createRoundOnce } from "./rounds.ts";
 const now = new Date("2026-10-12T02:00:00Z");
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
 
-describe("repositories (temporary SQLite)", () => {
+// SQLite always; PostgreSQL too when DUBAN_TEST_DATABASE is set (npm run test:pg).
+describe.each(testProviders())("repositories (temporary %s database)", (provider) => {
   let t: TestDb;
   let unitId: number;
   let contactId: number;
   let deadlineId: number;
   beforeEach(async () => {
-    t = await createTestDb();
+    t = await createTestDb({ provider });
     const plan = await t.db.plan.create({ data: { title: "方案", sourceText: "…", sourceHash: "h" } });
     const task = await t.db.task.create({ data: { planId: plan.id, ordinal: 1, number: "1", title: "任务", body: "任务。" } });
     deadlineId = (await t.db.deadline.create({ data: { taskId: task.id, title: "季度进度", kind: "quarterly", offsetDays: 10 } })).id;
