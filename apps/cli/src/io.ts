@@ -1,4 +1,4 @@
-import { createDb, DEFAULT_DATABASE_URL, sqliteFilePath, type Db } from "@duban/db/client";
+import { createDb, DEFAULT_DATABASE_URL, migrationTarget, resolveDatabaseUrl, type Db } from "@duban/db/client";
 import { applyMigrations, REPO_ROOT } from "@duban/db/migrate/migrations";
 import { workingHoursSettingSchema, type WorkingHours } from "@duban/domain/working-hours";
 import { z } from "zod";
@@ -16,16 +16,19 @@ export interface CliIo {
 export class UsageError extends Error {}
 
 const cliEnv = z.object({
-  DATABASE_URL: z.string().startsWith("file:", "must be a SQLite URL like file:./data/duban.db").default(DEFAULT_DATABASE_URL),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "must be a SQLite URL like file:./data/duban.db or a PostgreSQL URL like postgresql://user:password@host:5432/duban")
+    .default(DEFAULT_DATABASE_URL),
 });
 
 /** Opens the database of DATABASE_URL (relative paths from the repo root), migrated. */
 export async function openDatabase(io: CliIo): Promise<Db> {
   const parsed = cliEnv.safeParse(io.env);
   if (!parsed.success) throw new UsageError(`DATABASE_URL ${parsed.error.issues[0]?.message ?? "is invalid"}`);
-  const file = sqliteFilePath(parsed.data.DATABASE_URL, REPO_ROOT);
-  await applyMigrations(file);
-  return createDb(`file:${file}`);
+  const url = resolveDatabaseUrl(parsed.data.DATABASE_URL, REPO_ROOT);
+  await applyMigrations(migrationTarget(url));
+  return createDb(url);
 }
 
 const workingHoursEnv = z.object({ WORKING_HOURS: workingHoursSettingSchema });
@@ -37,8 +40,9 @@ export function workingHours(io: CliIo): WorkingHours {
   return parsed.data.WORKING_HOURS;
 }
 
+/** What `applyMigrations` takes for DATABASE_URL: the SQLite file, or the PostgreSQL URL. */
 export function databaseFile(io: CliIo): string {
-  return sqliteFilePath(io.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, REPO_ROOT);
+  return migrationTarget(io.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, REPO_ROOT);
 }
 
 /** Parses an ISO date-time given on the command line (e.g. 2026-10-09T09:00+08:00). */

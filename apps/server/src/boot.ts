@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import { importPlan } from "@duban/core/import-plan";
-import { createDb, sqliteFilePath, type Db } from "@duban/db/client";
+import { createDb, migrationTarget, resolveDatabaseUrl, type Db } from "@duban/db/client";
 import { applyMigrations, REPO_ROOT } from "@duban/db/migrate/migrations";
 
 export interface BootOptions {
@@ -13,14 +13,15 @@ export interface BootOptions {
 }
 
 /**
- * Prepares the database: creates the folder and file, applies migrations, and loads the
- * seed plan into an empty database. Safe to run at every start and from several processes.
+ * Prepares the database (a SQLite file, created with its folder, or a PostgreSQL database):
+ * applies migrations, and loads the seed plan into an empty database. Safe to run at every
+ * start and from several processes.
  */
 export async function prepareDatabase(options: BootOptions): Promise<Db> {
-  const file = sqliteFilePath(options.databaseUrl, REPO_ROOT);
-  const applied = await applyMigrations(file);
+  const url = resolveDatabaseUrl(options.databaseUrl, REPO_ROOT);
+  const applied = await applyMigrations(migrationTarget(url));
   if (applied.length) options.log.info({ applied }, "applied database migrations");
-  const db = createDb(`file:${file}`);
+  const db = createDb(url);
   if (options.seedPlan && (await db.plan.count()) === 0) {
     const seedPath = path.resolve(REPO_ROOT, options.seedPlan);
     if (!existsSync(seedPath)) throw new Error(`SEED_PLAN file not found: ${seedPath}`);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { applyMigrations, pendingSchemaChange } from "@duban/db/migrate/migrations";
+import { applyMigrations, schemaProblems } from "@duban/db/migrate/migrations";
 import { type CliIo, databaseFile, UsageError } from "../io.ts";
 
 export async function dbCommand(args: string[], io: CliIo): Promise<number> {
@@ -14,10 +14,11 @@ export async function dbCommand(args: string[], io: CliIo): Promise<number> {
   if (sub === "check") {
     const dir = mkdtempSync(path.join(os.tmpdir(), "duban-check-"));
     try {
-      const sql = await pendingSchemaChange(path.join(dir, "scratch.db"));
-      if (sql.trim()) {
-        io.err("prisma/schema.prisma differs from prisma/migrations; create one with: npm run db:migration -- <name>");
-        io.err(sql);
+      // Both histories; the PostgreSQL one is replayed only given a server (DUBAN_TEST_DATABASE).
+      const problems = await schemaProblems(path.join(dir, "scratch.db"), io.env.DUBAN_TEST_DATABASE || null);
+      if (problems.length) {
+        io.err("prisma/schema.prisma and the migrations differ; create a migration with: npm run db:migration -- <name>");
+        for (const problem of problems) io.err(`- ${problem}`);
         return 1;
       }
       io.out("schema and migrations agree");
