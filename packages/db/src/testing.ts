@@ -106,13 +106,14 @@ function adminPool(server: string): pg.Pool {
 let postgresTemplate: Promise<string> | null = null;
 
 /**
- * The template database for the current PostgreSQL history, built once per server: test
- * processes running at the same time take turns with an advisory lock, and the template is
- * renamed into place only when fully migrated. A changed history gets a new name.
+ * The template database for the current PostgreSQL history, built once per server and role
+ * (only its owner may copy it): test processes running at the same time take turns with an
+ * advisory lock, and the template is renamed into place only when fully migrated. A changed
+ * history gets a new name.
  */
 function migratedPostgresTemplate(server: string): Promise<string> {
   postgresTemplate ??= (async () => {
-    const hash = createHash("sha256");
+    const hash = createHash("sha256").update(decodeURIComponent(new URL(server).username));
     for (const name of migrationNames(POSTGRES_MIGRATIONS_DIR)) hash.update(name).update(readFileSync(path.join(POSTGRES_MIGRATIONS_DIR, name, "migration.sql")));
     const name = `duban_template_${hash.digest("hex").slice(0, 16)}`;
     const client = await adminPool(server).connect();
