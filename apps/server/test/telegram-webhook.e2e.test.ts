@@ -12,6 +12,7 @@ import { createDb, type Db } from "@duban/db/client";
 import { freePort, startEmulator, type Emulator } from "../../bot/test/emulator.ts";
 import { parseEnv } from "../src/env.ts";
 import { startDuban, type RunningServer } from "../src/start.ts";
+import { consoleSession } from "./console-session.ts";
 
 const TOKEN = "123456789:WEBHOOK_TOKEN_abcdefghijklmnopqrstuvwx";
 const SECRET = "duban-webhook_S3cret";
@@ -22,23 +23,10 @@ let api: Emulator;
 let server: RunningServer;
 let db: Db;
 let webhookUrl = "";
-let cookie = "";
 let inviteToken = "";
 
-async function trpc<T>(procedure: string, input?: unknown, method: "GET" | "POST" = "GET"): Promise<T> {
-  const url = new URL(`/trpc/${procedure}`, server.url);
-  if (method === "GET" && input !== undefined) url.searchParams.set("input", JSON.stringify(input));
-  const response = await fetch(url, {
-    method,
-    headers: { "content-type": "application/json", cookie },
-    ...(method === "POST" ? { body: JSON.stringify(input ?? {}) } : {}),
-  });
-  const setCookie = response.headers.get("set-cookie");
-  if (setCookie) cookie = setCookie.split(";")[0]!;
-  const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
-  if (!response.ok || !body.result) throw new Error(`${procedure}: ${response.status} ${body.error?.message}`);
-  return body.result.data;
-}
+const office = consoleSession(() => server.url);
+const trpc = office.trpc;
 
 let updateIds = 710_000;
 let messageIds = 1;

@@ -8,27 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../bot/test/emulator.ts";
 import { parseEnv } from "../src/env.ts";
 import { startDuban, type RunningServer } from "../src/start.ts";
+import { consoleSession } from "./console-session.ts";
 
 const TOKEN = "123456789:TEST_TOKEN_abcdefghijklmnopqrstuvwxyz";
 const dir = mkdtempSync(path.join(os.tmpdir(), "duban-server-e2e-"));
 let api: Emulator;
 let server: RunningServer;
-let cookie = "";
 
-async function trpc<T>(procedure: string, input?: unknown, method: "GET" | "POST" = "GET"): Promise<T> {
-  const url = new URL(`/trpc/${procedure}`, server.url);
-  if (method === "GET" && input !== undefined) url.searchParams.set("input", JSON.stringify(input));
-  const response = await fetch(url, {
-    method,
-    headers: { "content-type": "application/json", cookie },
-    ...(method === "POST" ? { body: JSON.stringify(input ?? {}) } : {}),
-  });
-  const setCookie = response.headers.get("set-cookie");
-  if (setCookie) cookie = setCookie.split(";")[0]!;
-  const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
-  if (!response.ok || !body.result) throw new Error(`${procedure}: ${response.status} ${body.error?.message}`);
-  return body.result.data;
-}
+const office = consoleSession(() => server.url);
+const trpc = office.trpc;
 
 beforeAll(async () => {
   api = await startEmulator(TOKEN);
@@ -100,14 +88,14 @@ describe("server with the Telegram bot in one process", () => {
     const attachment = detail.history.flatMap((h) => h.attachments).find((a) => a.fileName === "第三季度计量工作总结.pdf")!;
     const url = new URL(`/files/attachments/${attachment.id}`, server.url);
 
-    const response = await fetch(url, { headers: { cookie } });
+    const response = await fetch(url, { headers: { cookie: office.cookie } });
     expect(response.status, await response.clone().text()).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/pdf");
     expect(response.headers.get("content-disposition")).toBe(`inline; filename="${"_".repeat(10)}.pdf"; filename*=UTF-8''${encodeURIComponent("第三季度计量工作总结.pdf")}`);
     expect(await response.text()).toBe(content);
 
     expect((await fetch(url)).status).toBe(401);
-    expect((await fetch(new URL("/files/attachments/999999", server.url), { headers: { cookie } })).status).toBe(404);
+    expect((await fetch(new URL("/files/attachments/999999", server.url), { headers: { cookie: office.cookie } })).status).toBe(404);
 
     // A file the browser could run (HTML) is only ever downloaded, never rendered in the console's origin.
     api.addFile("DOC_HTML_1", "documents/file_13.html", "<script>alert(1)</script>");
@@ -115,7 +103,7 @@ describe("server with the Telegram bot in one process", () => {
     await liaison.expect("附件：说明.html");
     const again = await trpc<{ history: Array<{ attachments: Array<{ id: number; fileName: string | null }> }> }>("tasks.get", { id: task8.id });
     const html = again.history.flatMap((h) => h.attachments).find((a) => a.fileName === "说明.html")!;
-    const risky = await fetch(new URL(`/files/attachments/${html.id}`, server.url), { headers: { cookie } });
+    const risky = await fetch(new URL(`/files/attachments/${html.id}`, server.url), { headers: { cookie: office.cookie } });
     expect(risky.headers.get("content-type")).toBe("application/octet-stream");
     expect(risky.headers.get("content-disposition")).toMatch(/^attachment;/);
     expect(risky.headers.get("content-security-policy")).toMatch(/^sandbox/);
