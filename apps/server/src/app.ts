@@ -63,6 +63,9 @@ export function createServerApp(deps: ServerDeps): Hono {
       endpoint: "/trpc",
       req: c.req.raw,
       router: appRouter,
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") deps.log?.error({ err: error.cause ?? error, path }, "tRPC procedure failed");
+      },
       createContext: ({ resHeaders }): ApiContext => ({
         db: deps.db,
         now,

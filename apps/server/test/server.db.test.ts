@@ -13,13 +13,21 @@ const seed = readFileSync(path.resolve(here, "../../../plans/tongjiang-quality-c
 
 let test: TestDb;
 let cookie: string;
+let staffCookie: string;
 beforeAll(async () => {
   test = await createTestDb();
   await importPlan(test.db, seed, new Date("2026-11-24T02:00:00Z"));
   const user = await test.db.user.create({ data: { username: "viewer1", role: "viewer", passwordHash: await hashPassword("correct horse") } });
   const session = await createSession(test.db, user.id, new Date(), "127.0.0.1");
   cookie = `${SESSION_COOKIE}=${session.token}`;
+  const staff = await test.db.user.create({ data: { username: "staff1", role: "staff", passwordHash: await hashPassword("correct horse") } });
+  staffCookie = `${SESSION_COOKIE}=${(await createSession(test.db, staff.id, new Date(), "127.0.0.1")).token}`;
 });
+
+async function post(app: ReturnType<typeof createServerApp>, procedure: string, input: unknown, as = staffCookie) {
+  const response = await app.request(`/trpc/${procedure}`, { method: "POST", headers: { cookie: as, "content-type": "application/json" }, body: JSON.stringify(input) });
+  return { status: response.status, body: (await response.json()) as { error?: { message: string; data: Record<string, unknown> } } };
+}
 afterAll(() => test.cleanup());
 
 describe("server over a real database (Hono app, fetch API)", () => {
@@ -34,6 +42,41 @@ describe("server over a real database (Hono app, fetch API)", () => {
     const app = createServerApp({ db: test.db, consoleDist: "/nonexistent" });
     const response = await app.request("/trpc/plan.get");
     expect(response.status).toBe(401);
+    // Nothing about the server's insides: no stack trace.
+    const body = (await response.json()) as { error: { message: string; data: Record<string, unknown> } };
+    expect(body.error.data).not.toHaveProperty("stack");
+  });
+
+  it("answers a plan it cannot read with the line at fault, as the user's mistake", async () => {
+    const app = createServerApp({ db: test.db, consoleDist: "/nonexistent" });
+    const { status, body } = await post(app, "imports.preview", { text: "关于印发某某方案的通知\n\n一、总体要求\n加强管理。" });
+    expect(status).toBe(400);
+    expect(body.error?.data).toMatchObject({ reason: "unreadable-plan" });
+    expect(body.error?.message).toMatch(/^第 \d+ 行：/);
+  });
+
+  it("a reference to a task that does not exist is refused, not a server error", async () => {
+    const app = createServerApp({ db: test.db, consoleDist: "/nonexistent" });
+    const { status, body } = await post(app, "deadlines.create", { taskId: 999_999, title: "专项检查", rule: { kind: "once", dueDate: "2026-12-20", dayBasis: "calendar" } });
+    expect(status).toBe(400);
+    expect(body.error?.message).toBe("引用的记录不存在");
+  });
+
+  it("an unexpected failure says only that it failed, and the details go to the log", async () => {
+    const broken = await createTestDb();
+    await broken.db.$executeRawUnsafe('DROP TABLE "Deadline"');
+    const staff = await broken.db.user.create({ data: { username: "staff2", role: "staff", passwordHash: await hashPassword("correct horse") } });
+    const session = await createSession(broken.db, staff.id, new Date(), "127.0.0.1");
+    const logged: unknown[] = [];
+    const log = { error: (...args: unknown[]) => logged.push(args) } as unknown as import("pino").Logger;
+    const app = createServerApp({ db: broken.db, consoleDist: "/nonexistent", log });
+    const response = await app.request("/trpc/deadlines.list", { headers: { cookie: `${SESSION_COOKIE}=${session.token}` } });
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { error: { message: string; data: Record<string, unknown> } };
+    expect(body.error.message).toBe("服务器出错，请稍后重试");
+    expect(JSON.stringify(body)).not.toMatch(/no such table|prisma|\.ts\b/i);
+    expect(logged).toHaveLength(1);
+    await broken.cleanup();
   });
 
   it("serves the seed plan through plan.get: 6 groups, 18 tasks, units and indicators", async () => {

@@ -59,12 +59,17 @@ function inputIssues(cause: unknown): InputIssue[] | null {
 const t = initTRPC.context<ApiContext>().create({
   // The console translates refusals itself: it gets the use case's reason code ("already-decided")
   // and validation issues as data, beside the Chinese message.
+  // Nothing internal leaves the server: no stack, and an unexpected failure says only that it
+  // failed (the server logs the details).
   errorFormatter({ shape, error }) {
     const code = (error.cause as { code?: unknown } | undefined)?.code;
+    const { stack: _stack, ...data } = shape.data;
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
     return {
       ...shape,
+      message: internal ? "服务器出错，请稍后重试" : shape.message,
       data: {
-        ...shape.data,
+        ...data,
         reason: typeof code === "string" && /^[a-z][a-z-]*$/.test(code) ? code : null,
         issues: inputIssues(error.cause),
       },

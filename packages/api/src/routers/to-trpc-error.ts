@@ -16,6 +16,10 @@ export function toTrpcError(error: unknown): never {
     const trpcCode = code === "not-found" ? "NOT_FOUND" : code.endsWith("-taken") || code === "conflict" ? "CONFLICT" : "BAD_REQUEST";
     throw new TRPCError({ code: trpcCode, message: error.message, cause: error });
   }
+  // A row that vanished or a reference to one that does not exist: the caller's mistake (a stale
+  // page, a forged id), not a server failure.
+  if (code === "P2025") throw new TRPCError({ code: "NOT_FOUND", message: "记录不存在或已被删除", cause: error });
+  if (code === "P2003") throw new TRPCError({ code: "BAD_REQUEST", message: "引用的记录不存在", cause: error });
   throw error;
 }
 
