@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { addDays, createCalendar, shanghaiDate, shanghaiTime } from "@duban/domain/calendar";
@@ -127,9 +130,10 @@ describe("scheduler over real SQLite (seed plan, injected clock)", () => {
   it("two scheduler processes on one database never double-create or double-send", { timeout: 180_000 }, async () => {
     seeded = await seededScheduler(at("2026-09-01", "10:00"));
     const s = seeded;
-    const run = (instance: string) =>
+    const sync = mkdtempSync(path.join(os.tmpdir(), "duban-two-schedulers-"));
+    const run = (instance: string, peer: string) =>
       new Promise<{ rounds: number; keys: string[] }>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../test/scheduler-process.ts", import.meta.url)), s.url, "2026-09-25", "2026-10-21", instance], {
+        const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../test/scheduler-process.ts", import.meta.url)), s.url, "2026-09-25", "2026-10-21", instance, sync, peer], {
           stdio: ["ignore", "pipe", "pipe"],
         });
         let out = "";
@@ -138,7 +142,7 @@ describe("scheduler over real SQLite (seed plan, injected clock)", () => {
         child.stderr.on("data", (d) => (err += d));
         child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`instance ${instance} exited ${code}: ${err}`))));
       });
-    const [a, b] = await Promise.all([run("a"), run("b")]);
+    const [a, b] = await Promise.all([run("a", "b"), run("b", "a")]).finally(() => rmSync(sync, { recursive: true, force: true }));
     const keys = [...a.keys, ...b.keys];
     expect(keys.length).toBeGreaterThan(10);
     expect(new Set(keys).size).toBe(keys.length);
