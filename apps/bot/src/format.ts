@@ -53,6 +53,10 @@ export function recordedText(t: Translate, language: Language, recorded: Recorde
   for (const v of recorded.values) lines.push(t("recorded-value", { name: v.name, value: formatValue(v.value, v.measureUnit) }));
   if (recorded.note) lines.push(t("recorded-note", { note: recorded.note }));
   for (const a of recorded.attachments) lines.push(t("recorded-attachment", { name: a.fileName ?? t("attachment-photo") }));
-  if (recorded.round) lines.push(recorded.submitted ? t("recorded-submitted") : t("recorded-deliverable-open"));
+  if (recorded.round) {
+    if (recorded.submitted) lines.push(t("recorded-submitted"));
+    else if (recorded.countsFrom) lines.push(t("recorded-progress-early", { date: formatDate(recorded.countsFrom, language, recorded.countsFrom) }));
+    else if (!recorded.round.progressRound) lines.push(t("recorded-deliverable-open"));
+  }
   return lines.join("\n");
 }

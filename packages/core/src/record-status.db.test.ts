@@ -30,7 +30,20 @@ describe("recordStatus (temporary SQLite)", () => {
     const { roundId, submissionId } = await f.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q4", progress: true });
     const recorded = await recordStatus(f.db, { contactId: liaison, taskId: task8, roundId, status: "in_progress", progress: 30, source: "t", now });
     expect(recorded).toMatchObject({ submitted: false, newlySubmitted: false, progress: 30 });
+    // It says when the quarter's answers are collected: the first rung. Q4 progress is due 5 workdays
+    // after the quarter (7 January 2027: no 2027 holidays are known, so 1 January counts); 7 workdays
+    // before that is Tuesday 29 December 2026, at 09:00.
+    expect(recorded.countsFrom).toEqual(at("2026-12-29", "09:00"));
     expect(await f.db.submission.findUniqueOrThrow({ where: { id: submissionId } })).toMatchObject({ submittedAt: null, acknowledgedAt: now, lastStatus: "in_progress" });
+  });
+
+  it("after the office's 催办 a progress reply counts, even before the first rung", async () => {
+    const { roundId, submissionId } = await f.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q4", progress: true });
+    const unitId = await f.unitId("市场监督管理局");
+    await f.db.reminder.create({ data: { key: `urge-${roundId}`, kind: "urge", roundId, unitId, contactId: liaison, rung: "urge-1", dueAt: now, text: "催办", nextAttemptAt: now, state: "sent" } });
+    const recorded = await recordStatus(f.db, { contactId: liaison, taskId: task8, roundId, status: "in_progress", progress: 30, source: "t", now });
+    expect(recorded).toMatchObject({ submitted: true, newlySubmitted: true, countsFrom: null });
+    expect((await f.db.submission.findUniqueOrThrow({ where: { id: submissionId } })).submittedAt).toEqual(now);
   });
 
   it("the reporting window opens with the first rung, placed within the configured working hours", async () => {

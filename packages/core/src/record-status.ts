@@ -17,8 +17,8 @@ import { ladderOfDeadline } from "./deadline-rule.ts";
  *   one-off 时间节点): only 已完成 submits it. 推进中 or 有困难 is recorded, acknowledges the
  *   reminder and shows on the board, but the ladder keeps reminding until it is done.
  * - A progress reply counts only once the round collects answers (its reporting window, from the
- *   first reminder rung): a reply early in the quarter is kept as information, so the unit is
- *   still asked for its quarterly report when the time comes.
+ *   first reminder rung, or from the office's 催办 to the unit): a reply early in the quarter is
+ *   kept as information, so the unit is still asked for its quarterly report when the time comes.
  * Any reply also counts as 签收 (acknowledged) for that round.
  */
 export function countsAsSubmission(round: { progressRound: boolean; windowOpen: boolean }, status: ReportStatus): boolean {
@@ -84,6 +84,8 @@ export interface RecordedStatus {
   submitted: boolean;
   /** This reply is the one that made it. */
   newlySubmitted: boolean;
+  /** A progress reply too early to count: when the round starts collecting answers. */
+  countsFrom: Date | null;
 }
 
 type Tx = Prisma.TransactionClient;
@@ -113,10 +115,13 @@ async function applyToSubmission(tx: Tx, input: { roundId: number; unitId: numbe
     where: { roundId_unitId: { roundId: input.roundId, unitId: input.unitId } },
     include: { round: { select: { deadline: { select: { ladder: true } } } } },
   });
-  if (!submission) return { submitted: false, newlySubmitted: false };
+  if (!submission) return NO_SUBMISSION;
   const calendar = await loadCalendar(tx);
   const opens = reportingWindowOpens(shanghaiDate(submission.dueAt), ladderOfDeadline(submission.round.deadline), calendar, input.workingHours ?? DEFAULT_WORKING_HOURS);
-  const submits = countsAsSubmission({ progressRound: input.progressRound, windowOpen: input.now >= opens }, input.status);
+  // The office urging the unit (催办) asks for the report now: the window is open for it.
+  const urged = input.now < opens && (await tx.reminder.count({ where: { roundId: input.roundId, unitId: input.unitId, kind: "urge", state: { not: "cancelled" } } })) > 0;
+  const windowOpen = input.now >= opens || urged;
+  const submits = countsAsSubmission({ progressRound: input.progressRound, windowOpen }, input.status);
   const newlySubmitted = submits && submission.submittedAt === null;
   await tx.submission.update({
     where: { id: submission.id },
@@ -126,10 +131,13 @@ async function applyToSubmission(tx: Tx, input: { roundId: number; unitId: numbe
       ...(newlySubmitted ? { submittedAt: input.now } : {}),
     },
   });
-  return { submitted: newlySubmitted || submission.submittedAt !== null, newlySubmitted };
+  const submitted = newlySubmitted || submission.submittedAt !== null;
+  return { submitted, newlySubmitted, countsFrom: !submitted && input.progressRound && !windowOpen ? opens : null };
 }
 
-async function describe(tx: Tx, statusUpdateId: number, outcome: { submitted: boolean; newlySubmitted: boolean }): Promise<RecordedStatus> {
+const NO_SUBMISSION = { submitted: false, newlySubmitted: false, countsFrom: null } as const;
+
+async function describe(tx: Tx, statusUpdateId: number, outcome: { submitted: boolean; newlySubmitted: boolean; countsFrom: Date | null }): Promise<RecordedStatus> {
   const update = await tx.statusUpdate.findUniqueOrThrow({
     where: { id: statusUpdateId },
     include: {
@@ -201,7 +209,7 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
       },
     });
     const outcome = roundId === null
-      ? { submitted: false, newlySubmitted: false }
+      ? NO_SUBMISSION
       : await applyToSubmission(tx, { roundId, unitId, status: input.status, progressRound, now, workingHours: rawInput.workingHours });
     await writeAudit(tx, {
       actorType: contact ? "contact" : "user",
@@ -259,7 +267,7 @@ export async function amendStatusUpdate(db: Db, rawInput: AmendStatusInput): Pro
       },
     });
     const outcome = existing.roundId === null
-      ? { submitted: false, newlySubmitted: false }
+      ? NO_SUBMISSION
       : await applyToSubmission(tx, { roundId: existing.roundId, unitId: existing.unitId, status, progressRound: existing.round?.deadline.cycle?.key === "progress", now, workingHours: rawInput.workingHours });
     await writeAudit(tx, {
       actorType: "contact",

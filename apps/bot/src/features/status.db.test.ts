@@ -81,6 +81,15 @@ describe("reminder buttons and the follow-up (handleUpdate, temporary SQLite)", 
     expect((await h.f.db.statusUpdate.findFirstOrThrow()).note).toBe("现场照片");
   });
 
+  it("a progress reply before the quarter's collection opens is recorded, and the liaison is told when it will count", async () => {
+    await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局", periodKey: "2026Q4" });
+    await h.tap(1001, h.button(h.lastMessage(), "推进中"));
+    const text = h.texts().at(-1)!;
+    expect(text).toContain("状态：推进中");
+    expect(text).toContain("本期进度将于 12月29日 起正式收集，届时请再报送一次");
+    expect(text).not.toContain("已完成”后方视为报送");
+  });
+
   it("已完成 records 100% and offers details without asking for progress", async () => {
     await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局" });
     await h.tap(1001, h.button(h.lastMessage(), "已完成"));

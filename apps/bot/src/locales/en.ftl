@@ -89,6 +89,7 @@ recorded-note = Note: { $note }
 recorded-attachment = Attachment: { $name }
 recorded-submitted = Your report for this period is in. Thank you.
 recorded-deliverable-open = This item counts as submitted once it is done; please tell me then.
+recorded-progress-early = This period's progress is collected from { $date }; please report again then. This update is recorded and the office can see it.
 recorded-carried-status = (status carried over from your last report)
 
 ask-progress = Please reply with the progress so far (a number 0–100, e.g. 60), or tap "Skip".

@@ -89,6 +89,7 @@ recorded-note = 情况说明：{ $note }
 recorded-attachment = 附件：{ $name }
 recorded-submitted = 本期已报送，感谢您的配合。
 recorded-deliverable-open = 该事项需“已完成”后方视为报送，完成后请再告知。
+recorded-progress-early = 本期进度将于 { $date } 起正式收集，届时请再报送一次；这次的进展已记录，办公室可以看到。
 recorded-carried-status = （沿用最近一次报送的状态）
 
 ask-progress = 请回复目前的完成进度（0–100 的数字，如 60）；暂不填写可点“跳过”。
