@@ -95,6 +95,9 @@ describe("the office at work", () => {
   it("exports the round's 台账 (xlsx) and 季度质量分析 draft (docx) as downloads that open", async () => {
     const { fx } = c;
     const round = await fx.round({ task: "6", unit: "交运局", periodKey: "2026Q3", progress: true });
+    // 代为填报: the office enters 铁路公司's status itself; both files name the office user.
+    const staff = await fx.db.user.findUniqueOrThrow({ where: { username: "staff" } });
+    await recordStatus(fx.db, { unitId: await fx.unitId("铁路公司"), userId: staff.id, taskId: await fx.taskId("6"), roundId: round.roundId, status: "in_progress", progress: 40, note: "电话确认：铁路运输质量分析在写", source: "console", now: c.now });
     const { context, page, errors } = await c.newPage();
     await signIn(page, USERS.viewer);
     await page.goto("/rounds?period=2026Q3");
@@ -107,9 +110,10 @@ describe("the office at work", () => {
     const rows: string[] = [];
     sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? "")).join("|")));
     expect(rows.some((r) => r.includes("交运局") && r.includes("已报送") && r.includes("三季度运输质量分析已完成初稿"))).toBe(true);
-    for (const missing of ["市场监督管理局", "环保局", "住建局", "铁路公司"]) {
+    for (const missing of ["市场监督管理局", "环保局", "住建局"]) {
       expect(rows.some((r) => r.includes(missing) && r.includes("未报送"))).toBe(true);
     }
+    expect(rows.some((r) => r.includes("铁路公司") && r.includes("电话确认：铁路运输质量分析在写") && r.endsWith("|办公室代为填报（staff）"))).toBe(true);
 
     const [docxDownload] = await Promise.all([page.waitForEvent("download"), page.getByTestId(`docx-${round.roundId}`).click()]);
     expect(docxDownload.suggestedFilename()).toMatch(/\.docx$/);
@@ -119,6 +123,7 @@ describe("the office at work", () => {
     expect(text).toContain("2026年第三季度质量分析报告（草稿）");
     expect(text).toContain("三季度运输质量分析已完成初稿");
     expect(text).toMatch(/尚未报送：[^。]*住建局/);
+    expect(text).toContain("铁路公司（已报送）：推进中，完成 40%。电话确认：铁路运输质量分析在写。（填报人：办公室代为填报（staff））");
     expect(text).toContain("受检率");
     expect(errors).toEqual([]);
     await context.close();

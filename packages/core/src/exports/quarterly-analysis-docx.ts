@@ -1,7 +1,7 @@
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from "docx";
 import type { Db } from "@duban/db/client";
 import { shanghaiDate } from "@duban/domain/calendar";
-import { comparatorText, loadRoundReport, safeFileName, statusLabel, type RoundReport } from "./round-report-data.ts";
+import { comparatorText, loadRoundReport, safeFileName, statusLabel, submissionStateLabel, type RoundReport } from "./round-report-data.ts";
 
 export const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -30,14 +30,28 @@ function table(headers: string[], rows: string[][]): Table {
   });
 }
 
+/** One unit's paragraph: where it stands, then its latest reply in the round, whether or not that counts as the submission. */
+function unitProgress(u: RoundReport["units"][number]): string {
+  const state = `${u.unit}（${submissionStateLabel(u)}）`;
+  if (u.state === "none") return `${state}：本轮尚未回复。`;
+  const parts = [
+    statusLabel(u.status),
+    u.progress !== null ? `完成 ${u.progress}%` : "",
+    ...u.values.map((v) => `${v.name} ${v.value}${v.measureUnit ?? ""}`),
+  ].filter(Boolean);
+  const notes = u.notes.length ? `${u.notes.join("；")}。` : "";
+  return `${state}：${parts.join("，") || "已回复"}。${notes}${u.reportedBy ? `（填报人：${u.reportedBy}）` : ""}`;
+}
+
 /**
  * 季度质量分析 draft: a starting point the office edits, assembled from the round's replies and
- * the plan's indicator values, with the units that have not reported named.
+ * the plan's indicator values, with the units that have not reported named. Every unit's latest
+ * reply is shown, marked 已报送 or not yet counted, so the draft says what the 台账 says.
  */
 export async function buildQuarterlyAnalysisDocx(report: RoundReport): Promise<Buffer> {
-  const submitted = report.units.filter((u) => u.submittedAt);
   const metCount = report.indicators.filter((i) => i.met === true).length;
   const reported = report.indicators.filter((i) => i.value !== null).length;
+  const pending = report.repliedNotSubmitted;
 
   const children: Array<Paragraph | Table> = [
     new Paragraph({
@@ -52,28 +66,36 @@ export async function buildQuarterlyAnalysisDocx(report: RoundReport): Promise<B
     }),
     heading("一、报送情况"),
     p(
-      `本轮（${report.deadline}，截止 ${shanghaiDate(report.round.dueAt)}）应报送单位 ${report.units.length} 家，已报送 ${submitted.length} 家，` +
+      `本轮（${report.deadline}，截止 ${shanghaiDate(report.round.dueAt)}）应报送单位 ${report.units.length} 家，已报送 ${report.submitted.length} 家，` +
+        (pending.length ? `已回复但尚未计入报送 ${pending.length} 家（${pending.join("、")}），` : "") +
         `未报送 ${report.missing.length} 家${report.late.length ? `，逾期报送 ${report.late.length} 家（${report.late.join("、")}）` : ""}。`,
     ),
-    heading("二、各单位工作进展"),
   ];
-  if (submitted.length === 0) children.push(p("本轮尚无单位报送。"));
-  for (const u of submitted) {
-    const parts = [statusLabel(u.status), u.progress !== null ? `完成 ${u.progress}%` : "", ...u.values.map((v) => `${v.name} ${v.value}${v.measureUnit ?? ""}`)].filter(Boolean);
-    children.push(p(`${u.unit}：${parts.join("，") || "已报送"}。${u.notes.join("；")}`));
+  if (pending.length) {
+    children.push(
+      p(
+        report.progressRound
+          ? "注：报送期开始前的进展回复作为情况掌握，不计为本轮报送；相关单位仍需在报送期内报送。"
+          : "注：本轮以「已完成」为报送，推进中或有困难的回复作为情况掌握，不计为本轮报送。",
+      ),
+    );
   }
+  children.push(heading("二、各单位工作进展"));
+  if (report.units.length === 0) children.push(p("本轮无应报送单位。"));
+  for (const u of report.units) children.push(p(unitProgress(u)));
 
   children.push(heading("三、主要质量指标"));
-  children.push(p(`方案设定指标 ${report.indicators.length} 项，本期已报送数值 ${reported} 项，其中达标 ${metCount} 项。`));
+  children.push(p(`方案设定指标 ${report.indicators.length} 项，本期已填报数值 ${reported} 项（含尚未计入报送的回复），其中达标 ${metCount} 项。`));
   if (report.indicators.length > 0) {
     children.push(
       table(
-        ["任务", "指标", "目标", "本期数值", "情况"],
+        ["任务", "指标", "目标", "本期数值", "填报单位", "情况"],
         report.indicators.map((i) => [
           i.task,
           i.name,
           `${comparatorText(i.comparator)}${i.target}${i.measureUnit ?? ""}`,
           i.value === null ? "未报" : `${i.value}${i.measureUnit ?? ""}`,
+          i.unit ?? "",
           i.met === null ? "待报" : i.met ? "达标" : "未达标",
         ]),
       ),
@@ -87,7 +109,9 @@ export async function buildQuarterlyAnalysisDocx(report: RoundReport): Promise<B
   if (unmet.length) children.push(p(`未达标指标：${unmet.map((i) => `${i.name}（${i.value}${i.measureUnit ?? ""}）`).join("、")}。`));
 
   children.push(heading("五、未报送单位"));
-  children.push(p(report.missing.length ? `截至 ${shanghaiDate(report.generatedAt)}，以下单位尚未报送：${report.missing.join("、")}。` : "所有单位均已报送。"));
+  if (report.missing.length) children.push(p(`截至 ${shanghaiDate(report.generatedAt)}，以下单位尚未报送：${report.missing.join("、")}。`));
+  if (pending.length) children.push(p(`以下单位已回复，但尚未计入本轮报送：${pending.join("、")}。`));
+  if (!report.missing.length && !pending.length) children.push(p("所有单位均已报送。"));
 
   children.push(heading("六、下一步工作建议"));
   children.push(p("（请办公室根据以上情况补充。）"));

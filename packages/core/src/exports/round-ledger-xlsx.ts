@@ -1,13 +1,8 @@
 import ExcelJS from "exceljs";
 import type { Db } from "@duban/db/client";
-import { comparatorText, formatShanghai, loadRoundReport, safeFileName, statusLabel, type RoundReport } from "./round-report-data.ts";
+import { comparatorText, formatShanghai, loadRoundReport, safeFileName, statusLabel, submissionStateLabel, type RoundReport } from "./round-report-data.ts";
 
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-function submissionState(u: RoundReport["units"][number]): string {
-  if (!u.submittedAt) return u.late ? "逾期未报" : "未报送";
-  return u.late ? "逾期报送" : "已报送";
-}
 
 /** 报送台账: one row per owing unit, plus a sheet of the plan's indicators for the period. */
 export async function buildRoundLedgerXlsx(report: RoundReport): Promise<Buffer> {
@@ -19,9 +14,11 @@ export async function buildRoundLedgerXlsx(report: RoundReport): Promise<Buffer>
   sheet.addRow([`${report.planTitle} · 报送台账`]).font = { bold: true, size: 14 };
   sheet.addRow([`任务${report.task.number}：${report.task.title}`]);
   sheet.addRow([`${report.deadline}（${report.round.periodLabel}），截止 ${formatShanghai(report.round.dueAt)}`]);
-  sheet.addRow([`应报 ${report.units.length} 家，已报 ${report.units.length - report.missing.length} 家，未报 ${report.missing.length} 家；导出时间 ${formatShanghai(report.generatedAt)}`]);
+  sheet.addRow([
+    `应报 ${report.units.length} 家，已报 ${report.submitted.length} 家，已回复未计入 ${report.repliedNotSubmitted.length} 家，未报 ${report.missing.length} 家；导出时间 ${formatShanghai(report.generatedAt)}`,
+  ]);
   sheet.addRow([]);
-  const header = sheet.addRow(["序号", "责任单位", "截止时间", "报送情况", "报送时间", "签收时间", "进展状态", "进度(%)", "指标值", "情况说明", "附件", "填报人"]);
+  const header = sheet.addRow(["序号", "责任单位", "截止时间", "报送情况", "报送时间", "最近回复", "签收时间", "进展状态", "进度(%)", "指标值", "情况说明", "附件", "填报人"]);
   header.font = { bold: true };
   header.eachCell((cell) => {
     cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE8EEF7" } };
@@ -32,21 +29,22 @@ export async function buildRoundLedgerXlsx(report: RoundReport): Promise<Buffer>
       index + 1,
       u.unit,
       formatShanghai(u.dueAt),
-      submissionState(u),
+      submissionStateLabel(u),
       formatShanghai(u.submittedAt),
+      formatShanghai(u.repliedAt),
       formatShanghai(u.acknowledgedAt),
       statusLabel(u.status),
       u.progress ?? "",
       u.values.map((v) => `${v.name} ${v.value}${v.measureUnit ?? ""}`).join("；"),
       u.notes.join("\n"),
       u.attachments.join("；"),
-      u.contact ?? "",
+      u.reportedBy ?? "",
     ]);
-    if (!u.submittedAt) row.getCell(4).font = { color: { argb: "FFCF1322" }, bold: true };
+    if (u.state !== "submitted") row.getCell(4).font = { color: { argb: "FFCF1322" }, bold: true };
     row.alignment = { vertical: "top", wrapText: true };
   });
   sheet.columns.forEach((column, i) => {
-    column.width = [6, 26, 18, 12, 18, 18, 10, 9, 26, 40, 20, 12][i] ?? 14;
+    column.width = [6, 26, 18, 16, 18, 18, 18, 10, 9, 26, 40, 20, 22][i] ?? 14;
   });
 
   const indicators = workbook.addWorksheet("指标");

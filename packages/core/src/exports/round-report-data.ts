@@ -2,6 +2,7 @@ import type { Db } from "@duban/db/client";
 import { shanghaiDate, shanghaiTime } from "@duban/domain/calendar";
 import { periodEnd, periodLabel, periodStart } from "@duban/domain/period";
 import { ONCE_PERIOD } from "../ensure-rounds.ts";
+import { userNames } from "../users/user-names.ts";
 
 export class ExportError extends Error {
   constructor(
@@ -51,9 +52,33 @@ export function meetsTarget(comparator: string, value: number, target: number): 
 }
 
 /**
- * What a round's 台账 and its analysis draft are made of: every owing unit with its submission and
- * latest reply in the round, the plan's indicators with the latest value reported up to the
- * round's due moment, and the units still missing.
+ * Where a unit stands in a round. A reply does not always count as the submission (see
+ * countsAsSubmission: a progress reply before the reporting window, or 推进中 in a deliverable
+ * round), but it is still the unit's news, so the exports tell the three apart.
+ */
+export type ReplyState = "submitted" | "replied" | "none";
+
+/** Who entered a reply: the liaison, or the office user who entered it for the unit (代为填报). */
+export function reporterLabel(reply: { userId: number | null; contactName: string | null }, users: ReadonlyMap<number, string>): string | null {
+  if (reply.userId !== null) {
+    const user = users.get(reply.userId);
+    return `办公室代为填报${user ? `（${user}）` : ""}`;
+  }
+  return reply.contactName;
+}
+
+/** The 报送情况 word both exports print for a unit. */
+export function submissionStateLabel(u: { state: ReplyState; late: boolean }): string {
+  if (u.state === "submitted") return u.late ? "逾期报送" : "已报送";
+  if (u.state === "replied") return `已回复，未计入报送${u.late ? "，已逾期" : ""}`;
+  return u.late ? "逾期未报" : "未报送";
+}
+
+/**
+ * What a round's 台账 and its analysis draft are made of — the one model both are built from:
+ * every owing unit with its submission and latest reply in the round (submitted or not), the
+ * plan's indicators with the latest value reported in the period or in the round's replies, and
+ * the units that replied without it counting yet and those that have not replied at all.
  */
 export async function loadRoundReport(db: Db, roundId: number, now: Date) {
   const round = await db.round.findUnique({
@@ -75,6 +100,8 @@ export async function loadRoundReport(db: Db, roundId: number, now: Date) {
     },
   });
 
+  const users = await userNames(db, replies.map((r) => r.userId));
+
   const once = round.periodKey === ONCE_PERIOD;
   const label = once ? round.deadline.title : periodLabel(round.periodKey, "zh");
   // Indicator values count when given inside the period (for a one-off round: up to its due moment).
@@ -86,7 +113,8 @@ export async function loadRoundReport(db: Db, roundId: number, now: Date) {
     include: {
       task: { select: { number: true, title: true } },
       values: {
-        where: { createdAt: { gte: from, lte: until } },
+        // The round's own replies count even when given outside the period, so a value a unit row shows is never missing here.
+        where: { OR: [{ createdAt: { gte: from, lte: until } }, { statusUpdate: { roundId: round.id } }] },
         orderBy: { createdAt: "desc" },
         take: 1,
         include: { statusUpdate: { include: { unit: { select: { name: true } } } } },
@@ -97,18 +125,25 @@ export async function loadRoundReport(db: Db, roundId: number, now: Date) {
   const units = round.submissions.map((s) => {
     const mine = replies.filter((r) => r.unitId === s.unitId);
     const last = mine[mine.length - 1] ?? null;
+    // The latest value per indicator across the unit's replies in the round.
+    const values = new Map<number, { name: string; value: number; measureUnit: string | null }>();
+    for (const r of mine) for (const v of r.values) values.set(v.indicatorId, { name: v.indicator.name, value: v.value, measureUnit: v.indicator.measureUnit });
+    const state: ReplyState = s.submittedAt ? "submitted" : last ? "replied" : "none";
     return {
       unitId: s.unitId,
       unit: s.unit.name,
       dueAt: s.dueAt,
+      state,
       submittedAt: s.submittedAt,
       acknowledgedAt: s.acknowledgedAt,
+      repliedAt: last?.createdAt ?? null,
       late: s.submittedAt ? s.submittedAt > s.dueAt : now > s.dueAt,
       status: last?.status ?? s.lastStatus,
       progress: last?.progress ?? null,
-      contact: last?.contact ? (last.contact.name ?? last.contact.telegramName) : null,
+      /** Who entered the latest reply: the liaison's name, or 办公室代为填报（user）. */
+      reportedBy: last ? reporterLabel({ userId: last.userId, contactName: last.contact ? (last.contact.name ?? last.contact.telegramName) : null }, users) : null,
       notes: mine.flatMap((r) => (r.note ? [r.note] : [])),
-      values: mine.flatMap((r) => r.values.map((v) => ({ name: v.indicator.name, value: v.value, measureUnit: v.indicator.measureUnit }))),
+      values: [...values.values()],
       attachments: mine.flatMap((r) => r.attachments.map((a) => a.fileName ?? a.kind)),
     };
   });
@@ -119,8 +154,14 @@ export async function loadRoundReport(db: Db, roundId: number, now: Date) {
     task: { number: task.number, title: task.title },
     deadline: round.deadline.title,
     cycle: round.deadline.cycle?.name ?? null,
+    /** A progress round takes any status as the report, once its reporting window opens; other rounds wait for 已完成. */
+    progressRound: round.deadline.cycle?.key === "progress",
     units,
-    missing: units.filter((u) => !u.submittedAt).map((u) => u.unit),
+    submitted: units.filter((u) => u.state === "submitted").map((u) => u.unit),
+    /** Replied in the round, but the reply does not count as the submission (yet). */
+    repliedNotSubmitted: units.filter((u) => u.state === "replied").map((u) => u.unit),
+    /** No reply at all in the round: 未报送. */
+    missing: units.filter((u) => u.state === "none").map((u) => u.unit),
     late: units.filter((u) => u.submittedAt && u.late).map((u) => u.unit),
     blocked: units.filter((u) => u.status === "blocked"),
     indicators: indicators.map((i) => {
