@@ -17,8 +17,11 @@ import {
   SCHEMA_PATH,
   schemaPathsUnder,
   schemaProblems,
+  sqliteIsUpToDate,
   type SchemaPaths,
 } from "./migrations.ts";
+import { createDb } from "../client.ts";
+import { MIGRATIONS_DIR } from "./migrations.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "duban-migrations-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,6 +42,39 @@ describe("offline migrations (wasm schema engine, real SQLite)", () => {
     sqlite.close();
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     expect(rows.every((r) => r.finished_at !== null)).toBe(true);
+  });
+
+  it("a database in use (a running server) is left alone when up to date, and a pending migration says why it must wait", async () => {
+    const file = path.join(dir, "in-use.db");
+    const partial = path.join(dir, "partial-history");
+    const names = migrationNames(MIGRATIONS_DIR);
+    for (const name of names.slice(0, -1)) cpSync(path.join(MIGRATIONS_DIR, name), path.join(partial, name), { recursive: true });
+    cpSync(path.join(MIGRATIONS_DIR, "migration_lock.toml"), path.join(partial, "migration_lock.toml"));
+    await applyMigrations(file, partial);
+    expect(sqliteIsUpToDate(file, partial)).toBe(true);
+    expect(sqliteIsUpToDate(file)).toBe(false);
+
+    const server = createDb(`file:${file}`);
+    try {
+      await server.$queryRawUnsafe("SELECT 1");
+      expect(await applyMigrations(file, partial)).toEqual([]);
+      await expect(applyMigrations(file)).rejects.toThrow(/in use by another process/);
+    } finally {
+      await server.$disconnect();
+    }
+    // Once the server is gone, the last migration applies.
+    expect(await applyMigrations(file)).toEqual(names.slice(-1));
+  });
+
+  it("a migration edited after it was applied is not taken as up to date", async () => {
+    const file = path.join(dir, "edited.db");
+    const copy = path.join(dir, "edited-history");
+    cpSync(MIGRATIONS_DIR, copy, { recursive: true });
+    await applyMigrations(file, copy);
+    expect(sqliteIsUpToDate(file, copy)).toBe(true);
+    const first = path.join(copy, migrationNames(copy)[0]!, "migration.sql");
+    writeFileSync(first, readFileSync(first, "utf8") + "\n-- edited\n");
+    expect(sqliteIsUpToDate(file, copy)).toBe(false);
   });
 
   it("reports a schema change that has no migration yet", async () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -109,12 +110,44 @@ export async function applyMigrations(target: string, dir?: string): Promise<str
       return result.appliedMigrationNames;
     });
   }
-  const names = await withEngine({ provider: "sqlite", file: target }, SCHEMA_PATH, async (engine) => {
-    const result = await engine.applyMigrations({ migrationsList: readMigrationList(dir ?? MIGRATIONS_DIR), filters: NO_FILTERS });
-    return result.appliedMigrationNames;
-  });
+  // The engine locks the SQLite file exclusively, which it cannot do while a server has it open:
+  // a database already up to date (the usual case for the CLI and a second instance) is left alone.
+  if (sqliteIsUpToDate(target, dir ?? MIGRATIONS_DIR)) return [];
+  let names: string[];
+  try {
+    names = await withEngine({ provider: "sqlite", file: target }, SCHEMA_PATH, async (engine) => {
+      const result = await engine.applyMigrations({ migrationsList: readMigrationList(dir ?? MIGRATIONS_DIR), filters: NO_FILTERS });
+      return result.appliedMigrationNames;
+    });
+  } catch (error) {
+    if (/SocketTimeout|database is locked|SQLITE_BUSY/i.test(String(error))) {
+      throw new Error(`${target}: the database is in use by another process (a running server?) and has migrations to apply; stop it and try again. 数据库正被其他进程使用（如正在运行的服务器），需先停止再迁移。`, { cause: error });
+    }
+    throw error;
+  }
   useWriteAheadLog(target);
   return names;
+}
+
+/**
+ * True when every migration of the folder is recorded as applied in the file, with the same
+ * checksum Prisma records (sha256 of migration.sql) — read without taking any lock.
+ */
+export function sqliteIsUpToDate(sqliteFile: string, dir = MIGRATIONS_DIR): boolean {
+  if (!existsSync(sqliteFile)) return false;
+  const sqlite = new Database(sqliteFile, { readonly: true, fileMustExist: true, timeout: 5000 });
+  try {
+    const table = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+    if (!table) return false;
+    const rows = sqlite.prepare("SELECT migration_name AS name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL").all() as Array<{ name: string; checksum: string }>;
+    const applied = new Map(rows.map((r) => [r.name, r.checksum]));
+    return readMigrationList(dir).migrationDirectories.every((m) => {
+      const content = m.migrationFile.content;
+      return content.tag === "ok" && applied.get(m.path) === createHash("sha256").update(content.value).digest("hex");
+    });
+  } finally {
+    sqlite.close();
+  }
 }
 
 /**
