@@ -1,4 +1,4 @@
-import { Bot, BotError, GrammyError, HttpError, session, type StorageAdapter } from "grammy";
+import { Api, Bot, BotError, GrammyError, HttpError, session, type StorageAdapter } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
@@ -47,6 +47,22 @@ export interface CreateBotOptions {
   autoRetry?: false | { maxRetryAttempts?: number; maxDelaySeconds?: number };
 }
 
+/** Telegram's limits and retries on an Api: about 30 msg/s overall and 1/s per chat; 429 and 5xx retried. */
+function configureApi(api: Api, options: Pick<CreateBotOptions, "throttle" | "autoRetry">): void {
+  // Installed last = runs first: each auto-retry attempt goes through the throttler again.
+  if (options.throttle !== false) api.config.use(apiThrottler(options.throttle ?? {}));
+  if (options.autoRetry !== false) {
+    api.config.use(autoRetry({ maxRetryAttempts: options.autoRetry?.maxRetryAttempts ?? 3, maxDelaySeconds: options.autoRetry?.maxDelaySeconds ?? 30 }));
+  }
+}
+
+/** The Bot API alone, configured as the bot's (for sending without receiving, e.g. the CLI). */
+export function createTelegramApi(token: string, options: Pick<CreateBotOptions, "apiRoot" | "throttle" | "autoRetry"> = {}): Api {
+  const api = new Api(token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  configureApi(api, options);
+  return api;
+}
+
 /** The commands shown in Telegram's menu (both languages). */
 export const BOT_COMMANDS = ["tasks", "report", "overdue", "lang", "help"] as const;
 
@@ -64,11 +80,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     ...(options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {}),
   });
-  // Installed last = runs first: each auto-retry attempt goes through the throttler again.
-  if (options.throttle !== false) bot.api.config.use(apiThrottler(options.throttle ?? {}));
-  if (options.autoRetry !== false) {
-    bot.api.config.use(autoRetry({ maxRetryAttempts: options.autoRetry?.maxRetryAttempts ?? 3, maxDelaySeconds: options.autoRetry?.maxDelaySeconds ?? 30 }));
-  }
+  configureApi(bot.api, options);
 
   bot.use(async (ctx, next) => {
     const at = now();

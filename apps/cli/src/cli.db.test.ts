@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "@duban/db/client";
+import { startEmulator } from "../../bot/test/emulator.ts";
 import { runCli } from "./main.ts";
 import type { CliIo } from "./io.ts";
 
@@ -11,7 +12,7 @@ const seed = path.join(repo, "plans/tongjiang-quality-city-2016.txt");
 const dir = mkdtempSync(path.join(os.tmpdir(), "duban-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[], env: Record<string, string> = {}, stdin = "") {
+async function run(argv: string[], env: Record<string, string> = {}, stdin = "", now = new Date("2026-09-01T02:00:00Z")) {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = {
@@ -19,7 +20,7 @@ async function run(argv: string[], env: Record<string, string> = {}, stdin = "")
     err: (l) => err.push(l),
     readStdin: async () => stdin,
     env: { DATABASE_URL: `file:${path.join(dir, "cli.db")}`, ...env },
-    now: () => new Date("2026-09-01T02:00:00Z"),
+    now: () => now,
   };
   const code = await runCli(argv, io);
   return { code, out: out.join("\n"), err: err.join("\n") };
@@ -111,6 +112,52 @@ describe("duban CLI", () => {
     const tick = await run(["scheduler", "tick", "--at", "2026-10-21T08:00:00+08:00"], { ...env, ...mornings });
     expect(tick.code).toBe(0);
     expect(JSON.parse(tick.out.split("\n").at(-1)!)).toMatchObject({ action: "summary", planned: nextMorning.length });
+  });
+
+  it("scheduler tick plans into the outbox and never uses a reminder up, unless told to --send (Telegram) or --record", async () => {
+    const env = { DATABASE_URL: `file:${path.join(dir, "tick.db")}` };
+    expect((await run(["plan", "import", seed], env)).code).toBe(0);
+    const db = createDb(env.DATABASE_URL);
+    try {
+      const unit = await db.unit.findUniqueOrThrow({ where: { name: "市场监督管理局" } });
+      await db.contact.create({ data: { unitId: unit.id, role: "liaison", name: "李娜", telegramUserId: "5001", telegramChatId: "5001" } });
+      const at = "2026-09-28T09:00:00+08:00";
+      const later = new Date("2026-09-28T03:00:00Z");
+
+      const planned = await run(["scheduler", "tick", "--at", at], env);
+      expect(planned.code).toBe(0);
+      expect(JSON.parse(planned.out.split("\n").at(-1)!)).toMatchObject({ action: "summary", mode: "plan", sent: 0 });
+      expect(planned.err).toContain("outbox");
+      const waiting = await db.reminder.findMany({ where: { contactId: { not: null } } });
+      expect(waiting.length).toBeGreaterThan(0);
+      expect(waiting.every((r) => r.state === "pending")).toBe(true);
+
+      expect((await run(["scheduler", "tick", "--at", at, "--send"], env, "", later)).err).toContain("TELEGRAM_BOT_TOKEN");
+      const token = "123456789:CLI_TOKEN_abcdefghijklmnopqrstuvwxyz";
+      const future = await run(["scheduler", "tick", "--at", at, "--send"], { ...env, TELEGRAM_BOT_TOKEN: token });
+      expect(future.code).toBe(2);
+      expect(future.err).toContain("future");
+
+      const api = await startEmulator(token);
+      try {
+        const sent = await run(["scheduler", "tick", "--at", at, "--send"], { ...env, TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: api.apiRoot }, "", later);
+        expect(sent.code).toBe(0);
+        expect(JSON.parse(sent.out.split("\n").at(-1)!)).toMatchObject({ mode: "send", sent: waiting.length + (await db.reminder.count({ where: { contactId: null } })) });
+        expect(api.callsOf("sendMessage").filter((c) => String(c.body.chat_id) === "5001")).toHaveLength(waiting.length);
+        expect(await db.reminder.count({ where: { contactId: { not: null }, state: "sent", chatMessageId: { not: null } } })).toBe(waiting.length);
+      } finally {
+        await api.stop();
+      }
+
+      // --record: on a scratch database, what would be sent is printed and marked sent.
+      const recorded = await run(["scheduler", "tick", "--at", "2026-10-13T09:00:00+08:00", "--record"], env);
+      const lines = recorded.out.split("\n").map((l) => JSON.parse(l) as { action: string });
+      expect(lines.filter((l) => l.action === "message-recorded").length).toBeGreaterThan(0);
+      expect(lines.at(-1)).toMatchObject({ mode: "record" });
+      expect((await run(["scheduler", "tick", "--at", at, "--send", "--record"], env)).code).toBe(2);
+    } finally {
+      await db.$disconnect();
+    }
   });
 
   it("refuses a WORKING_HOURS it cannot read, naming it", async () => {

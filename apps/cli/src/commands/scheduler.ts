@@ -1,4 +1,6 @@
 import { parseArgs } from "node:util";
+import { createTelegramApi } from "@duban/bot/create-bot";
+import { TelegramMessenger } from "@duban/bot/telegram-messenger";
 import { loadCalendar } from "@duban/core/calendar-source";
 import { listRounds } from "@duban/core/list-rounds";
 import { RecordingMessenger } from "@duban/core/messenger";
@@ -7,9 +9,9 @@ import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
 import { periodKeySchema } from "@duban/domain/period";
 import { type CliIo, openDatabase, parseInstant, UsageError, workingHours } from "../io.ts";
 
-function options(args: string[], spec: Record<string, { type: "string" }>) {
+function options(args: string[], spec: Record<string, { type: "string" | "boolean" }>) {
   try {
-    return parseArgs({ args, options: spec, allowPositionals: false, strict: true }).values as Record<string, string | undefined>;
+    return parseArgs({ args, options: spec, allowPositionals: false, strict: true }).values as Record<string, string | boolean | undefined>;
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
@@ -19,7 +21,7 @@ function options(args: string[], spec: Record<string, { type: "string" }>) {
 export async function remindersCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== "preview") throw new UsageError("usage: reminders preview --at <ISO datetime>");
-  const at = parseInstant(options(rest, { at: { type: "string" } }).at, "--at");
+  const at = parseInstant(options(rest, { at: { type: "string" } }).at as string | undefined, "--at");
   const hours = workingHours(io);
   const db = await openDatabase(io);
   try {
@@ -37,7 +39,7 @@ export async function remindersCommand(args: string[], io: CliIo): Promise<numbe
 export async function roundsCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== "list") throw new UsageError("usage: rounds list [--period 2026Q4]");
-  const { period } = options(rest, { period: { type: "string" } });
+  const period = options(rest, { period: { type: "string" } }).period as string | undefined;
   if (period !== undefined && period !== "once" && !periodKeySchema.safeParse(period).success) {
     throw new UsageError(`--period: "${period}" is not a period key like 2026Q4 or 2026`);
   }
@@ -52,22 +54,40 @@ export async function roundsCommand(args: string[], io: CliIo): Promise<number> 
   }
 }
 
-/** scheduler tick --at <ISO>: one pass as if it were that moment; messages are recorded, not sent. */
+/**
+ * scheduler tick --at <ISO> [--send | --record]: one pass as if it were that moment. By default it
+ * creates due rounds and writes due reminders to the outbox, where the server's scheduler sends
+ * each at its time — so ticking a live database never uses a reminder up. --send also sends what
+ * is due through Telegram (TELEGRAM_BOT_TOKEN), refusing a future moment, which would send early.
+ * --record marks due messages sent without sending them, printing them instead (a scratch database).
+ */
 export async function schedulerCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== "tick") throw new UsageError("usage: scheduler tick --at <ISO datetime>");
-  const at = parseInstant(options(rest, { at: { type: "string" } }).at, "--at");
+  const usage = "usage: scheduler tick --at <ISO datetime> [--send | --record]";
+  if (sub !== "tick") throw new UsageError(usage);
+  const flags = options(rest, { at: { type: "string" }, send: { type: "boolean" }, record: { type: "boolean" } });
+  const at = parseInstant(flags.at as string | undefined, "--at");
+  if (flags.send && flags.record) throw new UsageError(`--send and --record exclude each other\n${usage}`);
+  if (flags.send && !io.env.TELEGRAM_BOT_TOKEN) throw new UsageError("--send needs TELEGRAM_BOT_TOKEN (and TELEGRAM_API_ROOT for a local Bot API server)");
+  if (flags.send && at.getTime() > io.now().getTime() + 60_000) throw new UsageError("--send with a future --at would send reminders before their time; tick without --send to plan them");
   const hours = workingHours(io);
   const db = await openDatabase(io);
   try {
-    const messenger = new RecordingMessenger();
-    const result = await runSchedulerPass({ db, messenger, now: at, instanceId: "cli", workingHours: hours });
+    const recorder = flags.record ? new RecordingMessenger() : null;
+    const messenger = recorder ?? (flags.send ? telegramMessenger(io) : null);
+    const result = await runSchedulerPass({ db, messenger, now: at, instanceId: "cli", workingHours: hours, officeChatId: io.env.TELEGRAM_OFFICE_CHAT_ID ?? null });
     for (const round of result.roundsCreated) io.out(JSON.stringify({ action: "round-created", ...round }));
     for (const r of result.planned) io.out(JSON.stringify({ action: "reminder-planned", key: r.key, unit: r.unit, task: r.task, rung: r.rung }));
-    for (const m of messenger.sent) io.out(JSON.stringify({ action: "message-recorded", key: m.key, chatId: m.chatId, text: m.text }));
-    io.out(JSON.stringify({ action: "summary", roundsCreated: result.roundsCreated.length, planned: result.planned.length, ...result.dispatch }));
+    for (const m of recorder?.sent ?? []) io.out(JSON.stringify({ action: "message-recorded", key: m.key, chatId: m.chatId, text: m.text }));
+    io.out(JSON.stringify({ action: "summary", roundsCreated: result.roundsCreated.length, planned: result.planned.length, mode: flags.record ? "record" : flags.send ? "send" : "plan", ...result.dispatch }));
+    if (!messenger && result.planned.length > 0) io.err("reminders are in the outbox; the server's scheduler sends each when it is due (or run again with --send)");
     return 0;
   } finally {
     await db.$disconnect();
   }
+}
+
+function telegramMessenger(io: CliIo): TelegramMessenger {
+  const token = io.env.TELEGRAM_BOT_TOKEN!;
+  return new TelegramMessenger(createTelegramApi(token, io.env.TELEGRAM_API_ROOT ? { apiRoot: io.env.TELEGRAM_API_ROOT } : {}), token);
 }
