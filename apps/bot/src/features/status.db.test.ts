@@ -124,6 +124,18 @@ describe("reminder buttons and the follow-up (handleUpdate, temporary SQLite)", 
     }
   });
 
+  it("稍后提醒 after the unit has submitted promises nothing: there is nothing left to remind of", async () => {
+    const reminder = await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局" });
+    const card = h.lastMessage();
+    await h.tap(1001, h.button(card, "已完成"));
+    h.drain();
+    await h.tap(1001, h.button(card, "稍后提醒"));
+    expect(h.texts().at(-1)).toBe("本期已报送，不会再就此事提醒您。");
+    const submission = await h.f.db.submission.findFirstOrThrow({ where: { roundId: reminder.roundId!, unitId: reminder.unitId } });
+    expect(submission.snoozedUntil).toBeNull();
+    expect(submission.submittedAt).not.toBeNull();
+  });
+
   it("有困难 on a deliverable round: 申请延期 with a reason goes to the office's queue", async () => {
     const reminder = await h.remind({ contactId: liaison, task: "6", unit: "市场监督管理局", progress: false });
     await h.tap(1001, h.button(h.lastMessage(), "有困难"));

@@ -51,7 +51,7 @@ onAction(status, "snooze", async (ctx, data) => {
   try {
     const { until } = await snoozeReminder(ctx.duban.db, { reminderId: data.reminderId, contactId: contact.id, now: ctx.duban.now, workingHours: ctx.duban.workingHours });
     clearSession(ctx);
-    await ctx.reply(ctx.t("snoozed", { when: formatDateTime(until, languageOf(ctx), ctx.duban.now) }));
+    await ctx.reply(until ? ctx.t("snoozed", { when: formatDateTime(until, languageOf(ctx), ctx.duban.now) }) : ctx.t("snooze-submitted"));
   } catch (error) {
     if (!(error instanceof ReminderAccessError)) throw error;
     await ctx.reply(ctx.t("not-your-task"));

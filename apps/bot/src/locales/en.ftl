@@ -110,6 +110,7 @@ extension-submitted = This item is already submitted; no extension needed.
 extension-no-round = This item has no deadline; no extension needed.
 
 snoozed = OK, I will remind you again at { $when }.
+snooze-submitted = Your report for this period is already in; there will be no more reminders about it.
 acknowledged = Acknowledged. To report progress, tap a button under the reminder or reply with your progress.
 ack-noted = Noted, thank you! Send /report to report progress.
 

@@ -110,6 +110,7 @@ extension-submitted = 该事项已报送，无需申请延期。
 extension-no-round = 该事项没有截止时间，无需申请延期。
 
 snoozed = 好的，将于 { $when } 再次提醒您。
+snooze-submitted = 本期已报送，不会再就此事提醒您。
 acknowledged = 已签收。如需报送进展，请点击提醒下方的按钮，或直接回复进展情况。
 ack-noted = 收到，谢谢！如需报送进展，可发送 /report。
 
