@@ -87,6 +87,7 @@ const DETAIL_KEYS: Record<string, Words> = {
   newDueAt: ["新截止", "new due"],
   oldDueAt: ["原截止", "old due"],
   until: ["推迟到", "until"],
+  movedRounds: ["随之改期的轮次", "rounds moved"],
 };
 
 const VALUES: Record<string, Words> = {
@@ -102,6 +103,11 @@ const VALUES: Record<string, Words> = {
   "telegram-reply": ["回复消息", "reply"],
 };
 
+/** A round moved by a deadline or calendar change (`movedRounds`), times in Shanghai. */
+function isRoundMove(value: object): value is { periodKey: string; from: string; to: string } {
+  return "periodKey" in value && "from" in value && "to" in value;
+}
+
 function valueText(value: unknown, lang: "zh" | "en"): string {
   const i = lang === "en" ? 1 : 0;
   if (value === true) return lang === "en" ? "yes" : "是";
@@ -112,6 +118,7 @@ function valueText(value: unknown, lang: "zh" | "en"): string {
     if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return value.slice(0, 16).replace("T", " ") + " UTC";
     return VALUES[value]?.[i] ?? value;
   }
+  if (typeof value === "object" && isRoundMove(value)) return `${value.periodKey === "once" ? (lang === "en" ? "one-off" : "一次性") : value.periodKey} ${value.from} → ${value.to}`;
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }

@@ -2,6 +2,7 @@ import type { Db } from "@duban/db/client";
 import { addDays, calendarOverrideSchema, createCalendar, dayOfWeek, HOLIDAY_DATA_YEARS } from "@duban/domain/calendar";
 import { writeAudit } from "./audit.ts";
 import { loadCalendar } from "./calendar-source.ts";
+import { rescheduleOpenRounds } from "./reschedule-open-rounds.ts";
 
 export interface CalendarDay {
   date: string;
@@ -49,7 +50,11 @@ export class CalendarError extends Error {
   }
 }
 
-/** Declares a date a holiday or a make-up workday (replacing an earlier declaration for that date). */
+/**
+ * Declares a date a holiday or a make-up workday (replacing an earlier declaration for that date).
+ * Like every calendar change, it moves the due dates of rounds not yet past due that the new
+ * calendar gives another date (`rescheduleOpenRounds`), in the same transaction.
+ */
 export async function setCalendarOverride(
   db: Db,
   input: { date: string; kind: "holiday" | "workday"; name?: string | null; now: Date; actor: number },
@@ -62,13 +67,14 @@ export async function setCalendarOverride(
       create: { date: parsed.date, kind: parsed.kind, name: parsed.name ?? null, createdAt: input.now },
       update: { kind: parsed.kind, name: parsed.name ?? null },
     });
+    const movedRounds = await rescheduleOpenRounds(tx, { calendar: await loadCalendar(tx), now: input.now });
     await writeAudit(tx, {
       actorType: "user",
       actorId: input.actor,
       action: before ? "calendar.update" : "calendar.create",
       entity: "CalendarOverride",
       entityId: row.id,
-      detail: { date: row.date, kind: row.kind, name: row.name, ...(before ? { before: { kind: before.kind, name: before.name } } : {}) },
+      detail: { date: row.date, kind: row.kind, name: row.name, ...(before ? { before: { kind: before.kind, name: before.name } } : {}), movedRounds },
       at: input.now,
     });
     return { id: row.id };
@@ -89,7 +95,8 @@ export async function setCalendarOverrides(
         update: { kind: d.kind, name: d.name ?? null },
       });
     }
-    await writeAudit(tx, { actorType: "user", actorId: input.actor, action: "calendar.bulk-set", entity: "CalendarOverride", detail: { days }, at: input.now });
+    const movedRounds = await rescheduleOpenRounds(tx, { calendar: await loadCalendar(tx), now: input.now });
+    await writeAudit(tx, { actorType: "user", actorId: input.actor, action: "calendar.bulk-set", entity: "CalendarOverride", detail: { days, movedRounds }, at: input.now });
   });
   return { count: days.length };
 }
@@ -99,13 +106,14 @@ export async function removeCalendarOverride(db: Db, input: { id: number; now: D
   if (!row) throw new CalendarError("not-found", "该日期没有自定义设置");
   await db.$transaction(async (tx) => {
     await tx.calendarOverride.delete({ where: { id: row.id } });
+    const movedRounds = await rescheduleOpenRounds(tx, { calendar: await loadCalendar(tx), now: input.now });
     await writeAudit(tx, {
       actorType: "user",
       actorId: input.actor,
       action: "calendar.delete",
       entity: "CalendarOverride",
       entityId: row.id,
-      detail: { date: row.date, kind: row.kind, name: row.name },
+      detail: { date: row.date, kind: row.kind, name: row.name, movedRounds },
       at: input.now,
     });
   });

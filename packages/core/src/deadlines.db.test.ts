@@ -53,7 +53,7 @@ describe("deadlines (real SQLite)", () => {
     await expect(createDeadline(db, { taskId: task16.id, title: " ", rule: { kind: "once", dueDate: "2026-12-31" } }, now, actor)).rejects.toThrow("请填写名称");
   });
 
-  it("updates a rule for future rounds and archives without deleting history", async () => {
+  it("updates a rule and archives without deleting history", async () => {
     const { db, task16 } = await seeded();
     const progress = (await listDeadlines(db, { taskId: task16.id }))[0]!;
     await updateDeadline(db, progress.id, { taskId: task16.id, title: "任务16季度进度", rule: { kind: "quarterly", offsetDays: 15, dayBasis: "calendar" } }, now, actor);

@@ -5,7 +5,9 @@ import { deadlineRuleSchema, describeRule } from "@duban/domain/due-date";
 import { ladderSchema } from "@duban/domain/reminder-ladder";
 import { z } from "zod";
 import { writeAudit } from "./audit.ts";
+import { loadCalendar } from "./calendar-source.ts";
 import { ladderOfDeadline, ruleOfDeadline } from "./deadline-rule.ts";
+import { rescheduleOpenRounds } from "./reschedule-open-rounds.ts";
 
 /** Shared by the console's form, the tRPC input and the CLI. */
 export const deadlineInputSchema = z.object({
@@ -60,14 +62,21 @@ export async function createDeadline(db: Db, raw: DeadlineInput, now: Date, acto
   return deadline;
 }
 
-/** Changes apply to rounds created from now on; existing rounds keep their due date for the record. */
+/**
+ * A changed rule (date, offset, day basis, due time) applies to new rounds and to every round
+ * not yet past due, with its submissions and waiting reminders (`rescheduleOpenRounds`); rounds
+ * already past due keep their date for the record. The audit entry lists the rounds that moved.
+ */
 export async function updateDeadline(db: Db, id: number, raw: DeadlineInput, now: Date, actor: Actor) {
   const input = deadlineInputSchema.parse(raw);
   if (!(await db.deadline.findUnique({ where: { id } }))) throw new DeadlineError("not-found", "时间节点不存在");
   await assertAssignmentOfTask(db, input.taskId, input.assignmentId);
-  const deadline = await db.deadline.update({ where: { id }, data: { taskId: input.taskId, ...columns(input) } });
-  await writeAudit(db, { ...actor, action: "deadline.update", entity: "Deadline", entityId: id, detail: input, at: now });
-  return deadline;
+  return db.$transaction(async (tx) => {
+    const deadline = await tx.deadline.update({ where: { id }, data: { taskId: input.taskId, ...columns(input) } });
+    const movedRounds = await rescheduleOpenRounds(tx, { calendar: await loadCalendar(tx), now, deadlineIds: [id] });
+    await writeAudit(tx, { ...actor, action: "deadline.update", entity: "Deadline", entityId: id, detail: { ...input, movedRounds }, at: now });
+    return deadline;
+  });
 }
 
 /** Deactivates: rounds, replies and reminders stay in history; no new rounds or reminders. */

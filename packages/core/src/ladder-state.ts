@@ -55,6 +55,8 @@ export async function loadLadderContext(db: Db, now: Date, calendar: Calendar, w
       taskTitle: round.deadline.task.title,
     });
     // Units with an approved extension have their own due date: one ladder round per due date.
+    // A rescheduled round's rungs are keyed by due date too, so keys used for its old date (sent
+    // or cancelled) do not stop the ladder from restarting for the new one.
     const byDueDate = new Map<string, LadderRound>();
     for (const submission of round.submissions) {
       units.set(submission.unitId, submission.unit.name);
@@ -62,8 +64,8 @@ export async function loadLadderContext(db: Db, now: Date, calendar: Calendar, w
       const dueDate = shanghaiDate(submission.dueAt);
       let entry = byDueDate.get(dueDate);
       if (!entry) {
-        const extended = submission.dueAt.getTime() !== round.dueAt.getTime();
-        entry = { roundId: round.id, dueDate, ladder, units: [], ...(extended ? { keyScope: `due${dueDate.replaceAll("-", "")}` } : {}) };
+        const ownKeys = submission.dueAt.getTime() !== round.dueAt.getTime() || round.rescheduledAt !== null;
+        entry = { roundId: round.id, dueDate, ladder, units: [], ...(ownKeys ? { keyScope: `due${dueDate.replaceAll("-", "")}` } : {}) };
         byDueDate.set(dueDate, entry);
         ladderRounds.push(entry);
       }

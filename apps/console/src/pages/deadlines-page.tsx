@@ -105,6 +105,11 @@ function DeadlineForm({ editing, onClose }: { editing: Deadline | "new" | null; 
       okText={t("保存", "Save")}
     >
       {error && <Alert type="error" showIcon title={errorMessage(error)} style={{ marginBottom: 12 }} />}
+      {editing && editing !== "new" && (
+        <Typography.Paragraph type="secondary">
+          {t("保存后，尚未到期的轮次及各单位截止时间随之改期（已批准的延期不会提前），待发提醒按新日期重排；已过期的轮次保留原截止日期。", "Rounds not yet past due, and each unit's due date, follow the change (an approved extension is never shortened) and waiting reminders are replanned; past-due rounds keep their date.")}
+        </Typography.Paragraph>
+      )}
       <Form
         form={form}
         layout="vertical"
