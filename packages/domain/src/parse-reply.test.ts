@@ -133,6 +133,13 @@ describe("parseReply: indicator values", () => {
     expect(parseReply("受检率16项", { indicators: task8 })).toMatchObject({ kind: "unclear", question: "unknown-indicator" });
   });
 
+  it("a figure inside a sentence of its own is a note, not a question (even in a measure the task uses)", () => {
+    const note = "计量标准装置新增3项，已通过上级考核";
+    expect(parseReply(note, { indicators: task8, expect: "details" })).toEqual({ kind: "report", status: null, progress: null, values: [], note });
+    // Alone, the same figure is asked about.
+    expect(parseReply("计量标准装置新增3项", { indicators: task8, expect: "details" })).toMatchObject({ kind: "unclear", question: "unknown-indicator" });
+  });
+
   it("generic words do not pick an indicator", () => {
     expect(matchIndicator("完成", [{ id: 1, name: "年度目标完成率" }])).toEqual({ kind: "none" });
     expect(matchIndicator("受检率", task8)).toMatchObject({ kind: "one", indicator: { id: 82 } });

@@ -310,7 +310,10 @@ export function parseReply(text: string, context: ReplyContext): ParsedReply {
       ask("bare-number", { value: m.value });
       continue;
     }
-    if (m.label && !progressLabel && (isPercent || (m.unit !== null && context.indicators.some((i) => i.measureUnit === m.unit)))) {
+    // A value that looks like an indicator the task does not have is asked about — unless it is
+    // one figure inside a sentence of its own ("计量标准装置新增3项，已通过考核"): that is a note.
+    const inSentence = noteOf(source, [...used, m]) !== null;
+    if (m.label && !progressLabel && !inSentence && (isPercent || (m.unit !== null && context.indicators.some((i) => i.measureUnit === m.unit)))) {
       used.push(m);
       ask("unknown-indicator", { subject: m.label, value: m.value });
     }
