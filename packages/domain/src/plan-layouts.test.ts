@@ -276,3 +276,28 @@ describe("第X部分 chapters, 一、 groups, （一） tasks ending in a bare u
     expect(plan.warnings).toEqual([]);
   });
 });
+
+describe("完成时限 on the same line, right after the unit annotation", () => {
+  const plan = fixture("deadline-after-units");
+
+  it("reads the deadline after a closing bracket in every label form", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "主要任务",
+        [
+          "1 健全服务标准体系 :: 市市场监督管理局/lead, 市政务服务中心/support ⏰2017年6月底前",
+          "2 开展服务质量测评 :: 市统计局/lead, 市政务服务中心/support ⏰2017年12月底前",
+          "3 推行首问负责制 :: 市政务服务中心/lead, 市直各部门/support ⏰2017年9月底前",
+          "4 加强窗口人员培训 :: 市人力资源和社会保障局/lead, 市政务服务中心/support ⏰2017年6月底前完成",
+          "5 强化监督考核 :: 市委督查室/lead ⏰长期坚持",
+        ],
+      ],
+    ]);
+  });
+
+  it("keeps the deadline label out of the body", () => {
+    const bodies = plan.groups.flatMap((g) => g.tasks.map((t) => t.body));
+    expect(bodies[0]).toBe("制定窗口服务规范，统一服务流程和服务用语。");
+    expect(bodies.join("\n")).not.toMatch(/时限|2017年/);
+  });
+});
