@@ -60,8 +60,8 @@ function findTitle(lines: SourceLine[], headerEnd: number): { title: string; ind
   return { title: first?.text ?? "", index: null };
 }
 
-function findDocNumber(lines: SourceLine[], headerEnd: number): string | null {
-  for (const l of lines.slice(0, headerEnd)) {
+function findDocNumber(lines: SourceLine[]): string | null {
+  for (const l of lines) {
     const folded = foldWidth(l.text);
     const m = DOC_NUMBER_RE.exec(folded);
     // Only the document's own 文号: a standalone line, not one cited inside a sentence.
@@ -119,6 +119,19 @@ function findDate(lines: SourceLine[], headerEnd: number): string | null {
   return null;
 }
 
+/**
+ * The few lines right under the plan's title, before any numbered structure: a 文号 is often
+ * printed there ("XX方案" / "（同政办发〔2017〕12号）") rather than above the title.
+ */
+function linesRightAfter(lines: SourceLine[], titleIndex: number): SourceLine[] {
+  const after = lines.slice(titleIndex + 1);
+  const end = firstStructuralIndex(after);
+  return after
+    .slice(0, end)
+    .filter((l) => l.text !== "")
+    .slice(0, 3);
+}
+
 export function readHeader(lines: SourceLine[]): PlanHeader {
   const structureStart = firstStructuralIndex(lines);
   const { title, index } = findTitle(lines, structureStart);
@@ -126,7 +139,7 @@ export function readHeader(lines: SourceLine[]): PlanHeader {
   return {
     title,
     titleIndex: index,
-    docNumber: findDocNumber(lines, headerEnd),
+    docNumber: findDocNumber(lines.slice(0, headerEnd)) ?? (index === null ? null : findDocNumber(linesRightAfter(lines, index))),
     issuer: findIssuer(lines, headerEnd),
     date: findDate(lines, headerEnd),
   };

@@ -301,3 +301,26 @@ describe("完成时限 on the same line, right after the unit annotation", () =>
     expect(bodies.join("\n")).not.toMatch(/时限|2017年/);
   });
 });
+
+describe("文号 after the title", () => {
+  it("reads a bracketed 文号 on the line under the title", () => {
+    const plan = fixture("docnumber-after-title");
+    expect(plan.title).toBe("饶河县农村饮水安全巩固提升工作方案");
+    expect(plan.docNumber).toBe("饶政办发〔2017〕8号");
+    expect(plan.groups.flatMap((g) => g.tasks.map((t) => t.number))).toEqual(["（一）", "（二）"]);
+  });
+
+  it("reads a 文号 on its own line between the issuing office and the title", () => {
+    const plan = fixture("docnumber-between-issuer-and-title");
+    expect(plan.title).toBe("饶河县秸秆综合利用工作方案");
+    expect(plan.docNumber).toBe("饶政办发〔2017〕9号");
+    expect(plan.issuer).toBe("饶河县人民政府办公室");
+  });
+
+  it("does not take a 文号 cited in the preamble's prose", () => {
+    const plan = parsePlan(
+      "某县工作方案\n根据《国务院关于深化改革的意见》（国发〔2016〕30号）精神，制定本方案。\n一、主要任务\n1.加强管理。（责任单位：县发改局）\n",
+    );
+    expect(plan.docNumber).toBeNull();
+  });
+});
