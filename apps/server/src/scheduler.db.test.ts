@@ -25,4 +25,31 @@ describe("the server's scheduler (temporary SQLite)", () => {
     expect(planned.some((r) => r.rung === "office-5")).toBe(true);
     expect(new Set(planned.map((r) => r.dueAt.toISOString()))).toEqual(new Set([at("2026-10-21", "08:00").toISOString()]));
   });
+
+  it("stops after the message being sent: the rest stays queued, and a message stuck on Telegram does not hold the shutdown", async () => {
+    const liaison = await f.addContact({ unit: "市场监督管理局", telegramUserId: "1001" });
+    const unitId = await f.unitId("市场监督管理局");
+    const now = at("2026-10-12", "10:00");
+    await f.db.reminder.createMany({
+      data: [1, 2, 3].map((n) => ({ key: `notice-${n}`, kind: "notice", unitId, contactId: liaison, rung: "notice", dueAt: now, text: `通知${n}`, nextAttemptAt: now })),
+    });
+    let release: () => void = () => undefined;
+    const sends: string[] = [];
+    const messenger = {
+      send: (message: { key: string }) => {
+        sends.push(message.key);
+        // The first send hangs (Telegram unreachable) until the test lets it go.
+        return new Promise<{ ok: true; messageId: string }>((resolve) => (release = () => resolve({ ok: true, messageId: "1" })));
+      },
+    };
+    const scheduler = startScheduler({ db: f.db, messenger, log: pino({ level: "silent" }), now: () => now, stopTimeoutMs: 200 });
+    await expect.poll(() => sends.length).toBe(1);
+    await scheduler.stop();
+    release();
+    await expect.poll(async () => (await f.db.reminder.findUniqueOrThrow({ where: { key: sends[0]! } })).state).toBe("sent");
+    // Nothing more was sent after the shutdown began; the other two wait for the next start.
+    expect(sends).toHaveLength(1);
+    const waiting = (await f.db.reminder.findMany({ where: { kind: "notice", state: "pending" } })).map((r) => r.key);
+    expect(waiting.sort()).toEqual(["notice-1", "notice-2", "notice-3"].filter((k) => k !== sends[0]));
+  });
 });

@@ -14,6 +14,8 @@ export interface SchedulerOptions {
   /** WORKING_HOURS; the domain's default when absent. */
   workingHours?: WorkingHours;
   now?: () => Date;
+  /** How long stop() waits for a message being sent before it lets go (default 10 s). */
+  stopTimeoutMs?: number;
 }
 
 /**
@@ -32,20 +34,37 @@ export interface RunningScheduler {
 
 export function startScheduler(options: SchedulerOptions): RunningScheduler {
   const now = options.now ?? (() => new Date());
+  // Shutdown: no new sends after the current one; a claim left behind is reclaimed by the next start.
+  const stopping = new AbortController();
+  const inFlight = new Set<Promise<void>>();
+  const track = (work: Promise<void>): Promise<void> => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+    return work;
+  };
   let delivering: Promise<void> | null = null;
   let again = false;
   const deliver = async (): Promise<void> => {
     if (!options.messenger) return;
     try {
-      const d = await dispatchReminders(options.db, options.messenger, now(), { officeChatId: options.officeChatId ?? null });
+      const d = await dispatchReminders(options.db, options.messenger, now(), { officeChatId: options.officeChatId ?? null, signal: stopping.signal });
       if (d.sent || d.retrying || d.failed || d.unreachable) options.log.info(d, "delivered on request");
     } catch (error) {
       options.log.error({ err: error }, "immediate delivery failed; the next pass retries");
     }
   };
-  const pass = async (reason: string) => {
+  const pass = (reason: string) => track(runPass(reason));
+  const runPass = async (reason: string) => {
+    if (stopping.signal.aborted) return;
     try {
-      const result = await runSchedulerPass({ db: options.db, messenger: options.messenger, now: now(), officeChatId: options.officeChatId ?? null, workingHours: options.workingHours });
+      const result = await runSchedulerPass({
+        db: options.db,
+        messenger: options.messenger,
+        now: now(),
+        officeChatId: options.officeChatId ?? null,
+        workingHours: options.workingHours,
+        signal: stopping.signal,
+      });
       const d = result.dispatch;
       if (result.roundsCreated.length || result.planned.length || d.sent || d.retrying || d.failed || d.unreachable || d.reclaimed) {
         options.log.info({ reason, rounds: result.roundsCreated.length, planned: result.planned.length, ...d }, "scheduler pass");
@@ -62,24 +81,32 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
   return {
     catchUp,
     deliverNow() {
+      if (stopping.signal.aborted) return;
       // One delivery at a time in this process; a request during one runs once more after it.
       if (delivering) {
         again = true;
         return;
       }
-      delivering = (async () => {
-        do {
-          again = false;
-          await deliver();
-        } while (again);
-        delivering = null;
-      })();
+      delivering = track(
+        (async () => {
+          do {
+            again = false;
+            await deliver();
+          } while (again && !stopping.signal.aborted);
+          delivering = null;
+        })(),
+      );
     },
     async stop() {
-      await delivering;
+      stopping.abort();
       await everyMinute.stop();
       await periodStart.stop();
-      await catchUp;
+      // A message stuck on an unreachable Telegram must not hold the process: wait a while, then go.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), options.stopTimeoutMs ?? 10_000)));
+      const outcome = await Promise.race([Promise.allSettled([...inFlight]).then(() => "done" as const), timeout]);
+      clearTimeout(timer);
+      if (outcome === "timeout") options.log.warn("stopped while a message was still being sent; it is retried after the next start");
     },
   };
 }

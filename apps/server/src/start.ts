@@ -82,9 +82,13 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     url,
     bot,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // The console's open keep-alive connections would otherwise hold the close.
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
       await scheduler?.stop();
-      await bot?.stop();
+      // Long polling against an unreachable Telegram may not answer the abort at once.
+      await Promise.race([bot?.stop(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      await closed;
       await db.$disconnect();
     },
   };

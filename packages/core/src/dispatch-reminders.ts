@@ -12,6 +12,8 @@ export interface DispatchOptions {
   /** Where office escalations go; null keeps them in the console's queue only. */
   officeChatId?: string | null;
   instanceId?: string;
+  /** Stops after the message being sent (the process is shutting down); the rest stays queued. */
+  signal?: AbortSignal;
 }
 
 export interface DispatchSummary {
@@ -55,6 +57,7 @@ export async function dispatchReminders(db: Db, messenger: Messenger, now: Date,
   const summary: DispatchSummary = { sent: 0, retrying: 0, failed: 0, unreachable: 0, cancelled: 0, reclaimed: await reclaimStaleClaims(db, now) };
   const instance = options.instanceId ?? randomUUID();
   for (const id of await dueReminderIds(db, now, BATCH)) {
+    if (options.signal?.aborted) break;
     if (!(await claimReminder(db, id, instance, now))) continue;
     const reminder = await loadClaimedReminder(db, id);
 

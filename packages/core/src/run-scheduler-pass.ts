@@ -14,6 +14,8 @@ export interface SchedulerPassOptions {
   workingHours?: WorkingHours;
   officeChatId?: string | null;
   instanceId?: string;
+  /** Aborted on shutdown: sending stops after the current message. */
+  signal?: AbortSignal;
 }
 
 export interface SchedulerPassResult {
@@ -33,7 +35,7 @@ export async function runSchedulerPass(options: SchedulerPassOptions): Promise<S
   const roundsCreated = await ensureRounds(db, now, calendar);
   const planned = await planDueReminders(db, now, calendar, options.workingHours);
   const dispatch = options.messenger
-    ? await dispatchReminders(db, options.messenger, now, { officeChatId: options.officeChatId ?? null, instanceId: options.instanceId })
+    ? await dispatchReminders(db, options.messenger, now, { officeChatId: options.officeChatId ?? null, instanceId: options.instanceId, signal: options.signal })
     : { sent: 0, retrying: 0, failed: 0, unreachable: 0, cancelled: 0, reclaimed: 0 };
   return { roundsCreated, planned, dispatch };
 }
