@@ -92,7 +92,9 @@ export function createServerApp(deps: ServerDeps): Hono {
   const dist = deps.consoleDist ?? CONSOLE_DIST;
   if (existsSync(dist)) {
     app.use("/*", serveStatic({ root: dist }));
-    // Client-side routes (/tasks/6, /rounds…) get the console's index.html.
+    // Client-side routes (/tasks/6, /rounds…) get the console's index.html; a missing file
+    // (/assets/old-hash.js after a deploy) is a 404, not a page the browser would run as script.
+    app.get("*", async (c, next) => (/\.[a-z0-9]+$/i.test(c.req.path) ? c.text("Not Found", 404) : next()));
     app.get("*", serveStatic({ root: dist, path: "index.html" }));
   } else {
     app.get("/", (c) => c.text("控制台尚未构建：运行 npm run build 后刷新。 The console is not built yet: run `npm run build`.", 503));

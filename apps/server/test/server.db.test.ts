@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,5 +96,18 @@ describe("server over a real database (Hono app, fetch API)", () => {
       expect.arrayContaining([expect.objectContaining({ name: "国家重点管理计量器具受检率", comparator: ">=", value: 95, unit: "%" })]),
     );
     expect(typeof task8.id).toBe("number");
+  });
+
+  it("serves the console: client routes get index.html, a missing asset is a 404", async () => {
+    const dist = mkdtempSync(path.join(os.tmpdir(), "duban-dist-"));
+    mkdirSync(path.join(dist, "assets"));
+    writeFileSync(path.join(dist, "index.html"), "<!doctype html><title>督办</title>");
+    writeFileSync(path.join(dist, "assets", "app-1.js"), "console.log(1)");
+    const app = createServerApp({ db: test.db, consoleDist: dist });
+    expect(await (await app.request("/tasks/6")).text()).toContain("<title>督办</title>");
+    expect(await (await app.request("/assets/app-1.js")).text()).toBe("console.log(1)");
+    const missing = await app.request("/assets/app-0.js");
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).not.toContain("<title>");
   });
 });
