@@ -4,13 +4,13 @@
  * cadences. Pure. A document it cannot read throws PlanParseError naming the line; it never
  * returns half a plan. Soft doubts go to `warnings`.
  */
-import { scanAssignments } from "./plan-assignments.ts";
+import { hasAssignmentMarkup, scanAssignments } from "./plan-assignments.ts";
 import { extractCadences } from "./plan-cadences.ts";
 import { failAt } from "./plan-error.ts";
 import { readHeader } from "./plan-header.ts";
 import { extractIndicators } from "./plan-indicators.ts";
 import { locateTasks, type OutlineGroup, type OutlineNode, ownText, subtreePieces, toBlocks } from "./plan-outline.ts";
-import { joinPieces, splitLines, splitOutsideBrackets, trimPunct } from "./plan-text.ts";
+import { foldWidth, joinPieces, type SourceLine, splitLines, splitOutsideBrackets, trimPunct } from "./plan-text.ts";
 import { isCollectiveUnit, looksLikeUnit, type WrittenUnit } from "./plan-units.ts";
 
 export { PlanParseError } from "./plan-error.ts";
@@ -87,6 +87,33 @@ function splitTitle(text: string): { title: string; body: string } {
   return { title: trimPunct(first), body: [rest, ...otherLines].filter((l) => l.trim() !== "").join("\n").trim() };
 }
 
+/**
+ * Sub-items of a task that name their own units. A sub-item counts when its own first line
+ * assigns units, or when every sibling of its kind assigns units in its own lines ("（1）…" /
+ * "责任单位：X" line after each). Label lines that follow only the last sub-item belong to the
+ * task (units written on their own lines after the whole task), not to that sub-item.
+ */
+function subItemsWithUnits(node: OutlineNode): OutlineNode[] {
+  return node.children.flatMap((child) => {
+    const siblings = node.children.filter((c) => c.marker.kind === child.marker.kind);
+    const owns = hasAssignmentMarkup(child.marker.rest) || (siblings.length > 1 && siblings.every((s) => hasAssignmentMarkup(ownText(s))));
+    return owns ? [child] : subItemsWithUnits(child);
+  });
+}
+
+/** "3" + "（1）" → "3(1)"; "4" + "一是" → "4(一是)"; "2" + "①" → "2①". */
+function subtaskNumber(parent: OutlineNode, sub: OutlineNode): string {
+  const n = sub.marker.number;
+  const own = /^[（(].*[）)]$/.test(n) ? foldWidth(n) : sub.marker.kind === "circled" ? n : `(${n})`;
+  return `${foldWidth(parent.marker.number)}${own}`;
+}
+
+/** A task's lines (its own marker left out) without the subtrees of `skip`. */
+function piecesWithout(node: OutlineNode, skip: Set<OutlineNode>): SourceLine[] {
+  const walk = (n: OutlineNode): SourceLine[] => (skip.has(n) ? [] : [...n.blocks.map((b) => ({ line: b.line, text: b.text })), ...n.children.flatMap(walk)]);
+  return [{ line: node.line, text: node.marker.rest }, ...node.blocks.slice(1).map((b) => ({ line: b.line, text: b.text })), ...node.children.flatMap(walk)];
+}
+
 const ROLE_RANK = { lead: 3, generic: 2, support: 1 } as const;
 
 /**
@@ -125,27 +152,58 @@ class PlanBuilder {
   group(group: OutlineGroup, sectionTitle: string | null): ParsedGroup {
     const own = group.node ? scanAssignments(ownText(group.node)) : null;
     const heading = group.node ? splitTitle(own?.remainder ?? "").title : (sectionTitle ?? "");
-    const tasks = group.tasks.map((node) => this.task(node, own?.units ?? []));
+    const tasks = group.tasks.flatMap((node) => this.taskWithSubtasks(node, own?.units ?? []));
     return { number: group.node?.marker.number ?? "", heading, tasks };
   }
 
-  task(node: OutlineNode, groupUnits: WrittenUnit[]): ParsedTask {
-    const { text, lineAt } = joinPieces(subtreePieces(node));
+  /**
+   * A numbered task and the sub-items under it (（1）, 一是, ①…). How a coordinating office reads them:
+   * a sub-item that names its own responsible units is a separate piece of work that office chases
+   * those units for, so it becomes its own task right after its parent, numbered "3(1)" / "4(一是)";
+   * its units are its own and never the parent's. Sub-items without units stay in the parent's body.
+   * The parent keeps only the units it names itself (or its group's); the lead is never taken from
+   * a sub-item when the task names units of its own. A parent that names nobody (and whose group
+   * names nobody) is only a heading over its sub-tasks: it is not tracked itself, and its text is
+   * kept at the top of each sub-task's body.
+   */
+  taskWithSubtasks(node: OutlineNode, groupUnits: WrittenUnit[]): ParsedTask[] {
+    const subs = subItemsWithUnits(node);
+    const subtasks = subs.map((sub) => this.task(sub, subtreePieces(sub), [], null, subtaskNumber(node, sub)));
+    if (subs.length === 0) return [this.task(node, subtreePieces(node), groupUnits, ownText(node))];
+    const pieces = piecesWithout(node, new Set(subs));
+    const hasOwnUnits = scanAssignments(joinPieces(pieces).text).units.length > 0 || groupUnits.length > 0;
+    if (hasOwnUnits) return [this.task(node, pieces, groupUnits, ownText(node)), ...subtasks];
+    const parent = splitTitle(scanAssignments(joinPieces(pieces).text).remainder);
+    const context = `属于任务 ${node.marker.number}“${parent.title}”${parent.body === "" ? "" : `：${parent.body.replace(/\n/g, "")}`}`;
+    return subtasks.map((t) => ({ ...t, body: [context, t.body].filter((l) => l !== "").join("\n") }));
+  }
+
+  /**
+   * One task from its lines. `ownTextOfTask` is the text of the task's own lines (not its
+   * sub-items): when it names units, units found only in sub-items are demoted to support.
+   */
+  task(node: OutlineNode, pieces: SourceLine[], groupUnits: WrittenUnit[], ownTextOfTask: string | null, number = node.marker.number): ParsedTask {
+    const { text, lineAt } = joinPieces(pieces);
     const scan = scanAssignments(text);
     if (scan.unterminatedAt !== null) failAt(lineAt(scan.unterminatedAt), "责任单位的括号没有闭合（缺少“）”）");
     const { title, body } = splitTitle(scan.remainder);
-    if (scan.units.length === 0 && scan.emptyLabelAt !== null) failAt(lineAt(scan.emptyLabelAt), `任务 ${node.marker.number}“${title}”的责任单位为空`);
+    if (scan.units.length === 0 && scan.emptyLabelAt !== null) failAt(lineAt(scan.emptyLabelAt), `任务 ${number}“${title}”的责任单位为空`);
     // A task without units of its own falls under units written on its group's heading.
-    const written = scan.units.length > 0 ? scan.units : groupUnits;
-    if (written.length === 0) failAt(node.line, `任务 ${node.marker.number}“${title}”没有找到责任单位`);
+    let written = scan.units.length > 0 ? scan.units : groupUnits;
+    if (written.length === 0) failAt(node.line, `任务 ${number}“${title}”没有找到责任单位`);
+    const own = ownTextOfTask === null ? [] : scanAssignments(ownTextOfTask).units;
+    if (own.length > 0 && written !== groupUnits) {
+      const ownNames = new Set(own.map((u) => u.name));
+      written = written.map((u) => (ownNames.has(u.name) ? u : { ...u, role: "support" as const }));
+    }
 
     const { units, promoted } = resolveRoles(written);
-    if (promoted) this.warnings.push(`第 ${node.line} 行：任务 ${node.marker.number} 只写了配合单位，已把第一个单位视为牵头单位`);
+    if (promoted) this.warnings.push(`第 ${node.line} 行：任务 ${number} 只写了配合单位，已把第一个单位视为牵头单位`);
     const indicators = extractIndicators(scan.remainder);
     for (const clause of indicators.unmatched) this.warnings.push(`第 ${node.line} 行：指标“${clause}”的名称与数值个数不一致，未能拆分`);
     const deadlines = [...new Set(scan.deadlines)];
     return {
-      number: node.marker.number,
+      number,
       title,
       body,
       units: units.map((u) => ({ ...this.unit(u.name, node.line), role: u.role })),

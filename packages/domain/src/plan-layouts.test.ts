@@ -324,3 +324,56 @@ describe("文号 after the title", () => {
     expect(plan.docNumber).toBeNull();
   });
 });
+
+describe("（1）/一是 sub-items with their own units under numbered tasks", () => {
+  const plan = fixture("subitems-with-units");
+
+  it("makes each sub-item with units its own task after its parent; the parent keeps its own lead", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "主要任务",
+        [
+          "1 完善公共就业服务体系 :: 市人社局/lead, 市财政局/support",
+          "2 加强职业技能培训 :: 市教育局/lead, 市人社局/support",
+          "3 支持创业带动就业 :: 市发改局/lead, 市财政局/support",
+          "3(1) 建设创业孵化基地 :: 市人社局/lead",
+          "3(2) 发放创业担保贷款 :: 人民银行同江市支行/lead, 市财政局/support",
+          "4 强化失业风险预警 :: 市统计局/lead",
+          "4(一是) 开展企业用工监测 :: 市人社局/lead",
+          "4(二是) 建立规模裁员预警机制 :: 市工信局/lead, 市总工会/support",
+          "5(1) 开发公益性岗位 :: 市人社局/lead",
+          "5(2) 落实社会保险补贴 :: 市财政局/lead ⏰2017年12月底前",
+        ],
+      ],
+    ]);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it("keeps indicators and cadences with the task that states them", () => {
+    expect(indicatorsOf(plan)).toEqual(["1: 城镇登记失业率 <= 4.5%", "2: 每年培训城乡劳动者 >= 2000人次", "3(1): 市级创业孵化基地 >= 2个"]);
+    const task4 = plan.groups[0]?.tasks.find((t) => t.number === "4");
+    expect(task4?.cadences.map((c) => c.kind)).toEqual(["quarterly"]);
+    expect(task4?.body).toBe("建立失业动态监测制度，每季度形成失业动态监测分析报告。");
+  });
+
+  it("keeps a parent that names nobody as the sub-tasks' context, not as a task", () => {
+    const task = plan.groups[0]?.tasks.find((t) => t.number === "5(1)");
+    expect(task?.body).toBe("属于任务 5“做好困难群体就业援助”：帮扶就业困难人员实现就业。");
+  });
+
+  it("never takes the lead from a sub-item when the task names its units itself", () => {
+    const text = [
+      "某县方案",
+      "一、主要任务",
+      "1.完善就业服务体系。建立网络。（责任单位：县人社局）",
+      "2.支持创业带动就业。落实政策。",
+      "责任单位：县发改局、县财政局",
+      "（1）建设创业孵化基地。",
+      "（2）发放创业担保贷款。",
+      "牵头单位：县人社局",
+    ].join("\n");
+    expect(outline(parsePlan(text))).toEqual([
+      ["主要任务", ["1 完善就业服务体系 :: 县人社局/lead", "2 支持创业带动就业 :: 县发改局/lead, 县财政局/support, 县人社局/support"]],
+    ]);
+  });
+});

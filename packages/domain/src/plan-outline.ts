@@ -154,6 +154,29 @@ function taskKindOf(nodes: OutlineNode[], assigned: Set<OutlineNode>): MarkerKin
   return best;
 }
 
+/**
+ * "1.…（牵头单位：X）  2.…（牵头单位：Y）  3.…（牵头单位：Z） （1）…（责任单位：W）": the deeper
+ * kind may assign units as often as the numbered items, but those items are tasks, not headings:
+ * a heading is never a leaf, and most of these items name units and some have no sub-items at all.
+ * Then the outer kind is the task level and the deeper items are sub-items of its tasks.
+ */
+function liftToTaskItems(nodes: OutlineNode[], assigned: Set<OutlineNode>, kind: MarkerKind | null): MarkerKind | null {
+  if (kind === null) return null;
+  const outerKinds: MarkerKind[] = [];
+  for (const n of nodes) {
+    if (n.marker.kind !== kind) continue;
+    for (let p = n.parent; p; p = p.parent) if (!outerKinds.includes(p.marker.kind)) outerKinds.push(p.marker.kind);
+  }
+  const byDepth = outerKinds.sort((a, b) => nodes.findIndex((n) => n.marker.kind === a) - nodes.findIndex((n) => n.marker.kind === b)).reverse();
+  for (const outer of byDepth) {
+    const items = nodes.filter((n) => n.marker.kind === outer);
+    const withUnits = items.filter((n) => assigned.has(n));
+    const leafTasks = withUnits.filter((n) => !hasDescendantOfKind(n, kind));
+    if (withUnits.length * 2 > items.length && leafTasks.length > 0 && items.some((n) => hasDescendantOfKind(n, kind))) return outer;
+  }
+  return kind;
+}
+
 type Selection = { kind: "tasks"; groups: OutlineGroup[] } | { kind: "unassigned"; firstItem: OutlineNode | null };
 
 /**
@@ -164,7 +187,7 @@ function selectTasks(blocks: Block[], explicit: boolean): Selection {
   const roots = buildTree(blocks);
   const nodes = flatten(roots);
   const assigned = new Set(nodes.filter((n) => hasAssignmentMarkup(ownText(n))));
-  const taskKind = taskKindOf(nodes, assigned);
+  const taskKind = liftToTaskItems(nodes, assigned, taskKindOf(nodes, assigned));
   if (taskKind === null) return { kind: "unassigned", firstItem: firstLeafish(roots) };
 
   const byParent = new Map<OutlineNode | null, OutlineNode[]>();
