@@ -5,7 +5,7 @@ import zhCN from "antd/es/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { lazy, Suspense, useMemo, useState } from "react";
-import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { BrowserRouter, Route, Routes } from "react-router";
 import { LangContext, storedLang, type Lang } from "./i18n.tsx";
 import { AppLayout } from "./components/app-layout.tsx";
 import { RequireSession } from "./components/require-session.tsx";
@@ -27,6 +27,7 @@ const CalendarPage = lazy(() => import("./pages/calendar-page.tsx"));
 const AuditPage = lazy(() => import("./pages/audit-page.tsx"));
 const UsersPage = lazy(() => import("./pages/users-page.tsx"));
 const AccountPage = lazy(() => import("./pages/account-page.tsx"));
+const NotFoundPage = lazy(() => import("./pages/not-found-page.tsx"));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -79,7 +80,7 @@ export function App() {
                     <Route path="audit" element={<AuditPage />} />
                     <Route path="users" element={<Feedback><UsersPage /></Feedback>} />
                     <Route path="account" element={<AccountPage />} />
-                    <Route path="*" element={<Navigate to="/" replace />} />
+                    <Route path="*" element={<NotFoundPage />} />
                   </Route>
                 </Route>
               </Routes>
