@@ -20,18 +20,22 @@ export default function TrendChart({ series, targetLabel }: { series: TrendSerie
   useEffect(() => {
     if (!ref.current) return;
     const chart = echarts.init(ref.current);
+    const unit = series.measureUnit ?? "";
+    // A percentage axis ends at 100 (not at ECharts' rounded-up 160), unless a value or the target is above it.
+    const percent = unit.trim() === "%" || unit.trim() === "％";
+    const highest = Math.max(series.target, ...series.points.map((p) => p.value));
     chart.setOption({
       grid: { left: 48, right: 24, top: 24, bottom: 32 },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: series.points.map((p) => p.periodKey) },
-      yAxis: { type: "value", scale: true, axisLabel: { formatter: `{value}${series.measureUnit ?? ""}` } },
+      yAxis: { type: "value", scale: true, ...(percent && highest <= 100 ? { max: 100 } : {}), axisLabel: { formatter: `{value}${unit}` } },
       series: [
         {
           name: series.name,
           type: "line",
           data: series.points.map((p) => p.value),
           symbolSize: 8,
-          markLine: { symbol: "none", lineStyle: { type: "dashed", color: "#cf1322" }, label: { formatter: `${targetLabel} ${series.target}${series.measureUnit ?? ""}` }, data: [{ yAxis: series.target }] },
+          markLine: { symbol: "none", lineStyle: { type: "dashed", color: "#cf1322" }, label: { formatter: `${targetLabel} ${series.target}${unit}` }, data: [{ yAxis: series.target }] },
         },
       ],
     });
