@@ -1,3 +1,7 @@
+import type { DeadlineRule } from "@duban/domain/due-date";
+import { describeRule } from "@duban/domain/rule-text";
+import { fmtDateTime, ladderText, periodText, type Ladder } from "./format.ts";
+
 /** The audit log in words an office user reads: what happened, who did it, to what. */
 type Words = [zh: string, en: string];
 
@@ -88,6 +92,19 @@ const DETAIL_KEYS: Record<string, Words> = {
   oldDueAt: ["原截止", "old due"],
   until: ["推迟到", "until"],
   movedRounds: ["随之改期的轮次", "rounds moved"],
+  rule: ["规则", "rule"],
+  dueTime: ["截止时刻", "due time"],
+  ladder: ["提醒阶梯", "ladder"],
+  assignmentId: ["分工ID", "assignment id"],
+  expiresAt: ["有效期至", "expires"],
+  before: ["修改前", "before"],
+  after: ["修改后", "after"],
+  displayName: ["显示名", "display name"],
+  disabled: ["已停用", "disabled"],
+  fileName: ["文件名", "file"],
+  changes: ["变更", "changes"],
+  moved: ["换单位", "moved"],
+  from: ["原单位", "from"],
 };
 
 const VALUES: Record<string, Words> = {
@@ -103,24 +120,53 @@ const VALUES: Record<string, Words> = {
   "telegram-reply": ["回复消息", "reply"],
 };
 
-/** A round moved by a deadline or calendar change (`movedRounds`), times in Shanghai. */
+/** Values worded only under their own key (a username "admin" stays as typed). */
+const KEYED_VALUES: Record<string, Record<string, Words>> = {
+  role: { admin: ["管理员", "admin"], staff: ["工作人员", "staff"], viewer: ["只读", "viewer"] },
+  language: { zh: ["中文", "Chinese"], en: ["英文", "English"] },
+  kind: { holiday: ["放假", "holiday"], workday: ["调休上班", "make-up workday"] },
+};
+
+/** A round moved by a deadline or calendar change (`movedRounds`), times already in Shanghai. */
 function isRoundMove(value: object): value is { periodKey: string; from: string; to: string } {
   return "periodKey" in value && "from" in value && "to" in value;
 }
 
-function valueText(value: unknown, lang: "zh" | "en"): string {
+function isRule(value: object): value is DeadlineRule {
+  const kind = (value as { kind?: unknown }).kind;
+  return (kind === "once" && "dueDate" in value) || (kind === "quarterly" && "offsetDays" in value) || (kind === "annual" && "month" in value && "day" in value);
+}
+
+function isLadder(value: object): value is Ladder {
+  return "before" in value && "overdueEvery" in value && "sendAt" in value;
+}
+
+/** Stored instants are UTC ISO strings ("2027-01-14T09:30:00.000Z"): shown as Shanghai wall-clock time. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+function valueText(value: unknown, lang: "zh" | "en", key?: string): string {
   const i = lang === "en" ? 1 : 0;
   if (value === true) return lang === "en" ? "yes" : "是";
   if (value === false) return lang === "en" ? "no" : "否";
-  if (value === null || value === undefined) return "—";
+  if (value === null || value === undefined) return key === "ladder" ? (lang === "en" ? "default" : "默认") : "—";
   if (Array.isArray(value)) return value.map((v) => valueText(v, lang)).join(lang === "en" ? ", " : "、") || "—";
   if (typeof value === "string") {
-    if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return value.slice(0, 16).replace("T", " ") + " UTC";
-    return VALUES[value]?.[i] ?? value;
+    if (ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value))) return fmtDateTime(value);
+    return (key ? KEYED_VALUES[key]?.[value]?.[i] : undefined) ?? VALUES[value]?.[i] ?? value;
   }
-  if (typeof value === "object" && isRoundMove(value)) return `${value.periodKey === "once" ? (lang === "en" ? "one-off" : "一次性") : value.periodKey} ${value.from} → ${value.to}`;
-  if (typeof value === "object") return JSON.stringify(value);
+  if (typeof value === "object" && isRoundMove(value)) return `${periodText(value.periodKey, lang)} ${value.from} → ${value.to}`;
+  if (typeof value === "object" && isRule(value)) return describeRule(value, lang);
+  if (typeof value === "object" && isLadder(value)) return ladderText(value, lang);
+  if (typeof value === "object") return `${lang === "en" ? "(" : "（"}${entriesText(value as Record<string, unknown>, lang, lang === "en" ? ", " : "，")}${lang === "en" ? ")" : "）"}`;
   return String(value);
+}
+
+function entriesText(value: Record<string, unknown>, lang: "zh" | "en", separator: string): string {
+  const i = lang === "en" ? 1 : 0;
+  return Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${DETAIL_KEYS[k]?.[i] ?? k}${lang === "en" ? ": " : "："}${valueText(v, lang, k)}`)
+    .join(separator);
 }
 
 /** "状态：已完成；进度：100；来源：控制台代填" from the stored JSON; unparseable detail as is. */
@@ -133,9 +179,5 @@ export function auditDetailText(detail: string | null, lang: "zh" | "en"): strin
     return detail;
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return valueText(parsed, lang);
-  const i = lang === "en" ? 1 : 0;
-  return Object.entries(parsed as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${DETAIL_KEYS[k]?.[i] ?? k}${lang === "en" ? ": " : "："}${valueText(v, lang)}`)
-    .join(lang === "en" ? "; " : "；");
+  return entriesText(parsed as Record<string, unknown>, lang, lang === "en" ? "; " : "；");
 }

@@ -61,3 +61,19 @@ export function rungText(rung: string, lang: "zh" | "en"): string {
   if (lang === "en") return { before: `${n} workdays before`, overdue: `${n} workdays overdue`, head: `To head, ${n} workdays overdue`, office: `To office, ${n} workdays overdue` }[m[1] as "before"];
   return { before: `截止前 ${n} 个工作日`, overdue: `逾期第 ${n} 个工作日`, head: `逾期 ${n} 个工作日·抄送一把手`, office: `逾期 ${n} 个工作日·报办公室` }[m[1] as "before"];
 }
+
+export interface Ladder {
+  before: readonly number[];
+  onDueDay: boolean;
+  overdueEvery: number;
+  overdueMax: number;
+  headAfter: number | null;
+  officeAfter: number | null;
+  sendAt: string;
+}
+
+/** A custom reminder ladder in short: "−7/−3/−1 · 0 · +2…30 · 一把手+3 · 办公室+5 @09:00" (workdays). */
+export function ladderText(l: Ladder, lang: "zh" | "en"): string {
+  const [head, office] = lang === "en" ? ["head", "office"] : ["一把手", "办公室"];
+  return `−${l.before.join("/−")}${l.onDueDay ? " · 0" : ""} · +${l.overdueEvery}…${l.overdueMax}${l.headAfter ? ` · ${head}+${l.headAfter}` : ""}${l.officeAfter ? ` · ${office}+${l.officeAfter}` : ""} @${l.sendAt}`;
+}

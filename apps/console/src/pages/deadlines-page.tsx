@@ -1,10 +1,11 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tabs, Tag, Typography } from "antd";
+import { describeRule } from "@duban/domain/rule-text";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
-import { fmtDateTime, rungText } from "../format.ts";
+import { fmtDateTime, ladderText, rungText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
 import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
@@ -216,10 +217,6 @@ function DeadlineForm({ editing, onClose }: { editing: Deadline | "new" | null; 
   );
 }
 
-function ladderText(l: Deadline["ladder"]): string {
-  return `−${l.before.join("/−")}${l.onDueDay ? " · 0" : ""} · +${l.overdueEvery}…${l.overdueMax}${l.headAfter ? ` · 一把手+${l.headAfter}` : ""}${l.officeAfter ? ` · 办公室+${l.officeAfter}` : ""} @${l.sendAt}`;
-}
-
 export default function DeadlinesPage() {
   const errorMessage = useErrorMessage();
   const t = useT();
@@ -271,9 +268,9 @@ export default function DeadlinesPage() {
                   { title: t("任务", "Task"), render: (_: unknown, d) => `${d.taskNumber}. ${d.taskTitle}`, ellipsis: true, width: 260 },
                   { title: t("名称", "Title"), dataIndex: "title" },
                   { title: t("周期", "Cycle"), dataIndex: "cycle", render: (v: string | null) => v ?? <Tag>{t("一次性", "one-off")}</Tag> },
-                  { title: t("规则", "Rule"), render: (_: unknown, d) => `${d.ruleText} ${d.dueTime}` },
+                  { title: t("规则", "Rule"), render: (_: unknown, d) => <span data-testid={`deadline-rule-${d.id}`}>{`${describeRule(d.rule, lang)} ${d.dueTime}`}</span> },
                   { title: t("适用单位", "Owed by"), dataIndex: "unit", render: (v: string | null) => v ?? t("全部责任单位", "all units") },
-                  { title: t("提醒阶梯", "Ladder"), render: (_: unknown, d) => (d.customLadder ? <Tag color="blue">{ladderText(d.ladder)}</Tag> : <Typography.Text type="secondary">{t("默认", "default")}</Typography.Text>) },
+                  { title: t("提醒阶梯", "Ladder"), render: (_: unknown, d) => (d.customLadder ? <Tag color="blue">{ladderText(d.ladder, lang)}</Tag> : <Typography.Text type="secondary">{t("默认", "default")}</Typography.Text>) },
                   {
                     title: t("操作", "Actions"),
                     render: (_: unknown, d) =>

@@ -6,6 +6,7 @@ import { Link, useParams } from "react-router";
 import { LightDot } from "../components/light.tsx";
 import { useCanEdit } from "../session.tsx";
 import { StatusHistory } from "../components/status-history.tsx";
+import { describeRule } from "@duban/domain/rule-text";
 import { fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
 import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
@@ -105,7 +106,7 @@ export default function TaskPage() {
                     u.liaisons === 0 ? (
                       <Typography.Text type="warning">{t("未绑定", "none")}</Typography.Text>
                     ) : (
-                      u.liaisonNames.map((n) => n ?? t("（未具名）", "(unnamed)")).join("、")
+                      u.liaisonNames.map((n) => n ?? t("（未具名）", "(unnamed)")).join(t("、", ", "))
                     ),
                 },
                 ...(canEdit
@@ -140,11 +141,11 @@ export default function TaskPage() {
                   children: (
                     <Space orientation="vertical" size={0}>
                       <span>
-                        {d.ruleText} {d.dueTime} {d.unit ? `· ${d.unit}` : ""} {!d.active && <Tag>{t("已停用", "archived")}</Tag>}
+                        <span data-testid={`task-deadline-rule-${d.id}`}>{`${describeRule(d.rule, lang)} ${d.dueTime}`}</span> {d.unit ? `· ${d.unit}` : ""} {!d.active && <Tag>{t("已停用", "archived")}</Tag>}
                       </span>
                       {d.rounds.map((r) => (
                         <Typography.Text type="secondary" key={r.id}>
-                          {periodText(r.periodKey, lang)}：{t("截止", "due")} {fmtDateTime(r.dueAt)}，{t("已报", "in")} {r.submitted}/{r.expected}
+                          {periodText(r.periodKey, lang)}{t("：截止", ": due")} {fmtDateTime(r.dueAt)}{t("，已报", ", in")} {r.submitted}/{r.expected}
                         </Typography.Text>
                       ))}
                     </Space>
@@ -211,7 +212,7 @@ export default function TaskPage() {
             target={{ taskId: task.id, unitId: entering }}
             onClose={() => setEntering(null)}
             onRecorded={(result, unitName) =>
-              setRecorded(`${t("已代为填报", "Recorded for")} ${unitName}：${statusText(result.status, lang)}${result.round ? `，${t("计入", "counted for")} ${periodText(result.round.periodKey, lang)}${result.submitted ? `（${t("已报送", "submitted")}）` : ""}` : ""}`)
+              setRecorded(`${t("已代为填报", "Recorded for")} ${unitName}${t("：", ": ")}${statusText(result.status, lang)}${result.round ? `${t("，计入", ", counted for")} ${periodText(result.round.periodKey, lang)}${result.submitted ? t("（已报送）", " (submitted)") : ""}` : ""}`)
             }
           />
         </Suspense>
