@@ -253,7 +253,7 @@ export async function handleReply(ctx: BotContext, text: string, attachments: At
 }
 
 export function taskList(ctx: BotContext, tasks: ReadonlyArray<{ taskId: number; number: string; title: string }>, action: "pick-task" | "report" | "task"): InlineKeyboard {
-  return buttonsFor(ctx).list(tasks.map((t) => ({ label: `${ctx.t("task-heading", { number: t.number, title: shorten(t.title, 14), what: "" })}`, data: { action, taskId: t.taskId } })));
+  return buttonsFor(ctx).list(tasks.map((t) => ({ label: ctx.t("task-heading", { number: t.number, title: shorten(t.title, 14), what: "" }).trim(), data: { action, taskId: t.taskId } })));
 }
 
 /** Progress, values, a note or a file sent after a status: added to that same update. */

@@ -21,6 +21,12 @@ describe("/tasks, task detail, /overdue, /report (handleUpdate, temporary SQLite
     expect(text).toContain("🟡 任务8“建立和夯实城市计量基础”（牵头）\n      尚未报送 · 下一截止：10月13日");
     expect(text).not.toContain("环保局");
     expect(h.buttonsOf(list).some((b) => b.text.startsWith("任务8“"))).toBe(true);
+
+    // Past the due date, the same item is shown as overdue, not as "next".
+    h.setNow(new Date("2026-10-14T02:00:00Z"));
+    await h.send(1001, "/tasks");
+    const later = String(h.lastMessage()!.payload.text);
+    expect(later).toContain("🔴 任务8“建立和夯实城市计量基础”（牵头）\n      尚未报送 · 已逾期（10月13日截止）");
   });
 
   it("a task's detail shows its indicators, what is owed and offers 报送进展", async () => {

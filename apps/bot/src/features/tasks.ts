@@ -15,7 +15,9 @@ function taskLine(ctx: BotContext, task: UnitTask): string {
   const state = task.status
     ? ctx.t("task-line-reported", { status: `${ctx.t(`status-${task.status}`)}${task.progress !== null ? ` ${task.progress}%` : ""}` })
     : ctx.t("task-line-not-reported");
-  const due = task.next ? ctx.t("task-line-due", { due: formatDate(task.next.dueAt, language, ctx.duban.now) }) : ctx.t("task-line-clear");
+  const due = !task.next
+    ? ctx.t("task-line-clear")
+    : ctx.t(task.next.dueAt < ctx.duban.now ? "task-line-overdue" : "task-line-due", { due: formatDate(task.next.dueAt, language, ctx.duban.now) });
   const heading = ctx.t("task-heading", { number: task.number, title: shorten(task.title, 20), what: bracketed(ctx.t(`assignment-${task.role}`), language) });
   return `${LIGHT_ICON[task.light]} ${heading}\n      ${state} · ${due}`;
 }

@@ -63,6 +63,7 @@ tasks-hint = Tap a task below for details or to report.
 task-line-reported = Last report: { $status }
 task-line-not-reported = Not reported yet
 task-line-due = Next due: { $due }
+task-line-overdue = Overdue (was due { $due })
 task-line-clear = Nothing due now
 task-detail-role = Your unit's role: { $role }
 task-detail-indicators = Indicators:

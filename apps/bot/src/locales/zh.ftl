@@ -63,6 +63,7 @@ tasks-hint = 点击下方任务查看详情或报送进展。
 task-line-reported = 最近报送：{ $status }
 task-line-not-reported = 尚未报送
 task-line-due = 下一截止：{ $due }
+task-line-overdue = 已逾期（{ $due }截止）
 task-line-clear = 当前无待报事项
 task-detail-role = 本单位职责：{ $role }
 task-detail-indicators = 指标：
