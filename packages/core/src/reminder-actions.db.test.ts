@@ -50,7 +50,7 @@ describe("acknowledge, snooze, extension, reachability (temporary SQLite)", () =
   it("稍后提醒 before office hours is the same morning; on National Day it waits for the first workday", async () => {
     expect((await snoozeReminder(f.db, { reminderId, contactId: liaison, now: at("2026-10-13", "07:30") })).until).toEqual(at("2026-10-13", "09:00"));
     const holiday = await snoozeReminder(f.db, { reminderId, contactId: liaison, now: at("2026-10-02", "10:00") });
-    expect(holiday.until.getTime()).toBeGreaterThan(at("2026-10-07", "23:59").getTime());
+    expect(holiday.until!.getTime()).toBeGreaterThan(at("2026-10-07", "23:59").getTime());
   });
 
   it("申请延期 goes to the office's queue and keeps the original due date", async () => {
