@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "@duban/db/client";
 import { defaultDeadlines } from "@duban/domain/default-deadlines";
-import { describeChange, diffPlan, type PlanChange, type PlanSnapshot } from "@duban/domain/import-diff";
+import { describeChange, describeWarning, diffPlan, importWarnings, type PlanChange, type PlanSnapshot } from "@duban/domain/import-diff";
 import { parsePlan, type ParsedPlan } from "@duban/domain/parse-plan";
 import { writeAudit } from "./audit.ts";
 import { currentPlanId, loadPlanSnapshot } from "./plan-snapshot.ts";
@@ -15,6 +15,18 @@ export interface ImportPreview {
   plan: ParsedPlan;
   changes: PlanChange[];
   lines: string[];
+  /**
+   * Doubts about this re-import (a task's title rewritten, the text looking like another plan),
+   * one line of Chinese each. They are also put first in `plan.warnings`, which the CLI and the
+   * console's import preview already show.
+   */
+  warnings: string[];
+}
+
+/** The import's own warnings, and the parsed plan with them ahead of the parser's. */
+function withImportWarnings(plan: ParsedPlan, before: PlanSnapshot | null, after: PlanSnapshot): { plan: ParsedPlan; warnings: string[] } {
+  const warnings = importWarnings(before, after).map(describeWarning);
+  return { plan: warnings.length > 0 ? { ...plan, warnings: [...warnings, ...plan.warnings] } : plan, warnings };
 }
 
 export interface ImportResult extends ImportPreview {
@@ -50,8 +62,9 @@ export async function previewImport(db: Db, text: string): Promise<ImportPreview
   const plan = parsePlan(text);
   const planId = await currentPlanId(db);
   const before = planId === null ? null : await loadPlanSnapshot(db, planId);
-  const changes = diffPlan(before, snapshotOf(plan));
-  return { plan, changes, lines: changes.map(describeChange) };
+  const after = snapshotOf(plan);
+  const changes = diffPlan(before, after);
+  return { ...withImportWarnings(plan, before, after), changes, lines: changes.map(describeChange) };
 }
 
 /**
@@ -69,11 +82,13 @@ export async function importPlan(db: Db, text: string, now: Date, actor: ImportA
     async (tx) => {
       const existingId = await currentPlanId(tx);
       const before = existingId === null ? null : await loadPlanSnapshot(tx, existingId);
-      const changes = diffPlan(before, snapshotOf(parsed));
+      const after = snapshotOf(parsed);
+      const changes = diffPlan(before, after);
       const lines = changes.map(describeChange);
+      const { plan: reported, warnings } = withImportWarnings(parsed, before, after);
       if (existingId !== null && changes.length === 0) {
         const stored = await tx.plan.findUniqueOrThrow({ where: { id: existingId } });
-        if (stored.sourceHash === sourceHash) return { plan: parsed, changes, lines, planId: existingId, created: false, unchanged: true };
+        if (stored.sourceHash === sourceHash) return { plan: reported, changes, lines, warnings, planId: existingId, created: false, unchanged: true };
       }
 
       const planData = {
@@ -211,10 +226,10 @@ export async function importPlan(db: Db, text: string, now: Date, actor: ImportA
         action: existingId === null ? "plan.import" : "plan.reimport",
         entity: "Plan",
         entityId: plan.id,
-        detail: { title: parsed.title, changes: lines },
+        detail: { title: parsed.title, changes: lines, ...(warnings.length > 0 ? { warnings } : {}) },
         at: now,
       });
-      return { plan: parsed, changes, lines, planId: plan.id, created: existingId === null, unchanged: false };
+      return { plan: reported, changes, lines, warnings, planId: plan.id, created: existingId === null, unchanged: false };
     },
     { timeout: 60_000, maxWait: 30_000 },
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeChange, diffPlan, type PlanSnapshot } from "./import-diff.ts";
+import { describeChange, describeWarning, diffPlan, importWarnings, type PlanSnapshot, RETITLE_THRESHOLD, titleSimilarity } from "./import-diff.ts";
 
 const base: PlanSnapshot = {
   title: "示例方案",
@@ -57,5 +57,42 @@ describe("diffPlan", () => {
   it("reports removed tasks without losing their identity", () => {
     const next = { ...base, tasks: [] };
     expect(diffPlan(base, next)).toEqual([{ kind: "task-removed", task: "1", title: "做好甲工作。" }]);
+  });
+});
+
+describe("titleSimilarity", () => {
+  it("is 1 for the same title and ignores punctuation", () => {
+    expect(titleSimilarity("做好甲工作。", "做好甲工作")).toBe(1);
+  });
+
+  it("stays above the threshold for an edit and falls below it for another task", () => {
+    expect(titleSimilarity("加强计量基础建设", "加强计量体系建设")).toBeGreaterThanOrEqual(RETITLE_THRESHOLD);
+    expect(titleSimilarity("确立质量发展的战略地位", "确立质量发展战略地位")).toBeGreaterThanOrEqual(RETITLE_THRESHOLD);
+    expect(titleSimilarity("确立质量发展的战略地位", "健全监管体系")).toBeLessThan(RETITLE_THRESHOLD);
+  });
+});
+
+describe("importWarnings", () => {
+  const plan = (titles: string[]): PlanSnapshot => ({
+    ...base,
+    tasks: titles.map((title, i) => ({ ...base.tasks[0]!, number: String(i + 1), title })),
+  });
+  const before = plan(["确立质量发展的战略地位", "加强计量基础建设", "推进标准化建设", "强化认证认可"]);
+
+  it("says nothing on a first import or for small edits", () => {
+    expect(importWarnings(null, before)).toEqual([]);
+    expect(importWarnings(before, plan(["确立质量发展的战略地位", "加强计量体系建设", "推进标准化工作", "强化认证认可", "新增一项任务"]))).toEqual([]);
+  });
+
+  it("warns about a task whose title is rewritten, since it inherits the old task's history", () => {
+    const warnings = importWarnings(before, plan(["健全监管体系", "加强计量基础建设", "推进标准化建设", "强化认证认可"]));
+    expect(warnings).toEqual([{ kind: "task-retitled", task: "1", from: "确立质量发展的战略地位", to: "健全监管体系", similarity: 0 }]);
+    expect(describeWarning(warnings[0]!)).toBe("任务 1 标题变化较大（“确立质量发展的战略地位” → “健全监管体系”），确认是同一项任务？历史记录将沿用");
+  });
+
+  it("warns first that it looks like a different plan when most tasks are rewritten", () => {
+    const warnings = importWarnings(before, plan(["健全监管体系", "优化营商环境", "推进标准化建设"]));
+    expect(warnings.map((w) => w.kind)).toEqual(["different-plan", "task-retitled", "task-retitled"]);
+    expect(describeWarning(warnings[0]!)).toMatch(/^新文本与现有方案差别很大（3 项对应任务中有 2 项标题大幅变化），看起来是另一份方案/);
   });
 });

@@ -115,3 +115,67 @@ export function describeChange(change: PlanChange): string {
       return `任务 ${change.task} 指标 ${change.indicator}：${change.from} → ${change.to}`;
   }
 }
+
+/**
+ * How alike two titles are: the Dice coefficient of their character bigrams (0 = nothing in
+ * common, 1 = the same), ignoring spaces and punctuation. Chinese titles have no word breaks, so
+ * character pairs are the usual cheap measure; a reworded title keeps most of its pairs.
+ */
+export function titleSimilarity(a: string, b: string): number {
+  const clean = (s: string) => s.replace(/[\s\p{P}\p{S}]/gu, "");
+  const bigrams = (s: string) => {
+    const chars = [...clean(s)];
+    if (chars.length < 2) return chars;
+    return chars.slice(1).map((c, i) => `${chars[i]}${c}`);
+  };
+  const x = bigrams(a);
+  const y = bigrams(b);
+  if (x.length === 0 && y.length === 0) return 1;
+  const pool = new Map<string, number>();
+  for (const g of x) pool.set(g, (pool.get(g) ?? 0) + 1);
+  let common = 0;
+  for (const g of y) {
+    const left = pool.get(g) ?? 0;
+    if (left > 0) {
+      common++;
+      pool.set(g, left - 1);
+    }
+  }
+  return (2 * common) / (x.length + y.length);
+}
+
+/** Below this a title is taken as rewritten rather than edited ("加强计量基础建设" → "加强计量体系建设" ≈ 0.57). */
+export const RETITLE_THRESHOLD = 0.5;
+
+export type ImportWarning =
+  | { kind: "task-retitled"; task: string; from: string; to: string; similarity: number }
+  | { kind: "different-plan"; retitled: number; compared: number };
+
+/**
+ * Doubts about a re-import. Tasks are matched by position, so a task whose title changes beyond
+ * an edit may be a different task taking over the old one's history; when most of them do, the
+ * text is likely a different plan altogether.
+ */
+export function importWarnings(before: PlanSnapshot | null, after: PlanSnapshot): ImportWarning[] {
+  if (!before) return [];
+  const retitled: ImportWarning[] = [];
+  const compared = Math.min(before.tasks.length, after.tasks.length);
+  for (let i = 0; i < compared; i++) {
+    const old = before.tasks[i];
+    const next = after.tasks[i];
+    if (!old || !next) continue;
+    const similarity = titleSimilarity(old.title, next.title);
+    if (similarity < RETITLE_THRESHOLD) retitled.push({ kind: "task-retitled", task: next.number, from: old.title, to: next.title, similarity });
+  }
+  const differentPlan = compared > 0 && retitled.length * 2 > compared;
+  return differentPlan ? [{ kind: "different-plan", retitled: retitled.length, compared }, ...retitled] : retitled;
+}
+
+export function describeWarning(warning: ImportWarning): string {
+  switch (warning.kind) {
+    case "task-retitled":
+      return `任务 ${warning.task} 标题变化较大（“${warning.from}” → “${warning.to}”），确认是同一项任务？历史记录将沿用`;
+    case "different-plan":
+      return `新文本与现有方案差别很大（${warning.compared} 项对应任务中有 ${warning.retitled} 项标题大幅变化），看起来是另一份方案：导入会按位置覆盖现有任务，旧任务的历史记录将沿用到新任务上。暂不支持作为新方案导入，请确认后再导入`;
+  }
+}
