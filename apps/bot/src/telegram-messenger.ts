@@ -1,7 +1,9 @@
 import { GrammyError, HttpError, type Api } from "grammy";
 import type { Messenger, OutgoingMessage, SendResult } from "@duban/core/messenger";
+import { reminderDigestText } from "@duban/domain/reminder-text";
 import { callbackSecretFor } from "./callback-data.ts";
 import { translator } from "./i18n.ts";
+import { shorten } from "./format.ts";
 import { Buttons } from "./keyboards.ts";
 
 /** Kinds that ask the recipient to answer for the unit: they carry the status buttons. */
@@ -55,6 +57,25 @@ export class TelegramMessenger implements Messenger {
     }
     try {
       const sent = await this.api.sendMessage(message.chatId, message.text, reply_markup ? { reply_markup } : {});
+      return { ok: true, messageId: String(sent.message_id) };
+    } catch (error) {
+      return classifySendError(error);
+    }
+  }
+
+  /**
+   * Several ladder reminders due to one liaison at once, as one message: the tasks with their
+   * due lines, and a button per task that opens its report (the usual status buttons follow).
+   */
+  async sendDigest(messages: OutgoingMessage[]): Promise<SendResult> {
+    const first = messages[0]!;
+    const language = first.language === "en" ? "en" : "zh";
+    const tasks = new Map<number, string>();
+    for (const m of messages) if (m.taskId !== null && !tasks.has(m.taskId)) tasks.set(m.taskId, shorten(m.text.split("\n")[1] ?? "", 24));
+    const buttons = new Buttons(translator(language), first.contactId!, this.secret);
+    const reply_markup = buttons.list([...tasks].map(([taskId, label]) => ({ label, data: { action: "report" as const, taskId } })));
+    try {
+      const sent = await this.api.sendMessage(first.chatId, reminderDigestText(language, messages.map((m) => m.text)), { reply_markup });
       return { ok: true, messageId: String(sent.message_id) };
     } catch (error) {
       return classifySendError(error);

@@ -269,9 +269,15 @@ export function findReminder(db: Db, reminderId: number): Promise<ReminderTarget
   return reminderTarget(db, { id: reminderId });
 }
 
-/** The reminder a chat message is, so that replying to it files the answer under its task and round. */
-export function findReminderByMessage(db: Db, input: { chatId: string; messageId: string }): Promise<ReminderTarget | null> {
-  return reminderTarget(db, { chatMessageId: input.messageId, contact: { telegramChatId: input.chatId } });
+/**
+ * The reminder a chat message is, so that replying to it files the answer under its task and
+ * round. A digest (several reminders in one message) names no single task: null, and the reply
+ * is read on its own (the task found from what it says, or asked).
+ */
+export async function findReminderByMessage(db: Db, input: { chatId: string; messageId: string }): Promise<ReminderTarget | null> {
+  const where = { chatMessageId: input.messageId, contact: { telegramChatId: input.chatId } };
+  if ((await db.reminder.count({ where })) > 1) return null;
+  return reminderTarget(db, where);
 }
 
 /** Round → its task, with whether the unit owes it (for /report and buttons that name a round). */

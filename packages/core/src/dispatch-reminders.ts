@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@duban/db/client";
-import { claimReminder, dueReminderIds, loadClaimedReminder, recordDelivery, releaseClaim, staleClaims } from "@duban/db/repositories/reminder-outbox";
-import type { Messenger, OutgoingMessage, ReminderKind } from "./messenger.ts";
+import { claimReminder, dueReminders, loadClaimedReminder, recordDelivery, releaseClaim, staleClaims } from "@duban/db/repositories/reminder-outbox";
+import type { Messenger, OutgoingMessage, ReminderKind, SendResult } from "./messenger.ts";
 
 /** A claim older than this is presumed dead (crashed process) and the reminder is retried. */
 export const CLAIM_TIMEOUT_MS = 2 * 60 * 1000;
@@ -49,41 +49,77 @@ export async function reclaimStaleClaims(db: Db, now: Date): Promise<number> {
   return reclaimed;
 }
 
+/** From this many reminders due to one person at once, they go as one digest message. */
+export const DIGEST_MIN = 3;
+
+type Prepared = { id: number; attempts: number; contactId: number | null; message: OutgoingMessage };
+
 /**
  * Sends what is due through the Messenger. Each reminder is claimed with an atomic
- * conditional update, so two dispatchers never send the same one.
+ * conditional update, so two dispatchers never send the same one. Ladder reminders due to
+ * one person at once are claimed together and, from DIGEST_MIN on, sent as one digest.
  */
 export async function dispatchReminders(db: Db, messenger: Messenger, now: Date, options: DispatchOptions = {}): Promise<DispatchSummary> {
   const summary: DispatchSummary = { sent: 0, retrying: 0, failed: 0, unreachable: 0, cancelled: 0, reclaimed: await reclaimStaleClaims(db, now) };
   const instance = options.instanceId ?? randomUUID();
-  for (const id of await dueReminderIds(db, now, BATCH)) {
+
+  // Groups in order of their oldest member: one per person for ladder reminders, else one per reminder.
+  const groups = new Map<string, number[]>();
+  for (const r of await dueReminders(db, now, BATCH)) {
+    const key = r.kind === "reminder" && r.contactId !== null ? `contact:${r.contactId}` : `reminder:${r.id}`;
+    groups.set(key, [...(groups.get(key) ?? []), r.id]);
+  }
+
+  for (const ids of groups.values()) {
     if (options.signal?.aborted) break;
-    if (!(await claimReminder(db, id, instance, now))) continue;
-    const reminder = await loadClaimedReminder(db, id);
-
-    // A unit that answered after planning needs no more chasing.
-    const submission = reminder.round?.submissions.find((s) => s.unitId === reminder.unitId);
-    const chasing = ["reminder", "urge", "escalation-head", "escalation-office"].includes(reminder.kind);
-    if (chasing && submission?.submittedAt) {
-      await recordDelivery(db, id, { state: "cancelled", error: "unit already submitted" });
-      summary.cancelled++;
+    const ready: Prepared[] = [];
+    for (const id of ids) {
+      const prepared = await claimAndPrepare(db, id, instance, now, options, summary);
+      if (prepared) ready.push(prepared);
+    }
+    if (ready.length === 0) continue;
+    if (ready.length >= DIGEST_MIN && messenger.sendDigest) {
+      const result = await attempt(() => messenger.sendDigest!(ready.map((p) => p.message)));
+      for (const p of ready) await record(db, p, result, now, summary);
       continue;
     }
+    for (const p of ready) await record(db, p, await attempt(() => messenger.send(p.message)), now, summary);
+  }
+  return summary;
+}
 
-    const chatId = reminder.contactId === null ? (options.officeChatId ?? null) : reminder.contact?.telegramChatId ?? null;
-    if (chatId === null) {
-      if (reminder.contactId === null) {
-        // Office escalation without an office chat: it lives in the console's queue.
-        await recordDelivery(db, id, { state: "sent", at: now, chatMessageId: null });
-        summary.sent++;
-      } else {
-        await recordDelivery(db, id, { state: "unreachable", error: "contact has no Telegram chat", contactId: null, at: now });
-        summary.unreachable++;
-      }
-      continue;
+/** Claims a reminder and settles what needs no message; returns what is to be sent, or null. */
+async function claimAndPrepare(db: Db, id: number, instance: string, now: Date, options: DispatchOptions, summary: DispatchSummary): Promise<Prepared | null> {
+  if (!(await claimReminder(db, id, instance, now))) return null;
+  const reminder = await loadClaimedReminder(db, id);
+
+  // A unit that answered after planning needs no more chasing.
+  const submission = reminder.round?.submissions.find((s) => s.unitId === reminder.unitId);
+  const chasing = ["reminder", "urge", "escalation-head", "escalation-office"].includes(reminder.kind);
+  if (chasing && submission?.submittedAt) {
+    await recordDelivery(db, id, { state: "cancelled", error: "unit already submitted" });
+    summary.cancelled++;
+    return null;
+  }
+
+  const chatId = reminder.contactId === null ? (options.officeChatId ?? null) : reminder.contact?.telegramChatId ?? null;
+  if (chatId === null) {
+    if (reminder.contactId === null) {
+      // Office escalation without an office chat: it lives in the console's queue.
+      await recordDelivery(db, id, { state: "sent", at: now, chatMessageId: null });
+      summary.sent++;
+    } else {
+      await recordDelivery(db, id, { state: "unreachable", error: "contact has no Telegram chat", contactId: null, at: now });
+      summary.unreachable++;
     }
+    return null;
+  }
 
-    const message: OutgoingMessage = {
+  return {
+    id,
+    attempts: reminder.attempts,
+    contactId: reminder.contactId,
+    message: {
       reminderId: reminder.id,
       key: reminder.key,
       kind: reminder.kind as ReminderKind,
@@ -94,27 +130,32 @@ export async function dispatchReminders(db: Db, messenger: Messenger, now: Date,
       taskId: reminder.round?.deadline.taskId ?? null,
       unitId: reminder.unitId,
       contactId: reminder.contactId,
-    };
-    let result;
-    try {
-      result = await messenger.send(message);
-    } catch (error) {
-      result = { ok: false as const, outcome: "retry" as const, error: error instanceof Error ? error.message : String(error) };
-    }
-    if (result.ok) {
-      await recordDelivery(db, id, { state: "sent", at: now, chatMessageId: result.messageId });
-      summary.sent++;
-    } else if (result.outcome === "retry" && reminder.attempts < MAX_ATTEMPTS) {
-      const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(reminder.attempts));
-      await recordDelivery(db, id, { state: "retrying", nextAttemptAt: new Date(now.getTime() + wait), error: result.error });
-      summary.retrying++;
-    } else if (result.outcome === "unreachable") {
-      await recordDelivery(db, id, { state: "unreachable", error: result.error, contactId: reminder.contactId, at: now });
-      summary.unreachable++;
-    } else {
-      await recordDelivery(db, id, { state: "failed", error: result.error });
-      summary.failed++;
-    }
+    },
+  };
+}
+
+async function attempt(send: () => Promise<SendResult>): Promise<SendResult> {
+  try {
+    return await send();
+  } catch (error) {
+    return { ok: false, outcome: "retry", error: error instanceof Error ? error.message : String(error) };
   }
-  return summary;
+}
+
+/** Records how sending one reminder ended (a digest's result stands for each of its reminders). */
+async function record(db: Db, p: Prepared, result: SendResult, now: Date, summary: DispatchSummary): Promise<void> {
+  if (result.ok) {
+    await recordDelivery(db, p.id, { state: "sent", at: now, chatMessageId: result.messageId });
+    summary.sent++;
+  } else if (result.outcome === "retry" && p.attempts < MAX_ATTEMPTS) {
+    const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(p.attempts));
+    await recordDelivery(db, p.id, { state: "retrying", nextAttemptAt: new Date(now.getTime() + wait), error: result.error });
+    summary.retrying++;
+  } else if (result.outcome === "unreachable") {
+    await recordDelivery(db, p.id, { state: "unreachable", error: result.error, contactId: p.contactId, at: now });
+    summary.unreachable++;
+  } else {
+    await recordDelivery(db, p.id, { state: "failed", error: result.error });
+    summary.failed++;
+  }
 }

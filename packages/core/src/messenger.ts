@@ -30,14 +30,26 @@ export type SendResult =
 
 export interface Messenger {
   send(message: OutgoingMessage): Promise<SendResult>;
+  /**
+   * Several reminders due to one person at once, as one message (optional: without it each is
+   * sent on its own). The result stands for all of them.
+   */
+  sendDigest?(messages: OutgoingMessage[]): Promise<SendResult>;
 }
 
 /** Records what it would send; used by the CLI (`scheduler tick`) and tests. */
 export class RecordingMessenger implements Messenger {
   readonly sent: OutgoingMessage[] = [];
+  /** The reminders that went together as one digest message. */
+  readonly digests: OutgoingMessage[][] = [];
   private next = 1;
   async send(message: OutgoingMessage): Promise<SendResult> {
     this.sent.push(message);
+    return { ok: true, messageId: `recorded-${this.next++}` };
+  }
+  async sendDigest(messages: OutgoingMessage[]): Promise<SendResult> {
+    this.sent.push(...messages);
+    this.digests.push(messages);
     return { ok: true, messageId: `recorded-${this.next++}` };
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reminderText, type ReminderTextInput } from "./reminder-text.ts";
+import { reminderDigestText, reminderText, type ReminderTextInput } from "./reminder-text.ts";
 
 const base: ReminderTextInput = {
   lang: "zh",
@@ -30,5 +30,30 @@ describe("reminderText", () => {
 
   it("speaks English to contacts who chose it", () => {
     expect(reminderText({ ...base, lang: "en", rung: "due" })).toContain("due today (2026-10-20)");
+  });
+});
+
+describe("reminderDigestText", () => {
+  it("gathers several reminders into one message: each task with its due line", () => {
+    const texts = [
+      reminderText(base),
+      reminderText({ ...base, taskNumber: "8", taskTitle: "建立和夯实城市计量基础。", deadlineTitle: "季度进度", rung: "due", dueDate: "2026-10-13" }),
+      reminderText({ ...base, taskNumber: "9", taskTitle: "强化质量监管。", deadlineTitle: "季度进度", rung: "overdue-2", overdueWorkdays: 2, dueDate: "2026-10-09" }),
+    ];
+    expect(reminderDigestText("zh", texts)).toBe(
+      [
+        "【督办提醒】本单位有 3 项事项待报送：",
+        "· 任务6：开展好质量分析工作。",
+        "  每季度质量分析报告（2026年第三季度），距截止还有 3 个工作日（2026-10-20 截止）",
+        "· 任务8：建立和夯实城市计量基础。",
+        "  季度进度（2026年第三季度），今天（2026-10-13）截止",
+        "· 任务9：强化质量监管。",
+        "  季度进度（2026年第三季度），已逾期 2 个工作日（原定 2026-10-09 截止）",
+        "请点击下方任务逐项报送进展，或直接回复本消息。",
+      ].join("\n"),
+    );
+    const en = reminderDigestText("en", texts.map((_, i) => reminderText({ ...base, lang: "en", taskNumber: String(i + 1) })));
+    expect(en.split("\n")[0]).toBe("Reminder: 3 items for your unit");
+    expect(en).toContain("· Task 2: 开展好质量分析工作。");
   });
 });

@@ -54,3 +54,19 @@ export function reminderText(input: ReminderTextInput): string {
   const ask = input.kind === "escalation-office" ? "请联系该单位督促落实。" : "请点击下方按钮报送进展，或直接回复本消息。";
   return `${head}\n任务${input.taskNumber}：${input.taskTitle}\n${input.deadlineTitle}${period}，${dueClauseZh(input)}。\n${ask}`;
 }
+
+/**
+ * One message for several reminders due to one person at once (a unit with many tasks would
+ * otherwise get a dozen messages the same morning): a heading and, per reminder, its task and
+ * due line, taken from the texts `reminderText` wrote.
+ */
+export function reminderDigestText(lang: "zh" | "en", texts: readonly string[]): string {
+  const items = texts.map((text) => {
+    const [, task = "", due = ""] = text.split("\n");
+    return `· ${task}\n  ${due.replace(/[。.]$/, "")}`;
+  });
+  if (lang === "en") {
+    return [`Reminder: ${texts.length} items for your unit`, ...items, "Tap a task below to report on it, or reply to this message."].join("\n");
+  }
+  return [`【督办提醒】本单位有 ${texts.length} 项事项待报送：`, ...items, "请点击下方任务逐项报送进展，或直接回复本消息。"].join("\n");
+}

@@ -47,15 +47,14 @@ export async function queueReminders(tx: Tx, reminders: NewReminder[]): Promise<
   for (const reminder of reminders) await tx.reminder.create({ data: rowOf(reminder) });
 }
 
-/** Ids of reminders ready to send now, oldest first. */
-export async function dueReminderIds(db: Db, now: Date, limit: number): Promise<number[]> {
-  const rows = await db.reminder.findMany({
+/** Reminders ready to send now, oldest first: id, kind and recipient (to group one person's). */
+export function dueReminders(db: Db, now: Date, limit: number): Promise<Array<{ id: number; kind: string; contactId: number | null }>> {
+  return db.reminder.findMany({
     where: { state: { in: ["pending", "retrying"] }, nextAttemptAt: { lte: now } },
     orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
     take: limit,
-    select: { id: true },
+    select: { id: true, kind: true, contactId: true },
   });
-  return rows.map((r) => r.id);
 }
 
 /** Claims one reminder for sending with an atomic conditional update: true for exactly one claimant. */

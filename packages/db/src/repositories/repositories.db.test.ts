@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, testProviders, type TestDb } from "../testing.ts";
 import { forgetBotSessionsBefore } from "./bot-sessions.ts";
 import { forgetUpdatesBefore, markUpdateHandled } from "./processed-updates.ts";
-import { cancelWaitingReminders, claimReminder, dueReminderIds, queueReminderOnce, queueReminders, recordDelivery, releaseClaim, staleClaims, type NewReminder } from "./reminder-outbox.ts";
+import { cancelWaitingReminders, claimReminder, dueReminders, queueReminderOnce, queueReminders, recordDelivery, releaseClaim, staleClaims, type NewReminder } from "./reminder-outbox.ts";
 import { createRoundOnce } from "./rounds.ts";
 
 const now = new Date("2026-10-12T02:00:00Z");
@@ -40,18 +40,18 @@ describe.each(testProviders())("repositories (temporary %s database)", (provider
 
   it("a reminder is claimed by exactly one of two racing dispatchers, and only when due", async () => {
     await queueReminders(t.db, [reminder("k1", { now: minutes(5) })]);
-    expect(await dueReminderIds(t.db, now, 10)).toEqual([]);
-    const [id] = await dueReminderIds(t.db, minutes(5), 10);
+    expect(await dueReminders(t.db, now, 10)).toEqual([]);
+    const id = (await dueReminders(t.db, minutes(5), 10))[0]?.id;
     const second = t.connect();
     const claims = await Promise.all([claimReminder(t.db, id!, "a", minutes(5)), claimReminder(second, id!, "b", minutes(5))]);
     expect(claims.sort()).toEqual([false, true]);
     expect(await t.db.reminder.findUniqueOrThrow({ where: { id: id! } })).toMatchObject({ state: "sending", attempts: 1 });
-    expect(await dueReminderIds(t.db, minutes(5), 10)).toEqual([]);
+    expect(await dueReminders(t.db, minutes(5), 10)).toEqual([]);
   });
 
   it("a dead claim is released once, then claimed again", async () => {
     await queueReminders(t.db, [reminder("k1")]);
-    const [id] = await dueReminderIds(t.db, now, 10);
+    const id = (await dueReminders(t.db, now, 10))[0]?.id;
     await claimReminder(t.db, id!, "crashed", now);
     expect(await staleClaims(t.db, now)).toEqual([]);
     const [stale] = await staleClaims(t.db, minutes(3));
@@ -64,7 +64,7 @@ describe.each(testProviders())("repositories (temporary %s database)", (provider
 
   it("records every delivery outcome; unreachable marks the contact blocked", async () => {
     await queueReminders(t.db, ["sent", "retry", "fail", "gone"].map((k) => reminder(k)));
-    const ids = await dueReminderIds(t.db, now, 10);
+    const ids = (await dueReminders(t.db, now, 10)).map((r) => r.id);
     await recordDelivery(t.db, ids[0]!, { state: "sent", at: now, chatMessageId: "42" });
     await recordDelivery(t.db, ids[1]!, { state: "retrying", nextAttemptAt: minutes(1), error: "429" });
     await recordDelivery(t.db, ids[2]!, { state: "failed", error: "400" });
