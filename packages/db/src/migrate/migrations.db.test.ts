@@ -3,8 +3,6 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
-import pg from "pg";
-import { testDatabaseServer } from "../testing.ts";
 import {
   applyMigrations,
   createMigration,
@@ -15,11 +13,10 @@ import {
   postgresSchemaOf,
   readMigrationList,
   SCHEMA_PATH,
-  schemaPathsUnder,
   schemaProblems,
   sqliteIsUpToDate,
-  type SchemaPaths,
 } from "./migrations.ts";
+import { prismaCopy } from "../../test/prisma-copy.ts";
 import { createDb } from "../client.ts";
 import { MIGRATIONS_DIR } from "./migrations.ts";
 
@@ -93,11 +90,6 @@ describe("offline migrations (wasm schema engine, real SQLite)", () => {
 });
 
 /** A copy of prisma/ (schema, twin, both histories) to change without touching the repo's. */
-function prismaCopy(): { paths: SchemaPaths; scratch: string; done: () => void } {
-  const root = mkdtempSync(path.join(os.tmpdir(), "duban-prisma-copy-"));
-  cpSync(path.dirname(SCHEMA_PATH), path.join(root, "prisma"), { recursive: true });
-  return { paths: schemaPathsUnder(path.join(root, "prisma")), scratch: path.join(root, "scratch.db"), done: () => rmSync(root, { recursive: true, force: true }) };
-}
 
 describe("the PostgreSQL twin and its history", () => {
   it("the committed twin is the schema with provider postgresql, and both histories agree by name", async () => {
@@ -136,50 +128,6 @@ describe("the PostgreSQL twin and its history", () => {
       const last = migrationNames(copy.paths.postgresMigrations).at(-1)!;
       rmSync(path.join(copy.paths.postgresMigrations, last), { recursive: true });
       expect(await schemaProblems(copy.scratch, null, copy.paths)).toEqual([expect.stringMatching(new RegExp(`without a PostgreSQL twin in .*prisma/postgresql/migrations: ${last}$`))]);
-    } finally {
-      copy.done();
-    }
-  });
-});
-
-// Needs a PostgreSQL server: `npm run test:pg` (DUBAN_TEST_DATABASE) runs these, `npm test` skips them.
-describe.runIf(testDatabaseServer())("PostgreSQL migrations (real PostgreSQL)", () => {
-  const server = testDatabaseServer()!;
-  const database = (name: string) => {
-    const url = new URL(server);
-    url.pathname = `/${name}`;
-    return url.toString();
-  };
-
-  it("applies the PostgreSQL history once and records it like the Prisma CLI", async () => {
-    const name = `duban_migrate_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE "${name}"`);
-      const names = migrationNames(POSTGRES_MIGRATIONS_DIR);
-      expect(await applyMigrations(database(name))).toEqual(names);
-      expect(await applyMigrations(database(name))).toEqual([]);
-      const client = new pg.Client({ connectionString: database(name) });
-      await client.connect();
-      const rows = await client.query("select migration_name, finished_at from _prisma_migrations order by migration_name");
-      await client.end();
-      expect(rows.rows.map((r: { migration_name: string }) => r.migration_name)).toEqual(names);
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
-    }
-  });
-
-  it("db:check replays the PostgreSQL history in a shadow database and catches a hand-edited migration", async () => {
-    expect(await schemaProblems(path.join(dir, "pg-check.db"), server)).toEqual([]);
-    const copy = prismaCopy();
-    try {
-      const last = migrationNames(copy.paths.postgresMigrations).at(-1)!;
-      writeFileSync(path.join(copy.paths.postgresMigrations, last, "migration.sql"), "-- emptied by hand\n");
-      const problems = await schemaProblems(copy.scratch, server, copy.paths);
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toContain("replayed on PostgreSQL");
     } finally {
       copy.done();
     }
