@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { databaseUrlSchema } from "@duban/db/database-url";
 import { workingHoursSettingSchema } from "@duban/domain/working-hours";
 
 const optionalText = z
@@ -13,7 +14,7 @@ export const botEnvSchema = z.object({
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
   TELEGRAM_WEBHOOK_URL: z.url().optional().or(z.literal("").transform(() => undefined)),
   TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), "1-256 characters of A-Z a-z 0-9 _ -"),
-  DATABASE_URL: z.string().startsWith("file:", "must be a SQLite URL like file:./data/duban.db").default("file:./data/duban.db"),
+  DATABASE_URL: databaseUrlSchema,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** "HH:MM-HH:MM", Shanghai time: where 稍后提醒 lands. Keep it equal to the server's. */
   WORKING_HOURS: workingHoursSettingSchema,

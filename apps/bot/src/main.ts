@@ -4,7 +4,7 @@
  * only answers liaisons.
  */
 import pino from "pino";
-import { createDb, sqliteFilePath } from "@duban/db/client";
+import { createDb, migrationTarget, resolveDatabaseUrl } from "@duban/db/client";
 import { applyMigrations, REPO_ROOT } from "@duban/db/migrate/migrations";
 import { createBot } from "./create-bot.ts";
 import { BotEnvError, parseBotEnv } from "./env.ts";
@@ -13,9 +13,9 @@ import { startBot } from "./start-bot.ts";
 async function main(): Promise<void> {
   const env = parseBotEnv(process.env);
   const log = pino({ level: env.LOG_LEVEL });
-  const file = sqliteFilePath(env.DATABASE_URL, REPO_ROOT);
-  await applyMigrations(file);
-  const db = createDb(`file:${file}`);
+  const url = resolveDatabaseUrl(env.DATABASE_URL, REPO_ROOT);
+  await applyMigrations(migrationTarget(url));
+  const db = createDb(url);
   const bot = createBot(env.TELEGRAM_BOT_TOKEN, { db, log, workingHours: env.WORKING_HOURS }, { apiRoot: env.TELEGRAM_API_ROOT });
   const running = await startBot(bot, { db, log });
   process.stdout.write(`\n  Duban bot @${running.username} is running (long polling). Ctrl+C to stop.\n\n`);

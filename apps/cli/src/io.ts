@@ -1,4 +1,5 @@
 import { createDb, DEFAULT_DATABASE_URL, migrationTarget, resolveDatabaseUrl, type Db } from "@duban/db/client";
+import { databaseUrlSchema } from "@duban/db/database-url";
 import { applyMigrations, REPO_ROOT } from "@duban/db/migrate/migrations";
 import { workingHoursSettingSchema, type WorkingHours } from "@duban/domain/working-hours";
 import { z } from "zod";
@@ -16,10 +17,7 @@ export interface CliIo {
 export class UsageError extends Error {}
 
 const cliEnv = z.object({
-  DATABASE_URL: z
-    .string()
-    .regex(/^(file:|postgres(ql)?:\/\/)/, "must be a SQLite URL like file:./data/duban.db or a PostgreSQL URL like postgresql://user:password@host:5432/duban")
-    .default(DEFAULT_DATABASE_URL),
+  DATABASE_URL: databaseUrlSchema,
 });
 
 /** Opens the database of DATABASE_URL (relative paths from the repo root), migrated. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { databaseUrlSchema } from "@duban/db/database-url";
 import { workingHoursSettingSchema } from "@duban/domain/working-hours";
 
 const optionalText = z
@@ -16,10 +17,7 @@ const boolean = z
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
-  DATABASE_URL: z
-    .string()
-    .regex(/^(file:|postgres(ql)?:\/\/)/, "must be a SQLite URL like file:./data/duban.db or a PostgreSQL URL like postgresql://user:password@host:5432/duban")
-    .default("file:./data/duban.db"),
+  DATABASE_URL: databaseUrlSchema,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SEED_PLAN: z.string().min(1).default("plans/tongjiang-quality-city-2016.txt"),
   ADMIN_USERNAME: optionalText,
