@@ -1,3 +1,4 @@
+import type { Ladder } from "@duban/domain/reminder-ladder";
 /** Shanghai wall-clock formatting, whatever the browser's time zone. */
 const dateTime = new Intl.DateTimeFormat("sv-SE", {
   timeZone: "Asia/Shanghai",
@@ -62,15 +63,7 @@ export function rungText(rung: string, lang: "zh" | "en"): string {
   return { before: `截止前 ${n} 个工作日`, overdue: `逾期第 ${n} 个工作日`, head: `逾期 ${n} 个工作日·抄送一把手`, office: `逾期 ${n} 个工作日·报办公室` }[m[1] as "before"];
 }
 
-export interface Ladder {
-  before: readonly number[];
-  onDueDay: boolean;
-  overdueEvery: number;
-  overdueMax: number;
-  headAfter: number | null;
-  officeAfter: number | null;
-  sendAt: string;
-}
+export type { Ladder } from "@duban/domain/reminder-ladder";
 
 /** A custom reminder ladder in short: "−7/−3/−1 · 0 · +2…30 · 一把手+3 · 办公室+5 @09:00" (workdays). */
 export function ladderText(l: Ladder, lang: "zh" | "en"): string {
