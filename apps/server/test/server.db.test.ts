@@ -63,6 +63,13 @@ describe("server over a real database (Hono app, fetch API)", () => {
     expect(body.error?.message).toBe("引用的记录不存在");
   });
 
+  it("催办 of a round that does not exist is a 404, not a server error", async () => {
+    const app = createServerApp({ db: test.db, consoleDist: "/nonexistent" });
+    const { status, body } = await post(app, "rounds.urge", { roundId: 999_999 });
+    expect(status).toBe(404);
+    expect(body.error?.message).toBe("报送轮次不存在");
+  });
+
   it("an unexpected failure says only that it failed, and the details go to the log", async () => {
     const broken = await createTestDb();
     await broken.db.$executeRawUnsafe('DROP TABLE "Deadline"');

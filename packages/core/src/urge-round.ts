@@ -28,12 +28,22 @@ export interface UrgeResult {
  * once by the dispatcher. One urge per unit and contact per minute (the key), so a double
  * click does not send twice.
  */
+/** An expected refusal; `code` lets the API answer it as a user mistake, not a server error. */
+export class UrgeRoundError extends Error {
+  constructor(
+    readonly code: "not-found",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export async function urgeRound(db: Db, input: UrgeInput): Promise<UrgeResult> {
   const round = await db.round.findUnique({
     where: { id: input.roundId },
     include: { deadline: { include: { task: true } }, submissions: { include: { unit: { include: { contacts: true } } } } },
   });
-  if (!round) throw new Error(`round ${input.roundId} does not exist`);
+  if (!round) throw new UrgeRoundError("not-found", "报送轮次不存在");
   const calendar = await loadCalendar(db);
   const stamp = input.now.toISOString().slice(0, 16);
   const missing = round.submissions.filter((s) => !s.submittedAt && (!input.unitIds || input.unitIds.includes(s.unitId)));
