@@ -65,15 +65,20 @@ export class TelegramMessenger implements Messenger {
 
   /**
    * Several ladder reminders due to one liaison at once, as one message: the tasks with their
-   * due lines, and a button per task that opens its report (the usual status buttons follow).
+   * due lines, and a button per item that opens its round's status buttons.
    */
   async sendDigest(messages: OutgoingMessage[]): Promise<SendResult> {
     const first = messages[0]!;
     const language = first.language === "en" ? "en" : "zh";
-    const tasks = new Map<number, string>();
-    for (const m of messages) if (m.taskId !== null && !tasks.has(m.taskId)) tasks.set(m.taskId, shorten(m.text.split("\n")[1] ?? "", 24));
+    // One button per round: "任务8 季度进度（2026年第三季度）" opens that round's status buttons.
+    const rounds = new Map<number, string>();
+    for (const m of messages) {
+      if (m.roundId === null || rounds.has(m.roundId)) continue;
+      const [, task = "", what = ""] = m.text.split("\n");
+      rounds.set(m.roundId, shorten(`${task.split(/[：:]/)[0]} ${what.split(/[，,]/)[0]}`, 30));
+    }
     const buttons = new Buttons(translator(language), first.contactId!, this.secret);
-    const reply_markup = buttons.list([...tasks].map(([taskId, label]) => ({ label, data: { action: "report" as const, taskId } })));
+    const reply_markup = buttons.list([...rounds].map(([roundId, label]) => ({ label, data: { action: "pick-round" as const, roundId } })));
     try {
       const sent = await this.api.sendMessage(first.chatId, reminderDigestText(language, messages.map((m) => m.text)), { reply_markup });
       return { ok: true, messageId: String(sent.message_id) };
