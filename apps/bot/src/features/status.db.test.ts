@@ -88,6 +88,10 @@ describe("reminder buttons and the follow-up (handleUpdate, temporary SQLite)", 
     expect(text).toContain("状态：推进中");
     expect(text).toContain("本期进度将于 12月29日 起正式收集，届时请再报送一次");
     expect(text).not.toContain("已完成”后方视为报送");
+    // Finishing does not call it a completed report either.
+    await h.tap(1001, h.button(h.lastMessage(), "跳过"));
+    await h.tap(1001, h.button(h.lastMessage(), "完成报送"));
+    expect(h.texts().at(-1)).toBe("好的，以上情况已记录，感谢您的配合！");
   });
 
   it("已完成 records 100% and offers details without asking for progress", async () => {

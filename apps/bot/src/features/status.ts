@@ -108,6 +108,9 @@ onAction(status, "skip", async (ctx) => {
 });
 
 onAction(status, "finish", async (ctx) => {
+  // "Report complete" only when it counted as the unit's report; otherwise it is only recorded.
+  const session = ctx.duban.sessions.get();
+  const submitted = session?.step === "details" || session?.step === "progress" ? session.submitted || session.roundId === null : true;
   clearSession(ctx);
-  await ctx.reply(ctx.t("finished"));
+  await ctx.reply(ctx.t(submitted ? "finished" : "finished-recorded"));
 });

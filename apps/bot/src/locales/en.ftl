@@ -103,6 +103,7 @@ ask-extension-text = Please write the reason for the extension as text.
 added-title = Added:
 attachment-photo = photo
 finished = Thank you, your report is complete.
+finished-recorded = Thank you, this is recorded.
 skipped = OK, progress skipped.
 
 extension-sent = Your extension request has been sent; the office will let you know its decision. Until then the original deadline ({ $due }) stands.

@@ -103,6 +103,7 @@ ask-extension-text = 请用文字说明申请延期的理由。
 added-title = 已补充记录：
 attachment-photo = 照片
 finished = 好的，本次报送已完成，感谢您的配合！
+finished-recorded = 好的，以上情况已记录，感谢您的配合！
 skipped = 好的，已跳过进度。
 
 extension-sent = 延期申请已提交，办公室审核后会通知您。审核前，原定截止时间（{ $due }）保持不变。

@@ -97,7 +97,7 @@ export default function TaskPage() {
               columns={[
                 { title: t("单位", "Unit"), dataIndex: "name" },
                 { title: t("角色", "Role"), dataIndex: "role", width: 64, render: (r: string) => (r === "lead" ? <Tag color="red">{t("牵头", "Lead")}</Tag> : <Tag>{t("配合", "Support")}</Tag>) },
-                { title: t("状态灯", "light"), dataIndex: "light", width: 64, render: (l: "red" | "yellow" | "green" | null) => (l ? <LightDot light={l} text={{ red: t("红", "red"), yellow: t("黄", "yellow"), green: t("绿", "green") }[l]} /> : "—") },
+                { title: t("状态灯", "Light"), dataIndex: "light", width: 64, render: (l: "red" | "yellow" | "green" | null) => (l ? <LightDot light={l} text={{ red: t("红", "red"), yellow: t("黄", "yellow"), green: t("绿", "green") }[l]} /> : "—") },
                 { title: t("最新状态", "Status"), render: (_: unknown, u) => `${statusText(u.status, lang)}${u.progress !== null && u.status !== "done" ? ` ${u.progress}%` : ""}` },
                 { title: t("下一截止", "Next due"), dataIndex: "dueAt", render: (v: string | null) => fmtDateTime(v), width: 132 },
                 {
