@@ -21,12 +21,15 @@ export interface ReminderView {
 }
 
 /** Renders a planned reminder for its recipient (text in the contact's language). */
-export function describePlanned(context: LadderContext, planned: PlannedReminder, calendar: Calendar): ReminderView {
+export function describePlanned(context: LadderContext, planned: PlannedReminder, calendar: Calendar, now?: Date): ReminderView {
   const round = context.rounds.get(planned.roundId)!;
   const unitName = context.units.get(planned.unitId) ?? "";
   const contact = planned.contactId === null ? null : context.contacts.get(planned.contactId);
   const lang = contact?.language === "en" ? "en" : "zh";
-  const overdue = Math.max(0, calendar.workdaysBetween(planned.dueDate, shanghaiDate(planned.at)));
+  // Days are counted from when the message goes out: the rung's moment, or now when it is sent
+  // late (a rung collapsed after downtime still tells the truth about what is left).
+  const sentOn = shanghaiDate(now && now > planned.at ? now : planned.at);
+  const overdue = Math.max(0, calendar.workdaysBetween(planned.dueDate, sentOn));
   return {
     key: planned.key,
     unit: unitName,
@@ -48,6 +51,7 @@ export function describePlanned(context: LadderContext, planned: PlannedReminder
       periodLabel: round.periodKey === ONCE_PERIOD ? null : periodLabel(round.periodKey, lang),
       dueDate: planned.dueDate,
       overdueWorkdays: overdue,
+      workdaysLeft: Math.max(0, calendar.workdaysBetween(sentOn, planned.dueDate)),
     }),
   };
 }
@@ -55,7 +59,7 @@ export function describePlanned(context: LadderContext, planned: PlannedReminder
 /** What the ladder says is due now, rendered, without writing (CLI `reminders preview`). */
 export async function previewDueReminders(db: Db, now: Date, calendar: Calendar, hours?: WorkingHours): Promise<ReminderView[]> {
   const context = await loadLadderContext(db, now, calendar, hours);
-  return planReminders(context.state, now).map((p) => describePlanned(context, p, calendar));
+  return planReminders(context.state, now).map((p) => describePlanned(context, p, calendar, now));
 }
 
 /**
@@ -66,7 +70,7 @@ export async function planDueReminders(db: Db, now: Date, calendar: Calendar, ho
   const context = await loadLadderContext(db, now, calendar, hours);
   const written: ReminderView[] = [];
   for (const planned of planReminders(context.state, now)) {
-    const view = describePlanned(context, planned, calendar);
+    const view = describePlanned(context, planned, calendar, now);
     const queued = await queueReminderOnce(db, {
       key: planned.key,
       kind: planned.kind,

@@ -33,6 +33,14 @@ describe("reminderText", () => {
   });
 });
 
+describe("reminderText sent late", () => {
+  it("a before-N rung sent after downtime says the days really left, or that it is due today", () => {
+    expect(reminderText({ ...base, rung: "before-3", workdaysLeft: 2 })).toContain("距截止还有 2 个工作日（2026-10-20 截止）");
+    expect(reminderText({ ...base, rung: "before-3", workdaysLeft: 0 })).toContain("今天（2026-10-20）截止");
+    expect(reminderText({ ...base, lang: "en", rung: "before-7", workdaysLeft: 4 })).toContain("due in 4 workday(s), on 2026-10-20");
+  });
+});
+
 describe("reminderDigestText", () => {
   it("gathers several reminders into one message: each task with its due line", () => {
     const texts = [

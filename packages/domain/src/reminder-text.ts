@@ -15,20 +15,31 @@ export interface ReminderTextInput {
   dueDate: string;
   /** Workdays overdue (0 when not yet due). */
   overdueWorkdays: number;
+  /**
+   * Workdays still left when the message goes out; for a "before-N" rung sent late (after
+   * downtime) this, not N, is what the liaison is told. Defaults to N.
+   */
+  workdaysLeft?: number;
+}
+
+/** Workdays left for a "before-N" rung (what was said, or what is true when sent late); null otherwise. */
+function daysLeft(input: ReminderTextInput): number | null {
+  const m = /^before-(\d+)$/.exec(input.rung);
+  return m ? (input.workdaysLeft ?? Number(m[1])) : null;
 }
 
 function dueClauseZh(input: ReminderTextInput): string {
-  const m = /^before-(\d+)$/.exec(input.rung);
-  if (m) return `距截止还有 ${m[1]} 个工作日（${input.dueDate} 截止）`;
-  if (input.rung === "due") return `今天（${input.dueDate}）截止`;
+  const left = daysLeft(input);
+  if (left !== null && left > 0) return `距截止还有 ${left} 个工作日（${input.dueDate} 截止）`;
+  if (input.rung === "due" || left === 0) return `今天（${input.dueDate}）截止`;
   if (input.overdueWorkdays > 0) return `已逾期 ${input.overdueWorkdays} 个工作日（原定 ${input.dueDate} 截止）`;
   return `${input.dueDate} 截止`;
 }
 
 function dueClauseEn(input: ReminderTextInput): string {
-  const m = /^before-(\d+)$/.exec(input.rung);
-  if (m) return `due in ${m[1]} workday(s), on ${input.dueDate}`;
-  if (input.rung === "due") return `due today (${input.dueDate})`;
+  const left = daysLeft(input);
+  if (left !== null && left > 0) return `due in ${left} workday(s), on ${input.dueDate}`;
+  if (input.rung === "due" || left === 0) return `due today (${input.dueDate})`;
   if (input.overdueWorkdays > 0) return `${input.overdueWorkdays} workday(s) overdue (was due ${input.dueDate})`;
   return `due ${input.dueDate}`;
 }
