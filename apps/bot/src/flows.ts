@@ -203,10 +203,12 @@ async function explainUnclear(ctx: BotContext, parsed: Extract<ParsedReply, { ki
  * A message that is not an answer to a question of the bot: a reply to a reminder (target
  * known), or free text (the task is found from the indicator it names, or asked).
  */
-export async function handleReply(ctx: BotContext, text: string, attachments: AttachmentInput[], target: ReplyTarget | null): Promise<void> {
+export async function handleReply(ctx: BotContext, text: string, attachments: AttachmentInput[], target: ReplyTarget | null, among: readonly number[] = []): Promise<void> {
   const contact = contactOf(ctx);
   const { db, now } = ctx.duban;
-  const tasks = target ? [] : await unitTasks(db, { unitId: contact.unitId, now, lang: languageOf(ctx) });
+  const all = target ? [] : await unitTasks(db, { unitId: contact.unitId, now, lang: languageOf(ctx) });
+  // `among`: the tasks of the digest replied to, when they are still the unit's.
+  const tasks = all.some((t) => among.includes(t.taskId)) ? all.filter((t) => among.includes(t.taskId)) : all;
   const indicators = await taskIndicators(db, target ? [target.taskId] : tasks.map((t) => t.taskId));
   const source = target ? "telegram-reply" : "telegram-text";
 

@@ -280,6 +280,16 @@ export async function findReminderByMessage(db: Db, input: { chatId: string; mes
   return reminderTarget(db, where);
 }
 
+/** The tasks a digest message was about (several reminders sent as one); empty for any other message. */
+export async function tasksOfDigestMessage(db: Db, input: { chatId: string; messageId: string; unitId: number }): Promise<number[]> {
+  const reminders = await db.reminder.findMany({
+    where: { chatMessageId: input.messageId, unitId: input.unitId, contact: { telegramChatId: input.chatId } },
+    select: { round: { select: { deadline: { select: { taskId: true } } } } },
+  });
+  if (reminders.length < 2) return [];
+  return [...new Set(reminders.flatMap((r) => (r.round ? [r.round.deadline.taskId] : [])))];
+}
+
 /** Round → its task, with whether the unit owes it (for /report and buttons that name a round). */
 export async function roundForUnit(db: Db, input: { roundId: number; unitId: number; lang?: "zh" | "en" }): Promise<OpenRound | null> {
   const submission = await db.submission.findUnique({

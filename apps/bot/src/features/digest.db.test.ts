@@ -61,14 +61,17 @@ describe("several reminders due at once arrive as one digest (handleUpdate, temp
     const update = await h.f.db.statusUpdate.findFirstOrThrow({ where: { contactId: liaison } });
     expect(update).toMatchObject({ taskId: tasks[1]!.id, status: "in_progress" });
 
-    // Replying to the digest names no single task: the bot asks instead of guessing.
-    await h.send(1001, "/help");
+    // Replying to the digest (even with that step still open) names no single task: the bot asks,
+    // offering the digest's tasks only.
     h.drain();
     const digestMessageId = (await h.f.db.reminder.findFirstOrThrow({ where: { key: { startsWith: "digest:" } } })).chatMessageId!;
     await h.send(1001, "已完成", { replyTo: Number(digestMessageId) });
     const asked = h.lastMessage();
     expect(asked?.payload.text).toBe("请问您报送的是哪项任务？");
-    expect(h.buttonsOf(asked).length).toBeGreaterThan(1);
+    expect(h.buttonsOf(asked).map((b) => b.text)).toEqual(tasks.map((t) => expect.stringMatching(new RegExp(`^任务${t.number}“`))));
     expect(await h.f.db.statusUpdate.count({ where: { contactId: liaison } })).toBe(1);
+    // Picking one records the reply there.
+    await h.tap(1001, h.buttonsOf(asked)[2]!.callback_data);
+    expect(await h.f.db.statusUpdate.findFirstOrThrow({ where: { contactId: liaison, taskId: tasks[2]!.id } })).toMatchObject({ status: "done" });
   });
 });

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import type { Message } from "grammy/types";
 import { acknowledgeReminder } from "@duban/core/acknowledge-reminder";
-import { findReminderByMessage } from "@duban/core/contact-queries";
+import { findReminderByMessage, tasksOfDigestMessage } from "@duban/core/contact-queries";
 import type { AttachmentInput } from "@duban/core/record-status";
 import type { BotContext } from "../context.ts";
 import { addDetails, clearSession, contactOf, handleReply } from "../flows.ts";
@@ -45,6 +45,15 @@ async function handleMessage(ctx: BotContext, message: Message, text: string, at
   if (target) {
     clearSession(ctx);
     await handleReply(ctx, text, attachment ? [attachment] : [], target);
+    return;
+  }
+  // A reply to a digest is an answer about one of its tasks: asked among those.
+  const digestTasks = message.reply_to_message
+    ? await tasksOfDigestMessage(ctx.duban.db, { chatId: String(message.chat.id), messageId: String(message.reply_to_message.message_id), unitId: contact.unitId })
+    : [];
+  if (digestTasks.length > 0) {
+    clearSession(ctx);
+    await handleReply(ctx, text, attachment ? [attachment] : [], null, digestTasks);
     return;
   }
   const session = ctx.duban.sessions.get();
