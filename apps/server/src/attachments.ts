@@ -36,7 +36,8 @@ export function mountAttachmentRoutes(app: Hono, deps: { db: Db; now: () => Date
         "content-length": String(bytes.byteLength),
         "content-disposition": contentDisposition(attachment.inline ? "inline" : "attachment", attachment.fileName),
         "x-content-type-options": "nosniff",
-        "content-security-policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+        // Chromium's PDF viewer does not run in a sandboxed document; a PDF cannot script this origin anyway.
+        ...(attachment.contentType === "application/pdf" && attachment.inline ? {} : { "content-security-policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'" }),
         "cache-control": "private, max-age=3600",
       },
     });

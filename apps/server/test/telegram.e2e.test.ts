@@ -93,6 +93,8 @@ describe("server with the Telegram bot in one process", () => {
     expect(response.headers.get("content-type")).toBe("application/pdf");
     expect(response.headers.get("content-disposition")).toBe(`inline; filename="${"_".repeat(10)}.pdf"; filename*=UTF-8''${encodeURIComponent("第三季度计量工作总结.pdf")}`);
     expect(await response.text()).toBe(content);
+    // No sandbox for a PDF: Chromium's viewer would refuse to show it.
+    expect(response.headers.get("content-security-policy")).toBeNull();
 
     expect((await fetch(url)).status).toBe(401);
     expect((await fetch(new URL("/files/attachments/999999", server.url), { headers: { cookie: office.cookie } })).status).toBe(404);
