@@ -152,7 +152,23 @@ async function createPostgresTestDb(): Promise<TestDb> {
     connect: clients.connect,
     async cleanup() {
       await clients.disconnect();
-      await adminPool(server).query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await dropDatabase(server, database);
     },
   };
+}
+
+/**
+ * Drops a test database. An autovacuum worker busy on the fresh copy cannot be terminated by a
+ * non-superuser role (FORCE then fails with "must be a member of the role…"): wait for it a little.
+ */
+async function dropDatabase(server: string, database: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await adminPool(server).query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      return;
+    } catch (error) {
+      if (attempt >= 20 || !/pg_signal_backend|being accessed by other users/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
