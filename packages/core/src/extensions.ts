@@ -7,6 +7,7 @@ import { writeAudit } from "./audit.ts";
 import { BLOCKED_STATUS } from "./board.ts";
 import { ONCE_PERIOD } from "./ensure-rounds.ts";
 import { userNames } from "./users/user-names.ts";
+import { LADDER_KINDS } from "./messenger.ts";
 
 export class ExtensionError extends Error {
   constructor(
@@ -160,7 +161,7 @@ export async function decideExtension(db: Db, raw: DecideExtensionInput, now: Da
     if (newDueAt && submission) {
       await tx.submission.update({ where: { id: submission.id }, data: { dueAt: newDueAt } });
       // Rungs planned against the old date no longer apply; the ladder replans from the new one.
-      await cancelWaitingReminders(tx, { roundId: request.roundId, unitId: request.unitId, kind: { in: ["reminder", "escalation-head", "escalation-office"] } }, "extension approved");
+      await cancelWaitingReminders(tx, { roundId: request.roundId, unitId: request.unitId, kind: { in: LADDER_KINDS } }, "extension approved");
     }
     await queueReminders(
       tx,

@@ -5,6 +5,9 @@
  */
 export type ReminderKind = "reminder" | "urge" | "escalation-head" | "escalation-office" | "notice" | "decision";
 
+/** The kinds the reminder ladder plans against a due date (replanned when that date moves). */
+export const LADDER_KINDS: ReminderKind[] = ["reminder", "escalation-head", "escalation-office"];
+
 export interface OutgoingMessage {
   reminderId: number;
   key: string;

@@ -3,6 +3,7 @@ import { cancelWaitingReminders } from "@duban/db/repositories/reminder-outbox";
 import { shanghaiDate, shanghaiInstant, shanghaiTime, type Calendar } from "@duban/domain/calendar";
 import { roundMoves, submissionDueAt } from "@duban/domain/reschedule";
 import { ruleOfDeadline } from "./deadline-rule.ts";
+import { LADDER_KINDS } from "./messenger.ts";
 
 type Tx = Db | Prisma.TransactionClient;
 
@@ -15,7 +16,6 @@ export interface MovedRound {
   to: string;
 }
 
-const LADDER_KINDS = ["reminder", "escalation-head", "escalation-office"];
 
 const shanghaiText = (instant: Date) => `${shanghaiDate(instant)} ${shanghaiTime(instant)}`;
 
@@ -41,10 +41,9 @@ export async function rescheduleOpenRounds(tx: Tx, input: { calendar: Calendar; 
     const moves = roundMoves({ rule: ruleOfDeadline(deadline), dueTime: deadline.dueTime, rounds: deadline.rounds.map((r) => ({ roundId: r.id, periodKey: r.periodKey, dueAt: r.dueAt })), calendar: input.calendar, now: input.now });
     for (const move of moves) {
       await tx.round.update({ where: { id: move.roundId }, data: { dueAt: move.to, rescheduledAt: input.now } });
-      const [submissions, extensions] = await Promise.all([
-        tx.submission.findMany({ where: { roundId: move.roundId } }),
-        tx.extensionRequest.findMany({ where: { roundId: move.roundId, state: "approved", newDueAt: { not: null } } }),
-      ]);
+      // One after the other: queries inside one PostgreSQL transaction cannot run in parallel.
+      const submissions = await tx.submission.findMany({ where: { roundId: move.roundId } });
+      const extensions = await tx.extensionRequest.findMany({ where: { roundId: move.roundId, state: "approved", newDueAt: { not: null } } });
       const movedUnits: number[] = [];
       for (const submission of submissions) {
         const granted = extensions.filter((e) => e.unitId === submission.unitId).map((e) => e.newDueAt!.getTime());
