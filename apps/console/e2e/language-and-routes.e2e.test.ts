@@ -90,3 +90,21 @@ describe("an unknown route", () => {
     await context.close();
   });
 });
+
+describe("the site icon", () => {
+  it("is served at /favicon.ico and /favicon.svg, and the page links it", async () => {
+    const ico = await fetch(`${c.baseUrl}/favicon.ico`);
+    expect(ico.status).toBe(200);
+    const bytes = new Uint8Array(await ico.arrayBuffer());
+    // An ICO file: reserved 0, type 1 (icon).
+    expect([...bytes.slice(0, 4)]).toEqual([0, 0, 1, 0]);
+    const svg = await fetch(`${c.baseUrl}/favicon.svg`);
+    expect(svg.status).toBe(200);
+    expect(await svg.text()).toContain("<svg");
+
+    const { context, page } = await c.newPage();
+    await page.goto("/login");
+    expect(await page.locator('link[rel="icon"]').getAttribute("href")).toBe("/favicon.svg");
+    await context.close();
+  });
+});

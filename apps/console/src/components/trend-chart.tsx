@@ -3,6 +3,7 @@ import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } f
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
+import { trendAxis } from "../trend-axis.ts";
 
 echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
 
@@ -21,14 +22,13 @@ export default function TrendChart({ series, targetLabel }: { series: TrendSerie
     if (!ref.current) return;
     const chart = echarts.init(ref.current);
     const unit = series.measureUnit ?? "";
-    // A percentage axis ends at 100 (not at ECharts' rounded-up 160), unless a value or the target is above it.
     const percent = unit.trim() === "%" || unit.trim() === "％";
-    const highest = Math.max(series.target, ...series.points.map((p) => p.value));
+    const axis = trendAxis(series.points.map((p) => p.value), series.target, percent);
     chart.setOption({
       grid: { left: 48, right: 24, top: 24, bottom: 32 },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: series.points.map((p) => p.periodKey) },
-      yAxis: { type: "value", scale: true, ...(percent && highest <= 100 ? { max: 100 } : {}), axisLabel: { formatter: `{value}${unit}` } },
+      yAxis: { type: "value", min: axis.min, max: axis.max, axisLabel: { formatter: `{value}${unit}` } },
       series: [
         {
           name: series.name,
