@@ -24,7 +24,8 @@ export interface ConsoleUnderTest {
   browser: Browser;
   /** The server's clock: a Monday in October 2026, while the 2026Q3 rounds are being collected. */
   now: Date;
-  newPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
+  /** A fresh browser context; `viewport` (and touch) for the phone layout, 1280×720 by default. */
+  newPage(options?: { viewport?: { width: number; height: number }; touch?: boolean }): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
   close(): Promise<void>;
 }
 
@@ -55,8 +56,15 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
     baseUrl,
     browser,
     now,
-    async newPage() {
-      const context = await browser.newContext({ baseURL: baseUrl, locale: "zh-CN", timezoneId: "Asia/Shanghai", acceptDownloads: true });
+    async newPage(options) {
+      const context = await browser.newContext({
+        baseURL: baseUrl,
+        locale: "zh-CN",
+        timezoneId: "Asia/Shanghai",
+        acceptDownloads: true,
+        ...(options?.viewport ? { viewport: options.viewport } : {}),
+        ...(options?.touch ? { hasTouch: true, isMobile: true } : {}),
+      });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(error.message));

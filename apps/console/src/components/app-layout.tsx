@@ -9,13 +9,14 @@ import {
   ImportOutlined,
   LockOutlined,
   LogoutOutlined,
+  MenuOutlined,
   NotificationOutlined,
   TeamOutlined,
   UserOutlined,
 } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Button } from "antd";
-import { Suspense } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useLang, useT } from "../i18n.tsx";
 import { useCurrentUser } from "../session.tsx";
@@ -38,6 +39,15 @@ export function AppLayout() {
   const { pathname } = useLocation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  // On a phone the menu is a drawer over the page, opened by the header's menu button.
+  const [navOpen, setNavOpen] = useState(false);
+  useEffect(() => setNavOpen(false), [pathname]);
+  useEffect(() => {
+    if (!navOpen) return;
+    const onKey = (event: KeyboardEvent) => event.key === "Escape" && setNavOpen(false);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [navOpen]);
   const logout = useMutation(
     trpc.auth.logout.mutationOptions({
       onSettled: () => {
@@ -54,15 +64,17 @@ export function AppLayout() {
     { to: "/rounds", icon: <FileSearchOutlined />, label: t("报送轮次", "Reporting rounds") },
     { to: "/extensions", icon: <AlertOutlined />, label: t("延期与协调", "Extensions & blockers") },
     { to: "/notices", icon: <NotificationOutlined />, label: t("通知", "Notices") },
-    { to: "/import", icon: <ImportOutlined />, label: t("导入方案", "Import plan") },
+    // Importing changes the plan: not offered to read-only users (the server refuses them anyway).
+    ...(user.role === "viewer" ? [] : [{ to: "/import", icon: <ImportOutlined />, label: t("导入方案", "Import plan") }]),
     { to: "/calendar", icon: <CalendarOutlined />, label: t("日历", "Calendar") },
     { to: "/audit", icon: <AuditOutlined />, label: t("审计日志", "Audit log") },
     ...(user.role === "admin" ? [{ to: "/users", icon: <UserOutlined />, label: t("用户", "Users") }] : []),
   ];
 
   return (
-    <div className="app-frame">
-      <aside className="app-sider">
+    <div className={`app-frame${navOpen ? " app-nav-open" : ""}`}>
+      {navOpen && <div className="app-backdrop" onClick={() => setNavOpen(false)} aria-hidden="true" />}
+      <aside className="app-sider" id="app-nav" data-testid="app-nav">
         <div className="app-brand">
           <BellOutlined /> 督办 <small>Duban</small>
         </div>
@@ -81,18 +93,30 @@ export function AppLayout() {
       </aside>
       <div className="app-main">
         <header className="app-header">
+          <button
+            type="button"
+            className="app-nav-toggle"
+            aria-label={t("菜单", "Menu")}
+            aria-controls="app-nav"
+            aria-expanded={navOpen}
+            data-testid="nav-toggle"
+            onClick={() => setNavOpen((open) => !open)}
+          >
+            <MenuOutlined />
+          </button>
+          <span className="app-header-brand">督办</span>
           <Button size="small" type="text" onClick={() => setLang(lang === "en" ? "zh" : "en")} aria-label={t("切换语言", "Switch language")} data-testid="switch-lang">
             {lang === "en" ? "中文" : "English"}
           </Button>
           <span data-testid="current-user">
-            <UserOutlined /> {user.displayName ?? user.username}
+            <UserOutlined /> <span className="app-header-text">{user.displayName ?? user.username}</span>
           </span>
           <span className={`app-role app-role-${user.role}`}>{lang === "en" ? (ROLE_EN[user.role] ?? user.role) : (ROLE_ZH[user.role] ?? user.role)}</span>
           <NavLink to="/account" className="app-header-link" data-testid="account-link">
-            <LockOutlined /> {t("修改密码", "Change password")}
+            <LockOutlined /> <span className="app-header-text">{t("修改密码", "Change password")}</span>
           </NavLink>
-          <Button size="small" icon={<LogoutOutlined />} onClick={() => logout.mutate()} loading={logout.isPending}>
-            {t("退出", "Sign out")}
+          <Button size="small" icon={<LogoutOutlined />} onClick={() => logout.mutate()} loading={logout.isPending} aria-label={t("退出", "Sign out")}>
+            <span className="app-header-text">{t("退出", "Sign out")}</span>
           </Button>
         </header>
         <main className="app-content">

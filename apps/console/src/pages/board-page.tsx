@@ -227,7 +227,7 @@ export default function BoardPage() {
           {/* A plain table: the matrix needs no sorting or paging, and the board stays light to load. */}
           <div className="board-scroll">
             {/* Fixed layout: every unit column the same narrow width, so ~20 units fit beside the task titles. */}
-            <table className="board-table" data-testid="board-table" style={{ width: TASK_COL + data.units.length * UNIT_COL }}>
+            <table className="board-table" data-testid="board-table" style={{ width: `calc(var(--board-task-col, ${TASK_COL}px) + ${data.units.length * UNIT_COL}px)` }}>
               <thead>
                 <tr>
                   <th className="board-task-col">
