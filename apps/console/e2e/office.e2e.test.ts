@@ -3,6 +3,7 @@ import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordStatus } from "@duban/core/record-status";
+import { requestExtension } from "@duban/core/request-extension";
 import { SEED_PLAN_TEXT } from "@duban/core/testing/liaison-fixture";
 import { signIn, startConsole, USERS, type ConsoleUnderTest } from "./harness.ts";
 
@@ -168,6 +169,37 @@ describe("the office at work", () => {
     await expect.poll(() => page.getByTestId(`cell-${task16}-${water}`).getAttribute("data-light")).toBe("green");
     await page.goto(`/tasks/${task16}`);
     await page.getByTestId("status-coordinated").waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("approving an extension: Enter in the date field takes the date without approving, so the note to the liaison goes with it", async () => {
+    const { fx, now } = c;
+    const liaison = await fx.addContact({ unit: "住建局", telegramUserId: "8802", name: "吴联络" });
+    const round = await fx.round({ task: "14", unit: "住建局", periodKey: "2026Q3", progress: true });
+    const { extensionRequestId } = await requestExtension(fx.db, { contactId: liaison, roundId: round.roundId, reason: "管网普查数据尚未汇总", now });
+
+    const { context, page, errors } = await c.newPage();
+    await signIn(page, USERS.staff);
+    await page.goto("/extensions");
+    await page.getByText("管网普查数据尚未汇总").waitFor();
+    await page.getByRole("row", { name: /管网普查数据尚未汇总/ }).getByRole("button", { name: "批准" }).click();
+    const dialog = page.getByRole("dialog", { name: "批准延期" });
+    const date = dialog.getByTestId("extension-new-date");
+    await date.click();
+    await date.fill("2026-11-20");
+    await date.press("Enter");
+    // Still open: nothing decided yet.
+    await dialog.getByTestId("extension-note").fill("请于新日期前报送普查汇总");
+    expect((await fx.db.extensionRequest.findUniqueOrThrow({ where: { id: extensionRequestId } })).state).toBe("pending");
+    await dialog.getByRole("button", { name: "OK" }).or(dialog.getByRole("button", { name: "确定" })).click();
+    await dialog.waitFor({ state: "hidden" });
+    const decided = await fx.db.extensionRequest.findUniqueOrThrow({ where: { id: extensionRequestId } });
+    expect(decided.state).toBe("approved");
+    expect(decided.decisionReason).toBe("请于新日期前报送普查汇总");
+    const told = await fx.db.reminder.findFirstOrThrow({ where: { kind: "decision", contactId: liaison } });
+    expect(told.text).toContain("2026-11-20");
+    expect(told.text).toContain("请于新日期前报送普查汇总");
     expect(errors).toEqual([]);
     await context.close();
   });

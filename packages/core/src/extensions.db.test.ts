@@ -55,6 +55,26 @@ describe("延期与协调 (temporary SQLite)", () => {
     await expect(decideExtension(f.db, { id: extensionRequestId, decision: "reject", reason: "再议" }, now, office)).rejects.toMatchObject({ code: "already-decided" });
   });
 
+  it("an approved extension coordinates the unit's 有困难 on that task, so it leaves the queue; a rejected one does not", async () => {
+    const task16 = await f.taskId("16");
+    const { extensionRequestId } = await requestExtension(f.db, { contactId: liaison, roundId, reason: "监测设备故障，数据延后", now });
+    await recordStatus(f.db, { contactId: liaison, taskId: task16, roundId, status: "blocked", note: "监测设备故障，数据延后", source: "telegram-text", now });
+    expect((await listExtensionQueue(f.db)).blocked.map((b) => b.unit.name)).toEqual(["环保局"]);
+
+    await decideExtension(f.db, { id: extensionRequestId, decision: "approve", newDueDate: "2026-10-30", reason: "设备修复后报送" }, now, office);
+    const queue = await listExtensionQueue(f.db);
+    expect(queue.blocked).toEqual([]);
+    expect(queue.coordinated.map((b) => [b.unit.name, b.coordinationNote, b.coordinatedBy])).toEqual([["环保局", "已批准延期至 2026-10-30：设备修复后报送", "office"]]);
+
+    // A rejection leaves the difficulty for the office to coordinate.
+    const other = await f.addContact({ unit: "水务局", telegramUserId: "5003" });
+    const farm = await f.round({ task: "16", unit: "水务局", periodKey: "2026Q3", progress: true });
+    const rejected = await requestExtension(f.db, { contactId: other, roundId: farm.roundId, reason: "缺少经费", now });
+    await recordStatus(f.db, { contactId: other, taskId: task16, roundId: farm.roundId, status: "blocked", note: "缺少经费", source: "telegram-text", now });
+    await decideExtension(f.db, { id: rejected.extensionRequestId, decision: "reject", reason: "请按期报送" }, now, office);
+    expect((await listExtensionQueue(f.db)).blocked.map((b) => b.unit.name)).toEqual(["水务局"]);
+  });
+
   it("rejects only with a reason, which goes back to the liaison; the due date stays", async () => {
     const { extensionRequestId } = await requestExtension(f.db, { contactId: liaison, roundId, reason: "人手不足" , now });
     const before = (await f.db.submission.findUniqueOrThrow({ where: { id: submissionId } })).dueAt;

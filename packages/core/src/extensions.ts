@@ -162,6 +162,16 @@ export async function decideExtension(db: Db, raw: DecideExtensionInput, now: Da
       await tx.submission.update({ where: { id: submission.id }, data: { dueAt: newDueAt } });
       // Rungs planned against the old date no longer apply; the ladder replans from the new one.
       await cancelWaitingReminders(tx, { roundId: request.roundId, unitId: request.unitId, kind: { in: LADDER_KINDS } }, "extension approved");
+      // The extension is the office's answer to the unit's 有困难 on this task: the flag is
+      // coordinated by it instead of waiting in the queue for a second, separate decision.
+      await tx.statusUpdate.updateMany({
+        where: { taskId: request.round.deadline.taskId, unitId: request.unitId, status: BLOCKED_STATUS, coordinatedAt: null },
+        data: {
+          coordinatedAt: now,
+          coordinatedById: actor,
+          coordinationNote: `已批准延期至 ${shanghaiDate(newDueAt)}${input.reason ? `：${input.reason}` : ""}`,
+        },
+      });
     }
     await queueReminders(
       tx,

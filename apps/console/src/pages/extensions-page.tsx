@@ -112,11 +112,12 @@ function DecisionModal({ target, onClose }: { target: { request: Request; decisi
       >
         {approve && (
           <Form.Item name="newDueDate" label={t("新的截止日期", "New due date")} rules={[{ required: true, message: t("请选择日期", "Pick a date") }]}>
-            <DatePicker />
+            {/* Enter commits the typed date; it must not also submit the form (the decision would go out without its note). */}
+            <DatePicker data-testid="extension-new-date" onKeyDown={(event) => event.key === "Enter" && event.preventDefault()} />
           </Form.Item>
         )}
         <Form.Item name="reason" label={approve ? t("说明（将发给联络员）", "Note to the liaison") : t("理由（将发给联络员）", "Reason (sent to the liaison)")} rules={approve ? [] : [{ required: true, message: t("请填写理由", "Give a reason") }]}>
-          <Input.TextArea rows={3} maxLength={500} showCount />
+          <Input.TextArea rows={3} maxLength={500} showCount data-testid="extension-note" />
         </Form.Item>
       </Form>
     </Modal>
