@@ -23,6 +23,15 @@ export function cleanSpaces(s: string): string {
   return s.replace(SPACE_LIKE, " ").trim();
 }
 
+/**
+ * Cleans text before parsing and storing: line endings normalised to "\n", NUL and the other
+ * C0/C1 control characters dropped (except "\n" and "\t", which carry lines and table cells).
+ * PostgreSQL refuses NUL in text columns, and none of them is ever part of a plan's content.
+ */
+export function cleanPlanText(text: string): string {
+  return text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
+}
+
 export function splitLines(text: string): SourceLine[] {
   return text.split(/\r\n|\r|\n/).map((raw, i) => ({ line: i + 1, text: cleanSpaces(raw) }));
 }
