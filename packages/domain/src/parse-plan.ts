@@ -4,7 +4,7 @@
  * cadences. Pure. A document it cannot read throws PlanParseError naming the line; it never
  * returns half a plan. Soft doubts go to `warnings`.
  */
-import { hasAssignmentMarkup, LEAD_RULE_RE, scanAssignments } from "./plan-assignments.ts";
+import { hasAssignmentMarkup, LEAD_RULE_RE, resetScanCache, scanAssignments } from "./plan-assignments.ts";
 import { extractCadences } from "./plan-cadences.ts";
 import { failAt, PlanParseError } from "./plan-error.ts";
 import { readHeader } from "./plan-header.ts";
@@ -311,6 +311,7 @@ function leadRuleLine(lines: SourceLine[]): number | null {
 export function parsePlan(raw: string): ParsedPlan {
   const text = cleanPlanText(raw);
   if (text.trim() === "") failAt(1, "方案文本为空");
+  resetScanCache();
   const tables = readTables(text);
   const lines = splitLines(text).map((l) => (tables.lines.has(l.line) ? { ...l, text: "" } : l));
   const header = readHeader(lines);

@@ -232,7 +232,25 @@ export interface AssignmentScan {
 }
 
 /** Scans an item's text (several lines joined with "\n") for assignments and deadlines. */
-export function scanAssignments(written: string): AssignmentScan {
+export function scanAssignments(written: string): Readonly<AssignmentScan> {
+  const known = scanCache.get(written);
+  if (known) return known;
+  const scan = scanText(written);
+  // Locating tasks and building them scan the same item texts several times; results are
+  // shared, so callers never mutate them.
+  if (scanCache.size >= 20_000) scanCache.clear();
+  scanCache.set(written, scan);
+  return scan;
+}
+
+const scanCache = new Map<string, AssignmentScan>();
+
+/** Forgets earlier scans: each parse starts cold, so timings and memory do not depend on history. */
+export function resetScanCache(): void {
+  scanCache.clear();
+}
+
+function scanText(written: string): AssignmentScan {
   // Blanked, not cut: offsets stay valid and "（A、B负责。列第一位者为牵头单位，下同）" reads as "（A、B负责。）".
   const text = written.replace(LEAD_RULE_GLOBAL_RE, (m) => " ".repeat(m.length));
   const folded = foldWidth(text);

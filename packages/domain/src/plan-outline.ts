@@ -270,13 +270,41 @@ function sectionAt(blocks: Block[], at: number): Block[] {
   return blocks.slice(at + 1, end);
 }
 
+/**
+ * Whether headings of the same rank as blocks[start] (other than it and 保障措施-like ones) hold
+ * items that assign units: then the heading is one group among several, not the task section.
+ */
+function otherSectionsAssign(blocks: Block[], start: number, end: number): boolean {
+  const kind = blocks[start]?.marker?.kind;
+  const from = blocks.findIndex((b) => b.marker?.kind === kind);
+  const kept: Block[] = [];
+  let skipping = false;
+  for (let i = from; i < blocks.length; i++) {
+    const b = blocks[i];
+    if (!b || (i >= start && i < end)) continue;
+    if (b.marker?.kind === kind) skipping = NON_TASK_SECTION_RE.test(headingText(b));
+    if (!skipping) kept.push(b);
+  }
+  const selection = selectTasks(kept, false);
+  return selection.kind === "tasks" && selection.groups.length > 0;
+}
+
 /** Finds the tasks of a document body; throws PlanParseError when there are none to find. */
 export function locateTasks(blocks: Block[], firstLine: number): Outline {
   let unassigned: OutlineNode | null = null;
+  // "一、…重点工作 二、…重点工作": when items under other headings of its rank assign units too, a
+  // heading is one group among several, not the document's task section. Asked once per rank.
+  const groupRanks = new Map<MarkerKind, boolean>();
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
     if (!block || !isTaskSectionHeading(block)) continue;
-    const selection = selectTasks(sectionAt(blocks, i), true);
+    const section = sectionAt(blocks, i);
+    const kind = block.marker?.kind;
+    if (kind !== undefined) {
+      if (!groupRanks.has(kind)) groupRanks.set(kind, otherSectionsAssign(blocks, i, i + 1 + section.length));
+      if (groupRanks.get(kind)) continue;
+    }
+    const selection = selectTasks(section, true);
     if (selection.kind === "tasks") return { sectionTitle: headingText(block), groups: selection.groups };
     unassigned ??= selection.firstItem;
   }

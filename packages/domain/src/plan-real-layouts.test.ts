@@ -61,6 +61,22 @@ describe("units, leaders and placeholders on label lines under each item", () =>
   });
 });
 
+describe("group headings that read like a task section", () => {
+  it("takes every 重点工作 heading as a group when items under several of them assign units", () => {
+    const text = [
+      "某市重点工作分解",
+      "一、产业发展重点工作",
+      "1.建设产业园。（责任单位：市发改委）",
+      "二、民生保障重点工作",
+      "2.新建学校2所。（责任单位：市教育局）",
+      "三、保障措施",
+      "（一）加强领导。各单位要落实责任。",
+    ].join("\n");
+    const plan = parsePlan(text);
+    expect(plan.groups.map((g) => `${g.number} ${g.heading} ${g.tasks.map((t) => t.number).join(",")}`)).toEqual(["一 产业发展重点工作 1", "二 民生保障重点工作 2"]);
+  });
+});
+
 describe("document rules on roles", () => {
   const body = (rule: string) =>
     [

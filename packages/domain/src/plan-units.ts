@@ -7,6 +7,7 @@ import { splitOutsideBrackets } from "./plan-text.ts";
 
 const SPACE_LIKE = /[\s\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+/g;
 const EDGE = "、，,；;。.：:！!？?·\"'“”‘’\\-—";
+const EDGE_RE = new RegExp(`^[${EDGE}\\s]+|[${EDGE}\\s]+$`, "g");
 
 /**
  * Canonical form of a unit name so that the same unit written twice is one unit:
@@ -22,7 +23,7 @@ export function normalizeUnitName(raw: string): string {
   let previous = "";
   while (previous !== s) {
     previous = s;
-    s = s.replace(new RegExp(`^[${EDGE}\\s]+|[${EDGE}\\s]+$`, "g"), "");
+    s = s.replace(EDGE_RE, "");
     s = dropUnbalancedEdgeBracket(s);
     const withoutEtc = s.replace(/等(?:有关|相关|其他)?(?:单位|部门)?$/, "");
     if (withoutEtc !== "" && withoutEtc !== s) s = withoutEtc;
