@@ -216,7 +216,7 @@ function readBareUnitList(content: string): AnnotationContent | null {
  * first listed unit leads; it is not itself an annotation's content.
  */
 export const LEAD_RULE_RE =
-  /(?:列|排|排名|名列|排列)?在?(?:第一位|首位|第一个|最前)(?:的|者)?(?:单位|部门)?(?:者)?(?:为|是)(?:牵头|主责)(?:单位|部门)?(?:[，,]\s*下同)?/;
+  /(?:列|排|排名|名列|排列)?在?(?:第一位|第一个|第一家|首位|最前|第一)(?:的|者)?(?:单位|部门)?(?:者)?(?:为|是)(?:牵头|主责)(?:单位|部门)?(?:[，,]\s*下同)?/;
 const LEAD_RULE_GLOBAL_RE = new RegExp(LEAD_RULE_RE.source, "g");
 
 export interface AssignmentScan {

@@ -103,6 +103,13 @@ describe("document rules on roles", () => {
     expect(tasksOf(plan)[0]?.body).toBe("加快制定标准。");
   });
 
+  it("reads the variant 排名第一的为牵头单位 stated once before the tasks", () => {
+    const text = ["某部门关于推进某项工作的意见", "各项任务责任单位中，排名第一的为牵头单位。", "二、重点任务", "（一）完善标准。（甲部、乙委负责）", "（二）强化监管。（丁总局和各省级人民政府负责）"].join("\n");
+    const plan = parsePlan(text);
+    expect(brief(plan)).toEqual(["（一） :: 甲部/lead, 乙委/support | - | -", "（二） :: 丁总局/lead | - | 各省级人民政府"]);
+    expect(plan.warnings).toEqual([]);
+  });
+
   it("reads the variant 排在第一位的部门为牵头部门", () => {
     const plan = parsePlan(body("，排在第一位的部门为牵头部门，下同"));
     expect(brief(plan)[0]).toBe("（三） :: 甲部/lead, 乙委/support, 丙局/support | - | 等");
@@ -184,6 +191,22 @@ describe("tab-separated task tables (Word tables, Excel sheets)", () => {
     const sheet = ["序号\t重点工作\t责任单位\t时间节点", "1\t建设数据平台\t县数据局牵头，县财政局配合\t6月底", "1.1\t完成平台验收\t县数据局\t12月底"].join("\n");
     const parsed = parsePlan(sheet);
     expect(brief(parsed)).toEqual(["1 :: 县数据局/lead, 县财政局/support | - | -", "1.1 :: 县数据局/lead | - | -"]);
+  });
+
+  it("takes the first of two task columns as the group, merged down its rows", () => {
+    const sheet = [
+      "附件：重点任务清单",
+      "序号\t重点任务\t具体举措\t牵头部门\t配合部门\t完成时间",
+      "1\t优化营商环境\t压缩开办时间\t区市场监管局\t区税务局\t6月底前",
+      "2\t\t推行证照分离\t区政务服务中心\t\t9月底前",
+      "3\t扩大有效投资\t谋划储备项目50个以上\t区发改局\t区财政局、各街道办事处\t年底前",
+    ].join("\n");
+    const parsed = parsePlan(sheet);
+    expect(parsed.groups.map((g) => `${g.heading}: ${g.tasks.map((t) => `${t.number} ${t.title}`).join(", ")}`)).toEqual([
+      "优化营商环境: 1 压缩开办时间, 2 推行证照分离",
+      "扩大有效投资: 3 谋划储备项目50个以上",
+    ]);
+    expect(brief(parsed)[2]).toBe("3 :: 区发改局/lead, 区财政局/support | - | 各街道办事处");
   });
 
   it("reads a table between paragraphs of a document, in document order", () => {

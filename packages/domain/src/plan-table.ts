@@ -22,7 +22,7 @@ function columnOf(cell: string): Column {
   if (/(配合|协同|协作|协办|参与)/.test(c)) return "support";
   if (/(责任|负责|承办|实施)(单位|部门|主体)/.test(c)) return "generic";
   if (/(时限|时间|期限|节点|进度)/.test(c)) return "deadline";
-  if (/(任务|举措|措施|重点工作|工作内容|工作事项|事项|内容|目标)/.test(c) && c.length <= 12) return "task";
+  if (/(任务|举措|措施|重点工作|工作内容|工作事项|事项|内容|目标|项目|名称)/.test(c) && c.length <= 12) return "task";
   return "other";
 }
 
@@ -112,7 +112,15 @@ export function readTables(text: string): Tables {
     const values = cells(line);
     const at = (kind: Column) => values.filter((_, c) => columns?.[c] === kind);
     const number = numberOf(at("number")[0] ?? "");
-    const task = at("task").filter((v) => v !== "").join("\n");
+    // Two task columns ("重点任务 | 具体举措"): the first names the group (merged down its rows).
+    const taskCells = at("task");
+    const category = taskCells.length > 1 ? (taskCells[0] ?? "") : "";
+    const task = (taskCells.length > 1 ? taskCells.slice(1) : taskCells).filter((v) => v !== "").join("\n");
+    if (category !== "" && (group as TableGroup | null)?.heading !== trimPunct(category)) {
+      const marker = readMarker(category);
+      newGroup(marker?.number ?? "", trimPunct(marker ? marker.rest : category));
+      last = null;
+    }
     const written: WrittenUnit[] = [];
     (columns as Column[]).forEach((kind, c) => {
       const role = ROLE_OF[kind];

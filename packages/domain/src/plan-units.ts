@@ -45,7 +45,7 @@ const ORG_SUFFIX =
   /(局|委|办|院|厅|部|处|科|室|所|站|队|署|关|会|联|协|社|馆|台|校|组|中心|公司|集团|银行|支行|分行|商行|政府|单位|部门|机构|企业|街道|乡镇|镇|乡|县|区|市|旗|园区|医院|学校|大学|学院|中央|总社|总会)(（[^（）]*）)?$/;
 
 /** Endings strong enough to split "A及B" into two units. */
-const STRONG_ORG_SUFFIX = /(局|委|办|院|厅|中心|公司|政府|银行|支行|分行|队|单位|部门|办公室)$/;
+const STRONG_ORG_SUFFIX = /(局|委|办|院|厅|部|署|中心|公司|政府|银行|支行|分行|队|单位|部门|办公室)$/;
 
 /** Longer than this, a "unit name" is a sentence caught by a broken annotation, not a unit. */
 export const MAX_UNIT_NAME_LENGTH = 40;
@@ -93,7 +93,7 @@ const ROLE_SUFFIXES: Array<{ re: RegExp; role: WrittenRole }> = [
   { re: /[（(](配合|配合单位|参与|协助|协办)[）)]$/, role: "support" },
   { re: /[（(](负责|责任单位)[）)]$/, role: "generic" },
   { re: /(为牵头单位|牵头负责|牵头落实|牵头实施|牵头抓总|总牵头|牵头|主责|主办)$/, role: "lead" },
-  { re: /(为配合单位|按职责配合|配合实施|配合落实|共同参与|配合|参与|协助|协办|协同)$/, role: "support" },
+  { re: /(为配合单位|按职责配合|配合实施|配合落实|共同参与|配合|参与|协助|协办|协同|督促指导|加强指导|指导)$/, role: "support" },
   {
     re: /(为责任单位|按职责分工负责|按照职责分工负责|按职责负责|分别负责|共同负责|具体负责|负责落实|负责实施|抓好落实|负责|落实|实施)$/,
     role: "generic",
@@ -170,6 +170,9 @@ function glueShortTokens(tokens: string[]): string[] {
 function splitOpenEnd(name: string): string[] {
   const joined = /^(.+?)等(?:和|及|以及)(.+)$/.exec(name);
   if (joined?.[1] && joined[2]) return [joined[1], "等", joined[2]];
+  // "A和各省级人民政府": 和 joins a unit and a placeholder, never inside one name before 各.
+  const withEach = /^(.+?)(?:和|及|以及|与)(各.+)$/.exec(name);
+  if (withEach?.[1] && withEach[2] && looksLikeUnit(normalizeUnitName(withEach[1]))) return [withEach[1], withEach[2]];
   const tail = /^(.+?)(等(?:有关|相关|其他|其它)?(?:单位|部门)?(?:和单位)?)$/.exec(name);
   if (tail?.[1] && tail[2] && tail[1].length >= 2) return [tail[1], tail[2]];
   return [name];
