@@ -168,6 +168,7 @@ describe("tab-separated task tables (Word tables, Excel sheets)", () => {
     "\t\t\t\t县税务局",
     "二、社会事业",
     "3\t新增托位300个\t钱七 孙八\t县卫健委\t各乡镇人民政府\t2030年9月",
+    "4\t建成文化中心\t钱七\t县文旅局\t县财政局 县住建局\t2030年12月",
     "以上任务请各单位抓好落实。",
   ].join("\n");
   const plan = parsePlan(text);
@@ -178,11 +179,13 @@ describe("tab-separated task tables (Word tables, Excel sheets)", () => {
       "1 :: 县经信局/lead, 县自然资源局/support, 县住建局/support | 赵六 | -",
       "2 :: 县经信局/lead, 县统计局/lead, 县税务局/support | 赵六 | 县各有关单位",
       "3 :: 县卫健委/lead | 钱七 孙八 | 各乡镇人民政府",
+      "4 :: 县文旅局/lead, 县财政局/support, 县住建局/support | 钱七 | -",
     ]);
     expect(tasksOf(plan).map((t) => [t.line, t.title, t.deadline])).toEqual([
       [5, "新建标准化厂房5万平方米", "2030年底"],
       [6, "培育规上企业20家以上", null],
       [9, "新增托位300个", "2030年9月"],
+      [10, "建成文化中心", "2030年12月"],
     ]);
     expect(plan.warnings).toEqual([]);
   });

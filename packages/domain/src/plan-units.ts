@@ -91,7 +91,7 @@ export interface WrittenUnit {
 const ROLE_SUFFIXES: Array<{ re: RegExp; role: WrittenRole }> = [
   { re: /[（(](牵头|牵头单位|主责|主办)[）)]$/, role: "lead" },
   { re: /[（(](配合|配合单位|参与|协助|协办)[）)]$/, role: "support" },
-  { re: /[（(](负责|责任单位)[）)]$/, role: "generic" },
+  { re: /[（(](负责|责任单位|按职责分工负责|按照职责分工负责|按职责负责|分别负责|共同负责)[）)]$/, role: "generic" },
   { re: /(为牵头单位|牵头负责|牵头落实|牵头实施|牵头抓总|总牵头|牵头|主责|主办)$/, role: "lead" },
   { re: /(为配合单位|按职责配合|配合实施|配合落实|共同参与|配合|参与|协助|协办|协同|督促指导|加强指导|指导)$/, role: "support" },
   {
