@@ -15,7 +15,7 @@ function cell(...paragraphs: string[]): TableCell {
   return new TableCell({ children: paragraphs.map((p) => new Paragraph(p)) });
 }
 
-export async function docxOf(children: Array<Paragraph | Table>): Promise<Uint8Array> {
+async function docxOf(children: Array<Paragraph | Table>): Promise<Uint8Array> {
   return new Uint8Array(await Packer.toBuffer(new Document({ sections: [{ children }] })));
 }
 
