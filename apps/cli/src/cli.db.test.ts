@@ -32,11 +32,11 @@ describe("duban CLI", () => {
     const { code, out } = await run(["plan", "parse", seed]);
     expect(code).toBe(0);
     const plan = JSON.parse(out);
-    expect(Object.keys(plan)).toEqual(["title", "docNumber", "groups"]);
+    expect(Object.keys(plan)).toEqual(["title", "docNumber", "groups", "warnings"]);
     expect(plan.docNumber).toBe("同政办规〔2016〕4号");
     expect(plan.groups).toHaveLength(6);
     const task = plan.groups[1].tasks[2];
-    expect(Object.keys(task)).toEqual(["number", "title", "units", "indicators", "deadline"]);
+    expect(Object.keys(task)).toEqual(["number", "title", "units", "indicators", "deadline", "leader", "unitNote", "line"]);
     expect(task.number).toBe("6");
     expect(task.units).toEqual([
       { name: "市场监督管理局", role: "lead" },
@@ -49,7 +49,7 @@ describe("duban CLI", () => {
 
   it("plan parse names the line of a document it cannot read and exits non-zero", async () => {
     const bad = path.join(dir, "bad.txt");
-    writeFileSync(bad, "某某工作方案\n\n一、主要任务\n\n1.做好某项工作。没有写责任单位。\n");
+    writeFileSync(bad, "某某工作方案\n\n一、指导思想\n\n坚持问题导向。\n\n二、工作目标\n\n全面提升。\n");
     const { code, out, err } = await run(["plan", "parse", bad]);
     expect(code).toBe(1);
     expect(out).toBe("");

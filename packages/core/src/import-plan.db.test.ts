@@ -94,6 +94,26 @@ describe("importPlan on a real database", () => {
     expect(await test.db.assignment.count({ where: { taskId: task16.id, active: false } })).toBe(1);
   });
 
+  it("imports a task without units with no assignments and keeps its warning", async () => {
+    test = await createTestDb();
+    const text = "某县工作方案\n二、主要任务\n1.修缮校舍。（责任单位：县教育局）\n2.开展专项调研，形成报告。\n3.整治河道。（各乡镇人民政府负责）\n";
+    const result = await importPlan(test.db, text, now);
+    expect(await counts(test)).toMatchObject({ plans: 1, tasks: 3, units: 1, assignments: 1 });
+    const tasks = await test.db.task.findMany({ orderBy: { ordinal: "asc" }, include: { assignments: true } });
+    expect(tasks.map((t) => [t.number, t.assignments.length])).toEqual([["1", 1], ["2", 0], ["3", 0]]);
+    expect(result.plan.warningDetails.filter((w) => w.code === "no-units").map((w) => [w.line, w.taskNumber])).toEqual([[4, "2"], [5, "3"]]);
+    expect(result.plan.groups[0]?.tasks[2]?.unitNote).toBe("各乡镇人民政府");
+  });
+
+  it("stores the plan text without NUL and other control characters", async () => {
+    test = await createTestDb();
+    const text = "某县工作方案\r\n二、主要任务\r\n1.修缮\u0000校舍。（责任单位：县教育\u0007局）\r\n";
+    await importPlan(test.db, text, now);
+    const plan = await test.db.plan.findFirstOrThrow();
+    expect(plan.sourceText).toBe("某县工作方案\n二、主要任务\n1.修缮校舍。（责任单位：县教育局）\n");
+    expect((await test.db.unit.findMany()).map((u) => u.name)).toEqual(["县教育局"]);
+  });
+
   it("a document it cannot read writes nothing", async () => {
     test = await createTestDb();
     await expect(importPlan(test.db, "一份没有任务的文件\n\n随便写点什么。", now)).rejects.toBeInstanceOf(PlanParseError);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Db } from "@duban/db/client";
 import { defaultDeadlines } from "@duban/domain/default-deadlines";
 import { describeChange, describeWarning, diffPlan, importWarnings, type PlanChange, type PlanSnapshot } from "@duban/domain/import-diff";
-import { parsePlan, type ParsedPlan } from "@duban/domain/parse-plan";
+import { cleanPlanText, parsePlan, type ParsedPlan, type PlanWarning } from "@duban/domain/parse-plan";
 import { writeAudit } from "./audit.ts";
 import { currentPlanId, loadPlanSnapshot } from "./plan-snapshot.ts";
 
@@ -25,8 +25,18 @@ export interface ImportPreview {
 
 /** The import's own warnings, and the parsed plan with them ahead of the parser's. */
 function withImportWarnings(plan: ParsedPlan, before: PlanSnapshot | null, after: PlanSnapshot): { plan: ParsedPlan; warnings: string[] } {
-  const warnings = importWarnings(before, after).map(describeWarning);
-  return { plan: warnings.length > 0 ? { ...plan, warnings: [...warnings, ...plan.warnings] } : plan, warnings };
+  const found = importWarnings(before, after);
+  const warnings = found.map(describeWarning);
+  // warningDetails stays parallel to warnings: the import's own doubts go first there too.
+  const details = found.map((w, i): PlanWarning => {
+    const taskNumber = w.kind === "task-retitled" ? w.task : null;
+    const line = plan.groups.flatMap((g) => g.tasks).find((t) => t.number === taskNumber)?.line ?? 1;
+    return { code: "other", line, taskNumber, message: warnings[i] ?? "" };
+  });
+  return {
+    plan: warnings.length > 0 ? { ...plan, warnings: [...warnings, ...plan.warnings], warningDetails: [...details, ...plan.warningDetails] } : plan,
+    warnings,
+  };
 }
 
 export interface ImportResult extends ImportPreview {
@@ -59,7 +69,7 @@ function hashText(text: string): string {
 
 /** Parses and compares with the stored plan without writing anything (throws PlanParseError). */
 export async function previewImport(db: Db, text: string): Promise<ImportPreview> {
-  const plan = parsePlan(text);
+  const plan = parsePlan(cleanPlanText(text));
   const planId = await currentPlanId(db);
   const before = planId === null ? null : await loadPlanSnapshot(db, planId);
   const after = snapshotOf(plan);
@@ -73,7 +83,9 @@ export async function previewImport(db: Db, text: string): Promise<ImportPreview
  * Units, contacts, deadlines and history are never deleted — assignments and indicators no
  * longer in the text are deactivated.
  */
-export async function importPlan(db: Db, text: string, now: Date, actor: ImportActor = { actorType: "system" }): Promise<ImportResult> {
+export async function importPlan(db: Db, written: string, now: Date, actor: ImportActor = { actorType: "system" }): Promise<ImportResult> {
+  // Stored as parsed: no NUL or other control characters (PostgreSQL refuses NUL in text).
+  const text = cleanPlanText(written);
   const parsed = parsePlan(text);
   const sourceHash = hashText(text);
   const tasks = parsed.groups.flatMap((group, groupIndex) => group.tasks.map((task) => ({ task, groupIndex })));

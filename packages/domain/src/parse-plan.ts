@@ -4,17 +4,35 @@
  * cadences. Pure. A document it cannot read throws PlanParseError naming the line; it never
  * returns half a plan. Soft doubts go to `warnings`.
  */
-import { hasAssignmentMarkup, scanAssignments } from "./plan-assignments.ts";
+import { hasAssignmentMarkup, LEAD_RULE_RE, resetScanCache, scanAssignments } from "./plan-assignments.ts";
 import { extractCadences } from "./plan-cadences.ts";
-import { failAt } from "./plan-error.ts";
+import { failAt, PlanParseError } from "./plan-error.ts";
 import { readHeader } from "./plan-header.ts";
 import { extractIndicators } from "./plan-indicators.ts";
 import { locateTasks, type OutlineGroup, type OutlineNode, ownText, subtreePieces, toBlocks } from "./plan-outline.ts";
-import { foldWidth, joinPieces, type SourceLine, splitLines, splitOutsideBrackets, trimPunct } from "./plan-text.ts";
-import { isCollectiveUnit, looksLikeUnit, type WrittenUnit } from "./plan-units.ts";
+import { readTables, type TableTask } from "./plan-table.ts";
+import { cleanPlanText, foldWidth, joinPieces, type SourceLine, splitLines, splitOutsideBrackets, trimPunct } from "./plan-text.ts";
+import { isCollectiveUnit, isPlaceholder, looksLikeUnit, MAX_UNIT_NAME_LENGTH, type WrittenUnit } from "./plan-units.ts";
 
 export { PlanParseError } from "./plan-error.ts";
+export { cleanPlanText } from "./plan-text.ts";
 export { normalizeUnitName } from "./plan-units.ts";
+
+export type PlanWarningCode =
+  | "no-units" // task imported without units; the office assigns them
+  | "lead-assumed" // no 牵头 marker and no document rule: first listed unit taken as lead
+  | "duplicate-number" // two tasks with the same number; the office must resolve it in the preview
+  | "unit-rejected" // a unit-like name refused (too long, a person, …), kept out of the units
+  | "other";
+
+export interface PlanWarning {
+  code: PlanWarningCode;
+  /** 1-based line in the (cleaned) source text. */
+  line: number;
+  /** Number of the task it concerns, as written, or null for plan-level warnings. */
+  taskNumber: string | null;
+  message: string;
+}
 
 export type UnitRole = "lead" | "support";
 export type Comparator = ">=" | ">" | "<=" | "<" | "=";
@@ -57,6 +75,10 @@ export interface ParsedTask {
   cadences: ParsedCadence[];
   /** 1-based line of the task's number in the original text. */
   line: number;
+  /** A person who leads it (牵头负责领导, 分管领导, 分管县领导): never a unit. null when none. */
+  leader: string | null;
+  /** Open-ended placeholders (各有关部门, 各县、市、区政府, trailing …等) as written, joined by "、"; null when none. */
+  unitNote: string | null;
 }
 
 export interface ParsedGroup {
@@ -76,7 +98,9 @@ export interface ParsedPlan {
   groups: ParsedGroup[];
   /** Distinct normalised unit names in order of first appearance. */
   units: string[];
+  /** Messages of `warningDetails`, same order. */
   warnings: string[];
+  warningDetails: PlanWarning[];
 }
 
 /** Splits an item's text into its first sentence and the rest. */
@@ -120,31 +144,58 @@ const ROLE_RANK = { lead: 3, generic: 2, support: 1 } as const;
  * Roles of a task's units: explicit 牵头/配合 are kept; units from a plain 责任单位 list follow the
  * convention that the first listed leads and the rest support (support when a lead is named).
  */
-function resolveRoles(written: WrittenUnit[]): { units: Array<{ name: string; role: UnitRole }>; promoted: boolean } {
+function resolveRoles(written: WrittenUnit[]): { units: Array<{ name: string; role: UnitRole }>; assumed: boolean } {
   const merged: WrittenUnit[] = [];
   for (const unit of written) {
     const seen = merged.find((u) => u.name === unit.name);
     if (!seen) merged.push({ ...unit });
-    else if (ROLE_RANK[unit.role] > ROLE_RANK[seen.role]) seen.role = unit.role;
+    else {
+      if (ROLE_RANK[unit.role] > ROLE_RANK[seen.role]) seen.role = unit.role;
+      seen.first ||= unit.first;
+    }
   }
   const hasLead = merged.some((u) => u.role === "lead");
   const firstGeneric = merged.find((u) => u.role === "generic");
-  const units = merged.map((u) => ({ name: u.name, role: u.role === "lead" || (!hasLead && u === firstGeneric) ? ("lead" as const) : ("support" as const) }));
+  // Several separate lists ("…（A、B负责）…（C、D负责）"): the first of each leads its part.
+  const leadsGeneric = (u: WrittenUnit) => u.role === "generic" && (u === firstGeneric || u.first === true);
+  const units = merged.map((u) => ({ name: u.name, role: u.role === "lead" || (!hasLead && leadsGeneric(u)) ? ("lead" as const) : ("support" as const) }));
   // Only 配合单位 given: someone has to lead, and the first listed is the convention.
   const promoted = !units.some((u) => u.role === "lead") && units.length > 0;
   if (promoted && units[0]) units[0].role = "lead";
-  return { units, promoted };
+  // The lead is an assumption when nothing marked it and there was a choice to make.
+  const assumed = !hasLead && units.length > 1;
+  return { units, assumed };
+}
+
+/** What a task's lines (or a table row) say, before roles are resolved. */
+interface TaskSource {
+  number: string;
+  line: number;
+  /** Last source line of the task: a document rule stated up to here covers it. */
+  lastLine: number;
+  /** The task's text without annotations (title and body come from it). */
+  text: string;
+  written: WrittenUnit[];
+  deadlines: string[];
+  leaders: string[];
 }
 
 class PlanBuilder {
   readonly units: string[] = [];
-  readonly warnings: string[] = [];
+  readonly warnings: PlanWarning[] = [];
+
+  /** @param leadRuleLine line of a document rule "列第一位者为牵头单位", or null when there is none. */
+  constructor(private readonly leadRuleLine: number | null) {}
+
+  warn(code: PlanWarningCode, line: number, taskNumber: string | null, message: string): void {
+    this.warnings.push({ code, line, taskNumber, message: `第 ${line} 行：${message}` });
+  }
 
   /** Registers a unit name for the plan-wide list; warns once about a name that looks wrong. */
   unit(name: string, line: number): ParsedUnit {
     if (!this.units.includes(name)) {
       this.units.push(name);
-      if (!looksLikeUnit(name)) this.warnings.push(`第 ${line} 行：单位名称“${name}”看起来不像机构名称，请核对`);
+      if (!looksLikeUnit(name)) this.warn("other", line, null, `单位名称“${name}”看起来不像机构名称，请核对`);
     }
     return { name, role: "support", collective: isCollectiveUnit(name) };
   }
@@ -186,31 +237,54 @@ class PlanBuilder {
     const { text, lineAt } = joinPieces(pieces);
     const scan = scanAssignments(text);
     if (scan.unterminatedAt !== null) failAt(lineAt(scan.unterminatedAt), "责任单位的括号没有闭合（缺少“）”）");
-    const { title, body } = splitTitle(scan.remainder);
-    if (scan.units.length === 0 && scan.emptyLabelAt !== null) failAt(lineAt(scan.emptyLabelAt), `任务 ${number}“${title}”的责任单位为空`);
     // A task without units of its own falls under units written on its group's heading.
     let written = scan.units.length > 0 ? scan.units : groupUnits;
-    if (written.length === 0) failAt(node.line, `任务 ${number}“${title}”没有找到责任单位`);
     const own = ownTextOfTask === null ? [] : scanAssignments(ownTextOfTask).units;
     if (own.length > 0 && written !== groupUnits) {
       const ownNames = new Set(own.map((u) => u.name));
       written = written.map((u) => (ownNames.has(u.name) ? u : { ...u, role: "support" as const }));
     }
+    const lastLine = Math.max(...pieces.map((p) => p.line));
+    return this.finish({ number, line: node.line, lastLine, text: scan.remainder, written, deadlines: scan.deadlines, leaders: scan.leaders });
+  }
 
-    const { units, promoted } = resolveRoles(written);
-    if (promoted) this.warnings.push(`第 ${node.line} 行：任务 ${number} 只写了配合单位，已把第一个单位视为牵头单位`);
-    const indicators = extractIndicators(scan.remainder);
-    for (const clause of indicators.unmatched) this.warnings.push(`第 ${node.line} 行：指标“${clause}”的名称与数值个数不一致，未能拆分`);
-    const deadlines = [...new Set(scan.deadlines)];
+  /** One task from a table row. */
+  tableTask(row: TableTask): ParsedTask {
+    return this.finish({ ...row, lastLine: row.line });
+  }
+
+  private finish(source: TaskSource): ParsedTask {
+    const { number, line } = source;
+    const { title, body } = splitTitle(source.text);
+    const notes: string[] = [];
+    const real: WrittenUnit[] = [];
+    for (const unit of source.written) {
+      if (isPlaceholder(unit.name)) {
+        if (!notes.includes(unit.name)) notes.push(unit.name);
+      } else if (unit.name.length > MAX_UNIT_NAME_LENGTH) {
+        this.warn("unit-rejected", line, number, `任务 ${number} 的单位名称过长（${unit.name.length} 字，上限 ${MAX_UNIT_NAME_LENGTH} 字），不作为单位：“${unit.name.slice(0, 20)}…”`);
+      } else real.push(unit);
+    }
+    const { units, assumed } = resolveRoles(real);
+    if (units.length === 0) this.warn("no-units", line, number, `任务 ${number}“${title}”没有找到责任单位，导入后请指定`);
+    else if (assumed && (this.leadRuleLine === null || this.leadRuleLine > source.lastLine)) {
+      this.warn("lead-assumed", line, number, `任务 ${number} 没有写明牵头单位，已把第一个单位“${units[0]?.name ?? ""}”视为牵头单位`);
+    }
+    const indicators = extractIndicators(source.text);
+    for (const clause of indicators.unmatched) this.warn("other", line, number, `指标“${clause}”的名称与数值个数不一致，未能拆分`);
+    const deadlines = [...new Set(source.deadlines)];
+    const leaders = [...new Set(source.leaders.map((l) => trimPunct(l)).filter((l) => l !== ""))];
     return {
       number,
       title,
       body,
-      units: units.map((u) => ({ ...this.unit(u.name, node.line), role: u.role })),
+      units: units.map((u) => ({ ...this.unit(u.name, line), role: u.role })),
       indicators: indicators.indicators,
       deadline: deadlines.length > 0 ? deadlines.join("；") : null,
-      cadences: extractCadences(scan.remainder),
-      line: node.line,
+      cadences: extractCadences(source.text),
+      line,
+      leader: leaders.length > 0 ? leaders.join("、") : null,
+      unitNote: notes.length > 0 ? notes.join("、") : null,
     };
   }
 
@@ -222,23 +296,39 @@ class PlanBuilder {
       const seen = new Map<string, number>();
       for (const task of tasks) {
         const earlier = seen.get(task.number);
-        if (earlier !== undefined) this.warnings.push(`第 ${task.line} 行：任务编号“${task.number}”重复（第 ${earlier} 行已有）`);
+        if (earlier !== undefined) this.warn("duplicate-number", task.line, task.number, `任务编号“${task.number}”重复（第 ${earlier} 行已有），请在预览中改正`);
         else seen.set(task.number, task.line);
       }
     }
   }
 }
 
-export function parsePlan(text: string): ParsedPlan {
+/** Line of the first document rule "列第一位者为牵头单位" (and variants), or null. */
+function leadRuleLine(lines: SourceLine[]): number | null {
+  return lines.find((l) => LEAD_RULE_RE.test(foldWidth(l.text)))?.line ?? null;
+}
+
+export function parsePlan(raw: string): ParsedPlan {
+  const text = cleanPlanText(raw);
   if (text.trim() === "") failAt(1, "方案文本为空");
-  const lines = splitLines(text);
+  resetScanCache();
+  const tables = readTables(text);
+  const lines = splitLines(text).map((l) => (tables.lines.has(l.line) ? { ...l, text: "" } : l));
   const header = readHeader(lines);
   const body = lines.slice((header.titleIndex ?? -1) + 1);
   const firstLine = body.find((l) => l.text !== "")?.line ?? 1;
-  const outline = locateTasks(toBlocks(body), firstLine);
 
-  const builder = new PlanBuilder();
-  const groups = outline.groups.map((g) => builder.group(g, outline.sectionTitle));
+  const builder = new PlanBuilder(leadRuleLine(lines));
+  let groups: ParsedGroup[] = [];
+  try {
+    const outline = locateTasks(toBlocks(body), firstLine);
+    groups = outline.groups.map((g) => builder.group(g, outline.sectionTitle));
+  } catch (error) {
+    // Tasks read from a table are enough: the text around it need not hold any.
+    if (!(error instanceof PlanParseError) || tables.groups.length === 0) throw error;
+  }
+  const tableGroups = tables.groups.map((g) => ({ number: g.number, heading: g.heading, tasks: g.tasks.map((t) => builder.tableTask(t)) }));
+  groups = [...groups, ...tableGroups].sort((a, b) => (a.tasks[0]?.line ?? 0) - (b.tasks[0]?.line ?? 0));
   builder.checkNumbering(groups);
   return {
     title: header.title,
@@ -247,7 +337,8 @@ export function parsePlan(text: string): ParsedPlan {
     date: header.date,
     groups,
     units: builder.units,
-    warnings: builder.warnings,
+    warnings: builder.warnings.map((w) => w.message),
+    warningDetails: builder.warnings,
   };
 }
 
@@ -263,8 +354,12 @@ export interface PlanJson {
       units: Array<{ name: string; role: UnitRole }>;
       indicators: Array<{ text: string; name: string; comparator: Comparator; value: number; unit: string | null }>;
       deadline: string | null;
+      leader: string | null;
+      unitNote: string | null;
+      line: number;
     }>;
   }>;
+  warnings: PlanWarning[];
 }
 
 export function toPlanJson(plan: ParsedPlan): PlanJson {
@@ -279,7 +374,11 @@ export function toPlanJson(plan: ParsedPlan): PlanJson {
         units: t.units.map((u) => ({ name: u.name, role: u.role })),
         indicators: t.indicators.map((i) => ({ text: i.text, name: i.name, comparator: i.comparator, value: i.value, unit: i.unit })),
         deadline: t.deadline,
+        leader: t.leader,
+        unitNote: t.unitNote,
+        line: t.line,
       })),
     })),
+    warnings: plan.warningDetails,
   };
 }

@@ -5,23 +5,57 @@
  * brackets at the very end of the item. Returns the text with those annotations cut out.
  */
 import { cutRanges, foldWidth, matchBrackets, splitOutsideBrackets, topLevelSpans, trimPunct } from "./plan-text.ts";
-import { looksLikeUnit, splitRoleSuffix, splitUnitClause, type WrittenRole, type WrittenUnit } from "./plan-units.ts";
+import { isPlaceholder, looksLikeUnit, splitRoleSuffix, splitUnitClause, type WrittenRole, type WrittenUnit } from "./plan-units.ts";
 
-const LEAD_LABELS = ["牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位"];
-const SUPPORT_LABELS = ["配合单位", "配合部门", "协办单位", "协助单位", "参与单位", "协同单位", "协作单位"];
-const GENERIC_LABELS = ["责任单位", "责任部门", "负责单位", "负责部门", "承办单位", "实施单位", "实施主体", "责任主体"];
+const LEAD_LABELS = ["牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位", "牵头责任单位", "牵头责任部门", "牵头落实单位"];
+const SUPPORT_LABELS = [
+  "配合单位",
+  "配合部门",
+  "协办单位",
+  "协助单位",
+  "参与单位",
+  "参与部门",
+  "协同单位",
+  "协同部门",
+  "协作单位",
+  "协作部门",
+  "协同责任单位",
+  "配合责任单位",
+  "主要协作单位",
+  "主要配合单位",
+];
+const GENERIC_LABELS = ["责任单位", "责任部门", "负责单位", "负责部门", "承办单位", "实施单位", "实施主体", "责任主体", "部门分工", "责任分工", "单位分工"];
+/** Persons, not units: "牵头负责领导：金力", "分管省领导：X". */
+const LEADER_LABELS = [
+  "牵头负责领导",
+  "牵头领导",
+  "责任领导",
+  "分管领导",
+  "分管省领导",
+  "分管市领导",
+  "分管县领导",
+  "分管区领导",
+  "牵头省领导",
+  "牵头市领导",
+  "牵头县领导",
+  "牵头区领导",
+  "联系领导",
+  "包保领导",
+  "责任人",
+];
 const DEADLINE_LABELS = ["完成时限", "完成时间", "完成期限", "时间节点", "时限要求", "时间要求", "办结时限", "进度安排", "时间安排", "时限"];
 
-type LabelKind = WrittenRole | "deadline";
+type LabelKind = WrittenRole | "deadline" | "leader";
 
 function labelKind(label: string): LabelKind {
+  if (LEADER_LABELS.includes(label)) return "leader";
   if (LEAD_LABELS.includes(label)) return "lead";
   if (SUPPORT_LABELS.includes(label)) return "support";
   if (DEADLINE_LABELS.includes(label)) return "deadline";
   return "generic";
 }
 
-const ALL_LABELS = [...LEAD_LABELS, ...SUPPORT_LABELS, ...GENERIC_LABELS, ...DEADLINE_LABELS].sort((a, b) => b.length - a.length);
+const ALL_LABELS = [...LEAD_LABELS, ...SUPPORT_LABELS, ...GENERIC_LABELS, ...DEADLINE_LABELS, ...LEADER_LABELS].sort((a, b) => b.length - a.length);
 // A label counts only at the start of the text or after a break, and must be followed by a colon:
 // "各责任单位要…" is prose, "责任单位：…" is an annotation. Matched on width-folded text (：→:).
 // A closing bracket is a break too: "…（牵头单位：X；配合单位：Y）完成时限：2017年6月底前".
@@ -53,6 +87,8 @@ function isUnlabelledDeadline(clause: string): boolean {
 export interface AnnotationContent {
   units: WrittenUnit[];
   deadlines: string[];
+  /** Persons named as the task's leader. */
+  leaders: string[];
   /** Offset (in the content) of a unit label with nothing after it, e.g. "（责任单位：）". */
   emptyLabelAt: number | null;
 }
@@ -63,7 +99,7 @@ export interface AnnotationContent {
  * annotation at all (so "(扣除地质因素影响)" stays part of the text) and null is returned.
  */
 function readRoleClauses(text: string, strict: boolean): AnnotationContent | null {
-  const result: AnnotationContent = { units: [], deadlines: [], emptyLabelAt: null };
+  const result: AnnotationContent = { units: [], deadlines: [], leaders: [], emptyLabelAt: null };
   for (const piece of splitOutsideBrackets(text, /[，,；;]/)) {
     const clause = trimPunct(piece.text);
     if (clause === "") continue;
@@ -76,21 +112,43 @@ function readRoleClauses(text: string, strict: boolean): AnnotationContent | nul
       if (strict) return null;
       continue;
     }
-    const units = splitUnitClause(clause, role);
-    if (strict && !units.every((u) => looksLikeUnit(u.name))) return null;
+    const units = readJointClause(clause, role) ?? splitUnitClause(clause, role);
+    if (strict && !plausibleUnitList(units)) return null;
     result.units.push(...units);
   }
   if (strict && result.units.length === 0) return null;
   return result;
 }
 
-/** A value after a unit label: clauses split on ，；, each may carry its own role word. */
-function readLabelledUnits(value: string, role: WrittenRole): WrittenUnit[] {
+/**
+ * "A会同B负责", "A会同有关部门负责": A leads, B supports. Null when the clause has no 会同.
+ */
+function readJointClause(clause: string, role: WrittenRole): WrittenUnit[] | null {
+  const m = /^(.+?)(?:会同|联合)(.+)$/.exec(clause);
+  if (!m?.[1] || !m[2] || role === "support") return null;
+  const leads = splitUnitClause(m[1], "lead");
+  const { name } = splitRoleSuffix(m[2]);
+  return [...leads, ...splitUnitClause(name, "support")];
+}
+
+/**
+ * A list closed by a role word ("A、B、C负责") is a unit list when every name looks like an
+ * organisation or a placeholder, or, for short lists of short names, when most of them do (a
+ * name with an unusual ending such as 共青团中央 does not turn the list into prose).
+ */
+function plausibleUnitList(units: WrittenUnit[]): boolean {
+  const ok = units.filter((u) => looksLikeUnit(u.name) || isPlaceholder(u.name)).length;
+  if (ok === units.length) return true;
+  return ok * 2 > units.length && units.every((u) => u.name.length <= 12 && !/[\s，,。；;：:]/.test(u.name));
+}
+
+/** A value after a unit label (or a table cell): clauses split on ，；, each may carry its own role word. */
+export function readLabelledUnits(value: string, role: WrittenRole): WrittenUnit[] {
   const units: WrittenUnit[] = [];
   for (const piece of splitOutsideBrackets(value, /[，,；;]/)) {
     const clause = trimPunct(piece.text);
     if (clause === "" || isUnlabelledDeadline(clause)) continue;
-    units.push(...splitUnitClause(clause, role));
+    units.push(...(readJointClause(clause, role) ?? splitUnitClause(clause, role)));
   }
   return units;
 }
@@ -104,7 +162,7 @@ function deadlinesInValue(value: string): string[] {
 
 function readLabelledContent(content: string, labels: LabelHit[]): AnnotationContent {
   const first = labels[0];
-  const result: AnnotationContent = { units: [], deadlines: [], emptyLabelAt: null };
+  const result: AnnotationContent = { units: [], deadlines: [], leaders: [], emptyLabelAt: null };
   if (first && first.start > 0) {
     const before = readRoleClauses(content.slice(0, first.start), false);
     if (before) {
@@ -117,6 +175,10 @@ function readLabelledContent(content: string, labels: LabelHit[]): AnnotationCon
     const value = trimPunct(content.slice(label.valueStart, end));
     if (label.kind === "deadline") {
       if (value !== "") result.deadlines.push(value);
+      return;
+    }
+    if (label.kind === "leader") {
+      if (value !== "") result.leaders.push(value);
       return;
     }
     const units = readLabelledUnits(value, label.kind);
@@ -135,21 +197,32 @@ export function readAnnotation(content: string, atEnd: boolean): AnnotationConte
   if (roles) return roles;
   if (!atEnd) return null;
   // Closing the item, "（2018年底前完成）" is its time limit.
-  if (isUnlabelledDeadline(trimPunct(content))) return { units: [], deadlines: [trimPunct(content)], emptyLabelAt: null };
+  if (isUnlabelledDeadline(trimPunct(content))) return { units: [], deadlines: [trimPunct(content)], leaders: [], emptyLabelAt: null };
   return readBareUnitList(content);
 }
 
 /** "（市发改委、市财政局）" closing an item: a list of nothing but organisation names. */
 function readBareUnitList(content: string): AnnotationContent | null {
   if (/^(含|包括|不含|除|如|即|见|详见|以下简称|简称)/.test(content.trim())) return null;
+  // "县（市、区、旗）": one-character qualifiers of the word before, not a list of units.
+  if (splitOutsideBrackets(content, /[、，,]/).some((p) => p.text.trim().length <= 1)) return null;
   const units = splitUnitClause(content, "generic");
-  if (units.length === 0 || !units.every((u) => looksLikeUnit(u.name))) return null;
-  return { units, deadlines: [], emptyLabelAt: null };
+  if (units.length === 0 || !units.every((u) => looksLikeUnit(u.name) || isPlaceholder(u.name))) return null;
+  return { units, deadlines: [], leaders: [], emptyLabelAt: null };
 }
+
+/**
+ * A document rule on roles: "列第一位者为牵头单位，下同", "排在第一位的部门为牵头部门". It says the
+ * first listed unit leads; it is not itself an annotation's content.
+ */
+export const LEAD_RULE_RE =
+  /(?:列|排|排名|名列|排列)?在?(?:第一位|第一个|第一家|首位|最前|第一)(?:的|者)?(?:单位|部门)?(?:者)?(?:为|是)(?:牵头|主责)(?:单位|部门)?(?:[，,]\s*下同)?/;
+const LEAD_RULE_GLOBAL_RE = new RegExp(LEAD_RULE_RE.source, "g");
 
 export interface AssignmentScan {
   units: WrittenUnit[];
   deadlines: string[];
+  leaders: string[];
   /** The text with every annotation removed (title and body are taken from this). */
   remainder: string;
   /** Offset of a bracket opening a unit label that never closes: "（责任单位：X、Y" … */
@@ -159,10 +232,30 @@ export interface AssignmentScan {
 }
 
 /** Scans an item's text (several lines joined with "\n") for assignments and deadlines. */
-export function scanAssignments(text: string): AssignmentScan {
+export function scanAssignments(written: string): Readonly<AssignmentScan> {
+  const known = scanCache.get(written);
+  if (known) return known;
+  const scan = scanText(written);
+  // Locating tasks and building them scan the same item texts several times; results are
+  // shared, so callers never mutate them.
+  if (scanCache.size >= 20_000) scanCache.clear();
+  scanCache.set(written, scan);
+  return scan;
+}
+
+const scanCache = new Map<string, AssignmentScan>();
+
+/** Forgets earlier scans: each parse starts cold, so timings and memory do not depend on history. */
+export function resetScanCache(): void {
+  scanCache.clear();
+}
+
+function scanText(written: string): AssignmentScan {
+  // Blanked, not cut: offsets stay valid and "（A、B负责。列第一位者为牵头单位，下同）" reads as "（A、B负责。）".
+  const text = written.replace(LEAD_RULE_GLOBAL_RE, (m) => " ".repeat(m.length));
   const folded = foldWidth(text);
   const { spans, unclosed } = matchBrackets(text);
-  const scan: AssignmentScan = { units: [], deadlines: [], remainder: text, unterminatedAt: null, emptyLabelAt: null };
+  const scan: AssignmentScan = { units: [], deadlines: [], leaders: [], remainder: text, unterminatedAt: null, emptyLabelAt: null };
   const cuts: Array<[number, number]> = [];
   const annotationSpans: Array<[number, number]> = [];
 
@@ -173,8 +266,9 @@ export function scanAssignments(text: string): AssignmentScan {
     const atEnd = /^[\s。；;.，,]*$/.test(cutRanges(text.slice(span.end), later));
     const found = readAnnotation(text.slice(span.start + 1, span.end - 1), atEnd);
     if (!found) continue;
-    scan.units.push(...found.units);
+    scan.units.push(...markFirst(found.units));
     scan.deadlines.push(...found.deadlines);
+    scan.leaders.push(...found.leaders);
     if (found.emptyLabelAt !== null && scan.emptyLabelAt === null) scan.emptyLabelAt = span.start + 1 + found.emptyLabelAt;
     annotationSpans.push([span.start, span.end]);
     cuts.push([span.start, span.end]);
@@ -190,6 +284,12 @@ export function scanAssignments(text: string): AssignmentScan {
   }
   scan.remainder = tidyRemainder(cutRanges(text, cuts));
   return scan;
+}
+
+/** Marks the first plain (generic) unit of one list: several lists in one task each have a lead. */
+function markFirst(units: WrittenUnit[]): WrittenUnit[] {
+  const first = units.find((u) => u.role === "generic");
+  return units.map((u) => (u === first ? { ...u, first: true } : u));
 }
 
 /** Where a label's value ends: at 。 or the line end, unless the line breaks after a list separator. */
@@ -219,10 +319,12 @@ function readLabelLines(text: string, folded: string, annotationSpans: Array<[nu
     const value = trimPunct(text.slice(hit.valueStart, end));
     if (hit.kind === "deadline") {
       if (value !== "") scan.deadlines.push(value);
+    } else if (hit.kind === "leader") {
+      if (value !== "") scan.leaders.push(value);
     } else {
       const units = readLabelledUnits(value, hit.kind);
       if (units.length === 0 && scan.emptyLabelAt === null) scan.emptyLabelAt = hit.start;
-      scan.units.push(...units);
+      scan.units.push(...markFirst(units));
       scan.deadlines.push(...deadlinesInValue(value));
     }
     // Cut one separator with the label so the sentence stays whole: "…工作，责任单位：X。" and
@@ -250,5 +352,5 @@ function tidyRemainder(text: string): string {
 /** True when the text assigns at least one unit (or tries to and leaves the bracket open). */
 export function hasAssignmentMarkup(text: string): boolean {
   const scan = scanAssignments(text);
-  return scan.units.length > 0 || scan.unterminatedAt !== null;
+  return scan.units.length > 0 || scan.leaders.length > 0 || scan.unterminatedAt !== null;
 }

@@ -45,7 +45,7 @@ export interface Outline {
 }
 
 const TASK_SECTION_RE =
-  /(主要|重点|工作|具体|核心)任务|任务(分工|安排|清单)|重点工作|主要工作|工作(重点|措施|内容)|主要措施|重点措施|具体措施|主要举措|重点举措|实施内容|行动内容|重点行动|主要内容|重点工程|主要工程|重点项目/;
+  /(主要|重点|工作|具体|核心|试点|改革)任务|任务(分工|安排|清单)|重点工作|主要工作|工作(重点|措施|内容)|主要措施|重点措施|具体措施|主要举措|重点举措|实施内容|行动内容|重点行动|主要内容|重点工程|主要工程|重点项目/;
 const NON_TASK_SECTION_RE =
   /^(保障措施|组织保障|组织实施|组织领导|工作要求|工作步骤|实施步骤|方法和?步骤|进度安排|时间安排|实施安排|步骤安排|有关要求|其他事项|附则|工作保障|督促检查|督查考核|考核评估|监督考核)/;
 /** Lines that close the document body: the distribution list of the official layout. */
@@ -187,7 +187,8 @@ function selectTasks(blocks: Block[], explicit: boolean): Selection {
   const roots = buildTree(blocks);
   const nodes = flatten(roots);
   const assigned = new Set(nodes.filter((n) => hasAssignmentMarkup(ownText(n))));
-  const taskKind = liftToTaskItems(nodes, assigned, taskKindOf(nodes, assigned));
+  // A named task section whose items assign nobody still holds tasks: the office assigns them.
+  const taskKind = liftToTaskItems(nodes, assigned, taskKindOf(nodes, assigned)) ?? (explicit ? unassignedTaskKind(roots) : null);
   if (taskKind === null) return { kind: "unassigned", firstItem: firstLeafish(roots) };
 
   const byParent = new Map<OutlineNode | null, OutlineNode[]>();
@@ -222,6 +223,13 @@ function rejectEmptyGroups(roots: OutlineNode[], groups: OutlineGroup[], taskKin
       }
     }
   }
+}
+
+/** In a task section without units: the items under its headings, or its top items when flat. */
+function unassignedTaskKind(roots: OutlineNode[]): MarkerKind | null {
+  const withChildren = roots.find((r) => r.children.length > 0);
+  if (withChildren && roots.every((r) => r.children.length > 0)) return withChildren.children[0]?.marker.kind ?? null;
+  return roots[0]?.marker.kind ?? null;
 }
 
 /** For an error about a section without units: its first item at the level tasks would be. */
@@ -262,13 +270,41 @@ function sectionAt(blocks: Block[], at: number): Block[] {
   return blocks.slice(at + 1, end);
 }
 
+/**
+ * Whether headings of the same rank as blocks[start] (other than it and 保障措施-like ones) hold
+ * items that assign units: then the heading is one group among several, not the task section.
+ */
+function otherSectionsAssign(blocks: Block[], start: number, end: number): boolean {
+  const kind = blocks[start]?.marker?.kind;
+  const from = blocks.findIndex((b) => b.marker?.kind === kind);
+  const kept: Block[] = [];
+  let skipping = false;
+  for (let i = from; i < blocks.length; i++) {
+    const b = blocks[i];
+    if (!b || (i >= start && i < end)) continue;
+    if (b.marker?.kind === kind) skipping = NON_TASK_SECTION_RE.test(headingText(b));
+    if (!skipping) kept.push(b);
+  }
+  const selection = selectTasks(kept, false);
+  return selection.kind === "tasks" && selection.groups.length > 0;
+}
+
 /** Finds the tasks of a document body; throws PlanParseError when there are none to find. */
 export function locateTasks(blocks: Block[], firstLine: number): Outline {
   let unassigned: OutlineNode | null = null;
+  // "一、…重点工作 二、…重点工作": when items under other headings of its rank assign units too, a
+  // heading is one group among several, not the document's task section. Asked once per rank.
+  const groupRanks = new Map<MarkerKind, boolean>();
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
     if (!block || !isTaskSectionHeading(block)) continue;
-    const selection = selectTasks(sectionAt(blocks, i), true);
+    const section = sectionAt(blocks, i);
+    const kind = block.marker?.kind;
+    if (kind !== undefined) {
+      if (!groupRanks.has(kind)) groupRanks.set(kind, otherSectionsAssign(blocks, i, i + 1 + section.length));
+      if (groupRanks.get(kind)) continue;
+    }
+    const selection = selectTasks(section, true);
     if (selection.kind === "tasks") return { sectionTitle: headingText(block), groups: selection.groups };
     unassigned ??= selection.firstItem;
   }

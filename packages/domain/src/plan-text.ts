@@ -23,6 +23,15 @@ export function cleanSpaces(s: string): string {
   return s.replace(SPACE_LIKE, " ").trim();
 }
 
+/**
+ * Cleans text before parsing and storing: line endings normalised to "\n", NUL and the other
+ * C0/C1 control characters dropped (except "\n" and "\t", which carry lines and table cells).
+ * PostgreSQL refuses NUL in text columns, and none of them is ever part of a plan's content.
+ */
+export function cleanPlanText(text: string): string {
+  return text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
+}
+
 export function splitLines(text: string): SourceLine[] {
   return text.split(/\r\n|\r|\n/).map((raw, i) => ({ line: i + 1, text: cleanSpaces(raw) }));
 }
@@ -55,6 +64,8 @@ export function joinPieces(pieces: TextPiece[]): { text: string; lineAt: (offset
 const OPENERS: Record<string, string> = { "（": "round", "(": "round", "【": "square", "[": "square", "［": "square", "〔": "square" };
 const CLOSERS: Record<string, string> = { "）": "round", ")": "round", "】": "square", "]": "square", "］": "square", "〕": "square" };
 
+const ANY_BRACKET_RE = /[（()【\[［〔）)】\]］〕]/;
+
 /** A matched bracket pair: `start` is the opener's offset, `end` the offset just after the closer. */
 export interface BracketSpan {
   start: number;
@@ -68,6 +79,7 @@ export interface BracketSpan {
  * separately so the caller can decide whether an unterminated one matters.
  */
 export function matchBrackets(text: string): { spans: BracketSpan[]; unclosed: number[] } {
+  if (!ANY_BRACKET_RE.test(text)) return { spans: [], unclosed: [] };
   const stack: { offset: number; family: string }[] = [];
   const spans: BracketSpan[] = [];
   const unclosed: number[] = [];
@@ -112,6 +124,8 @@ const SPLIT_CLOSERS = new Set([...Object.keys(CLOSERS), "》", "”"]);
 
 /** Splits on any of `separators` that are not inside brackets; pieces keep their start offsets. */
 export function splitOutsideBrackets(text: string, separators: RegExp): { text: string; start: number }[] {
+  // Most clauses hold no separator at all: skip the walk.
+  if (!separators.test(text)) return [{ text, start: 0 }];
   const pieces: { text: string; start: number }[] = [];
   let depth = 0;
   let start = 0;
@@ -143,8 +157,10 @@ export function cutRanges(text: string, ranges: Array<[number, number]>): string
 const EDGE_PUNCT = "、，,；;。.：:！!？?·\\s";
 
 /** Trims spaces and list/sentence punctuation from both ends. */
+const EDGE_PUNCT_RE = new RegExp(`^[${EDGE_PUNCT}]+|[${EDGE_PUNCT}]+$`, "g");
+
 export function trimPunct(s: string): string {
-  return s.replace(new RegExp(`^[${EDGE_PUNCT}]+|[${EDGE_PUNCT}]+$`, "g"), "");
+  return s.replace(EDGE_PUNCT_RE, "");
 }
 
 const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, "○": 0, Ｏ: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };

@@ -7,6 +7,7 @@ import { splitOutsideBrackets } from "./plan-text.ts";
 
 const SPACE_LIKE = /[\s\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+/g;
 const EDGE = "、，,；;。.：:！!？?·\"'“”‘’\\-—";
+const EDGE_RE = new RegExp(`^[${EDGE}\\s]+|[${EDGE}\\s]+$`, "g");
 
 /**
  * Canonical form of a unit name so that the same unit written twice is one unit:
@@ -22,7 +23,7 @@ export function normalizeUnitName(raw: string): string {
   let previous = "";
   while (previous !== s) {
     previous = s;
-    s = s.replace(new RegExp(`^[${EDGE}\\s]+|[${EDGE}\\s]+$`, "g"), "");
+    s = s.replace(EDGE_RE, "");
     s = dropUnbalancedEdgeBracket(s);
     const withoutEtc = s.replace(/等(?:有关|相关|其他)?(?:单位|部门)?$/, "");
     if (withoutEtc !== "" && withoutEtc !== s) s = withoutEtc;
@@ -41,10 +42,28 @@ function dropUnbalancedEdgeBracket(s: string): string {
 
 /** Endings of organisation names: 局 委 办 中心 公司 支行 政府 …, plus 各X / 成员单位 groups. */
 const ORG_SUFFIX =
-  /(局|委|办|院|厅|部|处|科|室|所|站|队|署|关|会|联|协|社|馆|台|校|组|中心|公司|集团|银行|支行|分行|商行|政府|单位|部门|机构|企业|街道|乡镇|镇|乡|县|区|市|旗|园区|医院|学校|大学|学院)(（[^（）]*）)?$/;
+  /(局|委|办|院|厅|部|处|科|室|所|站|队|署|关|会|联|协|社|馆|台|校|组|中心|公司|集团|银行|支行|分行|商行|政府|单位|部门|机构|企业|街道|乡镇|镇|乡|县|区|市|旗|园区|医院|学校|大学|学院|中央|总社|总会)(（[^（）]*）)?$/;
 
 /** Endings strong enough to split "A及B" into two units. */
-const STRONG_ORG_SUFFIX = /(局|委|办|院|厅|中心|公司|政府|银行|支行|分行|队|单位|部门|办公室)$/;
+const STRONG_ORG_SUFFIX = /(局|委|办|院|厅|部|署|中心|公司|政府|银行|支行|分行|队|单位|部门|办公室)$/;
+
+/** Longer than this, a "unit name" is a sentence caught by a broken annotation, not a unit. */
+export const MAX_UNIT_NAME_LENGTH = 40;
+
+/**
+ * Open-ended placeholders: who exactly is meant is not said (各地, 各有关部门, 县政府有关部门,
+ * 各县、市、区政府, 市政府各部门, a trailing 等). They are kept as a note on the task, not as units;
+ * a body's 成员单位 is a real (collective) unit.
+ */
+export function isPlaceholder(name: string): boolean {
+  if (/成员单位$/.test(name)) return false;
+  return (
+    /^等/.test(name) ||
+    /^(各|有关|相关|其他|其它|其余)/.test(name) ||
+    /(有关|相关|其他|其它)(部门|单位|机构|方面|直属)/.test(name) ||
+    /各(部门|单位|直属机构|直属单位|机构)$/.test(name)
+  );
+}
 
 export function looksLikeUnit(name: string): boolean {
   return name.length >= 2 && name.length <= 30 && ORG_SUFFIX.test(name) && !/[。：:]/.test(name);
@@ -64,6 +83,8 @@ export type WrittenRole = "lead" | "support" | "generic";
 export interface WrittenUnit {
   name: string;
   role: WrittenRole;
+  /** First of a plain list (one bracket, one label): leads its list when nothing is marked 牵头. */
+  first?: boolean;
 }
 
 /** Role words written right after a name: "X牵头", "Y配合", "X（牵头）". Longest first. */
@@ -72,7 +93,7 @@ const ROLE_SUFFIXES: Array<{ re: RegExp; role: WrittenRole }> = [
   { re: /[（(](配合|配合单位|参与|协助|协办)[）)]$/, role: "support" },
   { re: /[（(](负责|责任单位)[）)]$/, role: "generic" },
   { re: /(为牵头单位|牵头负责|牵头落实|牵头实施|牵头抓总|总牵头|牵头|主责|主办)$/, role: "lead" },
-  { re: /(为配合单位|按职责配合|配合实施|配合落实|共同参与|配合|参与|协助|协办|协同)$/, role: "support" },
+  { re: /(为配合单位|按职责配合|配合实施|配合落实|共同参与|配合|参与|协助|协办|协同|督促指导|加强指导|指导)$/, role: "support" },
   {
     re: /(为责任单位|按职责分工负责|按照职责分工负责|按职责负责|分别负责|共同负责|具体负责|负责落实|负责实施|抓好落实|负责|落实|实施)$/,
     role: "generic",
@@ -102,9 +123,9 @@ function dropLeadingPreposition(name: string): string {
  */
 export function splitUnitClause(clause: string, fallback: WrittenRole): WrittenUnit[] {
   const tokens = splitOutsideBrackets(clause, /[、]/).map((p) => p.text.trim()).filter((t) => t !== "");
-  const written = tokens.map((t) => {
+  const written = glueShortTokens(tokens).flatMap((t) => {
     const { name, role } = splitRoleSuffix(t);
-    return { name: dropLeadingPreposition(name), role };
+    return splitOpenEnd(dropLeadingPreposition(name)).map((n) => ({ name: n, role }));
   });
   const merged = mergeCollectiveQualifiers(written);
   const units: WrittenUnit[] = [];
@@ -120,6 +141,41 @@ export function splitUnitClause(clause: string, fallback: WrittenRole): WrittenU
   return units
     .map((u) => ({ ...u, name: normalizeUnitName(u.name) }))
     .filter((u) => u.name !== "");
+}
+
+/**
+ * "各县、市、区政府": a one-character token is not a unit but a qualifier listed inside one name;
+ * it is joined with its neighbours.
+ */
+function glueShortTokens(tokens: string[]): string[] {
+  const out: string[] = [];
+  let glue = false;
+  for (const token of tokens) {
+    const short = token.length <= 1;
+    if ((short || glue) && out.length > 0) {
+      out[out.length - 1] += `、${token}`;
+      glue = short;
+    } else {
+      out.push(token);
+      glue = false;
+    }
+  }
+  return out;
+}
+
+/**
+ * "商务部等有关部门" → 商务部 + the placeholder "等有关部门"; "A等和各有关省级人民政府" → A, "等",
+ * 各有关省级人民政府. The open end is kept so the task can say its list is not complete.
+ */
+function splitOpenEnd(name: string): string[] {
+  const joined = /^(.+?)等(?:和|及|以及)(.+)$/.exec(name);
+  if (joined?.[1] && joined[2]) return [joined[1], "等", joined[2]];
+  // "A和各省级人民政府": 和 joins a unit and a placeholder, never inside one name before 各.
+  const withEach = /^(.+?)(?:和|及|以及|与)(各.+)$/.exec(name);
+  if (withEach?.[1] && withEach[2] && looksLikeUnit(normalizeUnitName(withEach[1]))) return [withEach[1], withEach[2]];
+  const tail = /^(.+?)(等(?:有关|相关|其他|其它)?(?:单位|部门)?(?:和单位)?)$/.exec(name);
+  if (tail?.[1] && tail[2] && tail[1].length >= 2) return [tail[1], tail[2]];
+  return [name];
 }
 
 function mergeCollectiveQualifiers(tokens: Array<{ name: string; role: WrittenRole | null }>): Array<{ name: string; role: WrittenRole | null }> {
