@@ -1,6 +1,7 @@
 import { DOMParser, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
+import { isTaskTableHeader } from "@duban/domain/plan-table";
 
 /**
  * Turns a plan as an office receives it (.txt, .docx, .xlsx) into the text form the plan parser reads
@@ -284,15 +285,6 @@ function joinCells(cells: string[]): string {
 
 // ---------------------------------------------------------------- xlsx
 
-/** Column titles of a 任务分解表 (see the plan parser); a header row names a task column and a unit or deadline column. */
-const TASK_HEADER = /^(序号|编号|任务|工作任务|目标与任务|改革举措|重点工作|重点任务|工作内容|主要任务|具体任务|工作措施|任务内容|具体措施|主要内容|工作事项|事项)$/;
-const UNIT_HEADER = /^(牵头单位|牵头责任单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协同单位|协同责任单位|参与单位|指导部门|主责单位|主办单位|协办单位|完成时限|时间节点|完成时间|时限要求|分管领导|分管县领导|责任领导|牵头领导)$/;
-
-function isHeaderRow(cells: string[]): boolean {
-  const names = cells.map((c) => c.replace(/\s+/g, "").replace(/[（(].*?[)）]/g, ""));
-  return names.some((n) => TASK_HEADER.test(n)) && names.some((n) => UNIT_HEADER.test(n));
-}
-
 async function readXlsx(fileName: string, bytes: Uint8Array): Promise<string> {
   await openPackage(fileName, bytes, "Excel", "xl/workbook.xml");
   const workbook = new ExcelJS.Workbook();
@@ -316,7 +308,7 @@ async function readXlsx(fileName: string, bytes: Uint8Array): Promise<string> {
       const line = joinCells(cells);
       if (line === "") continue;
       anyText = true;
-      if (isHeaderRow(cells)) headerFound = true;
+      if (isTaskTableHeader(line)) headerFound = true;
       lines.push(line);
     }
   });
