@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, VerticalMergeType } from "docx";
+import { Document, LevelFormat, Packer, Paragraph, Table, TableCell, TableRow, TextRun, VerticalMergeType } from "docx";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
@@ -82,6 +82,63 @@ describe("readPlanDocument: Word", () => {
       "1\t推进质量强县建设 全年完成\t县市场监管局\t县发改局、县财政局",
       "2\t开展质量提升行动",
       "二、保障措施",
+    ]);
+  });
+
+  it("writes Word's automatic list numbers (一、 / （一） / 1.) into the text, in body paragraphs and table cells", async () => {
+    const numbered = (text: string, level: number) => new Paragraph({ text, numbering: { reference: "plan", level } });
+    const serial = (text: string) => new TableCell({ children: [new Paragraph({ text, numbering: { reference: "serial", level: 0 } })] });
+    const document = new Document({
+      numbering: {
+        config: [
+          {
+            reference: "plan",
+            levels: [
+              { level: 0, format: LevelFormat.CHINESE_COUNTING, text: "%1、" },
+              { level: 1, format: LevelFormat.CHINESE_COUNTING, text: "（%2）" },
+              { level: 2, format: LevelFormat.DECIMAL, text: "%3." },
+            ],
+          },
+          { reference: "serial", levels: [{ level: 0, format: LevelFormat.DECIMAL, text: "%1" }] },
+        ],
+      },
+      sections: [
+        {
+          children: [
+            numbered("总体要求", 0),
+            numbered("主要任务", 0),
+            numbered("提升产品质量", 1),
+            numbered("推进标准化建设（市场监管局牵头）", 2),
+            numbered("加强计量基础（市场监管局）", 2),
+            numbered("优化营商环境", 1),
+            numbered("简化审批（发改局）", 2),
+            new Paragraph("附表"),
+            new Table({
+              rows: [
+                new TableRow({ children: [cell("序号"), cell("工作任务"), cell("牵头单位")] }),
+                new TableRow({ children: [serial(""), cell("推进质量强县建设"), cell("县市场监管局")] }),
+                new TableRow({ children: [serial(""), cell("开展质量提升行动"), cell("县工信局")] }),
+              ],
+            }),
+            numbered("保障措施", 0),
+          ],
+        },
+      ],
+    });
+    const { text } = await readPlanDocument("方案.docx", new Uint8Array(await Packer.toBuffer(document)));
+    expect(text.split("\n")).toEqual([
+      "一、总体要求",
+      "二、主要任务",
+      "（一）提升产品质量",
+      "1.推进标准化建设（市场监管局牵头）",
+      "2.加强计量基础（市场监管局）",
+      "（二）优化营商环境",
+      "1.简化审批（发改局）",
+      "附表",
+      "序号\t工作任务\t牵头单位",
+      "1\t推进质量强县建设\t县市场监管局",
+      "2\t开展质量提升行动\t县工信局",
+      "三、保障措施",
     ]);
   });
 

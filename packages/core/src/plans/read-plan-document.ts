@@ -2,6 +2,7 @@ import { DOMParser, type Element as XmlElement, type Node as XmlNode } from "@xm
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { isTaskTableHeader } from "@duban/domain/plan-table";
+import { type ListNumbering, readNumbering } from "./docx-numbering.ts";
 
 /**
  * Turns a plan as an office receives it (.txt, .docx, .xlsx) into the text form the plan parser reads
@@ -9,8 +10,8 @@ import { isTaskTableHeader } from "@duban/domain/plan-table";
  *
  * Word: the document XML is read through jszip and a real XML parser rather than mammoth, because mammoth
  * flattens tables into paragraphs (raw text) or HTML we would have to parse again; walking w:body keeps
- * paragraphs and table rows in document order, and vertical merges are visible (w:vMerge) so their text is
- * not repeated.
+ * paragraphs and table rows in document order, vertical merges are visible (w:vMerge) so their text is
+ * not repeated, and automatic list numbers can be written in (docx-numbering.ts).
  */
 
 export type PlanDocumentFormat = "txt" | "docx" | "xlsx";
@@ -165,8 +166,9 @@ async function readDocx(fileName: string, bytes: Uint8Array): Promise<string> {
     body = undefined;
   }
   if (!body) throw new PlanDocumentError("corrupt-document", `无法读取 Word 文件“${fileName}”：正文无法解析，文件可能已损坏。${ASK_FOR_SUPPORTED}`);
+  const numbering = readNumbering((await zip.file("word/numbering.xml")?.async("string")) ?? null);
   const lines: string[] = [];
-  readBlocks(body, lines);
+  readBlocks(body, lines, numbering);
   return lines.join("\n");
 }
 
@@ -181,23 +183,23 @@ function isW(e: XmlElement, name: string): boolean {
 }
 
 /** Body-level content in document order; wrappers (content controls, custom XML, tracked insertions) are entered. */
-function readBlocks(parent: XmlElement, lines: string[]): void {
+function readBlocks(parent: XmlElement, lines: string[], numbering: ListNumbering): void {
   for (const e of childElements(parent)) {
     if (isW(e, "p")) {
-      for (const line of paragraphText(e).split("\n")) if (line.trim() !== "") lines.push(line.trimEnd());
+      for (const line of paragraphText(e, numbering).split("\n")) if (line.trim() !== "") lines.push(line.trimEnd());
     } else if (isW(e, "tbl")) {
-      for (const row of tableRows(e)) lines.push(row);
+      for (const row of tableRows(e, numbering)) lines.push(row);
     } else if (isW(e, "sectPr") || isW(e, "del")) {
       continue;
     } else {
-      readBlocks(e, lines);
+      readBlocks(e, lines, numbering);
     }
   }
 }
 
-/** A paragraph's visible text; a manual line break (Shift+Enter) starts a new line, as it does on the page. */
-function paragraphText(p: XmlElement): string {
-  let text = "";
+/** A paragraph's visible text, with its list number; a manual line break (Shift+Enter) starts a new line, as on the page. */
+function paragraphText(p: XmlElement, numbering: ListNumbering): string {
+  let text = listNumber(p, numbering);
   const walk = (node: XmlElement): void => {
     for (const e of childElements(node)) {
       if (e.namespaceURI === W) {
@@ -236,12 +238,25 @@ function paragraphText(p: XmlElement): string {
   return text;
 }
 
-function cellText(tc: XmlElement): string {
+function listNumber(p: XmlElement, numbering: ListNumbering): string {
+  const pPr = childElements(p).find((e) => isW(e, "pPr"));
+  const numPr = pPr && childElements(pPr).find((e) => isW(e, "numPr"));
+  if (!numPr) return "";
+  const attr = (name: string) => {
+    const e = childElements(numPr).find((c) => isW(c, name));
+    return e ? e.getAttributeNS(W, "val") || e.getAttribute("w:val") : null;
+  };
+  const numId = attr("numId");
+  if (!numId || numId === "0") return "";
+  return numbering.next(numId, Number(attr("ilvl") ?? 0));
+}
+
+function cellText(tc: XmlElement, numbering: ListNumbering): string {
   const parts: string[] = [];
   const walk = (node: XmlElement): void => {
     for (const e of childElements(node)) {
-      if (isW(e, "p")) parts.push(paragraphText(e));
-      else if (isW(e, "tbl")) parts.push(...tableRows(e));
+      if (isW(e, "p")) parts.push(paragraphText(e, numbering));
+      else if (isW(e, "tbl")) parts.push(...tableRows(e, numbering));
       else if (!isW(e, "tcPr")) walk(e);
     }
   };
@@ -249,14 +264,14 @@ function cellText(tc: XmlElement): string {
   return oneLine(parts.join(" "));
 }
 
-function tableRows(tbl: XmlElement): string[] {
+function tableRows(tbl: XmlElement, numbering: ListNumbering): string[] {
   const rows: string[] = [];
   const collectRows = (node: XmlElement): XmlElement[] =>
     childElements(node).flatMap((e) => (isW(e, "tr") ? [e] : isW(e, "tblPr") || isW(e, "tblGrid") ? [] : collectRows(e)));
   for (const tr of collectRows(tbl)) {
     const collectCells = (node: XmlElement): XmlElement[] =>
       childElements(node).flatMap((e) => (isW(e, "tc") ? [e] : isW(e, "trPr") || isW(e, "tblPrEx") ? [] : collectCells(e)));
-    const cells = collectCells(tr).map((tc) => (isVerticalContinuation(tc) ? "" : cellText(tc)));
+    const cells = collectCells(tr).map((tc) => (isVerticalContinuation(tc) ? "" : cellText(tc, numbering)));
     const line = joinCells(cells);
     if (line !== "") rows.push(line);
   }
