@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { planDocx, planXlsx } from "@duban/core/testing/plan-document-fixtures";
 import { createDb } from "@duban/db/client";
 import { startEmulator } from "../../bot/test/emulator.ts";
 import { runCli } from "./main.ts";
@@ -53,6 +54,64 @@ describe("duban CLI", () => {
     expect(code).toBe(1);
     expect(out).toBe("");
     expect(err).toMatch(/第 ?\d+ ?行/);
+  });
+
+  it("plan parse and plan import read a .docx: the seed plan as Word paragraphs gives the same JSON as its text", async () => {
+    const docx = path.join(dir, "同江方案.docx");
+    writeFileSync(docx, await planDocx(readFileSync(seed, "utf8").split("\n")));
+    const fromDocx = await run(["plan", "parse", docx]);
+    expect(fromDocx.code).toBe(0);
+    // Line numbers differ (Word has no blank lines between paragraphs); everything else is the same.
+    const withoutLines = (json: string): unknown =>
+      JSON.parse(json, (key, value: unknown) => (key === "line" ? undefined : key === "message" && typeof value === "string" ? value.replace(/^第 \d+ 行：/, "") : value));
+    expect(withoutLines(fromDocx.out)).toEqual(withoutLines((await run(["plan", "parse", seed])).out));
+    const imported = await run(["plan", "import", docx], { DATABASE_URL: `file:${path.join(dir, "docx.db")}` });
+    expect(imported.code).toBe(0);
+    expect(imported.out).toContain("6 个分组，18 项任务");
+  });
+
+  it("plan parse reads a 任务分解表 .xlsx (title row above the header) as it reads the same rows as text", async () => {
+    const rows = [
+      ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
+      ["1", "推进质量强县建设", "县市场监管局", "县发改局、县财政局", "2026年12月底"],
+      ["2", "开展质量提升行动", "县工信局", "县商务局", "2026年6月底"],
+    ];
+    const text = path.join(dir, "分解表.txt");
+    writeFileSync(text, ["某县2026年重点工作任务分解表", ...rows.map((r) => r.join("\t"))].join("\n"));
+    const xlsx = path.join(dir, "分解表.xlsx");
+    writeFileSync(xlsx, await planXlsx([{ name: "任务分解表", rows: [["某县2026年重点工作任务分解表"], ...rows], merges: ["A1:E1"] }]));
+    const fromXlsx = await run(["plan", "parse", xlsx]);
+    expect(fromXlsx.code).toBe(0);
+    const plan = JSON.parse(fromXlsx.out);
+    expect(plan.groups.flatMap((g: { tasks: Array<{ number: string; units: unknown[] }> }) => g.tasks.map((t) => [t.number, t.units]))).toEqual([
+      ["1", [{ name: "县市场监管局", role: "lead" }, { name: "县发改局", role: "support" }, { name: "县财政局", role: "support" }]],
+      ["2", [{ name: "县工信局", role: "lead" }, { name: "县商务局", role: "support" }]],
+    ]);
+    expect(plan).toEqual(JSON.parse((await run(["plan", "parse", text])).out));
+  });
+
+  it("a .pdf, a .docx that is not Word, and a sheet without a header row are refused, nothing imported", async () => {
+    const env = { DATABASE_URL: `file:${path.join(dir, "refused.db")}` };
+    const pdf = path.join(dir, "方案.pdf");
+    writeFileSync(pdf, "%PDF-1.7\n");
+    const fake = path.join(dir, "fake.docx");
+    writeFileSync(fake, readFileSync(seed));
+    const sheet = path.join(dir, "分解表.xlsx");
+    writeFileSync(sheet, await planXlsx([{ name: "Sheet1", rows: [["一、主要任务"], [1, "推进质量强市建设", "市场监督管理局"]] }]));
+    for (const [file, message] of [
+      [pdf, "暂不支持PDF 文件。请另存为 Word 文档（.docx）"],
+      [fake, "无法读取Word文件“fake.docx”"],
+      [sheet, "没有找到任务分解表的表头行"],
+    ] as const) {
+      for (const sub of ["parse", "import"]) {
+        const { code, out, err } = await run(["plan", sub, file], env);
+        expect(code).toBe(1);
+        expect(out).toBe("");
+        expect(err).toContain(message);
+      }
+    }
+    // Refused before the database is even opened.
+    expect(existsSync(path.join(dir, "refused.db"))).toBe(false);
   });
 
   it("plan import is idempotent and reports changes", async () => {

@@ -14,6 +14,7 @@ import type { Db } from "@duban/db/client";
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from "@duban/domain/working-hours";
 import type { Logger } from "pino";
 import { mountAttachmentRoutes } from "./attachments.ts";
+import { mountPlanDocumentRoutes } from "./plan-documents.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIST = path.resolve(here, "../../console/dist");
@@ -88,6 +89,7 @@ export function createServerApp(deps: ServerDeps): Hono {
   }
 
   mountAttachmentRoutes(app, { db: deps.db, now, files: deps.files ?? null, ...(deps.log ? { log: deps.log } : {}) });
+  mountPlanDocumentRoutes(app, { db: deps.db, now, ...(deps.log ? { log: deps.log } : {}) });
 
   const dist = deps.consoleDist ?? CONSOLE_DIST;
   if (existsSync(dist)) {

@@ -163,3 +163,8 @@ export function readTables(text: string): Tables {
   tables.groups = tables.groups.filter((g) => g.tasks.length > 0);
   return tables;
 }
+
+/** Whether a tab-separated line is a task table's header row: the .xlsx reader refuses a workbook without one. */
+export function isTaskTableHeader(line: string): boolean {
+  return readHeaderRow(line) !== null;
+}

@@ -1,27 +1,31 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { importPlan } from "@duban/core/import-plan";
+import { PlanDocumentError, readPlanDocument } from "@duban/core/plans/read-plan-document";
 import { PlanParseError, parsePlan, toPlanJson } from "@duban/domain/parse-plan";
 import { type CliIo, openDatabase, UsageError } from "../io.ts";
 
-function readPlanFile(file: string | undefined): string {
-  if (!file) throw new UsageError("usage: plan parse <file> | plan import <file>");
+/** The plan's text from a .txt, .docx or .xlsx file (by extension; the reader checks the content too). */
+async function readPlanFile(file: string | undefined): Promise<string> {
+  if (!file) throw new UsageError("usage: plan parse <file> | plan import <file>   (.txt, .docx or .xlsx)");
+  let bytes: Uint8Array;
   try {
-    return readFileSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), file), "utf8");
+    bytes = readFileSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), file));
   } catch {
     throw new UsageError(`cannot read ${file}`);
   }
+  return (await readPlanDocument(path.basename(file), bytes)).text;
 }
 
 export async function planCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, file] = args;
   try {
     if (sub === "parse") {
-      io.out(JSON.stringify(toPlanJson(parsePlan(readPlanFile(file))), null, 2));
+      io.out(JSON.stringify(toPlanJson(parsePlan(await readPlanFile(file))), null, 2));
       return 0;
     }
     if (sub === "import") {
-      const text = readPlanFile(file);
+      const text = await readPlanFile(file);
       const db = await openDatabase(io);
       try {
         const result = await importPlan(db, text, io.now(), { actorType: "system", actorId: "cli" });
@@ -36,6 +40,10 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
       }
     }
   } catch (error) {
+    if (error instanceof PlanDocumentError) {
+      io.err(`无法读取方案文件 (cannot read plan file): ${error.message}`);
+      return 1;
+    }
     if (error instanceof PlanParseError) {
       io.err(`无法解析方案 (cannot parse plan): ${error.message}`);
       return 1;

@@ -1,8 +1,8 @@
-import { InboxOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Collapse, Descriptions, Empty, Input, Result, Space, Steps, Table, Tag, Typography, Upload } from "antd";
+import { Alert, Button, Card, Collapse, Descriptions, Empty, Input, Result, Space, Steps, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { Link } from "react-router";
+import PlanFileUpload from "../components/plan-file-upload.tsx";
 import { useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
 import { useErrorMessage, useTRPC } from "../trpc.ts";
@@ -37,7 +37,6 @@ export default function ImportPage() {
   const t = useT();
   const trpc = useTRPC();
   const canEdit = useCanEdit();
-  const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [text, setText] = useState("");
   const preview = useMutation(trpc.imports.preview.mutationOptions());
@@ -89,21 +88,12 @@ export default function ImportPage() {
       ) : (
         <>
           <Card size="small">
-            <Upload.Dragger
-              accept=".txt,text/plain"
-              showUploadList={false}
-              beforeUpload={async (file) => {
-                setText(await file.text());
+            <PlanFileUpload
+              onLoaded={(file) => {
+                setText(file.text);
                 preview.reset();
-                message.success(`${t("已读取", "Loaded")} ${file.name}`);
-                return false;
               }}
-            >
-              <p className="ant-upload-drag-icon">
-                <InboxOutlined />
-              </p>
-              <p>{t("点击或拖入方案文本文件（.txt，UTF-8）", "Click or drop the plan as a .txt file (UTF-8)")}</p>
-            </Upload.Dragger>
+            />
             <Input.TextArea
               style={{ marginTop: 12, fontFamily: "monospace" }}
               rows={10}
