@@ -68,7 +68,8 @@ export async function login(
     if (until > now.getTime()) return { attemptId: null, throttledUntil: until };
     const attempt = await tx.loginAttempt.create({ data: { username, ip, ok: false, at: now }, select: { id: true } });
     return { attemptId: attempt.id, throttledUntil: 0 };
-  });
+    // A burst of attempts queues for the pool and the locks; each holds them for a few queries only.
+  }, { maxWait: 15_000, timeout: 15_000 });
   if (reservation.attemptId === null) {
     return { ok: false, reason: "throttled", retryAfterSeconds: Math.ceil((reservation.throttledUntil - now.getTime()) / 1000) };
   }
