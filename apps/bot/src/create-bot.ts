@@ -43,7 +43,7 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
   /** Outgoing rate limits; default about 30 msg/s overall and 1 msg/s per chat. false: none (unit tests). */
   throttle?: false | APIThrottlerOptions;
-  /** Short in-process retries of 429 (up to maxDelaySeconds) and 5xx; false: none. */
+  /** Short in-process retries of 429 (up to maxDelaySeconds) and 5xx, never of network errors; false: none. */
   autoRetry?: false | { maxRetryAttempts?: number; maxDelaySeconds?: number };
   /** Per-call timeout (default TELEGRAM_CALL_TIMEOUT_SECONDS); tests of a hung Telegram use a short one. */
   timeoutSeconds?: number;
@@ -60,7 +60,9 @@ function configureApi(api: Api, options: Pick<CreateBotOptions, "throttle" | "au
   // Installed last = runs first: each auto-retry attempt goes through the throttler again.
   if (options.throttle !== false) api.config.use(apiThrottler(options.throttle ?? {}));
   if (options.autoRetry !== false) {
-    api.config.use(autoRetry({ maxRetryAttempts: options.autoRetry?.maxRetryAttempts ?? 3, maxDelaySeconds: options.autoRetry?.maxDelaySeconds ?? 30 }));
+    // Network errors are not retried here: a timed-out or cut-off call may have reached Telegram,
+    // and a blind resend is an uncounted duplicate. The caller decides (the dispatcher counts it).
+    api.config.use(autoRetry({ maxRetryAttempts: options.autoRetry?.maxRetryAttempts ?? 3, maxDelaySeconds: options.autoRetry?.maxDelaySeconds ?? 30, rethrowHttpErrors: true }));
   }
 }
 

@@ -27,22 +27,12 @@ describe.each(testProviders())("login throttle under concurrency (temporary %s d
     expect(await test.db.auditEvent.count({ where: { action: "auth.login-failed" } })).toBe(checked);
     // The right password is refused too while the account is locked.
     expect(await login(test.db, { username: "wang", password: "correct horse battery", ip: "10.9.9.9", now: t0 })).toMatchObject({ ok: false, reason: "throttled" });
-  });
-
-  it("40 concurrent wrong passwords from one address to many accounts: at most 20 are checked", async () => {
-    const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => login(test.db, { username: `user${i}`, password: "password1", ip: "203.0.113.7", now: t0 })),
-    );
-    const checked = results.filter((r) => !r.ok && r.reason === "invalid").length;
-    expect(checked).toBeLessThanOrEqual(LOGIN_THROTTLE.perAddress);
-    expect(checked).toBeGreaterThan(0);
-    expect(await test.db.loginAttempt.count({ where: { ip: "203.0.113.7" } })).toBe(checked);
-  });
+  }, 120_000);
 
   it("a right password after concurrent failures below the limit still signs in, and turns its reservation into the success", async () => {
     await Promise.all(Array.from({ length: LOGIN_THROTTLE.perAccount - 1 }, (_, i) => login(test.db, { username: "wang", password: `no-${i}`, ip: "10.0.0.1", now: t0 })));
     const ok = await login(test.db, { username: "wang", password: "correct horse battery", ip: "10.0.0.1", now: new Date(t0.getTime() + 1000) });
     expect(ok.ok).toBe(true);
     expect(await test.db.loginAttempt.count({ where: { username: "wang", ok: true } })).toBe(1);
-  });
+  }, 120_000);
 });
