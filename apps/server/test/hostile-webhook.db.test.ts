@@ -87,7 +87,8 @@ function hostileBodies(count: number): Array<{ body: string; secret: string | nu
   const r = prng(20261127);
   const secretB = callbackSecretFor(TOKEN);
   const huge = "催".repeat(90_000); // 270 KB in UTF-8: over the webhook's limit
-  const users = [A_USER, B_USER, 7_000_001, 7_000_002, 1, 0, -5];
+  // B, a real liaison of another unit, never writes itself: only its buttons are forged and replayed.
+  const users = [A_USER, 7_000_001, 7_000_002, 1, 0, -5];
   const chatTypes = ["private", "group", "supergroup", "channel"];
   const texts = ["/start", "/start forged-invite-token", "/tasks", "/report", "/lang", "/overdue", "完成80%", "已完成", "推进中 50%", "<script>alert(1)</script>", "'; DROP TABLE Contact;--", "\u0000\u0001\u202e", "任务8 完成", ""];
   const forgedCallbacks = (): string => {
@@ -131,24 +132,24 @@ function hostileBodies(count: number): Array<{ body: string; secret: string | nu
   const out: Array<{ body: string; secret: string | null; label: string }> = [];
   for (let i = 0; i < count; i++) {
     const roll = r.next();
-    if (roll < 0.2) {
+    if (roll < 0.3) {
       // Malformed JSON.
       const samples = ["", "{", "[", "{\"update_id\":", "nul", "{'update_id':1}", "\u0000\u0000", "{\"update_id\":1,}", "1e400", "\"x\"", "[]", "null", "true"];
       out.push({ body: r.pick(samples) + (r.next() < 0.3 ? "x".repeat(r.int(1, 200)) : ""), secret: SECRET, label: "malformed" });
-    } else if (roll < 0.35) {
+    } else if (roll < 0.55) {
       // Not an update: wrong update_id types, missing, or wrong nested types.
       const id = r.pick(badIds);
       const raw = id === "1e400" ? `{"update_id":1e400,"message":{"text":"x"}}` : JSON.stringify({ ...(r.next() < 0.9 ? { update_id: id } : {}), message: message() });
       out.push({ body: raw, secret: SECRET, label: "bad-id" });
-    } else if (roll < 0.4) {
+    } else if (roll < 0.65) {
       out.push({ body: JSON.stringify({ update_id: nextId(), message: message() }), secret: r.pick([null, "", "wrong", `${SECRET}x`, TOKEN]), label: "no-secret" });
-    } else if (roll < 0.41) {
+    } else if (roll < 0.655) {
       out.push({ body: JSON.stringify({ update_id: nextId(), message: { ...message(), text: huge } }), secret: SECRET, label: "oversize" });
-    } else if (roll < 0.5) {
+    } else if (roll < 0.735) {
       // Right id, wrong inner types.
       const junk = r.pick<unknown>(["x", 5, null, [], { chat: null }, { chat: { id: "abc", type: "private" }, text: 5 }, { chat: { id: A_USER, type: "private" }, from: { id: "x" }, text: {} }]);
       out.push({ body: JSON.stringify({ update_id: nextId(), [r.pick(["message", "callback_query", "edited_message", "my_chat_member", "channel_post"])]: junk }), secret: SECRET, label: "wrong-types" });
-    } else if (roll < 0.7) {
+    } else if (roll < 0.855) {
       const userId = r.pick(users);
       out.push({
         body: JSON.stringify({
@@ -164,7 +165,7 @@ function hostileBodies(count: number): Array<{ body: string; secret: string | nu
         secret: SECRET,
         label: "callback",
       });
-    } else if (roll < 0.8) {
+    } else if (roll < 0.915) {
       const key = r.pick(["edited_message", "channel_post", "edited_channel_post"]);
       out.push({ body: JSON.stringify({ update_id: nextId(), [key]: message() }), secret: SECRET, label: key });
     } else {
