@@ -43,22 +43,32 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
   /** Outgoing rate limits; default about 30 msg/s overall and 1 msg/s per chat. false: none (unit tests). */
   throttle?: false | APIThrottlerOptions;
-  /** Short in-process retries of 429 (up to maxDelaySeconds) and 5xx; false: none. */
+  /** Short in-process retries of 429 (up to maxDelaySeconds) and 5xx, never of network errors; false: none. */
   autoRetry?: false | { maxRetryAttempts?: number; maxDelaySeconds?: number };
+  /** Per-call timeout (default TELEGRAM_CALL_TIMEOUT_SECONDS); tests of a hung Telegram use a short one. */
+  timeoutSeconds?: number;
 }
+
+/**
+ * Every Bot API call gives up after this long (grammY aborts it; an HttpError, classified as
+ * "retry"). One hung call must not hold the sending of everything else.
+ */
+export const TELEGRAM_CALL_TIMEOUT_SECONDS = 30;
 
 /** Telegram's limits and retries on an Api: about 30 msg/s overall and 1/s per chat; 429 and 5xx retried. */
 function configureApi(api: Api, options: Pick<CreateBotOptions, "throttle" | "autoRetry">): void {
   // Installed last = runs first: each auto-retry attempt goes through the throttler again.
   if (options.throttle !== false) api.config.use(apiThrottler(options.throttle ?? {}));
   if (options.autoRetry !== false) {
-    api.config.use(autoRetry({ maxRetryAttempts: options.autoRetry?.maxRetryAttempts ?? 3, maxDelaySeconds: options.autoRetry?.maxDelaySeconds ?? 30 }));
+    // Network errors are not retried here: a timed-out or cut-off call may have reached Telegram,
+    // and a blind resend is an uncounted duplicate. The caller decides (the dispatcher counts it).
+    api.config.use(autoRetry({ maxRetryAttempts: options.autoRetry?.maxRetryAttempts ?? 3, maxDelaySeconds: options.autoRetry?.maxDelaySeconds ?? 30, rethrowHttpErrors: true }));
   }
 }
 
 /** The Bot API alone, configured as the bot's (for sending without receiving, e.g. the CLI). */
-export function createTelegramApi(token: string, options: Pick<CreateBotOptions, "apiRoot" | "throttle" | "autoRetry"> = {}): Api {
-  const api = new Api(token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+export function createTelegramApi(token: string, options: Pick<CreateBotOptions, "apiRoot" | "throttle" | "autoRetry" | "timeoutSeconds"> = {}): Api {
+  const api = new Api(token, { timeoutSeconds: options.timeoutSeconds ?? TELEGRAM_CALL_TIMEOUT_SECONDS, ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) });
   configureApi(api, options);
   return api;
 }
@@ -78,7 +88,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 
   const bot = new Bot<BotContext>(token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    ...(options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {}),
+    client: { timeoutSeconds: options.timeoutSeconds ?? TELEGRAM_CALL_TIMEOUT_SECONDS, ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) },
   });
   configureApi(bot.api, options);
 
@@ -88,25 +98,28 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     ctx.duban = { db: deps.db, log, now: at, contact: null, sessions, callbackSecret, callback: null, workingHours: deps.workingHours ?? DEFAULT_WORKING_HOURS };
     await next();
   });
-  // A webhook may deliver two updates of one chat at once: they are handled one after the other,
-  // so the second sees the step (session) the first left behind.
-  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
-  bot.use(dedupeUpdates);
-  bot.use(loadContact);
-  // One session per private chat; other chats (a group the bot was added to) keep none.
-  bot.use(session({ getSessionKey: (ctx) => (ctx.chat?.type === "private" ? `chat:${ctx.chat.id}` : undefined), storage: sessionStorage }));
-  bot.use(i18n);
-
+  // One error boundary around everything that touches the database or Telegram, the dedupe
+  // included: a failing update is logged once (the logger scrubs secrets) and answered politely.
   const safe = bot.errorBoundary(async (error: BotError<BotContext>) => {
     const ctx = error.ctx;
     ctx.duban.log.error({ err: error.error, updateId: ctx.update.update_id }, "update handling failed");
     try {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t("error"), show_alert: true });
-      else if (ctx.chat?.type === "private" && ctx.message) await ctx.reply(ctx.t("error"));
+      const text = typeof ctx.t === "function" ? ctx.t("error") : "抱歉，系统暂时出现问题，请稍后再试。";
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true });
+      else if (ctx.chat?.type === "private" && ctx.message) await ctx.reply(text);
     } catch {
       // Nothing more to do: the error is logged.
     }
   });
+  // A webhook may deliver two updates of one chat at once: they are handled one after the other,
+  // so the second sees the step (session) the first left behind.
+  safe.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  safe.use(dedupeUpdates);
+  safe.use(loadContact);
+  // One session per private chat; other chats (a group the bot was added to) keep none.
+  safe.use(session({ getSessionKey: (ctx) => (ctx.chat?.type === "private" ? `chat:${ctx.chat.id}` : undefined), storage: sessionStorage }));
+  safe.use(i18n);
+
   safe.use(membership);
   const chat = safe.chatType("private");
   chat.use(onboarding);

@@ -4,6 +4,7 @@
  * 申请延期). Handlers parse and route; the use cases in @duban/core decide and store.
  */
 import type { InlineKeyboard } from "grammy";
+import { fitNote, NOTE_ECHO_LENGTH, NOTE_MAX_LENGTH } from "@duban/domain/note-limit";
 import { roundForUnit, taskIndicators, taskLabel, unitTasks, type ContactInfo, type OpenRound } from "@duban/core/contact-queries";
 import { amendStatusUpdate, lastReportedStatus, recordStatus, RecordStatusError, type AttachmentInput, type RecordedStatus } from "@duban/core/record-status";
 import { parseReply, type ParsedReply, type ReplyIndicator, type ReportStatus } from "@duban/domain/parse-reply";
@@ -145,6 +146,7 @@ function followUp(ctx: BotContext, recorded: RecordedStatus): { text: string; ke
 /** Records the reply, confirms exactly what was stored, and offers the optional follow-up. */
 export async function recordAndConfirm(ctx: BotContext, target: ReplyTarget, status: ReportStatus, pending: PendingReply | null, options: { carried?: boolean } = {}): Promise<void> {
   const contact = contactOf(ctx);
+  const fitted = fitNote(pending?.note);
   let recorded: RecordedStatus;
   try {
     recorded = await recordStatus(ctx.duban.db, {
@@ -154,7 +156,7 @@ export async function recordAndConfirm(ctx: BotContext, target: ReplyTarget, sta
       reminderId: target.reminderId,
       status,
       progress: pending?.progress ?? null,
-      note: pending?.note ?? null,
+      note: fitted.note,
       values: pending?.values ?? [],
       attachments: pending?.attachments ?? [],
       source: pending?.source ?? "telegram-button",
@@ -171,7 +173,8 @@ export async function recordAndConfirm(ctx: BotContext, target: ReplyTarget, sta
   }
   const next = followUp(ctx, recorded);
   setSession(ctx, next.session);
-  await ctx.reply(`${recordedText(ctx.t, languageOf(ctx), recorded, options)}\n\n${next.text}`, { reply_markup: next.keyboard });
+  const cut = fitted.cut ? `\n${ctx.t("note-cut", { max: NOTE_MAX_LENGTH })}` : "";
+  await ctx.reply(`${recordedText(ctx.t, languageOf(ctx), recorded, options)}${cut}\n\n${next.text}`, { reply_markup: next.keyboard });
 }
 
 /** Explains why a reply was not understood; true when it did (the caller stops there). */
@@ -278,11 +281,12 @@ export async function addDetails(
     });
     return;
   }
+  const fitted = fitNote(facts?.note);
   const recorded = await amendStatusUpdate(ctx.duban.db, {
     statusUpdateId: session.statusUpdateId,
     contactId: contact.id,
     progress: facts?.progress ?? null,
-    note: facts?.note ?? null,
+    note: fitted.note,
     values: (facts?.values ?? []).map((v) => ({ indicatorId: v.indicatorId, value: v.value })),
     attachments: input.attachment ? [input.attachment] : [],
     now: ctx.duban.now,
@@ -294,7 +298,8 @@ export async function addDetails(
     const stored = recorded.values.find((r) => r.indicatorId === v.indicatorId);
     lines.push(ctx.t("recorded-value", { name: v.name, value: formatValue(v.value, stored?.measureUnit ?? null) }));
   }
-  if (facts?.note) lines.push(ctx.t("recorded-note", { note: facts.note }));
+  if (fitted.note) lines.push(ctx.t("recorded-note", { note: shorten(fitted.note, NOTE_ECHO_LENGTH) }));
+  if (fitted.cut) lines.push(ctx.t("note-cut", { max: NOTE_MAX_LENGTH }));
   if (input.attachment) lines.push(ctx.t("recorded-attachment", { name: input.attachment.fileName ?? ctx.t("attachment-photo") }));
   if (recorded.round && recorded.submitted && !session.submitted) lines.push(ctx.t("recorded-submitted"));
   const extensionRound = recorded.round && !recorded.submitted && recorded.status !== "done" ? recorded.round.id : null;

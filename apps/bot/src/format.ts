@@ -1,4 +1,5 @@
 import type { RecordedStatus } from "@duban/core/record-status";
+import { NOTE_ECHO_LENGTH } from "@duban/domain/note-limit";
 import { shanghaiDate, shanghaiTime } from "@duban/domain/calendar";
 import type { Light } from "@duban/domain/light";
 import { periodLabel } from "@duban/domain/period";
@@ -51,7 +52,7 @@ export function recordedText(t: Translate, language: Language, recorded: Recorde
   ];
   if (recorded.progress !== null) lines.push(t("recorded-progress", { progress: recorded.progress }));
   for (const v of recorded.values) lines.push(t("recorded-value", { name: v.name, value: formatValue(v.value, v.measureUnit) }));
-  if (recorded.note) lines.push(t("recorded-note", { note: recorded.note }));
+  if (recorded.note) lines.push(t("recorded-note", { note: shorten(recorded.note, NOTE_ECHO_LENGTH) }));
   for (const a of recorded.attachments) lines.push(t("recorded-attachment", { name: a.fileName ?? t("attachment-photo") }));
   if (recorded.round) {
     if (recorded.submitted) lines.push(t("recorded-submitted"));

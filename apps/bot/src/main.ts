@@ -3,16 +3,16 @@
  * running it apart from the server. Reminders are sent by the server's scheduler; this process
  * only answers liaisons.
  */
-import pino from "pino";
 import { createDb, migrationTarget, resolveDatabaseUrl } from "@duban/db/client";
 import { applyMigrations, REPO_ROOT } from "@duban/db/migrate/migrations";
 import { createBot } from "./create-bot.ts";
+import { createLogger } from "./safe-log.ts";
 import { BotEnvError, parseBotEnv } from "./env.ts";
 import { startBot } from "./start-bot.ts";
 
 async function main(): Promise<void> {
   const env = parseBotEnv(process.env);
-  const log = pino({ level: env.LOG_LEVEL });
+  const log = createLogger({ level: env.LOG_LEVEL, secrets: [env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_WEBHOOK_SECRET] });
   const url = resolveDatabaseUrl(env.DATABASE_URL, REPO_ROOT);
   await applyMigrations(migrationTarget(url));
   const db = createDb(url);

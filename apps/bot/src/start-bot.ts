@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { webhookCallback, type Bot } from "grammy";
 import type { Logger } from "pino";
 import type { Db } from "@duban/db/client";
@@ -47,7 +48,8 @@ export async function startBot(bot: Bot<BotContext>, options: StartBotOptions): 
   }
   let stopped = false;
   const polling = bot
-    .start({ allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false, onStart: () => log.info({ username }, "Telegram bot started (long polling)") })
+    // Telegram holds a long poll for `timeout` seconds: kept below the per-call timeout, or every poll would abort.
+    .start({ allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false, timeout: 20, onStart: () => log.info({ username }, "Telegram bot started (long polling)") })
     .catch((error: unknown) => {
       if (!stopped) log.error({ err: error }, "Telegram long polling stopped with an error");
     });
@@ -62,11 +64,40 @@ export async function startBot(bot: Bot<BotContext>, options: StartBotOptions): 
   };
 }
 
+/** Constant-time comparison of the secret header (a plain !== leaks how much of it matched). */
+function secretMatches(given: string | null, expected: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /**
  * The webhook endpoint as a standard fetch handler (Request → Response). Requests without the
- * right X-Telegram-Bot-Api-Secret-Token header get 401. A slow update is answered after 10 s
+ * right X-Telegram-Bot-Api-Secret-Token header get 401; a body that is not an update (bad JSON,
+ * no integer update_id) gets 400 before the bot sees it. A slow update is answered after 10 s
  * and keeps running (Telegram would otherwise redeliver it; the dedupe would skip it anyway).
+ * Errors never become a 5xx: the bot's error boundary logs them, and the update id is stored.
  */
-export function telegramWebhookHandler(bot: Bot<BotContext>, secretToken: string): (request: Request) => Promise<Response> {
-  return webhookCallback(bot, "std/http", { secretToken, onTimeout: "return", timeoutMilliseconds: 10_000 });
+export function telegramWebhookHandler(bot: Bot<BotContext>, secretToken: string, log?: Logger): (request: Request) => Promise<Response> {
+  const handle = webhookCallback(bot, "std/http", { secretToken, onTimeout: "return", timeoutMilliseconds: 10_000 });
+  return async (request) => {
+    if (!secretMatches(request.headers.get("x-telegram-bot-api-secret-token"), secretToken)) return new Response("secret token is wrong", { status: 401 });
+    let update: unknown;
+    try {
+      update = JSON.parse(await request.text());
+    } catch {
+      return new Response("not JSON", { status: 400 });
+    }
+    const id = (update as { update_id?: unknown } | null)?.update_id;
+    if (typeof update !== "object" || update === null || Array.isArray(update) || typeof id !== "number" || !Number.isSafeInteger(id) || id < 0) {
+      return new Response("not a Telegram update", { status: 400 });
+    }
+    try {
+      return await handle(new Request(request.url, { method: "POST", headers: request.headers, body: JSON.stringify(update) }));
+    } catch (error) {
+      log?.error({ err: error, updateId: id }, "webhook update failed outside the bot's error boundary");
+      return new Response(null, { status: 200 });
+    }
+  };
 }

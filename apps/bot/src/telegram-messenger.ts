@@ -9,10 +9,17 @@ import { Buttons } from "./keyboards.ts";
 /** Kinds that ask the recipient to answer for the unit: they carry the status buttons. */
 const ANSWERABLE = new Set(["reminder", "urge", "escalation-head"]);
 
+/** Network failures that happen before a request is sent: Telegram cannot have seen it. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
 /**
  * How a failed Bot API call is reported to the dispatcher:
- * 429 → retry after Telegram's retry_after; 5xx and network errors → retry; 403 (blocked,
- * never started) → unreachable; any other 4xx → failed, not retried.
+ * 429 → retry after Telegram's retry_after; 5xx (Telegram answered) and connection failures → retry;
+ * 403 (blocked, never started) → unreachable; any other 4xx → failed, not retried.
+ * A timeout or a connection lost after the request went out is the lost-answer case: Telegram may
+ * have delivered the message. It is not retried in-process (auto-retry rethrows network errors);
+ * the dispatcher resends it later, once per attempt, and counts and audits it as a possible
+ * duplicate, like a reclaimed claim (see ARCHITECTURE, "Duplicate windows").
  */
 export function classifySendError(error: unknown): Exclude<SendResult, { ok: true }> {
   if (error instanceof GrammyError) {
@@ -25,7 +32,11 @@ export function classifySendError(error: unknown): Exclude<SendResult, { ok: tru
     if (error.error_code === 403) return { ok: false, outcome: "unreachable", error: description };
     return { ok: false, outcome: "failed", error: description };
   }
-  if (error instanceof HttpError) return { ok: false, outcome: "retry", error: `network: ${error.message}` };
+  if (error instanceof HttpError) {
+    const code = (error.error as { code?: unknown } | undefined)?.code;
+    if (typeof code === "string" && NOT_SENT_CODES.has(code)) return { ok: false, outcome: "retry", error: `network: ${error.message}` };
+    return { ok: false, outcome: "retry", maybeDelivered: true, error: `answer lost: ${error.message}` };
+  }
   return { ok: false, outcome: "retry", error: error instanceof Error ? error.message : String(error) };
 }
 

@@ -3,7 +3,8 @@
  * 127.0.0.1, behind a small HTTP proxy (also on 127.0.0.1) that
  * - holds an empty getUpdates for a moment, as Telegram's long polling does (the emulator
  *   answers at once, which would make the bot spin);
- * - can answer the next calls of a method with a scripted failure (429 with retry_after, 403, 5xx);
+ * - can answer the next calls of a method with a scripted failure (429 with retry_after, 403, 5xx),
+ *   never answer them (a hung call), or deliver them and then drop the answer (a lost answer);
  * - records every call, so tests can see what the bot asked Telegram to do;
  * - knows files (which the emulator does not): getFile and /file/bot<token>/<path> for the
  *   files a test put there with `addFile` (what a liaison's photo or document would be).
@@ -43,6 +44,8 @@ export async function startEmulator(token: string) {
 
   const calls: ProxyCall[] = [];
   const failures = new Map<string, Array<{ status: number; body: unknown }>>();
+  const faults = new Map<string, Array<"hang" | "lose-answer">>();
+  const hung = new Set<http.ServerResponse>();
   const files = new Map<string, { path: string; content: Buffer }>();
 
   const proxy = http.createServer(async (req, res) => {
@@ -64,6 +67,12 @@ export async function startEmulator(token: string) {
       body = {};
     }
     calls.push({ method, body });
+    const fault = faults.get(method)?.shift();
+    if (fault === "hang") {
+      // Never answered: the caller's own timeout has to end it.
+      hung.add(res);
+      return;
+    }
     const scripted = failures.get(method)?.shift();
     if (scripted) {
       res.writeHead(scripted.status, { "content-type": "application/json" });
@@ -96,6 +105,11 @@ export async function startEmulator(token: string) {
         text = await response.text();
       }
       if (closed) return;
+      if (fault === "lose-answer") {
+        // Telegram did it (the message is in the chat), but the answer never comes back.
+        res.socket?.destroy();
+        return;
+      }
       res.writeHead(response.status, { "content-type": "application/json" });
       res.end(text);
     } catch (error) {
@@ -105,6 +119,9 @@ export async function startEmulator(token: string) {
       }
     }
   });
+  // Telegram keeps idle connections open for long; Node's 5-second default would race a client
+  // reusing the connection after a retry wait (a reset that looks like a lost answer).
+  proxy.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
   const apiRoot = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 
@@ -178,6 +195,14 @@ export async function startEmulator(token: string) {
       for (let i = 0; i < count; i++) queue.push({ status, body });
       failures.set(method, queue);
     },
+    /** The next `count` calls of `method` are never answered (until stop). */
+    hangNext(method: string, count = 1) {
+      faults.set(method, [...(faults.get(method) ?? []), ...Array<"hang">(count).fill("hang")]);
+    },
+    /** The next `count` calls of `method` reach the emulator (and take effect), then the connection drops without an answer. */
+    loseAnswerNext(method: string, count = 1) {
+      faults.set(method, [...(faults.get(method) ?? []), ...Array<"lose-answer">(count).fill("lose-answer")]);
+    },
     /** A file Telegram holds under this file id (as if a user had sent it). */
     addFile(fileId: string, path: string, content: Buffer | string) {
       files.set(fileId, { path, content: Buffer.from(content) });
@@ -186,6 +211,7 @@ export async function startEmulator(token: string) {
       return calls.filter((c) => c.method === method);
     },
     async stop() {
+      for (const res of hung) res.socket?.destroy();
       await new Promise<void>((resolve) => {
         proxy.closeAllConnections();
         proxy.close(() => resolve());

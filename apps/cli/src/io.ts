@@ -50,3 +50,17 @@ export function parseInstant(text: string | undefined, flag: string): Date {
   if (Number.isNaN(at.getTime())) throw new UsageError(`${flag}: "${text}" is not an ISO date-time (e.g. 2026-10-09T09:00:00+08:00)`);
   return at;
 }
+
+/**
+ * Exits once stdout and stderr have handed everything to the OS. When stdout is a pipe, writes are
+ * asynchronous; process.exit right after them would drop what is still queued (`tick --record | cat`).
+ */
+export function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  // An empty write's callback runs after every earlier write to that stream has been flushed.
+  process.stdout.write("", done);
+  process.stderr.write("", done);
+}

@@ -3,7 +3,7 @@ import { planCommand } from "./commands/plan.ts";
 import { userCommand } from "./commands/user.ts";
 import { inviteCommand } from "./commands/invite.ts";
 import { remindersCommand, roundsCommand, schedulerCommand } from "./commands/scheduler.ts";
-import { type CliIo, UsageError } from "./io.ts";
+import { type CliIo, exitAfterFlush, UsageError } from "./io.ts";
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -65,10 +65,10 @@ if (isMain) {
     now: () => new Date(),
   };
   runCli(process.argv.slice(2), io).then(
-    (code) => process.exit(code),
+    (code) => exitAfterFlush(code),
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(1);
+      exitAfterFlush(1);
     },
   );
 }

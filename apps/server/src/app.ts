@@ -15,6 +15,7 @@ import { DEFAULT_WORKING_HOURS, type WorkingHours } from "@duban/domain/working-
 import type { Logger } from "pino";
 import { mountAttachmentRoutes } from "./attachments.ts";
 import { mountPlanDocumentRoutes } from "./plan-documents.ts";
+import { bodyLimits, onServerError, sameOriginMutations } from "./guards.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIST = path.resolve(here, "../../console/dist");
@@ -38,6 +39,8 @@ export interface ServerDeps {
   trustProxy?: boolean;
   /** WORKING_HOURS, for the reminder preview and office-entered status; the domain's default when absent. */
   workingHours?: WorkingHours;
+  /** PUBLIC_URL: the console's origin as browsers see it (behind a reverse proxy); mutations from it are accepted. */
+  publicUrl?: string | null;
 }
 
 function clientIp(request: Request, socketAddress: string, trustProxy: boolean): string {
@@ -50,6 +53,10 @@ function clientIp(request: Request, socketAddress: string, trustProxy: boolean):
 export function createServerApp(deps: ServerDeps): Hono {
   const now = deps.now ?? (() => new Date());
   const app = new Hono();
+  // Every route: one error path, body limits before anything reads a body, no cross-site writes.
+  app.onError(onServerError(deps.log));
+  app.use("*", bodyLimits());
+  app.use("*", sameOriginMutations({ publicUrl: deps.publicUrl ?? null, exempt: (path) => path === "/telegram/webhook" }));
 
   app.get("/health", async (c) => {
     await deps.db.$queryRawUnsafe("SELECT 1");

@@ -5,6 +5,8 @@ import { findAttachmentDownload, type AttachmentFiles } from "@duban/core/attach
 import { resolveSession, SESSION_COOKIE } from "@duban/core/auth/session";
 import type { Db } from "@duban/db/client";
 
+const MAX_RECORD_ID = 2_147_483_647;
+
 /** `filename` for ASCII-only clients plus `filename*` (RFC 6266/5987) for the Chinese name. */
 function contentDisposition(kind: "inline" | "attachment", fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
@@ -20,7 +22,9 @@ export function mountAttachmentRoutes(app: Hono, deps: { db: Db; now: () => Date
   app.get("/files/attachments/:id{[0-9]+}", async (c) => {
     const user = await resolveSession(deps.db, getCookie(c, SESSION_COOKIE) ?? null, deps.now());
     if (!user) return c.text("请先登录控制台。Sign in first.", 401);
-    const attachment = await findAttachmentDownload(deps.db, Number(c.req.param("id")));
+    // Ids are 32-bit integers in both databases; a longer number names no attachment.
+    const id = Number(c.req.param("id"));
+    const attachment = id >= 1 && id <= MAX_RECORD_ID ? await findAttachmentDownload(deps.db, id) : null;
     if (!attachment) return c.text("附件不存在。No such attachment.", 404);
     if (!deps.files) return c.text("Telegram 机器人未连接，暂时无法取回附件。The Telegram bot is not connected.", 503);
     let bytes: Uint8Array<ArrayBuffer>;
@@ -28,7 +32,8 @@ export function mountAttachmentRoutes(app: Hono, deps: { db: Db; now: () => Date
       bytes = await deps.files.read(attachment.telegramFileId);
     } catch (error) {
       deps.log?.warn({ err: error, attachmentId: attachment.id }, "could not fetch an attachment from Telegram");
-      return c.text(`无法从 Telegram 取回附件：${error instanceof Error ? error.message : String(error)}`, 502);
+      // The details (which may quote Telegram's URL) stay in the log, which scrubs the token.
+      return c.text("暂时无法从 Telegram 取回附件，请稍后重试。Could not fetch the file from Telegram.", 502);
     }
     return new Response(bytes, {
       headers: {

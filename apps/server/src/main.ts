@@ -1,10 +1,10 @@
-import pino from "pino";
+import { createLogger } from "@duban/bot/safe-log";
 import { EnvError, parseEnv } from "./env.ts";
 import { startDuban } from "./start.ts";
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
-  const log = pino({ level: env.LOG_LEVEL });
+  const log = createLogger({ level: env.LOG_LEVEL, secrets: [env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_WEBHOOK_SECRET, env.ADMIN_PASSWORD] });
   const running = await startDuban(env, log);
   log.info({ url: running.url, bot: running.bot?.username ?? null }, "Duban is running");
   process.stdout.write(`\n  Duban 督办: ${running.url}${running.bot ? `   Telegram: @${running.bot.username}` : ""}\n\n`);

@@ -22,8 +22,10 @@ export interface DispatchSummary {
   failed: number;
   unreachable: number;
   cancelled: number;
-  /** Claims recovered from a crashed sender: the one window where a message may go out twice. */
+  /** Claims recovered from a crashed sender: a window where a message may go out twice. */
   reclaimed: number;
+  /** Sends whose answer was lost (timeout, connection cut): the other window; each is resent later and audited. */
+  answerLost: number;
 }
 
 /** Exponential backoff for 5xx/timeouts: 30 s, 1 min, 2 min … capped at 30 min. */
@@ -60,7 +62,7 @@ type Prepared = { id: number; attempts: number; contactId: number | null; messag
  * one person at once are claimed together and, from DIGEST_MIN on, sent as one digest.
  */
 export async function dispatchReminders(db: Db, messenger: Messenger, now: Date, options: DispatchOptions = {}): Promise<DispatchSummary> {
-  const summary: DispatchSummary = { sent: 0, retrying: 0, failed: 0, unreachable: 0, cancelled: 0, reclaimed: await reclaimStaleClaims(db, now) };
+  const summary: DispatchSummary = { sent: 0, retrying: 0, failed: 0, unreachable: 0, cancelled: 0, answerLost: 0, reclaimed: await reclaimStaleClaims(db, now) };
   const instance = options.instanceId ?? randomUUID();
 
   // Groups in order of their oldest member: one per person for ladder reminders, else one per reminder.
@@ -144,6 +146,12 @@ async function attempt(send: () => Promise<SendResult>): Promise<SendResult> {
 
 /** Records how sending one reminder ended (a digest's result stands for each of its reminders). */
 async function record(db: Db, p: Prepared, result: SendResult, now: Date, summary: DispatchSummary): Promise<void> {
+  if (!result.ok && result.outcome === "retry" && result.maybeDelivered) {
+    summary.answerLost++;
+    await db.auditEvent.create({
+      data: { at: now, actorType: "system", action: "reminder.answer-lost", entity: "Reminder", entityId: String(p.id), detail: JSON.stringify({ key: p.message.key, error: result.error.slice(0, 200) }) },
+    });
+  }
   if (result.ok) {
     await recordDelivery(db, p.id, { state: "sent", at: now, chatMessageId: result.messageId });
     summary.sent++;

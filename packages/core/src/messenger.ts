@@ -25,7 +25,7 @@ export interface OutgoingMessage {
 export type SendResult =
   | { ok: true; messageId: string }
   /** 429, 5xx, timeouts: try again after `retryAfterMs` (if Telegram said) */
-  | { ok: false; outcome: "retry"; retryAfterMs?: number; error: string }
+  | { ok: false; outcome: "retry"; retryAfterMs?: number; error: string; /** The request may have reached Telegram (timeout, connection lost): a resend may be a duplicate. */ maybeDelivered?: boolean }
   /** 403: blocked by the user or never started */
   | { ok: false; outcome: "unreachable"; error: string }
   /** anything else (400 bad request...) — do not retry */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NOTE_MAX_LENGTH } from "@duban/domain/note-limit";
 import type { Db, Prisma } from "@duban/db/client";
 import { shanghaiDate } from "@duban/domain/calendar";
 import { reportStatusSchema, type ReportStatus } from "@duban/domain/parse-reply";
@@ -49,7 +50,7 @@ export const recordStatusInputSchema = z
   reminderId: z.number().int().positive().nullish(),
   status: reportStatusSchema,
   progress: z.number().int().min(0).max(100).nullish(),
-  note: z.string().trim().max(2000).nullish(),
+  note: z.string().trim().max(NOTE_MAX_LENGTH).nullish(),
   values: z.array(valueInputSchema).max(20).default([]),
   attachments: z.array(attachmentInputSchema).max(10).default([]),
   /** "telegram-button" | "telegram-text" | "telegram-reply" | "console" … */
@@ -230,7 +231,7 @@ export const amendStatusInputSchema = z.object({
   status: reportStatusSchema.nullish(),
   progress: z.number().int().min(0).max(100).nullish(),
   /** Appended to the note already there. */
-  note: z.string().trim().max(2000).nullish(),
+  note: z.string().trim().max(NOTE_MAX_LENGTH).nullish(),
   values: z.array(valueInputSchema).max(20).default([]),
   attachments: z.array(attachmentInputSchema).max(10).default([]),
 });

@@ -87,6 +87,7 @@ recorded-status = Status: { $status }
 recorded-progress = Progress: { $progress }%
 recorded-value = { $name }: { $value }
 recorded-note = Note: { $note }
+note-cut = (Your note was longer than { $max } characters; only the first { $max } were saved.)
 recorded-attachment = Attachment: { $name }
 recorded-submitted = Your report for this period is in. Thank you.
 recorded-deliverable-open = This item counts as submitted once it is done; please tell me then.

@@ -87,6 +87,7 @@ recorded-status = 状态：{ $status }
 recorded-progress = 进度：{ $progress }%
 recorded-value = { $name }：{ $value }
 recorded-note = 情况说明：{ $note }
+note-cut = （您的说明超过 { $max } 字，只保存了前 { $max } 字。）
 recorded-attachment = 附件：{ $name }
 recorded-submitted = 本期已报送，感谢您的配合。
 recorded-deliverable-open = 该事项需“已完成”后方视为报送，完成后请再告知。

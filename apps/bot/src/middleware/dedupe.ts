@@ -13,6 +13,11 @@ export const PROCESSED_UPDATE_RETENTION_MS = 7 * 24 * 3600 * 1000;
  * error message and can send again; nothing is ever recorded twice.
  */
 export const dedupeUpdates: MiddlewareFn<BotContext> = async (ctx, next) => {
+  // Telegram's ids are positive safe integers; anything else was not sent by Telegram.
+  if (!Number.isSafeInteger(ctx.update.update_id) || ctx.update.update_id < 0) {
+    ctx.duban.log.warn({ updateId: String(ctx.update.update_id).slice(0, 40) }, "update without a valid update_id skipped");
+    return;
+  }
   if (!(await markUpdateHandled(ctx.duban.db, ctx.update.update_id, ctx.duban.now))) {
     ctx.duban.log.info({ updateId: ctx.update.update_id }, "duplicate update skipped");
     return;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NOTE_MAX_LENGTH } from "@duban/domain/note-limit";
 import { reportStatusSchema } from "@duban/domain/parse-reply";
 import { recordStatus } from "@duban/core/record-status";
 import { editorProcedure, router } from "../trpc.ts";
@@ -14,7 +15,7 @@ export const officeStatusInput = z.object({
   roundId: id.nullish(),
   status: reportStatusSchema,
   progress: z.number().int().min(0).max(100).nullish(),
-  note: z.string().trim().max(2000).nullish(),
+  note: z.string().trim().max(NOTE_MAX_LENGTH).nullish(),
   values: z.array(z.object({ indicatorId: id, value: z.number().finite() })).max(20).default([]),
 });
 

@@ -6,6 +6,8 @@ import { isUniqueViolation } from "../errors.ts";
  * stored already (Telegram redelivering it, or a second instance polling).
  */
 export async function markUpdateHandled(db: Db, updateId: number, at: Date): Promise<boolean> {
+  // BigInt() of a fraction, NaN or a non-number throws; such an id is never Telegram's.
+  if (!Number.isSafeInteger(updateId) || updateId < 0) throw new RangeError("update_id must be a non-negative safe integer");
   try {
     await db.processedUpdate.create({ data: { updateId: BigInt(updateId), at } });
     return true;
