@@ -14,6 +14,7 @@ import type { Db } from "@duban/db/client";
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from "@duban/domain/working-hours";
 import type { Logger } from "pino";
 import { mountAttachmentRoutes } from "./attachments.ts";
+import { mountOperationsRoutes, type OperationsRouteOptions } from "./metrics.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIST = path.resolve(here, "../../console/dist");
@@ -37,6 +38,8 @@ export interface ServerDeps {
   trustProxy?: boolean;
   /** WORKING_HOURS, for the reminder preview and office-entered status; the domain's default when absent. */
   workingHours?: WorkingHours;
+  /** HTTP metrics, GET /ready and GET /metrics (metrics.ts). */
+  operations?: Omit<OperationsRouteOptions, "db" | "now">;
 }
 
 function clientIp(request: Request, socketAddress: string, trustProxy: boolean): string {
@@ -49,6 +52,10 @@ function clientIp(request: Request, socketAddress: string, trustProxy: boolean):
 export function createServerApp(deps: ServerDeps): Hono {
   const now = deps.now ?? (() => new Date());
   const app = new Hono();
+  if (deps.operations) {
+    app.use(deps.operations.metrics.http);
+    mountOperationsRoutes(app, { ...deps.operations, db: deps.db, now });
+  }
 
   app.get("/health", async (c) => {
     await deps.db.$queryRawUnsafe("SELECT 1");
