@@ -68,10 +68,10 @@ export function createMetrics(db: Db, now: () => Date = () => new Date()): Serve
   });
   new Gauge({
     name: "duban_contacts_unreachable",
-    help: "Contacts marked unreachable (blocked the bot or never started it)",
+    help: "Contacts Telegram reported unreachable (blocked the bot: status blocked)",
     registers: [registry],
     async collect() {
-      this.set(await db.contact.count({ where: { status: "unreachable" } }));
+      this.set(await db.contact.count({ where: { status: "blocked" } }));
     },
   });
   new Gauge({
