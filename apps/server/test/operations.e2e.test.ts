@@ -104,6 +104,28 @@ describe("/metrics after a delivery run against the Bot API emulator", () => {
   });
 });
 
+describe("/ready", () => {
+  it("is 503 until a scheduler pass ran, 200 within two minutes of one, 503 again after", async () => {
+    const f = await liaisonFixture();
+    cleanups.push(() => f.cleanup());
+    let now = FIXTURE_NOW;
+    const metrics = createMetrics(f.db, () => now);
+    const app = createServerApp({ db: f.db, now: () => now, log: silent, operations: { metrics, metricsToken: METRICS_TOKEN, schedulerEnabled: true } });
+    const ready = async () => {
+      const response = await app.request("/ready");
+      return { status: response.status, body: (await response.json()) as { ready: boolean; database: boolean; scheduler: { ok: boolean; lastPassAt: string | null } } };
+    };
+    expect(await ready()).toMatchObject({ status: 503, body: { ready: false, database: true, scheduler: { ok: false, lastPassAt: null } } });
+    metrics.observePass({ reason: "minute", startedAt: now, durationMs: 1500, ok: true });
+    now = new Date(now.getTime() + 60_000);
+    expect(await ready()).toMatchObject({ status: 200, body: { ready: true, scheduler: { ok: true, lastPassAt: new Date(FIXTURE_NOW.getTime() + 1500).toISOString() } } });
+    now = new Date(now.getTime() + 2 * 60_000);
+    expect(await ready()).toMatchObject({ status: 503, body: { ready: false, database: true, scheduler: { ok: false } } });
+    // /health stays a liveness check.
+    expect((await app.request("/health")).status).toBe(200);
+  });
+});
+
 describe("a running server: /ready, /metrics on loopback, nightly backups, restore", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "duban-ops-e2e-"));
   const file = path.join(dir, "duban.db");

@@ -208,6 +208,18 @@ describe("SQLite backup and restore", () => {
   });
 });
 
+describe("PostgreSQL without the client tools", () => {
+  it("says clearly that pg_dump is missing and how to install it", async () => {
+    const path0 = process.env.PATH;
+    process.env.PATH = tempDir();
+    try {
+      await expect(backupDatabase("postgresql://duban:secret@127.0.0.1:5432/duban", tempDir(), { reason: "manual", now: new Date() })).rejects.toThrow(/pg_dump is not installed.*apt install postgresql-client/);
+    } finally {
+      process.env.PATH = path0;
+    }
+  });
+});
+
 describe("migrations on a database with data", () => {
   /** The repository's migrations and one more that fails half-way (its first statement succeeds). */
   function historyWithBrokenMigration(): string {
