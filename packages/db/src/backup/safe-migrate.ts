@@ -90,6 +90,9 @@ export async function migrateWithBackup(target: string, options: MigrateOptions)
     const reason = error instanceof Error ? error.message : String(error);
     throw new MigrationFailed(`A database migration failed: ${reason}\n${howToGoBack(target, backup, options.backupDir)}`, { cause: error });
   }
+  // The migrated copy must be whole in its one file: only that file is moved.
+  checkpoint(work);
+  if (existsSync(`${work}-wal`) && statSync(`${work}-wal`).size > 0) throw new MigrationFailed(`${work} kept a write-ahead log after migrating; nothing was swapped. ${howToGoBack(target, backup, options.backupDir)}`);
   // Nobody may have written to the original meanwhile, or the swap would lose it.
   if ((await fingerprint(target)) !== before) {
     for (const suffix of ["", "-wal", "-shm"]) rmSync(work + suffix, { force: true });
