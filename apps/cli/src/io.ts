@@ -1,6 +1,9 @@
 import { createDb, DEFAULT_DATABASE_URL, migrationTarget, resolveDatabaseUrl, type Db } from "@duban/db/client";
 import { databaseUrlSchema } from "@duban/db/database-url";
-import { applyMigrations, REPO_ROOT } from "@duban/db/migrate/migrations";
+import { defaultBackupDir } from "@duban/db/backup/backup";
+import { migrateWithBackup } from "@duban/db/backup/safe-migrate";
+import { REPO_ROOT } from "@duban/db/migrate/migrations";
+import path from "node:path";
 import { workingHoursSettingSchema, type WorkingHours } from "@duban/domain/working-hours";
 import { z } from "zod";
 
@@ -25,7 +28,7 @@ export async function openDatabase(io: CliIo): Promise<Db> {
   const parsed = cliEnv.safeParse(io.env);
   if (!parsed.success) throw new UsageError(`DATABASE_URL ${parsed.error.issues[0]?.message ?? "is invalid"}`);
   const url = resolveDatabaseUrl(parsed.data.DATABASE_URL, REPO_ROOT);
-  await applyMigrations(migrationTarget(url));
+  await migrateDatabase(io);
   return createDb(url);
 }
 
@@ -36,6 +39,14 @@ export function workingHours(io: CliIo): WorkingHours {
   const parsed = workingHoursEnv.safeParse(io.env);
   if (!parsed.success) throw new UsageError(`WORKING_HOURS: ${parsed.error.issues[0]?.message ?? "is invalid"} (got "${io.env.WORKING_HOURS}")`);
   return parsed.data.WORKING_HOURS;
+}
+
+/** Applies pending migrations the way the server does: backup first, on a copy. */
+export async function migrateDatabase(io: CliIo): Promise<string[]> {
+  const target = databaseFile(io);
+  const backupDir = io.env.BACKUP_DIR ? path.resolve(REPO_ROOT, io.env.BACKUP_DIR) : defaultBackupDir(target);
+  const { applied } = await migrateWithBackup(target, { backupDir, now: io.now(), warn: io.err });
+  return applied;
 }
 
 /** What `applyMigrations` takes for DATABASE_URL: the SQLite file, or the PostgreSQL URL. */

@@ -1,3 +1,4 @@
+import { backupCommand, restoreCommand } from "./commands/backup.ts";
 import { dbCommand } from "./commands/db.ts";
 import { planCommand } from "./commands/plan.ts";
 import { userCommand } from "./commands/user.ts";
@@ -15,13 +16,18 @@ const commands: Record<string, Command> = {
   scheduler: schedulerCommand,
   user: userCommand,
   invite: inviteCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 const HELP = `Duban operator CLI — npm run -s duban -- <command>
 
   plan parse <file>                 print the parsed plan as JSON
   plan import <file>                import (or update) the plan in the database
-  db migrate | db check             apply migrations | check schema against migrations
+  db migrate | db check             apply migrations (backed up first) | check schema against migrations
+  backup [--to <dir>]               a checked online backup of the database (default BACKUP_DIR)
+  backup list [--dir <dir>]         backups with time, size and what was checked
+  restore <backup file>             put a backup in place (refused while a server uses the database)
   reminders preview --at <ISO>      reminders due at that moment, one JSON a line (nothing sent)
   rounds list [--period 2026Q4]     rounds with expected / submitted / missing units
   scheduler tick --at <ISO>         run one scheduler pass as if it were that moment

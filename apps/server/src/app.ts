@@ -16,6 +16,7 @@ import type { Logger } from "pino";
 import { mountAttachmentRoutes } from "./attachments.ts";
 import { mountPlanDocumentRoutes } from "./plan-documents.ts";
 import { bodyLimits, onServerError, sameOriginMutations } from "./guards.ts";
+import { mountOperationsRoutes, type OperationsRouteOptions } from "./metrics.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIST = path.resolve(here, "../../console/dist");
@@ -41,6 +42,8 @@ export interface ServerDeps {
   workingHours?: WorkingHours;
   /** PUBLIC_URL: the console's origin as browsers see it (behind a reverse proxy); mutations from it are accepted. */
   publicUrl?: string | null;
+  /** HTTP metrics, GET /ready and GET /metrics (metrics.ts). */
+  operations?: Omit<OperationsRouteOptions, "db" | "now">;
 }
 
 function clientIp(request: Request, socketAddress: string, trustProxy: boolean): string {
@@ -53,10 +56,12 @@ function clientIp(request: Request, socketAddress: string, trustProxy: boolean):
 export function createServerApp(deps: ServerDeps): Hono {
   const now = deps.now ?? (() => new Date());
   const app = new Hono();
-  // Every route: one error path, body limits before anything reads a body, no cross-site writes.
+  // Every route: one error path, counted in the metrics, body limits before anything reads a body, no cross-site writes.
   app.onError(onServerError(deps.log));
+  if (deps.operations) app.use(deps.operations.metrics.http);
   app.use("*", bodyLimits());
   app.use("*", sameOriginMutations({ publicUrl: deps.publicUrl ?? null, exempt: (path) => path === "/telegram/webhook" }));
+  if (deps.operations) mountOperationsRoutes(app, { ...deps.operations, db: deps.db, now });
 
   app.get("/health", async (c) => {
     await deps.db.$queryRawUnsafe("SELECT 1");

@@ -3,24 +3,34 @@ import path from "node:path";
 import type { Logger } from "pino";
 import { importPlan } from "@duban/core/import-plan";
 import { createDb, migrationTarget, resolveDatabaseUrl, type Db } from "@duban/db/client";
-import { applyMigrations, REPO_ROOT } from "@duban/db/migrate/migrations";
+import { defaultBackupDir } from "@duban/db/backup/backup";
+import { migrateWithBackup } from "@duban/db/backup/safe-migrate";
+import { REPO_ROOT } from "@duban/db/migrate/migrations";
 
 export interface BootOptions {
   databaseUrl: string;
   seedPlan: string | null;
   log: Logger;
   now?: () => Date;
+  /** Where the backup taken before migrating goes (BACKUP_DIR); next to the SQLite file by default. */
+  backupDir?: string;
 }
 
 /**
  * Prepares the database (a SQLite file, created with its folder, or a PostgreSQL database):
- * applies migrations, and loads the seed plan into an empty database. Safe to run at every
+ * applies migrations (after a backup, on a copy: a failed one leaves the database as it was),
+ * and loads the seed plan into an empty database. Safe to run at every
  * start and from several processes.
  */
 export async function prepareDatabase(options: BootOptions): Promise<Db> {
   const url = resolveDatabaseUrl(options.databaseUrl, REPO_ROOT);
-  const applied = await applyMigrations(migrationTarget(url));
-  if (applied.length) options.log.info({ applied }, "applied database migrations");
+  const target = migrationTarget(url);
+  const { applied, backup } = await migrateWithBackup(target, {
+    backupDir: options.backupDir ?? defaultBackupDir(target),
+    now: options.now?.() ?? new Date(),
+    warn: (message) => options.log.warn(message),
+  });
+  if (applied.length) options.log.info({ applied, backup: backup?.file ?? null }, "applied database migrations (backed up first)");
   const db = createDb(url);
   if (options.seedPlan && (await db.plan.count()) === 0) {
     const seedPath = path.resolve(REPO_ROOT, options.seedPlan);

@@ -35,4 +35,14 @@ describe("server env", () => {
   it("reads SCHEDULER=0 as off", () => {
     expect(parseEnv({ SCHEDULER: "0" }).SCHEDULER).toBe(false);
   });
+
+  it("reads the backup and metrics settings, naming a bad one", () => {
+    const defaults = parseEnv({});
+    expect(defaults).toMatchObject({ BACKUP_AT: "03:00", BACKUP_KEEP: 14 });
+    expect([defaults.BACKUP_DIR, defaults.METRICS_TOKEN]).toEqual([undefined, undefined]);
+    expect(parseEnv({ BACKUP_AT: "off", BACKUP_KEEP: "30", BACKUP_DIR: "/var/lib/duban/backups" })).toMatchObject({ BACKUP_AT: "off", BACKUP_KEEP: 30, BACKUP_DIR: "/var/lib/duban/backups" });
+    expect(() => parseEnv({ BACKUP_AT: "25:00" })).toThrow(/BACKUP_AT/);
+    expect(() => parseEnv({ BACKUP_KEEP: "0" })).toThrow(/BACKUP_KEEP/);
+    expect(() => parseEnv({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN/);
+  });
 });

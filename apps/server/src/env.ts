@@ -32,6 +32,16 @@ export const envSchema = z.object({
   TELEGRAM_OFFICE_CHAT_ID: optionalText,
   TRUST_PROXY: boolean.transform((v) => v ?? false),
   PUBLIC_URL: z.url().optional().or(z.literal("").transform(() => undefined)),
+  /** Backups: the folder (default: backups/ next to the SQLite file), the nightly time (Shanghai, "off" for none), days kept. */
+  BACKUP_DIR: optionalText,
+  BACKUP_AT: z
+    .string()
+    .trim()
+    .regex(/^(([01]\d|2[0-3]):[0-5]\d|off)$/, 'must be HH:MM (Asia/Shanghai) or "off"')
+    .default("03:00"),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(3650).default(14),
+  /** Bearer token for GET /metrics; without one, only clients on this host (not through a proxy) may read it. */
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
 });
 
 export type Env = z.infer<typeof envSchema>;

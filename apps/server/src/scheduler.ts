@@ -5,6 +5,7 @@ import { dispatchReminders } from "@duban/core/dispatch-reminders";
 import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
 import type { Db } from "@duban/db/client";
 import type { WorkingHours } from "@duban/domain/working-hours";
+import type { SchedulerPassInfo } from "./metrics.ts";
 
 export interface SchedulerOptions {
   db: Db;
@@ -16,6 +17,8 @@ export interface SchedulerOptions {
   now?: () => Date;
   /** How long stop() waits for a message being sent before it lets go (default 10 s). */
   stopTimeoutMs?: number;
+  /** Told after every pass (metrics, /ready). */
+  onPass?: (pass: SchedulerPassInfo) => void;
 }
 
 /**
@@ -56,6 +59,8 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
   const pass = (reason: string) => track(runPass(reason));
   const runPass = async (reason: string) => {
     if (stopping.signal.aborted) return;
+    const startedAt = new Date();
+    let ok = false;
     try {
       const result = await runSchedulerPass({
         db: options.db,
@@ -69,8 +74,11 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
       if (result.roundsCreated.length || result.planned.length || d.sent || d.retrying || d.failed || d.unreachable || d.reclaimed) {
         options.log.info({ reason, rounds: result.roundsCreated.length, planned: result.planned.length, ...d }, "scheduler pass");
       }
+      ok = true;
     } catch (error) {
       options.log.error({ err: error, reason }, "scheduler pass failed; the next pass retries");
+    } finally {
+      options.onPass?.({ reason, startedAt, durationMs: Date.now() - startedAt.getTime(), ok });
     }
   };
   const opts = { timezone: "Asia/Shanghai", noOverlap: true } as const;

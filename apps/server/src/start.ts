@@ -1,3 +1,4 @@
+import path from "node:path";
 import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
 import { createBot } from "@duban/bot/create-bot";
@@ -6,9 +7,15 @@ import { createTelegramFiles } from "@duban/bot/telegram-files";
 import { createTelegramMessenger } from "@duban/bot/telegram-messenger";
 import { ensureAdmin } from "@duban/core/auth/ensure-admin";
 import type { Messenger } from "@duban/core/messenger";
+import { defaultBackupDir } from "@duban/db/backup/backup";
+import { holdServerLock } from "@duban/db/backup/server-lock";
+import { migrationTarget, resolveDatabaseUrl } from "@duban/db/client";
+import { isPostgresUrl, REPO_ROOT } from "@duban/db/migrate/migrations";
 import { createServerApp } from "./app.ts";
+import { startNightlyBackup } from "./backup-schedule.ts";
 import { prepareDatabase } from "./boot.ts";
 import type { Env } from "./env.ts";
+import { createMetrics } from "./metrics.ts";
 import { startScheduler } from "./scheduler.ts";
 
 export interface RunningServer {
@@ -23,7 +30,13 @@ export interface RunningServer {
  * Telegram is logged and left off: the console and the outbox keep working.
  */
 export async function startDuban(env: Env, log: Logger): Promise<RunningServer> {
-  const db = await prepareDatabase({ databaseUrl: env.DATABASE_URL, seedPlan: env.SEED_PLAN, log });
+  const target = migrationTarget(resolveDatabaseUrl(env.DATABASE_URL, REPO_ROOT));
+  const backupDir = env.BACKUP_DIR ? path.resolve(REPO_ROOT, env.BACKUP_DIR) : defaultBackupDir(target);
+  const db = await prepareDatabase({ databaseUrl: env.DATABASE_URL, seedPlan: env.SEED_PLAN, log, backupDir });
+  // `duban restore` refuses while this is held (SQLite; PostgreSQL sees the server's connections).
+  const inUse = isPostgresUrl(target) ? null : holdServerLock(target);
+  const metrics = createMetrics(db);
+  const nightly = env.BACKUP_AT === "off" ? null : startNightlyBackup({ target, dir: backupDir, at: env.BACKUP_AT, keepDays: env.BACKUP_KEEP, log });
   if (env.ADMIN_USERNAME && env.ADMIN_PASSWORD) {
     const created = await ensureAdmin(db, env.ADMIN_USERNAME, env.ADMIN_PASSWORD, new Date());
     if (created) log.info({ username: env.ADMIN_USERNAME }, "created the first admin from ADMIN_USERNAME");
@@ -47,9 +60,11 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     log.warn("TELEGRAM_BOT_TOKEN is not set: the Telegram bot is off; reminders are planned and wait in the outbox");
   }
   const webhook = telegram && env.TELEGRAM_WEBHOOK_URL ? { url: env.TELEGRAM_WEBHOOK_URL, secretToken: env.TELEGRAM_WEBHOOK_SECRET! } : null;
-  const messenger: Messenger | null = telegram ? createTelegramMessenger(telegram) : null;
+  const messenger: Messenger | null = telegram ? metrics.countSends(createTelegramMessenger(telegram)) : null;
 
-  const scheduler = env.SCHEDULER ? startScheduler({ db, messenger, log, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null, workingHours: env.WORKING_HOURS }) : null;
+  const scheduler = env.SCHEDULER
+    ? startScheduler({ db, messenger, log, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null, workingHours: env.WORKING_HOURS, onPass: (pass) => metrics.observePass(pass) })
+    : null;
   if (!env.SCHEDULER) log.warn("SCHEDULER=0: this instance opens no rounds and sends no reminders");
 
   const app = createServerApp({
@@ -64,6 +79,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     files: telegram && env.TELEGRAM_BOT_TOKEN ? createTelegramFiles(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT }) : null,
     log,
     ...(scheduler ? { deliverNow: () => scheduler.deliverNow() } : {}),
+    operations: { metrics, metricsToken: env.METRICS_TOKEN ?? null, schedulerEnabled: env.SCHEDULER },
   });
   const { server, url } = await new Promise<{ server: ReturnType<typeof serve>; url: string }>((resolve) => {
     const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
@@ -87,10 +103,12 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
       // The console's open keep-alive connections would otherwise hold the close.
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       await scheduler?.stop();
+      await nightly?.stop();
       // Long polling against an unreachable Telegram may not answer the abort at once.
       await Promise.race([bot?.stop(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await closed;
       await db.$disconnect();
+      inUse?.release();
     },
   };
 }

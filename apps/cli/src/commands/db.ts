@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { applyMigrations, schemaProblems } from "@duban/db/migrate/migrations";
-import { type CliIo, databaseFile, UsageError } from "../io.ts";
+import { schemaProblems } from "@duban/db/migrate/migrations";
+import { type CliIo, migrateDatabase, UsageError } from "../io.ts";
 
 export async function dbCommand(args: string[], io: CliIo): Promise<number> {
   const [sub] = args;
   if (sub === "migrate") {
-    const applied = await applyMigrations(databaseFile(io));
+    const applied = await migrateDatabase(io);
     io.out(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
     return 0;
   }

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DEFAULT_DATABASE_URL, migrationTarget } from "../client.ts";
-import { applyMigrations, createMigration, REPO_ROOT, schemaProblems } from "./migrations.ts";
+import { defaultBackupDir } from "../backup/backup.ts";
+import { migrateWithBackup } from "../backup/safe-migrate.ts";
+import { createMigration, REPO_ROOT, schemaProblems } from "./migrations.ts";
 
 function scratch(): { file: string; done: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), "duban-migrate-"));
@@ -13,7 +15,9 @@ function scratch(): { file: string; done: () => void } {
 async function main(): Promise<number> {
   const [command, name] = process.argv.slice(2);
   if (command === "apply") {
-    const applied = await applyMigrations(migrationTarget(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, REPO_ROOT));
+    const target = migrationTarget(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, REPO_ROOT);
+    const backupDir = process.env.BACKUP_DIR ? path.resolve(REPO_ROOT, process.env.BACKUP_DIR) : defaultBackupDir(target);
+    const { applied } = await migrateWithBackup(target, { backupDir, now: new Date(), warn: (m) => console.error(m) });
     console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
     return 0;
   }
