@@ -48,13 +48,46 @@ export async function queueReminders(tx: Tx, reminders: NewReminder[]): Promise<
 }
 
 /** Reminders ready to send now, oldest first: id, kind and recipient (to group one person's). */
-export function dueReminders(db: Db, now: Date, limit: number): Promise<Array<{ id: number; kind: string; contactId: number | null }>> {
+export function dueReminders(db: Db, now: Date, limit: number): Promise<Array<{ id: number; kind: string; contactId: number | null; state: string }>> {
   return db.reminder.findMany({
     where: { state: { in: ["pending", "retrying"] }, nextAttemptAt: { lte: now } },
     orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
     take: limit,
-    select: { id: true, kind: true, contactId: true },
+    select: { id: true, kind: true, contactId: true, state: true },
   });
+}
+
+/**
+ * Claims several reminders at once with one conditional update under a token of this batch's
+ * own: the rows it matched are exactly this caller's (another instance's claim changed their
+ * state first). Returns the claimed rows with what sending needs, in one more query.
+ */
+export async function claimReminders(db: Db, ids: number[], token: string, now: Date) {
+  if (ids.length === 0) return [];
+  await db.reminder.updateMany({
+    where: { id: { in: ids }, state: { in: ["pending", "retrying"] }, nextAttemptAt: { lte: now } },
+    data: { state: "sending", claimedBy: token, claimedAt: now, attempts: { increment: 1 } },
+  });
+  return db.reminder.findMany({
+    where: { id: { in: ids }, state: "sending", claimedBy: token },
+    include: { contact: true, round: { include: { deadline: { select: { taskId: true } } } } },
+    orderBy: { id: "asc" },
+  });
+}
+
+/**
+ * Gives back claims that were never sent (shutdown came first): the rows wait as before, with
+ * the attempt not counted. Only this batch's claims (token) that are still "sending".
+ */
+export async function unclaimReminders(db: Db, rows: Array<{ id: number; state: string }>, token: string): Promise<void> {
+  for (const state of ["pending", "retrying"]) {
+    const ids = rows.filter((r) => r.state === state).map((r) => r.id);
+    if (ids.length === 0) continue;
+    await db.reminder.updateMany({
+      where: { id: { in: ids }, state: "sending", claimedBy: token },
+      data: { state, claimedBy: null, claimedAt: null, attempts: { decrement: 1 } },
+    });
+  }
 }
 
 /** Claims one reminder for sending with an atomic conditional update: true for exactly one claimant. */
