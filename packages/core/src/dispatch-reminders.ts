@@ -139,14 +139,20 @@ async function dispatchBatch(
   }
 
   const queue = [...lanes.values()];
-  const unsent: Prepared[] = [];
+  // Shutdown: what was claimed but not started goes back to waiting at once, as if never claimed.
+  const notStarted = new Set(queue.flat(2));
+  let released: Promise<void> = Promise.resolve();
+  const release = () => {
+    const rows = [...notStarted].map((p) => ({ id: p.id, state: p.state }));
+    notStarted.clear();
+    released = unclaimReminders(db, rows, token);
+  };
+  if (options.signal?.aborted) release();
+  else options.signal?.addEventListener("abort", release, { once: true });
   const worker = async () => {
     for (let lane = queue.shift(); lane; lane = queue.shift()) {
       for (const ready of lane) {
-        if (options.signal?.aborted) {
-          unsent.push(...ready);
-          continue;
-        }
+        if (!ready.every((p) => notStarted.delete(p))) continue;
         if (ready.length >= DIGEST_MIN && messenger.sendDigest) {
           const result = await attempt(() => messenger.sendDigest!(ready.map((p) => p.message)));
           for (const p of ready) await record(db, p, result, now, summary);
@@ -156,9 +162,12 @@ async function dispatchBatch(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(queue.length, options.concurrency ?? DEFAULT_CONCURRENCY) }, worker));
-  // Shutdown: what was claimed but not sent goes back to waiting, as if never claimed.
-  if (unsent.length) await unclaimReminders(db, unsent.map((p) => ({ id: p.id, state: p.state })), token);
+  try {
+    await Promise.all(Array.from({ length: Math.min(queue.length, options.concurrency ?? DEFAULT_CONCURRENCY) }, worker));
+  } finally {
+    options.signal?.removeEventListener("abort", release);
+    await released;
+  }
   return tried;
 }
 
