@@ -96,6 +96,7 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
         officeChatId: options.officeChatId ?? null,
         workingHours: options.workingHours,
         signal: stopping.signal,
+        log: options.log,
       });
       if (result.roundsCreated.length || result.planned.length) {
         options.log.info({ reason, rounds: result.roundsCreated.length, planned: result.planned.length }, "scheduler pass");

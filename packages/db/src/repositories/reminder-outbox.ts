@@ -42,6 +42,29 @@ export async function queueReminderOnce(db: Db, reminder: NewReminder): Promise<
   }
 }
 
+/** Rows per INSERT: 10 columns each, under SQLite's 999 bound values per statement. */
+const REMINDER_CHUNK = 90;
+
+/**
+ * Queues many reminders with a few multi-row INSERTs; a key already there (another instance
+ * planned it a moment ago) sends that chunk row by row, skipping the taken keys. Returns the
+ * keys this call queued.
+ */
+export async function queueRemindersOnce(db: Db, reminders: NewReminder[]): Promise<Set<string>> {
+  const queued = new Set<string>();
+  for (let i = 0; i < reminders.length; i += REMINDER_CHUNK) {
+    const chunk = reminders.slice(i, i + REMINDER_CHUNK);
+    try {
+      await db.reminder.createMany({ data: chunk.map(rowOf) });
+      for (const r of chunk) queued.add(r.key);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      for (const r of chunk) if (await queueReminderOnce(db, r)) queued.add(r.key);
+    }
+  }
+  return queued;
+}
+
 /** Queues reminders whose keys are new by construction (a notice's or a decision's own id). */
 export async function queueReminders(tx: Tx, reminders: NewReminder[]): Promise<void> {
   for (const reminder of reminders) await tx.reminder.create({ data: rowOf(reminder) });
