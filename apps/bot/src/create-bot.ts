@@ -55,10 +55,24 @@ export interface CreateBotOptions {
  */
 export const TELEGRAM_CALL_TIMEOUT_SECONDS = 30;
 
+/**
+ * Telegram's limits for `ratePerSecond` messages/s overall (this instance's share of the bot's
+ * ~30/s: two instances sending at once take 15 each), spread evenly rather than in a burst
+ * each second; 1/s per private chat and 20/min per group as Telegram asks.
+ */
+export function telegramThrottle(ratePerSecond = 30): APIThrottlerOptions {
+  const rate = Math.max(1, Math.floor(ratePerSecond));
+  return {
+    global: { reservoir: rate, reservoirRefreshAmount: rate, reservoirRefreshInterval: 1000, minTime: Math.floor(1000 / rate), maxConcurrent: rate },
+    group: { maxConcurrent: 1, minTime: 1000, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 60_000 },
+    out: { maxConcurrent: 1, minTime: 1000 },
+  };
+}
+
 /** Telegram's limits and retries on an Api: about 30 msg/s overall and 1/s per chat; 429 and 5xx retried. */
 function configureApi(api: Api, options: Pick<CreateBotOptions, "throttle" | "autoRetry">): void {
   // Installed last = runs first: each auto-retry attempt goes through the throttler again.
-  if (options.throttle !== false) api.config.use(apiThrottler(options.throttle ?? {}));
+  if (options.throttle !== false) api.config.use(apiThrottler(options.throttle ?? telegramThrottle()));
   if (options.autoRetry !== false) {
     // Network errors are not retried here: a timed-out or cut-off call may have reached Telegram,
     // and a blind resend is an uncounted duplicate. The caller decides (the dispatcher counts it).

@@ -30,6 +30,8 @@ export const envSchema = z.object({
   TELEGRAM_WEBHOOK_URL: z.url().optional().or(z.literal("").transform(() => undefined)),
   TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), "1-256 characters of A-Z a-z 0-9 _ -"),
   TELEGRAM_OFFICE_CHAT_ID: optionalText,
+  /** Messages/s this instance may send (its share of Telegram's ~30/s per bot: 15 each for two instances). */
+  TELEGRAM_RATE: z.coerce.number().int().min(1).max(30).default(30),
   TRUST_PROXY: boolean.transform((v) => v ?? false),
   PUBLIC_URL: z.url().optional().or(z.literal("").transform(() => undefined)),
   /** Backups: the folder (default: backups/ next to the SQLite file), the nightly time (Shanghai, "off" for none), days kept. */

@@ -19,11 +19,15 @@ export interface SchedulerOptions {
   stopTimeoutMs?: number;
   /** Told after every pass (metrics, /ready). */
   onPass?: (pass: SchedulerPassInfo) => void;
+  /** How often the idle delivery loop looks for retries coming due (default 5 s). */
+  pollMs?: number;
+  /** Chats sent to at once (the dispatcher's default when absent). */
+  concurrency?: number;
 }
 
 /**
  * node-cron only wakes the scheduler; what is due is decided from the database each time.
- * Every minute covers the reminder ladder and the dispatcher; 00:00:30 on the first day of
+ * Every minute covers the reminder ladder; a delivery loop sends continuously; 00:00:30 on the first day of
  * each quarter opens the new rounds promptly (the minute pass would too, this is belt and braces).
  * noOverlap: a slow pass is never run twice at once in one process; other instances are kept
  * apart by the database (unique keys and atomic claims).
@@ -37,7 +41,7 @@ export interface RunningScheduler {
 
 export function startScheduler(options: SchedulerOptions): RunningScheduler {
   const now = options.now ?? (() => new Date());
-  // Shutdown: no new sends after the current one; a claim left behind is reclaimed by the next start.
+  // Shutdown: no new sends after the current ones; a claim left behind is reclaimed by the next start.
   const stopping = new AbortController();
   const inFlight = new Set<Promise<void>>();
   const track = (work: Promise<void>): Promise<void> => {
@@ -45,34 +49,62 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
     void work.finally(() => inFlight.delete(work));
     return work;
   };
-  let delivering: Promise<void> | null = null;
-  let again = false;
-  const deliver = async (): Promise<void> => {
-    if (!options.messenger) return;
-    try {
-      const d = await dispatchReminders(options.db, options.messenger, now(), { officeChatId: options.officeChatId ?? null, signal: stopping.signal });
-      if (d.sent || d.retrying || d.failed || d.unreachable) options.log.info(d, "delivered on request");
-    } catch (error) {
-      options.log.error({ err: error }, "immediate delivery failed; the next pass retries");
+
+  // The delivery loop: drains the outbox batch after batch as fast as the Api's throttler lets
+  // it, then sleeps until woken (a 催办 or 通知 queued, a pass planned rungs) or the poll interval
+  // (retries coming due). One loop per process; instances are kept apart by atomic claims.
+  let wake: () => void = () => undefined;
+  let woken = false;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken || stopping.signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = () => undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  const nudge = () => {
+    woken = true;
+    wake();
+  };
+  const deliveryLoop = async (messenger: Messenger) => {
+    while (!stopping.signal.aborted) {
+      woken = false;
+      try {
+        const d = await dispatchReminders(options.db, messenger, now(), {
+          officeChatId: options.officeChatId ?? null,
+          signal: stopping.signal,
+          ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        });
+        if (d.sent || d.retrying || d.failed || d.unreachable || d.reclaimed) options.log.info(d, "delivered");
+      } catch (error) {
+        options.log.error({ err: error }, "delivery failed; retried shortly");
+      }
+      await sleep(options.pollMs ?? 5_000);
     }
   };
+
   const pass = (reason: string) => track(runPass(reason));
   const runPass = async (reason: string) => {
     if (stopping.signal.aborted) return;
     const startedAt = new Date();
     let ok = false;
     try {
+      // Plans only: sending is the delivery loop's, woken right after.
       const result = await runSchedulerPass({
         db: options.db,
-        messenger: options.messenger,
+        messenger: null,
         now: now(),
         officeChatId: options.officeChatId ?? null,
         workingHours: options.workingHours,
         signal: stopping.signal,
+        log: options.log,
       });
-      const d = result.dispatch;
-      if (result.roundsCreated.length || result.planned.length || d.sent || d.retrying || d.failed || d.unreachable || d.reclaimed) {
-        options.log.info({ reason, rounds: result.roundsCreated.length, planned: result.planned.length, ...d }, "scheduler pass");
+      if (result.roundsCreated.length || result.planned.length) {
+        options.log.info({ reason, rounds: result.roundsCreated.length, planned: result.planned.length }, "scheduler pass");
       }
       ok = true;
     } catch (error) {
@@ -80,33 +112,22 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
     } finally {
       options.onPass?.({ reason, startedAt, durationMs: Date.now() - startedAt.getTime(), ok });
     }
+    nudge();
   };
   const opts = { timezone: "Asia/Shanghai", noOverlap: true } as const;
   const everyMinute = cron.schedule("* * * * *", () => pass("minute"), { ...opts, name: "duban-ladder" });
   const periodStart = cron.schedule("30 0 0 1 1,4,7,10 *", () => pass("period-start"), { ...opts, name: "duban-periods" });
   // Catch-up at start: rounds missed while down, reminders still relevant (stale rungs collapse).
   const catchUp = pass("start");
+  if (options.messenger) track(deliveryLoop(options.messenger));
   return {
     catchUp,
     deliverNow() {
-      if (stopping.signal.aborted) return;
-      // One delivery at a time in this process; a request during one runs once more after it.
-      if (delivering) {
-        again = true;
-        return;
-      }
-      delivering = track(
-        (async () => {
-          do {
-            again = false;
-            await deliver();
-          } while (again && !stopping.signal.aborted);
-          delivering = null;
-        })(),
-      );
+      if (!stopping.signal.aborted) nudge();
     },
     async stop() {
       stopping.abort();
+      wake();
       await everyMinute.stop();
       await periodStart.stop();
       // A message stuck on an unreachable Telegram must not hold the process: wait a while, then go.

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
-import { createBot } from "@duban/bot/create-bot";
+import { createBot, telegramThrottle } from "@duban/bot/create-bot";
 import { startBot, telegramWebhookHandler, type RunningBot } from "@duban/bot/start-bot";
 import { createTelegramFiles } from "@duban/bot/telegram-files";
 import { createTelegramMessenger } from "@duban/bot/telegram-messenger";
@@ -49,7 +49,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
   // never posts to a port that is not open yet.
   let telegram: ReturnType<typeof createBot> | null = null;
   if (env.TELEGRAM_BOT_TOKEN) {
-    const candidate = createBot(env.TELEGRAM_BOT_TOKEN, { db, log, workingHours: env.WORKING_HOURS }, { apiRoot: env.TELEGRAM_API_ROOT });
+    const candidate = createBot(env.TELEGRAM_BOT_TOKEN, { db, log, workingHours: env.WORKING_HOURS }, { apiRoot: env.TELEGRAM_API_ROOT, throttle: telegramThrottle(env.TELEGRAM_RATE) });
     try {
       await candidate.init();
       telegram = candidate;

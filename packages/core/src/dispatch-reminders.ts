@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@duban/db/client";
-import { claimReminder, dueReminders, loadClaimedReminder, recordDelivery, releaseClaim, staleClaims } from "@duban/db/repositories/reminder-outbox";
+import { claimReminders, dueReminders, recordDelivery, releaseClaim, staleClaims, unclaimReminders } from "@duban/db/repositories/reminder-outbox";
 import type { Messenger, OutgoingMessage, ReminderKind, SendResult } from "./messenger.ts";
 
 /** A claim older than this is presumed dead (crashed process) and the reminder is retried. */
@@ -14,6 +14,10 @@ export interface DispatchOptions {
   instanceId?: string;
   /** Stops after the message being sent (the process is shutting down); the rest stays queued. */
   signal?: AbortSignal;
+  /** Chats served at once (default 16). */
+  concurrency?: number;
+  /** Stop after this many batches (default: until nothing is due). */
+  maxBatches?: number;
 }
 
 export interface DispatchSummary {
@@ -54,51 +58,126 @@ export async function reclaimStaleClaims(db: Db, now: Date): Promise<number> {
 /** From this many reminders due to one person at once, they go as one digest message. */
 export const DIGEST_MIN = 3;
 
-type Prepared = { id: number; attempts: number; contactId: number | null; message: OutgoingMessage };
+/** Messages to one recipient per batch: Telegram allows 1/s per chat and 20/min per group, so a claim never waits long. */
+const PER_RECIPIENT = 5;
+/** Chats sent to at once; the Api's throttler paces them to Telegram's rates. */
+const DEFAULT_CONCURRENCY = 16;
+
+type Claimed = Awaited<ReturnType<typeof claimReminders>>[number];
+type Prepared = { id: number; attempts: number; contactId: number | null; message: OutgoingMessage; state: string };
 
 /**
- * Sends what is due through the Messenger. Each reminder is claimed with an atomic
- * conditional update, so two dispatchers never send the same one. Ladder reminders due to
- * one person at once are claimed together and, from DIGEST_MIN on, sent as one digest.
+ * Sends what is due through the Messenger, batch after batch until nothing is due (or
+ * `maxBatches`). Each batch is claimed with one atomic conditional update under a token of its
+ * own, so two dispatchers never send the same reminder. Ladder reminders due to one person at
+ * once are claimed together and, from DIGEST_MIN on, sent as one digest. Chats are served
+ * concurrently, one message at a time per chat; a hung call holds only its own chat.
  */
 export async function dispatchReminders(db: Db, messenger: Messenger, now: Date, options: DispatchOptions = {}): Promise<DispatchSummary> {
   const summary: DispatchSummary = { sent: 0, retrying: 0, failed: 0, unreachable: 0, cancelled: 0, answerLost: 0, reclaimed: await reclaimStaleClaims(db, now) };
   const instance = options.instanceId ?? randomUUID();
-
-  // Groups in order of their oldest member: one per person for ladder reminders, else one per reminder.
-  const groups = new Map<string, number[]>();
-  for (const r of await dueReminders(db, now, BATCH)) {
-    const key = r.kind === "reminder" && r.contactId !== null ? `contact:${r.contactId}` : `reminder:${r.id}`;
-    groups.set(key, [...(groups.get(key) ?? []), r.id]);
-  }
-
-  for (const ids of groups.values()) {
+  const seen = new Set<number>();
+  for (let batch = 0; batch < (options.maxBatches ?? Infinity); batch++) {
     if (options.signal?.aborted) break;
-    const ready: Prepared[] = [];
-    for (const id of ids) {
-      const prepared = await claimAndPrepare(db, id, instance, now, options, summary);
-      if (prepared) ready.push(prepared);
-    }
-    if (ready.length === 0) continue;
-    if (ready.length >= DIGEST_MIN && messenger.sendDigest) {
-      const result = await attempt(() => messenger.sendDigest!(ready.map((p) => p.message)));
-      for (const p of ready) await record(db, p, result, now, summary);
-      continue;
-    }
-    for (const p of ready) await record(db, p, await attempt(() => messenger.send(p.message)), now, summary);
+    const due = (await dueReminders(db, now, BATCH)).filter((r) => !seen.has(r.id));
+    if (due.length === 0) break;
+    const tried = await dispatchBatch(db, messenger, now, due, `${instance}:${batch}`, options, summary);
+    for (const id of tried) seen.add(id);
   }
   return summary;
 }
 
-/** Claims a reminder and settles what needs no message; returns what is to be sent, or null. */
-async function claimAndPrepare(db: Db, id: number, instance: string, now: Date, options: DispatchOptions, summary: DispatchSummary): Promise<Prepared | null> {
-  if (!(await claimReminder(db, id, instance, now))) return null;
-  const reminder = await loadClaimedReminder(db, id);
+async function dispatchBatch(
+  db: Db,
+  messenger: Messenger,
+  now: Date,
+  due: Array<{ id: number; kind: string; contactId: number | null; state: string }>,
+  token: string,
+  options: DispatchOptions,
+  summary: DispatchSummary,
+): Promise<number[]> {
+  // Messages in order of their oldest member: one per person for ladder reminders, else one per
+  // reminder; at most PER_RECIPIENT messages per recipient in a batch (the rest wait for the next).
+  const groups = new Map<string, number[]>();
+  const perRecipient = new Map<string, number>();
+  for (const r of due) {
+    const key = r.kind === "reminder" && r.contactId !== null ? `contact:${r.contactId}` : `reminder:${r.id}`;
+    const existing = groups.get(key);
+    if (existing) {
+      existing.push(r.id);
+      continue;
+    }
+    const recipient = String(r.contactId);
+    const count = perRecipient.get(recipient) ?? 0;
+    if (count >= PER_RECIPIENT) continue;
+    perRecipient.set(recipient, count + 1);
+    groups.set(key, [r.id]);
+  }
+  const stateOf = new Map(due.map((r) => [r.id, r.state]));
+  const tried = [...groups.values()].flat();
+  const claimed = new Map((await claimReminders(db, tried, token, now)).map((r) => [r.id, r]));
+  if (claimed.size === 0) return tried;
 
-  // A unit that answered after planning needs no more chasing.
-  const submission = reminder.round?.submissions.find((s) => s.unitId === reminder.unitId);
+  // A unit that answered after planning needs no more chasing: one query for the batch.
+  const rounds = [...new Set([...claimed.values()].flatMap((r) => (r.roundId === null ? [] : [r.roundId])))];
+  const units = [...new Set([...claimed.values()].map((r) => r.unitId))];
+  const submitted = new Set(
+    (await db.submission.findMany({ where: { roundId: { in: rounds }, unitId: { in: units }, submittedAt: { not: null } }, select: { roundId: true, unitId: true } })).map((s) => `${s.roundId}/${s.unitId}`),
+  );
+
+  // Lanes: one per chat, sent in order; lanes run concurrently.
+  const lanes = new Map<string, Prepared[][]>();
+  for (const ids of groups.values()) {
+    const ready: Prepared[] = [];
+    for (const id of ids) {
+      const row = claimed.get(id);
+      if (!row) continue;
+      const prepared = await prepare(db, row, stateOf.get(id) ?? "pending", submitted, now, options, summary);
+      if (prepared) ready.push(prepared);
+    }
+    if (ready.length === 0) continue;
+    const chat = ready[0]!.message.chatId;
+    lanes.set(chat, [...(lanes.get(chat) ?? []), ready]);
+  }
+
+  const queue = [...lanes.values()];
+  // Shutdown: what was claimed but not started goes back to waiting at once, as if never claimed.
+  const notStarted = new Set(queue.flat(2));
+  let released: Promise<void> = Promise.resolve();
+  const release = () => {
+    const rows = [...notStarted].map((p) => ({ id: p.id, state: p.state }));
+    notStarted.clear();
+    released = unclaimReminders(db, rows, token);
+  };
+  if (options.signal?.aborted) release();
+  else options.signal?.addEventListener("abort", release, { once: true });
+  const worker = async () => {
+    for (let lane = queue.shift(); lane; lane = queue.shift()) {
+      for (const ready of lane) {
+        if (!ready.every((p) => notStarted.delete(p))) continue;
+        if (ready.length >= DIGEST_MIN && messenger.sendDigest) {
+          const result = await attempt(() => messenger.sendDigest!(ready.map((p) => p.message)));
+          for (const p of ready) await record(db, p, result, now, summary);
+        } else {
+          for (const p of ready) await record(db, p, await attempt(() => messenger.send(p.message)), now, summary);
+        }
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(queue.length, options.concurrency ?? DEFAULT_CONCURRENCY) }, worker));
+  } finally {
+    options.signal?.removeEventListener("abort", release);
+    await released;
+  }
+  return tried;
+}
+
+/** Settles what needs no message (answered, no chat); returns what is to be sent, or null. */
+async function prepare(db: Db, reminder: Claimed, state: string, submitted: Set<string>, now: Date, options: DispatchOptions, summary: DispatchSummary): Promise<Prepared | null> {
+  const id = reminder.id;
   const chasing = ["reminder", "urge", "escalation-head", "escalation-office"].includes(reminder.kind);
-  if (chasing && submission?.submittedAt) {
+  if (chasing && submitted.has(`${reminder.roundId}/${reminder.unitId}`)) {
     await recordDelivery(db, id, { state: "cancelled", error: "unit already submitted" });
     summary.cancelled++;
     return null;
@@ -119,6 +198,7 @@ async function claimAndPrepare(db: Db, id: number, instance: string, now: Date, 
 
   return {
     id,
+    state,
     attempts: reminder.attempts,
     contactId: reminder.contactId,
     message: {

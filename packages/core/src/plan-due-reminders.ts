@@ -1,5 +1,5 @@
 import type { Db } from "@duban/db/client";
-import { queueReminderOnce } from "@duban/db/repositories/reminder-outbox";
+import { queueRemindersOnce } from "@duban/db/repositories/reminder-outbox";
 import { shanghaiDate, type Calendar } from "@duban/domain/calendar";
 import { planReminders, type PlannedReminder, type WorkingHours } from "@duban/domain/reminder-ladder";
 import { periodLabel } from "@duban/domain/period";
@@ -68,10 +68,10 @@ export async function previewDueReminders(db: Db, now: Date, calendar: Calendar,
  */
 export async function planDueReminders(db: Db, now: Date, calendar: Calendar, hours?: WorkingHours): Promise<ReminderView[]> {
   const context = await loadLadderContext(db, now, calendar, hours);
-  const written: ReminderView[] = [];
-  for (const planned of planReminders(context.state, now)) {
-    const view = describePlanned(context, planned, calendar, now);
-    const queued = await queueReminderOnce(db, {
+  const views = planReminders(context.state, now).map((planned) => ({ planned, view: describePlanned(context, planned, calendar, now) }));
+  const queued = await queueRemindersOnce(
+    db,
+    views.map(({ planned, view }) => ({
       key: planned.key,
       kind: planned.kind,
       roundId: planned.roundId,
@@ -81,8 +81,7 @@ export async function planDueReminders(db: Db, now: Date, calendar: Calendar, ho
       dueAt: planned.at,
       text: view.text,
       now,
-    });
-    if (queued) written.push(view);
-  }
-  return written;
+    })),
+  );
+  return views.filter(({ view }) => queued.has(view.key)).map(({ view }) => view);
 }

@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { Db } from "@duban/db/client";
 import type { WorkingHours } from "@duban/domain/reminder-ladder";
 import { loadCalendar } from "./calendar-source.ts";
@@ -14,6 +15,8 @@ export interface SchedulerPassOptions {
   workingHours?: WorkingHours;
   officeChatId?: string | null;
   instanceId?: string;
+  /** Where a deadline that fails to open its round is reported (the pass goes on). */
+  log?: Pick<Logger, "error">;
   /** Aborted on shutdown: sending stops after the current message. */
   signal?: AbortSignal;
 }
@@ -32,7 +35,7 @@ export interface SchedulerPassResult {
 export async function runSchedulerPass(options: SchedulerPassOptions): Promise<SchedulerPassResult> {
   const { db, now } = options;
   const calendar = await loadCalendar(db);
-  const roundsCreated = await ensureRounds(db, now, calendar);
+  const roundsCreated = await ensureRounds(db, now, calendar, options.log);
   const planned = await planDueReminders(db, now, calendar, options.workingHours);
   const dispatch = options.messenger
     ? await dispatchReminders(db, options.messenger, now, { officeChatId: options.officeChatId ?? null, instanceId: options.instanceId, signal: options.signal })

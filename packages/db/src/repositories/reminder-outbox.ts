@@ -42,19 +42,75 @@ export async function queueReminderOnce(db: Db, reminder: NewReminder): Promise<
   }
 }
 
+/** Rows per INSERT: 10 columns each, under SQLite's 999 bound values per statement. */
+const REMINDER_CHUNK = 90;
+
+/**
+ * Queues many reminders with a few multi-row INSERTs; a key already there (another instance
+ * planned it a moment ago) sends that chunk row by row, skipping the taken keys. Returns the
+ * keys this call queued.
+ */
+export async function queueRemindersOnce(db: Db, reminders: NewReminder[]): Promise<Set<string>> {
+  const queued = new Set<string>();
+  for (let i = 0; i < reminders.length; i += REMINDER_CHUNK) {
+    const chunk = reminders.slice(i, i + REMINDER_CHUNK);
+    try {
+      await db.reminder.createMany({ data: chunk.map(rowOf) });
+      for (const r of chunk) queued.add(r.key);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      for (const r of chunk) if (await queueReminderOnce(db, r)) queued.add(r.key);
+    }
+  }
+  return queued;
+}
+
 /** Queues reminders whose keys are new by construction (a notice's or a decision's own id). */
 export async function queueReminders(tx: Tx, reminders: NewReminder[]): Promise<void> {
   for (const reminder of reminders) await tx.reminder.create({ data: rowOf(reminder) });
 }
 
 /** Reminders ready to send now, oldest first: id, kind and recipient (to group one person's). */
-export function dueReminders(db: Db, now: Date, limit: number): Promise<Array<{ id: number; kind: string; contactId: number | null }>> {
+export function dueReminders(db: Db, now: Date, limit: number): Promise<Array<{ id: number; kind: string; contactId: number | null; state: string }>> {
   return db.reminder.findMany({
     where: { state: { in: ["pending", "retrying"] }, nextAttemptAt: { lte: now } },
     orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
     take: limit,
-    select: { id: true, kind: true, contactId: true },
+    select: { id: true, kind: true, contactId: true, state: true },
   });
+}
+
+/**
+ * Claims several reminders at once with one conditional update under a token of this batch's
+ * own: the rows it matched are exactly this caller's (another instance's claim changed their
+ * state first). Returns the claimed rows with what sending needs, in one more query.
+ */
+export async function claimReminders(db: Db, ids: number[], token: string, now: Date) {
+  if (ids.length === 0) return [];
+  await db.reminder.updateMany({
+    where: { id: { in: ids }, state: { in: ["pending", "retrying"] }, nextAttemptAt: { lte: now } },
+    data: { state: "sending", claimedBy: token, claimedAt: now, attempts: { increment: 1 } },
+  });
+  return db.reminder.findMany({
+    where: { id: { in: ids }, state: "sending", claimedBy: token },
+    include: { contact: true, round: { include: { deadline: { select: { taskId: true } } } } },
+    orderBy: { id: "asc" },
+  });
+}
+
+/**
+ * Gives back claims that were never sent (shutdown came first): the rows wait as before, with
+ * the attempt not counted. Only this batch's claims (token) that are still "sending".
+ */
+export async function unclaimReminders(db: Db, rows: Array<{ id: number; state: string }>, token: string): Promise<void> {
+  for (const state of ["pending", "retrying"]) {
+    const ids = rows.filter((r) => r.state === state).map((r) => r.id);
+    if (ids.length === 0) continue;
+    await db.reminder.updateMany({
+      where: { id: { in: ids }, state: "sending", claimedBy: token },
+      data: { state, claimedBy: null, claimedAt: null, attempts: { decrement: 1 } },
+    });
+  }
 }
 
 /** Claims one reminder for sending with an atomic conditional update: true for exactly one claimant. */

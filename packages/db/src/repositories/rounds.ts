@@ -1,6 +1,8 @@
 import type { Db } from "../client.ts";
 import { isUniqueViolation } from "../errors.ts";
 
+const SUBMISSION_CHUNK = 300;
+
 export interface NewRound {
   deadlineId: number;
   periodKey: string;
@@ -23,7 +25,11 @@ export async function createRoundOnce(db: Db, round: NewRound): Promise<number |
         const created = await tx.round.create({
           data: { deadlineId: round.deadlineId, periodKey: round.periodKey, opensAt: round.opensAt, dueAt: round.dueAt, createdAt: round.now },
         });
-        for (const unitId of round.unitIds) await tx.submission.create({ data: { roundId: created.id, unitId, dueAt: round.dueAt } });
+        // Chunked under SQLite's 999 bound values per statement (3 per row).
+        for (let i = 0; i < round.unitIds.length; i += SUBMISSION_CHUNK) {
+          const chunk = round.unitIds.slice(i, i + SUBMISSION_CHUNK);
+          await tx.submission.createMany({ data: chunk.map((unitId) => ({ roundId: created.id, unitId, dueAt: round.dueAt })) });
+        }
         return created.id;
       },
       { maxWait: 30_000, timeout: 30_000 },
