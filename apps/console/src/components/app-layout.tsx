@@ -14,15 +14,27 @@ import {
   TeamOutlined,
   UserOutlined,
 } from "@ant-design/icons";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "antd";
-import { Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useLang, useT } from "../i18n.tsx";
 import { useCurrentUser } from "../session.tsx";
 import { useTRPC } from "../trpc.ts";
 import { PageLoading } from "./page-loading.tsx";
 import "./app-layout.css";
+
+const TodayPanel = lazy(() => import("./today-panel.tsx"));
+const LAST_VISIT = "duban.last-visit";
+const TODAY_SHOWN = "duban.today-shown";
+
+function storage(kind: "local" | "session"): Storage | null {
+  try {
+    return kind === "local" ? localStorage : sessionStorage;
+  } catch {
+    return null;
+  }
+}
 
 const ROLE_ZH: Record<string, string> = { admin: "管理员", staff: "办公室工作人员", viewer: "只读" };
 const ROLE_EN: Record<string, string> = { admin: "Administrator", staff: "Office staff", viewer: "Read-only" };
@@ -48,6 +60,16 @@ export function AppLayout() {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [navOpen]);
+  // Counts on the menu, refreshed every minute: what waits for the office.
+  const alerts = useQuery(trpc.alerts.get.queryOptions({ since: null }, { refetchInterval: 60_000 }));
+  const counts = alerts.data?.counts;
+  // 今日 opens once per browser session on sign-in; "since" is the visit before this one.
+  const [since] = useState(() => storage("local")?.getItem(LAST_VISIT) ?? null);
+  const [todayOpen, setTodayOpen] = useState(() => storage("session")?.getItem(TODAY_SHOWN) !== "1");
+  useEffect(() => {
+    storage("session")?.setItem(TODAY_SHOWN, "1");
+    storage("local")?.setItem(LAST_VISIT, new Date().toISOString());
+  }, []);
   const logout = useMutation(
     trpc.auth.logout.mutationOptions({
       onSettled: () => {
@@ -58,11 +80,11 @@ export function AppLayout() {
   );
 
   const items = [
-    { to: "/", icon: <DashboardOutlined />, label: t("总览", "Board"), end: true },
-    { to: "/units", icon: <TeamOutlined />, label: t("单位与联络员", "Units & liaisons") },
+    { to: "/", icon: <DashboardOutlined />, label: t("总览", "Board"), end: true, badge: counts?.redCells, badgeKind: "red" as const, badgeId: "red" },
+    { to: "/units", icon: <TeamOutlined />, label: t("单位与联络员", "Units & liaisons"), badge: counts?.unreachableContacts, badgeId: "unreachable" },
     { to: "/deadlines", icon: <ClockCircleOutlined />, label: t("时间节点与提醒", "Deadlines & reminders") },
     { to: "/rounds", icon: <FileSearchOutlined />, label: t("报送轮次", "Reporting rounds") },
-    { to: "/extensions", icon: <AlertOutlined />, label: t("延期与协调", "Extensions & blockers") },
+    { to: "/extensions", icon: <AlertOutlined />, label: t("延期与协调", "Extensions & blockers"), badge: counts?.extensionsAndBlockers, badgeId: "extensions" },
     { to: "/notices", icon: <NotificationOutlined />, label: t("通知", "Notices") },
     // Importing changes the plan: not offered to read-only users (the server refuses them anyway).
     ...(user.role === "viewer" ? [] : [{ to: "/import", icon: <ImportOutlined />, label: t("导入方案", "Import plan") }]),
@@ -85,6 +107,11 @@ export function AppLayout() {
                 <NavLink to={item.to} end={item.end ?? false} className={({ isActive }) => (isActive || (item.to === "/" && pathname.startsWith("/tasks")) ? "active" : undefined)}>
                   {item.icon}
                   <span>{item.label}</span>
+                  {"badge" in item && item.badge ? (
+                    <span className={`app-menu-badge${"badgeKind" in item ? " app-menu-badge-red" : ""}`} data-testid={`menu-badge-${item.badgeId}`} title={t("待处理", "Waiting")}>
+                      {item.badge > 99 ? "99+" : item.badge}
+                    </span>
+                  ) : null}
                 </NavLink>
               </li>
             ))}
@@ -105,6 +132,9 @@ export function AppLayout() {
             <MenuOutlined />
           </button>
           <span className="app-header-brand">督办</span>
+          <Button size="small" type="text" icon={<BellOutlined />} onClick={() => setTodayOpen((open) => !open)} aria-label={t("今日", "Today")} data-testid="open-today">
+            <span className="app-header-text">{t("今日", "Today")}</span>
+          </Button>
           <Button size="small" type="text" onClick={() => setLang(lang === "en" ? "zh" : "en")} aria-label={t("切换语言", "Switch language")} data-testid="switch-lang">
             {lang === "en" ? "中文" : "English"}
           </Button>
@@ -120,6 +150,11 @@ export function AppLayout() {
           </Button>
         </header>
         <main className="app-content">
+          {todayOpen && (
+            <Suspense fallback={null}>
+              <TodayPanel since={since} onClose={() => setTodayOpen(false)} />
+            </Suspense>
+          )}
           <Suspense fallback={<PageLoading />}>
             <Outlet />
           </Suspense>
