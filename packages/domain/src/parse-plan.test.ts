@@ -237,14 +237,16 @@ describe("parsePlan on documents it cannot read", () => {
     expectParseError(text, 9, "分组“空分组”下没有找到编号任务");
   });
 
-  it("rejects an unterminated （责任单位 … bracket at the line it opens", () => {
+  it("keeps a task whose （责任单位 … bracket never closes, with its units and a warning at the line it opens", () => {
     const text = "某市工作方案\n\n三、主要任务\n\n1.任务一。（责任单位：市财政局）\n\n2.任务二。（责任单位：市教育局、市民政局\n\n3.任务三。（责任单位：市教育局）\n";
-    expectParseError(text, 7, "括号没有闭合");
+    const plan = parsePlan(text);
+    expect(plan.groups[0]?.tasks.map((t) => `${t.number} ${t.units.map((u) => u.name).join("、")}`)).toEqual(["1 市财政局", "2 市教育局、市民政局", "3 市教育局"]);
+    expect(plan.warningDetails.filter((w) => w.code === "other").map((w) => [w.line, w.taskNumber])).toEqual([[7, "2"]]);
   });
 
   it("counts lines of the original text even in a wrapped notice with CRLF endings", () => {
     const text = "关于印发某市工作方案的通知\r\n\r\n某市工作方案\r\n\r\n二、重点任务\r\n1.任务一。(责任单位:市财政局)\r\n2.任务二。\r\n(责任单位:市教育局\r\n";
-    expectParseError(text, 8, "括号没有闭合");
+    expect(parsePlan(text).warningDetails.find((w) => w.code === "other")?.message).toBe("第 8 行：任务 2 的责任单位括号没有闭合（缺少“）”），请核对它的单位");
   });
 
 });

@@ -236,7 +236,7 @@ class PlanBuilder {
   task(node: OutlineNode, pieces: SourceLine[], groupUnits: WrittenUnit[], ownTextOfTask: string | null, number = node.marker.number): ParsedTask {
     const { text, lineAt } = joinPieces(pieces);
     const scan = scanAssignments(text);
-    if (scan.unterminatedAt !== null) failAt(lineAt(scan.unterminatedAt), "责任单位的括号没有闭合（缺少“）”）");
+    if (scan.unterminatedAt !== null) this.warn("other", lineAt(scan.unterminatedAt), number, `任务 ${number} 的责任单位括号没有闭合（缺少“）”），请核对它的单位`);
     // A task without units of its own falls under units written on its group's heading.
     let written = scan.units.length > 0 ? scan.units : groupUnits;
     const own = ownTextOfTask === null ? [] : scanAssignments(ownTextOfTask).units;

@@ -59,7 +59,7 @@ const ALL_LABELS = [...LEAD_LABELS, ...SUPPORT_LABELS, ...GENERIC_LABELS, ...DEA
 // A label counts only at the start of the text or after a break, and must be followed by a colon:
 // "各责任单位要…" is prose, "责任单位：…" is an annotation. Matched on width-folded text (：→:).
 // A closing bracket is a break too: "…（牵头单位：X；配合单位：Y）完成时限：2017年6月底前".
-const LABEL_RE = new RegExp(`(?:^|(?<=[。；;，,\\s【\\[)】\\]]))(${ALL_LABELS.join("|")})\\s*:`, "g");
+const LABEL_RE = new RegExp(`(?:^|(?<=[。；;，,\\s【\\[()】\\]]))(${ALL_LABELS.join("|")})\\s*:`, "g");
 const LABEL_AT_START_RE = new RegExp(`^\\s*(${ALL_LABELS.join("|")})\\s*:?`);
 
 interface LabelHit {

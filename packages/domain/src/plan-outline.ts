@@ -177,7 +177,7 @@ function liftToTaskItems(nodes: OutlineNode[], assigned: Set<OutlineNode>, kind:
   return kind;
 }
 
-type Selection = { kind: "tasks"; groups: OutlineGroup[] } | { kind: "unassigned"; firstItem: OutlineNode | null };
+type Selection = { kind: "tasks"; groups: OutlineGroup[]; assigned: boolean } | { kind: "unassigned"; firstItem: OutlineNode | null };
 
 /**
  * Picks tasks and groups in a region. With `explicit` (a named task section) every group must
@@ -204,7 +204,7 @@ function selectTasks(blocks: Block[], explicit: boolean): Selection {
     if (explicit || assigns) groups.push({ node: parent, tasks });
   }
   if (explicit) rejectEmptyGroups(roots, groups, taskKind);
-  return { kind: "tasks", groups };
+  return { kind: "tasks", groups, assigned: assigned.size > 0 };
 }
 
 function subtreeAssigns(node: OutlineNode, assigned: Set<OutlineNode>): boolean {
@@ -289,9 +289,36 @@ function otherSectionsAssign(blocks: Block[], start: number, end: number): boole
   return selection.kind === "tasks" && selection.groups.length > 0;
 }
 
+/**
+ * A document that assigns nobody anywhere: its task section's items are tasks, and so are the
+ * items of the sections of the same rank after it (工作进度, 保障措施 …), up to the first such
+ * heading with no items under it. The office assigns every unit.
+ */
+function unassignedTasks(blocks: Block[], section: { at: number; title: string; groups: OutlineGroup[] }): Outline {
+  const kind = blocks[section.at]?.marker?.kind;
+  const plain: Outline = { sectionTitle: section.title, groups: section.groups };
+  if (kind === undefined) return plain;
+  let end = section.at;
+  for (let i = section.at; i < blocks.length; ) {
+    const own = sectionAt(blocks, i);
+    if (!own.some((b) => b.marker !== null)) break;
+    end = i + 1 + own.length;
+    i = end;
+    if (blocks[i]?.marker?.kind !== kind) break;
+  }
+  if (end === section.at + 1 + sectionAt(blocks, section.at).length) return plain;
+  try {
+    const wider = selectTasks(blocks.slice(section.at, end), true);
+    return wider.kind === "tasks" && wider.groups.length > 1 ? { sectionTitle: null, groups: wider.groups } : plain;
+  } catch {
+    return plain;
+  }
+}
+
 /** Finds the tasks of a document body; throws PlanParseError when there are none to find. */
 export function locateTasks(blocks: Block[], firstLine: number): Outline {
   let unassigned: OutlineNode | null = null;
+  let unassignedSection: { at: number; title: string; groups: OutlineGroup[] } | null = null;
   // "一、…重点工作 二、…重点工作": when items under other headings of its rank assign units too, a
   // heading is one group among several, not the document's task section. Asked once per rank.
   const groupRanks = new Map<MarkerKind, boolean>();
@@ -305,11 +332,13 @@ export function locateTasks(blocks: Block[], firstLine: number): Outline {
       if (groupRanks.get(kind)) continue;
     }
     const selection = selectTasks(section, true);
-    if (selection.kind === "tasks") return { sectionTitle: headingText(block), groups: selection.groups };
-    unassigned ??= selection.firstItem;
+    if (selection.kind === "tasks" && selection.assigned) return { sectionTitle: headingText(block), groups: selection.groups };
+    if (selection.kind === "tasks") unassignedSection ??= { at: i, title: headingText(block), groups: selection.groups };
+    else unassigned ??= selection.firstItem;
   }
   const selection = selectTasks(blocks, false);
   if (selection.kind === "tasks" && selection.groups.length > 0) return { sectionTitle: null, groups: selection.groups };
+  if (unassignedSection) return unassignedTasks(blocks, unassignedSection);
   if (unassigned) failAt(unassigned.line, `任务“${itemTitle(unassigned)}”没有找到责任单位`);
   return failAt(firstLine, "没有找到编号任务：文中既没有写明责任单位的编号条目（如“1.……（责任单位：……）”），也没有可识别的“主要任务/重点任务”部分");
 }

@@ -236,6 +236,13 @@ describe("a task section whose items name no units", () => {
     ]);
   });
 
+  it("when the document assigns nobody, takes the items of the later sections of that rank too", () => {
+    const text = ["某试点工作方案", "一、总体要求", "（一）指导思想。", "二、试点任务", "（一）建设平台。", "（二）形成规范。", "三、工作进度", "（一）制定方案。", "四、保障措施", "（一）加强领导。", "五、其他", "本方案自印发之日起施行。"].join("\n");
+    const plan = parsePlan(text);
+    expect(plan.groups.map((g) => `${g.heading}: ${g.tasks.map((t) => t.title).join("、")}`)).toEqual(["试点任务: 建设平台、形成规范", "工作进度: 制定方案", "保障措施: 加强领导"]);
+    expect(plan.warningDetails.map((w) => w.code)).toEqual(["no-units", "no-units", "no-units", "no-units"]);
+  });
+
   it("refuses a text with no tasks at all, in Chinese", () => {
     expect(() => parsePlan("某工作方案\n一、指导思想\n坚持稳中求进。\n二、基本原则\n坚持问题导向。")).toThrow(PlanParseError);
     expect(() => parsePlan("某工作方案\n一、指导思想\n坚持稳中求进。")).toThrow(/没有找到编号任务/);
