@@ -35,7 +35,7 @@ describe("dispatcher killed with SIGKILL mid-round (temporary SQLite, child proc
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("restarted after the claim timeout, it sends everything that was due; nothing is lost", { timeout: 180_000 }, async () => {
+  it("restarted after the claim timeout, it sends everything that was due; nothing is lost", { timeout: 300_000 }, async () => {
     seeded = await seededScheduler(at("2026-09-01", "10:00"));
     const s = seeded;
     dir = mkdtempSync(path.join(os.tmpdir(), "duban-kill9-"));
