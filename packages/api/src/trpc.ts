@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { z } from "zod";
 import type { Db } from "@duban/db/client";
 import type { Messenger } from "@duban/core/messenger";
 import type { WorkingHours } from "@duban/domain/working-hours";
@@ -76,6 +77,15 @@ const t = initTRPC.context<ApiContext>().create({
     };
   },
 });
+
+/**
+ * A database id: both databases store ids as 32-bit integers, so a larger number (or a fraction)
+ * is refused as bad input here instead of reaching the database as an error.
+ */
+export const recordId = z.number().int().min(1).max(2_147_483_647);
+
+/** A unit's name entered in the console, the API or the CLI (plan files are limited by the parser). */
+export const unitName = z.string().trim().min(1, "请填写单位名称").max(60, "单位名称不超过 60 个字");
 
 export const router = t.router;
 export const mergeRouters = t.mergeRouters;

@@ -6,7 +6,7 @@ export const auditRouter = router({
   list: authedProcedure
     .input(
       z.object({
-        page: z.number().int().min(1).default(1),
+        page: z.number().int().min(1).max(100_000).default(1),
         pageSize: z.number().int().min(1).max(200).default(50),
         action: z.string().trim().max(64).nullish(),
         entity: z.string().trim().max(64).nullish(),

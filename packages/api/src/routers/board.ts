@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { loadBoard } from "@duban/core/board";
 import { cellHistory } from "@duban/core/task-detail";
-import { authedProcedure, router } from "../trpc.ts";
+import { authedProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
-const id = z.number().int().positive();
+const id = recordId;
 
 export const boardRouter = router({
   /** The 总览 matrix; the console polls it so a bot reply shows up within seconds. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { listCalendarYear, removeCalendarOverride, setCalendarOverride, setCalendarOverrides } from "@duban/core/calendar-overrides";
 import { isoDateSchema } from "@duban/domain/calendar";
-import { authedProcedure, editorProcedure, router } from "../trpc.ts";
+import { authedProcedure, editorProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
 const day = z.object({ date: isoDateSchema, kind: z.enum(["holiday", "workday"]), name: z.string().trim().max(50).nullish() });
@@ -12,7 +12,7 @@ export const calendarRouter = router({
   setMany: editorProcedure
     .input(z.object({ days: z.array(day).min(1).max(400) }))
     .mutation(({ ctx, input }) => run(() => setCalendarOverrides(ctx.db, { days: input.days, now: ctx.now(), actor: ctx.user.id }))),
-  remove: editorProcedure.input(z.object({ id: z.number().int().positive() })).mutation(({ ctx, input }) =>
+  remove: editorProcedure.input(z.object({ id: recordId })).mutation(({ ctx, input }) =>
     run(async () => {
       await removeCalendarOverride(ctx.db, { id: input.id, now: ctx.now(), actor: ctx.user.id });
       return { ok: true };

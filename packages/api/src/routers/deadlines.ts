@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { archiveDeadline, createDeadline, deadlineInputSchema, listDeadlines, updateDeadline } from "@duban/core/deadlines";
 import { previewReminders } from "@duban/core/preview-reminders";
-import { authedProcedure, editorProcedure, router } from "../trpc.ts";
+import { authedProcedure, editorProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
-const id = z.number().int().positive();
+const id = recordId;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const deadlinesRouter = router({

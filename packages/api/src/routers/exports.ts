@@ -2,10 +2,10 @@ import { z } from "zod";
 import { exportQuarterlyAnalysis } from "@duban/core/exports/quarterly-analysis-docx";
 import { exportRoundLedger } from "@duban/core/exports/round-ledger-xlsx";
 import { writeAudit } from "@duban/core/audit";
-import { authedProcedure, router } from "../trpc.ts";
+import { authedProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
-const input = z.object({ roundId: z.number().int().positive() });
+const input = z.object({ roundId: recordId });
 
 /**
  * Downloads as base64 through tRPC: queries, so read-only users can export too, and the session

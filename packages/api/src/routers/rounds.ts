@@ -2,10 +2,10 @@ import { z } from "zod";
 import { listRounds } from "@duban/core/list-rounds";
 import { urgeRound } from "@duban/core/urge-round";
 import { periodKeySchema } from "@duban/domain/period";
-import { authedProcedure, editorProcedure, router } from "../trpc.ts";
+import { authedProcedure, editorProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
-const id = z.number().int().positive();
+const id = recordId;
 
 export const roundsRouter = router({
   /**

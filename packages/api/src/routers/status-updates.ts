@@ -2,10 +2,10 @@ import { z } from "zod";
 import { NOTE_MAX_LENGTH } from "@duban/domain/note-limit";
 import { reportStatusSchema } from "@duban/domain/parse-reply";
 import { recordStatus } from "@duban/core/record-status";
-import { editorProcedure, router } from "../trpc.ts";
+import { editorProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
-const id = z.number().int().positive();
+const id = recordId;
 
 /** What the office enters for a unit, e.g. after a phone call: the same fields a liaison sends. */
 export const officeStatusInput = z.object({

@@ -3,10 +3,10 @@ import { z } from "zod";
 import { createInvite } from "@duban/core/invites/create-invite";
 import { revokeInvite } from "@duban/core/invites/revoke-invite";
 import { listUnits, revokeContact, updateContact } from "@duban/core/units";
-import { authedProcedure, editorProcedure, router } from "../trpc.ts";
+import { authedProcedure, editorProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
-const id = z.number().int().positive();
+const id = recordId;
 
 export const unitsRouter = router({
   list: authedProcedure.query(({ ctx }) => listUnits(ctx.db, ctx.now())),
