@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
+import { compress } from "hono/compress";
 import { getCookie } from "hono/cookie";
 import { appRouter } from "@duban/api/root";
 import type { ApiContext } from "@duban/api/trpc";
@@ -49,6 +50,8 @@ function clientIp(request: Request, socketAddress: string, trustProxy: boolean):
 export function createServerApp(deps: ServerDeps): Hono {
   const now = deps.now ?? (() => new Date());
   const app = new Hono();
+  // gzip/deflate for what the client accepts (JSON, console files) above 1 KB.
+  app.use("*", compress());
 
   app.get("/health", async (c) => {
     await deps.db.$queryRawUnsafe("SELECT 1");
@@ -91,11 +94,23 @@ export function createServerApp(deps: ServerDeps): Hono {
 
   const dist = deps.consoleDist ?? CONSOLE_DIST;
   if (existsSync(dist)) {
+    // Vite names built files by content hash: they never change, so browsers keep them; index.html is always revalidated.
+    app.use("/assets/*", async (c, next) => {
+      await next();
+      if (c.res.status === 200) c.header("Cache-Control", "public, max-age=31536000, immutable");
+    });
     app.use("/*", serveStatic({ root: dist }));
     // Client-side routes (/tasks/6, /rounds…) get the console's index.html; a missing file
     // (/assets/old-hash.js after a deploy) is a 404, not a page the browser would run as script.
     app.get("*", async (c, next) => (/\.[a-z0-9]+$/i.test(c.req.path) ? c.text("Not Found", 404) : next()));
-    app.get("*", serveStatic({ root: dist, path: "index.html" }));
+    app.get(
+      "*",
+      async (c, next) => {
+        await next();
+        if (c.res.status === 200) c.header("Cache-Control", "no-cache");
+      },
+      serveStatic({ root: dist, path: "index.html" }),
+    );
   } else {
     app.get("/", (c) => c.text("控制台尚未构建：运行 npm run build 后刷新。 The console is not built yet: run `npm run build`.", 503));
   }
