@@ -1,7 +1,10 @@
 /**
  * `npm run bench`: prints one line per path (see README, "Benchmarks"). Sizes from the
- * environment: BENCH_DELIVERY (liaisons for the delivery line, default 600; 10000 takes ~6 min).
+ * environment: BENCH_DELIVERY (messages for the delivery line, default 600; 10000 takes about
+ * 6 min), BENCH_LIAISONS (catch-up, default 10000), BENCH_RUNS (repeats for medians, default 3).
+ * `npm run bench -- delivery` (or catch-up) runs one line only.
  */
+import { benchCatchUp } from "./catch-up.ts";
 import { benchDelivery } from "./delivery.ts";
 
 const size = (name: string, fallback: number) => {
@@ -12,3 +15,4 @@ const size = (name: string, fallback: number) => {
 
 const only = process.argv[2];
 if (!only || only === "delivery") console.log(await benchDelivery(size("BENCH_DELIVERY", 600)));
+if (!only || only === "catch-up") console.log(await benchCatchUp(size("BENCH_LIAISONS", 10_000), size("BENCH_RUNS", 3)));

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
+import { compress } from "hono/compress";
 import { getCookie } from "hono/cookie";
 import { appRouter } from "@duban/api/root";
 import type { ApiContext } from "@duban/api/trpc";
@@ -59,6 +60,8 @@ export function createServerApp(deps: ServerDeps): Hono {
   // Every route: one error path, counted in the metrics, body limits before anything reads a body, no cross-site writes.
   app.onError(onServerError(deps.log));
   if (deps.operations) app.use(deps.operations.metrics.http);
+  // gzip/deflate for what the client accepts (JSON, console files) above 1 KB.
+  app.use("*", compress());
   app.use("*", bodyLimits());
   app.use("*", sameOriginMutations({ publicUrl: deps.publicUrl ?? null, exempt: (path) => path === "/telegram/webhook" }));
   if (deps.operations) mountOperationsRoutes(app, { ...deps.operations, db: deps.db, now });
@@ -105,11 +108,23 @@ export function createServerApp(deps: ServerDeps): Hono {
 
   const dist = deps.consoleDist ?? CONSOLE_DIST;
   if (existsSync(dist)) {
+    // Vite names built files by content hash: they never change, so browsers keep them; index.html is always revalidated.
+    app.use("/assets/*", async (c, next) => {
+      await next();
+      if (c.res.status === 200) c.header("Cache-Control", "public, max-age=31536000, immutable");
+    });
     app.use("/*", serveStatic({ root: dist }));
     // Client-side routes (/tasks/6, /rounds…) get the console's index.html; a missing file
     // (/assets/old-hash.js after a deploy) is a 404, not a page the browser would run as script.
     app.get("*", async (c, next) => (/\.[a-z0-9]+$/i.test(c.req.path) ? c.text("Not Found", 404) : next()));
-    app.get("*", serveStatic({ root: dist, path: "index.html" }));
+    app.get(
+      "*",
+      async (c, next) => {
+        await next();
+        if (c.res.status === 200) c.header("Cache-Control", "no-cache");
+      },
+      serveStatic({ root: dist, path: "index.html" }),
+    );
   } else {
     app.get("/", (c) => c.text("控制台尚未构建：运行 npm run build 后刷新。 The console is not built yet: run `npm run build`.", 503));
   }

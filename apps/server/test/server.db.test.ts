@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -116,5 +117,20 @@ describe("server over a real database (Hono app, fetch API)", () => {
     const missing = await app.request("/assets/app-0.js");
     expect(missing.status).toBe(404);
     expect(await missing.text()).not.toContain("<title>");
+  });
+
+  it("compresses what the client accepts, and lets browsers keep hashed assets but revalidate index.html", async () => {
+    const dist = mkdtempSync(path.join(os.tmpdir(), "duban-dist-"));
+    mkdirSync(path.join(dist, "assets"));
+    writeFileSync(path.join(dist, "index.html"), "<!doctype html><title>督办</title>");
+    writeFileSync(path.join(dist, "assets", "app-abc123.js"), `console.log(${JSON.stringify("督办".repeat(2000))})`);
+    const app = createServerApp({ db: test.db, consoleDist: dist });
+    const asset = await app.request("/assets/app-abc123.js", { headers: { "accept-encoding": "gzip" } });
+    expect(asset.headers.get("content-encoding")).toBe("gzip");
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(gunzipSync(Buffer.from(await asset.arrayBuffer())).toString("utf8")).toContain("督办督办");
+    expect((await app.request("/tasks/6")).headers.get("cache-control")).toBe("no-cache");
+    const plain = await app.request("/assets/app-abc123.js");
+    expect(plain.headers.get("content-encoding")).toBeNull();
   });
 });

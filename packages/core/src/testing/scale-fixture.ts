@@ -39,7 +39,7 @@ export async function insertScalePlan(
   const unitIds = (await db.unit.findMany({ where: { name: { startsWith: prefix } }, orderBy: { name: "asc" }, select: { id: true } })).map((u) => u.id);
   await insertChunked(
     taskIds.flatMap((taskId, t) =>
-      Array.from({ length: options.unitsPerTask }, (_, k) => ({ taskId, unitId: unitIds[(t * 7 + k) % unitCount]!, role: k === 0 ? "lead" : "support", ordinal: k + 1 })),
+      Array.from({ length: options.unitsPerTask }, (_, k) => ({ taskId, unitId: unitIds[(t * options.unitsPerTask + k) % unitCount]!, role: k === 0 ? "lead" : "support", ordinal: k + 1 })),
     ),
     (data) => db.assignment.createMany({ data }),
   );

@@ -5,6 +5,9 @@
  * here, as conditional updates, so no caller can get them subtly wrong.
  */
 import type { Db, Prisma } from "../client.ts";
+import { Prisma as P } from "../generated/prisma/client.ts";
+
+const { join, sql } = P;
 import { isUniqueViolation } from "../errors.ts";
 
 type Tx = Db | Prisma.TransactionClient;
@@ -42,25 +45,25 @@ export async function queueReminderOnce(db: Db, reminder: NewReminder): Promise<
   }
 }
 
-/** Rows per INSERT: 10 columns each, under SQLite's 999 bound values per statement. */
+/** Rows per INSERT: 10 values each, under SQLite's 999 bound values per statement. */
 const REMINDER_CHUNK = 90;
 
 /**
  * Queues many reminders with a few multi-row INSERTs; a key already there (another instance
- * planned it a moment ago) sends that chunk row by row, skipping the taken keys. Returns the
- * keys this call queued.
+ * planned it a moment ago) is skipped by the unique index (ON CONFLICT DO NOTHING, SQLite and
+ * PostgreSQL alike). Returns the keys this call queued.
  */
 export async function queueRemindersOnce(db: Db, reminders: NewReminder[]): Promise<Set<string>> {
   const queued = new Set<string>();
   for (let i = 0; i < reminders.length; i += REMINDER_CHUNK) {
-    const chunk = reminders.slice(i, i + REMINDER_CHUNK);
-    try {
-      await db.reminder.createMany({ data: chunk.map(rowOf) });
-      for (const r of chunk) queued.add(r.key);
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      for (const r of chunk) if (await queueReminderOnce(db, r)) queued.add(r.key);
-    }
+    const rows = reminders.slice(i, i + REMINDER_CHUNK).map((r) => {
+      const row = rowOf(r);
+      return sql`(${row.key}, ${row.kind}, ${row.roundId}, ${row.unitId}, ${row.contactId}, ${row.rung}, ${row.dueAt}, ${row.text}, ${row.nextAttemptAt}, ${row.createdAt})`;
+    });
+    const inserted = await db.$queryRaw<Array<{ key: string }>>(
+      sql`INSERT INTO "Reminder" ("key", "kind", "roundId", "unitId", "contactId", "rung", "dueAt", "text", "nextAttemptAt", "createdAt") VALUES ${join(rows)} ON CONFLICT ("key") DO NOTHING RETURNING "key"`,
+    );
+    for (const r of inserted) queued.add(r.key);
   }
   return queued;
 }
