@@ -17,7 +17,7 @@ import { startEmulator, type Emulator } from "./emulator.ts";
 
 const TOKEN = "654322:E2E_PLANS_TOKEN_abcdefghijklmnop";
 
-describe("a liaison answering for two plans, over a local Bot API emulator", () => {
+describe("a liaison answering for two plans, over a local Bot API emulator", { timeout: 120_000 }, () => {
   let f: LiaisonFixture;
   let api: Emulator;
   let running: RunningBot;
@@ -33,7 +33,7 @@ describe("a liaison answering for two plans, over a local Bot API emulator", () 
     api = await startEmulator(TOKEN);
     bot = createBot(TOKEN, { db: f.db, log: pino({ level: "silent" }), now: () => clock }, { apiRoot: api.apiRoot });
     running = await startBot(bot, { db: f.db, log: pino({ level: "silent" }) });
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await running?.stop();

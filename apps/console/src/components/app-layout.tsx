@@ -5,6 +5,8 @@ import {
   CalendarOutlined,
   ClockCircleOutlined,
   DashboardOutlined,
+  FolderOpenOutlined,
+  FundOutlined,
   FileSearchOutlined,
   ImportOutlined,
   LockOutlined,
@@ -13,7 +15,7 @@ import {
   TeamOutlined,
   UserOutlined,
 } from "@ant-design/icons";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "antd";
 import { Suspense } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
@@ -47,11 +49,19 @@ export function AppLayout() {
     }),
   );
 
+  // The plan switcher: board and rounds are per plan, and the URL carries it (/plans/:id/board).
+  const plans = useQuery(trpc.plan.list.queryOptions());
+  const planMatch = /^\/plans\/(\d+)\/(board|rounds)/.exec(pathname);
+  const currentPlan = planMatch ? Number(planMatch[1]) : null;
+  const section = planMatch?.[2] ?? (pathname.startsWith("/rounds") ? "rounds" : "board");
+
   const items = [
-    { to: "/", icon: <DashboardOutlined />, label: t("总览", "Board"), end: true },
+    { to: "/overview", icon: <FundOutlined />, label: t("跨方案总览", "All plans") },
+    { to: "/plans", icon: <FolderOpenOutlined />, label: t("方案", "Plans"), end: true },
+    { to: currentPlan ? `/plans/${currentPlan}/board` : "/", icon: <DashboardOutlined />, label: t("总览", "Board"), end: true },
     { to: "/units", icon: <TeamOutlined />, label: t("单位与联络员", "Units & liaisons") },
     { to: "/deadlines", icon: <ClockCircleOutlined />, label: t("时间节点与提醒", "Deadlines & reminders") },
-    { to: "/rounds", icon: <FileSearchOutlined />, label: t("报送轮次", "Reporting rounds") },
+    { to: currentPlan ? `/plans/${currentPlan}/rounds` : "/rounds", icon: <FileSearchOutlined />, label: t("报送轮次", "Reporting rounds") },
     { to: "/extensions", icon: <AlertOutlined />, label: t("延期与协调", "Extensions & blockers") },
     { to: "/notices", icon: <NotificationOutlined />, label: t("通知", "Notices") },
     { to: "/import", icon: <ImportOutlined />, label: t("导入方案", "Import plan") },
@@ -81,6 +91,22 @@ export function AppLayout() {
       </aside>
       <div className="app-main">
         <header className="app-header">
+          <select
+            className="app-plan-switcher"
+            aria-label={t("切换方案", "Switch plan")}
+            data-testid="plan-switcher"
+            value={currentPlan ?? ""}
+            onChange={(event) => {
+              if (event.target.value) navigate(`/plans/${event.target.value}/${section}`);
+            }}
+          >
+            <option value="">{t("选择方案…", "Choose a plan…")}</option>
+            {(plans.data ?? []).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.archived ? `${t("［已归档］", "[archived] ")}${p.title}` : p.title}
+              </option>
+            ))}
+          </select>
           <Button size="small" type="text" onClick={() => setLang(lang === "en" ? "zh" : "en")} aria-label={t("切换语言", "Switch language")} data-testid="switch-lang">
             {lang === "en" ? "中文" : "English"}
           </Button>
