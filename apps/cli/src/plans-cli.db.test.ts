@@ -32,7 +32,7 @@ async function run(argv: string[], now = new Date("2026-09-01T02:00:00Z")) {
 const planIdOf = (out: string) => Number(/plan id: (\d+)/.exec(out)?.[1]);
 const jsonLines = (out: string) => (out === "" ? [] : out.split("\n").map((l) => JSON.parse(l) as Record<string, unknown>));
 
-describe("duban CLI with several plans", () => {
+describe("duban CLI with several plans", { timeout: 180_000 }, () => {
   it("imports three plans, lists them, re-imports the seed unchanged, and ticks rounds for all", async () => {
     const ids = [];
     for (const file of [seed, business, river]) {

@@ -31,7 +31,7 @@ async function threePlans() {
   return { db, seed: seed.planId, business: business.planId, river: river.planId, unit };
 }
 
-describe("several plans in one office", () => {
+describe("several plans in one office", { timeout: 120_000 }, () => {
   it("adds a plan per 文号, lists them with task counts, and a re-import changes nothing", async () => {
     const { db, seed, business, river } = await threePlans();
     expect(new Set([seed, business, river]).size).toBe(3);
