@@ -19,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * schema reads the same board. The history is written with today's code, then copied column by
  * column into a file built with the earlier migrations only, which is then migrated.
  */
-it.runIf(!process.env.DUBAN_TEST_DATABASE)("a single-plan database of the previous release migrates and reads the same board", async () => {
+it.runIf(!process.env.DUBAN_TEST_DATABASE)("a single-plan database of the previous release migrates and reads the same board", { timeout: 180_000 }, async () => {
   const source = await liaisonFixture();
   const now = at("2026-10-14", "10:00");
   try {
