@@ -18,7 +18,7 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => c?.close());
 
-describe("several plans in the console", () => {
+describe("several plans in the console", { timeout: 180_000 }, () => {
   it("the URL carries the plan; switching plans changes the board and the rounds", async () => {
     const { context, page, errors } = await c.newPage();
     await signIn(page, USERS.staff);

@@ -37,52 +37,53 @@ export default function PlansPage() {
         <h3 style={{ margin: 0 }}>{t("方案", "Plans")}</h3>
         <Link to="/import">{t("导入新方案或新版本", "Import a plan or a new version")}</Link>
       </div>
-      <Table<Plan>
-        rowKey="id"
-        loading={plans.isLoading}
-        dataSource={plans.data ?? []}
-        pagination={false}
-        data-testid="plans-table"
-        onRow={(plan) => ({ "data-testid": `plan-row-${plan.id}` }) as React.HTMLAttributes<HTMLElement>}
-        columns={[
-          { title: t("方案", "Plan"), render: (_, p) => <Link to={`/plans/${p.id}/board`}>{p.title}</Link> },
-          { title: t("文号", "Doc. no."), dataIndex: "docNumber", render: (v: string | null) => v ?? "—" },
-          { title: t("发文单位", "Issuer"), dataIndex: "issuer", render: (v: string | null) => v ?? "—" },
-          { title: t("任务", "Tasks"), dataIndex: "tasks" },
-          { title: t("责任单位", "Units"), dataIndex: "units" },
-          {
-            title: t("红黄绿", "Lights"),
-            render: (_, p) => {
-              const c = lightsOf(p.id);
-              return c ? (
-                <span data-testid={`plan-lights-${p.id}`}>
-                  <Tag color="red">{c.red}</Tag>
-                  <Tag color="gold">{c.yellow}</Tag>
-                  <Tag color="green">{c.green}</Tag>
-                </span>
-              ) : "—";
+      <div data-testid="plans-table">
+        <Table<Plan>
+          rowKey="id"
+          loading={plans.isLoading}
+          dataSource={plans.data ?? []}
+          pagination={false}
+          onRow={(plan) => ({ "data-testid": `plan-row-${plan.id}` }) as React.HTMLAttributes<HTMLElement>}
+          columns={[
+            { title: t("方案", "Plan"), render: (_, p) => <Link to={`/plans/${p.id}/board`}>{p.title}</Link> },
+            { title: t("文号", "Doc. no."), dataIndex: "docNumber", render: (v: string | null) => v ?? "—" },
+            { title: t("发文单位", "Issuer"), dataIndex: "issuer", render: (v: string | null) => v ?? "—" },
+            { title: t("任务", "Tasks"), dataIndex: "tasks" },
+            { title: t("责任单位", "Units"), dataIndex: "units" },
+            {
+              title: t("红黄绿", "Lights"),
+              render: (_, p) => {
+                const c = lightsOf(p.id);
+                return c ? (
+                  <span data-testid={`plan-lights-${p.id}`}>
+                    <Tag color="red">{c.red}</Tag>
+                    <Tag color="gold">{c.yellow}</Tag>
+                    <Tag color="green">{c.green}</Tag>
+                  </span>
+                ) : "—";
+              },
             },
-          },
-          { title: t("下一截止", "Next due"), dataIndex: "nextDueAt", render: (v: string | Date | null) => (v ? fmtDateTime(v) : "—") },
-          {
-            title: t("状态", "State"),
-            render: (_, p) => (p.archived ? <Tag>{t("已归档", "Archived")}</Tag> : <Tag color="blue">{t("进行中", "Active")}</Tag>),
-          },
-          {
-            title: "",
-            render: (_, p) =>
-              !canEdit ? null : p.archived ? (
-                <Button size="small" onClick={() => restore.mutate({ planId: p.id })} data-testid={`restore-plan-${p.id}`}>
-                  {t("恢复", "Restore")}
-                </Button>
-              ) : (
-                <Button size="small" danger onClick={() => archive.mutate({ planId: p.id })} data-testid={`archive-plan-${p.id}`}>
-                  {t("归档", "Archive")}
-                </Button>
-              ),
-          },
-        ]}
-      />
+            { title: t("下一截止", "Next due"), dataIndex: "nextDueAt", render: (v: string | Date | null) => (v ? fmtDateTime(v) : "—") },
+            {
+              title: t("状态", "State"),
+              render: (_, p) => (p.archived ? <Tag>{t("已归档", "Archived")}</Tag> : <Tag color="blue">{t("进行中", "Active")}</Tag>),
+            },
+            {
+              title: "",
+              render: (_, p) =>
+                !canEdit ? null : p.archived ? (
+                  <Button size="small" onClick={() => restore.mutate({ planId: p.id })} data-testid={`restore-plan-${p.id}`}>
+                    {t("恢复", "Restore")}
+                  </Button>
+                ) : (
+                  <Button size="small" danger onClick={() => archive.mutate({ planId: p.id })} data-testid={`archive-plan-${p.id}`}>
+                    {t("归档", "Archive")}
+                  </Button>
+                ),
+            },
+          ]}
+        />
+      </div>
     </Space>
   );
 }
