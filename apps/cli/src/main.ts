@@ -23,13 +23,20 @@ const commands: Record<string, Command> = {
 const HELP = `Duban operator CLI — npm run -s duban -- <command>
 
   plan parse <file>                 print the parsed plan as JSON
-  plan import <file>                import (or update) the plan in the database
+  plan import <file> [--plan <id> | --new]
+                                    import a plan (.txt, .docx, .xlsx): updates the plan with the same
+                                    文号 (or, without one, the same title), else adds one; prints the
+                                    changes and the plan id
+  plan list                         one JSON a line: id, title, docNumber, tasks, archived
+  plan archive <id> | plan restore <id>
+                                    archive (no more rounds or reminders) or restore a plan
   db migrate | db check             apply migrations (backed up first) | check schema against migrations
   backup [--to <dir>]               a checked online backup of the database (default BACKUP_DIR)
   backup list [--dir <dir>]         backups with time, size and what was checked
   restore <backup file>             put a backup in place (refused while a server uses the database)
   reminders preview --at <ISO>      reminders due at that moment, one JSON a line (nothing sent)
-  rounds list [--period 2026Q4]     rounds with expected / submitted / missing units
+  rounds list [--plan <id>] [--period 2026Q4]
+                                    rounds with their planId and expected / submitted / missing units
   scheduler tick --at <ISO>         run one scheduler pass as if it were that moment
   invite create --unit <name> [--role liaison|head] [--name <person>] [--days 14] [--bot-username <bot>]
                                     print a single-use invite link (t.me deep link) and its token

@@ -27,6 +27,8 @@ const CalendarPage = lazy(() => import("./pages/calendar-page.tsx"));
 const AuditPage = lazy(() => import("./pages/audit-page.tsx"));
 const UsersPage = lazy(() => import("./pages/users-page.tsx"));
 const AccountPage = lazy(() => import("./pages/account-page.tsx"));
+const PlansPage = lazy(() => import("./pages/plans-page.tsx"));
+const OverviewPage = lazy(() => import("./pages/overview-page.tsx"));
 const NotFoundPage = lazy(() => import("./pages/not-found-page.tsx"));
 
 export function App() {
@@ -70,6 +72,10 @@ export function App() {
                   <Route element={<AppLayout />}>
                     <Route index element={<BoardPage />} />
                     <Route path="tasks/:id" element={<TaskPage />} />
+                    <Route path="plans" element={<Feedback><PlansPage /></Feedback>} />
+                    <Route path="overview" element={<OverviewPage />} />
+                    <Route path="plans/:planId/board" element={<BoardPage />} />
+                    <Route path="plans/:planId/rounds" element={<Feedback><RoundsPage /></Feedback>} />
                     <Route path="units" element={<Feedback><UnitsPage /></Feedback>} />
                     <Route path="deadlines" element={<Feedback><DeadlinesPage /></Feedback>} />
                     <Route path="rounds" element={<Feedback><RoundsPage /></Feedback>} />

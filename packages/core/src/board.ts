@@ -3,9 +3,11 @@ import { shanghaiDate } from "@duban/domain/calendar";
 import { lightOf, worseLight, type Light } from "@duban/domain/light";
 import { periodKeyOf } from "@duban/domain/period";
 import { loadCalendar } from "./calendar-source.ts";
-import { currentPlanId } from "./plan-snapshot.ts";
+import { resolvePlanId } from "./plans.ts";
 
 export interface BoardFilter {
+  /** The plan to show; without it the default plan (see `defaultPlanId`). */
+  planId?: number | null;
   groupId?: number | null;
   unitId?: number | null;
   light?: Light | null;
@@ -43,17 +45,17 @@ export interface BoardRow {
 export const BLOCKED_STATUS = "blocked";
 
 /**
- * The task × unit matrix of the current plan, as of `now`. A cell's obligation comes from the
+ * The task × unit matrix of one plan (`filter.planId`, else the default plan), as of `now`. A cell's obligation comes from the
  * submissions of the task's open rounds (opened on or before now): the earliest still owed
  * wins, since an old unanswered round keeps a unit behind; otherwise the latest submitted one.
  * A collective unit's cell covers its own submissions and those of its members.
  */
 export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
   const calendar = await loadCalendar(db);
-  const planId = await currentPlanId(db);
+  const planId = await resolvePlanId(db, filter.planId);
   const period = periodKeyOf(shanghaiDate(now), "quarterly");
   if (planId === null) {
-    return { now, period, planTitle: null, groups: [], units: [], unitOptions: [], rows: [], counts: { red: 0, yellow: 0, green: 0, total: 0 } };
+    return { now, period, planId: null, planTitle: null, archived: false, groups: [], units: [], unitOptions: [], rows: [], counts: { red: 0, yellow: 0, green: 0, total: 0 } };
   }
 
   const [plan, tasks, members, submissions, latestUpdates] = await Promise.all([
@@ -147,7 +149,9 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
   return {
     now,
     period,
+    planId: plan.id,
     planTitle: plan.title,
+    archived: plan.archivedAt !== null,
     groups: plan.groups.map((g) => ({ id: g.id, number: g.number, heading: g.heading })),
     units: [...unitColumns.values()],
     /** Every unit of the plan, for the unit filter (columns above are only those shown). */

@@ -6,7 +6,7 @@ import { periodLabel } from "@duban/domain/period";
 import { loadCalendar } from "./calendar-source.ts";
 import { ONCE_PERIOD } from "./ensure-rounds.ts";
 import { writeAudit } from "./audit.ts";
-import { currentPlanId } from "./plan-snapshot.ts";
+import { shortPlanTitle } from "@duban/domain/short-title";
 
 /**
  * What the bot reads about the person writing to it and their unit's work. Everything is
@@ -63,6 +63,9 @@ export interface OpenRound {
 }
 
 export interface UnitTask {
+  planId: number;
+  /** The plan's title shortened for a chat message (see shortPlanTitle). */
+  planTitle: string;
   taskId: number;
   number: string;
   title: string;
@@ -105,17 +108,27 @@ function roundOf(s: {
   };
 }
 
-/** /tasks: the unit's tasks in plan order, each with its next deadline, latest status and light. */
-export async function unitTasks(db: Db, input: { unitId: number; now: Date; lang?: "zh" | "en"; taskId?: number }): Promise<UnitTask[]> {
+/**
+ * /tasks: the unit's tasks in every active plan (plans oldest import first, then plan order),
+ * each with its plan, next deadline, latest status and light. Asked for one task, an archived
+ * plan's task is still found (its history stays readable).
+ */
+export async function unitTasks(db: Db, input: { unitId: number; now: Date; lang?: "zh" | "en"; taskId?: number; planId?: number }): Promise<UnitTask[]> {
   const lang = input.lang ?? "zh";
-  const planId = await currentPlanId(db);
-  if (planId === null) return [];
   const scope = await unitScope(db, input.unitId);
   const assignments = await db.assignment.findMany({
-    where: { unitId: { in: scope }, active: true, task: { planId, active: true, ...(input.taskId ? { id: input.taskId } : {}) } },
-    include: { task: { select: { id: true, number: true, title: true, ordinal: true } } },
+    where: {
+      unitId: { in: scope },
+      active: true,
+      task: {
+        active: true,
+        ...(input.taskId ? { id: input.taskId } : { plan: { archivedAt: null } }),
+        ...(input.planId ? { planId: input.planId } : {}),
+      },
+    },
+    include: { task: { select: { id: true, number: true, title: true, ordinal: true, plan: { select: { id: true, title: true, importedAt: true } } } } },
   });
-  const tasks = new Map<number, { id: number; number: string; title: string; ordinal: number; role: "lead" | "support" }>();
+  const tasks = new Map<number, { id: number; number: string; title: string; ordinal: number; role: "lead" | "support"; plan: { id: number; title: string; importedAt: Date } }>();
   for (const a of assignments) {
     const role = a.role === "lead" ? "lead" : "support";
     const known = tasks.get(a.task.id);
@@ -137,7 +150,7 @@ export async function unitTasks(db: Db, input: { unitId: number; now: Date; lang
   ]);
 
   return [...tasks.values()]
-    .sort((a, b) => a.ordinal - b.ordinal)
+    .sort((a, b) => a.plan.importedAt.getTime() - b.plan.importedAt.getTime() || a.plan.id - b.plan.id || a.ordinal - b.ordinal)
     .map((task) => {
       const own = submissions.filter((s) => s.round.deadline.taskId === task.id);
       const pending = own
@@ -150,6 +163,8 @@ export async function unitTasks(db: Db, input: { unitId: number; now: Date; lang
       const next = pending[0] ?? null;
       const light = lightOf({ now: input.now, dueAt: next?.dueAt ?? null, submitted: next === null, blocked: status === "blocked" }, calendar);
       return {
+        planId: task.plan.id,
+        planTitle: shortPlanTitle(task.plan.title),
         taskId: task.id,
         number: task.number,
         title: task.title,

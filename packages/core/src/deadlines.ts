@@ -87,9 +87,9 @@ export async function archiveDeadline(db: Db, id: number, now: Date, actor: Acto
   await writeAudit(db, { ...actor, action: "deadline.archive", entity: "Deadline", entityId: id, at: now });
 }
 
-export async function listDeadlines(db: Db, options: { taskId?: number } = {}) {
+export async function listDeadlines(db: Db, options: { taskId?: number; planId?: number | null } = {}) {
   const rows = await db.deadline.findMany({
-    where: { active: true, ...(options.taskId ? { taskId: options.taskId } : {}) },
+    where: { active: true, ...(options.taskId ? { taskId: options.taskId } : {}), ...(options.planId != null ? { task: { planId: options.planId } } : {}) },
     include: { task: true, assignment: { include: { unit: true } }, cycle: true },
     orderBy: [{ taskId: "asc" }, { id: "asc" }],
   });

@@ -37,7 +37,8 @@ export async function owingUnitIds(db: Db, deadline: { taskId: number; assignmen
  */
 export async function ensureRounds(db: Db, now: Date, calendar: Calendar, log?: Pick<Logger, "error">): Promise<Array<{ roundId: number; deadlineId: number; periodKey: string }>> {
   const today = shanghaiDate(now);
-  const deadlines = await db.deadline.findMany({ where: { active: true, task: { active: true } }, include: { rounds: { select: { periodKey: true } } } });
+  // An archived plan opens no more rounds.
+  const deadlines = await db.deadline.findMany({ where: { active: true, task: { active: true, plan: { archivedAt: null } } }, include: { rounds: { select: { periodKey: true } } } });
   const created: Array<{ roundId: number; deadlineId: number; periodKey: string }> = [];
   for (const deadline of deadlines) {
     // One deadline that cannot open its round (a corrupt rule, a failing insert) is logged and

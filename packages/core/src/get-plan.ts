@@ -1,9 +1,9 @@
 import type { Db } from "@duban/db/client";
-import { currentPlanId } from "./plan-snapshot.ts";
+import { resolvePlanId } from "./plans.ts";
 
-/** The current plan in the `plan parse` shape, plus database ids (null when nothing is imported). */
-export async function getPlan(db: Db) {
-  const planId = await currentPlanId(db);
+/** A plan (default: see `defaultPlanId`) in the `plan parse` shape, plus database ids (null when nothing is imported). */
+export async function getPlan(db: Db, planId_?: number | null) {
+  const planId = await resolvePlanId(db, planId_);
   if (planId === null) return null;
   const plan = await db.plan.findUniqueOrThrow({
     where: { id: planId },
@@ -27,8 +27,10 @@ export async function getPlan(db: Db) {
     id: plan.id,
     title: plan.title,
     docNumber: plan.docNumber,
+    issuer: plan.issuer,
     issuedOn: plan.issuedOn,
     importedAt: plan.importedAt,
+    archivedAt: plan.archivedAt,
     groups: plan.groups.map((group) => ({
       id: group.id,
       number: group.number,

@@ -4,7 +4,8 @@ import { defaultDeadlines } from "@duban/domain/default-deadlines";
 import { describeChange, describeWarning, diffPlan, importWarnings, type PlanChange, type PlanSnapshot } from "@duban/domain/import-diff";
 import { cleanPlanText, parsePlan, type ParsedPlan, type PlanWarning } from "@duban/domain/parse-plan";
 import { writeAudit } from "./audit.ts";
-import { currentPlanId, loadPlanSnapshot } from "./plan-snapshot.ts";
+import { loadPlanSnapshot } from "./plan-snapshot.ts";
+import { importTargetId, type ImportTarget } from "./plans.ts";
 
 export interface ImportActor {
   actorType: "user" | "system";
@@ -68,22 +69,24 @@ function hashText(text: string): string {
 }
 
 /** Parses and compares with the stored plan without writing anything (throws PlanParseError). */
-export async function previewImport(db: Db, text: string): Promise<ImportPreview> {
+export async function previewImport(db: Db, text: string, target: ImportTarget = {}): Promise<ImportPreview & { targetPlanId: number | null }> {
   const plan = parsePlan(cleanPlanText(text));
-  const planId = await currentPlanId(db);
+  const planId = await importTargetId(db, plan, target);
   const before = planId === null ? null : await loadPlanSnapshot(db, planId);
   const after = snapshotOf(plan);
   const changes = diffPlan(before, after);
-  return { ...withImportWarnings(plan, before, after), changes, lines: changes.map(describeChange) };
+  return { ...withImportWarnings(plan, before, after), changes, lines: changes.map(describeChange), targetPlanId: planId };
 }
 
 /**
- * Imports a plan text in one transaction. The same text twice changes nothing; a changed
- * text updates the current plan in place: tasks matched by position, units by name.
+ * Imports a plan text in one transaction. It updates the plan `target` names (see
+ * `importTargetId`: by default the plan with the same 文号, or title when there is none), else
+ * adds a new plan. The same text twice changes nothing; a changed text updates the plan in
+ * place: tasks matched by position, units by name (units are shared by all plans).
  * Units, contacts, deadlines and history are never deleted — assignments and indicators no
  * longer in the text are deactivated.
  */
-export async function importPlan(db: Db, written: string, now: Date, actor: ImportActor = { actorType: "system" }): Promise<ImportResult> {
+export async function importPlan(db: Db, written: string, now: Date, actor: ImportActor = { actorType: "system" }, target: ImportTarget = {}): Promise<ImportResult> {
   // Stored as parsed: no NUL or other control characters (PostgreSQL refuses NUL in text).
   const text = cleanPlanText(written);
   const parsed = parsePlan(text);
@@ -92,7 +95,7 @@ export async function importPlan(db: Db, written: string, now: Date, actor: Impo
 
   return db.$transaction(
     async (tx) => {
-      const existingId = await currentPlanId(tx);
+      const existingId = await importTargetId(tx, parsed, target);
       const before = existingId === null ? null : await loadPlanSnapshot(tx, existingId);
       const after = snapshotOf(parsed);
       const changes = diffPlan(before, after);

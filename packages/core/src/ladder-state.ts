@@ -13,6 +13,7 @@ export interface RoundInfo {
   taskId: number;
   taskNumber: string;
   taskTitle: string;
+  planTitle: string;
 }
 
 export interface LadderContext {
@@ -30,9 +31,10 @@ export interface LadderContext {
 export async function loadLadderContext(db: Db, now: Date, calendar: Calendar, workingHours: WorkingHours = DEFAULT_WORKING_HOURS): Promise<LadderContext> {
   const since = new Date(now.getTime() - OPEN_ROUND_WINDOW_DAYS * 24 * 3600 * 1000);
   const rounds = await db.round.findMany({
-    where: { dueAt: { gte: since }, opensAt: { lte: now }, deadline: { active: true, task: { active: true } } },
+    // An archived plan's rounds get no more reminders.
+    where: { dueAt: { gte: since }, opensAt: { lte: now }, deadline: { active: true, task: { active: true, plan: { archivedAt: null } } } },
     include: {
-      deadline: { include: { task: true } },
+      deadline: { include: { task: { include: { plan: { select: { title: true } } } } } },
       submissions: { include: { unit: { include: { contacts: true } } } },
       reminders: { select: { key: true } },
     },
@@ -53,6 +55,7 @@ export async function loadLadderContext(db: Db, now: Date, calendar: Calendar, w
       taskId: round.deadline.taskId,
       taskNumber: round.deadline.task.number,
       taskTitle: round.deadline.task.title,
+      planTitle: round.deadline.task.plan.title,
     });
     // Units with an approved extension have their own due date: one ladder round per due date.
     // A rescheduled round's rungs are keyed by due date too, so keys used for its old date (sent

@@ -14,6 +14,7 @@ export interface RoundUnitView {
 
 export interface RoundView {
   roundId: number;
+  planId: number;
   period: string;
   periodLabel: string | null;
   cycle: string;
@@ -30,10 +31,14 @@ export interface RoundView {
   units: RoundUnitView[];
 }
 
-/** Rounds with who has submitted, who is missing and who was late (newest period first). */
-export async function listRounds(db: Db, options: { period?: string; roundId?: number; now?: Date } = {}): Promise<RoundView[]> {
+/** Rounds (of one plan, or of all plans) with who has submitted, who is missing and who was late (newest period first). */
+export async function listRounds(db: Db, options: { period?: string; roundId?: number; planId?: number | null; now?: Date } = {}): Promise<RoundView[]> {
   const rounds = await db.round.findMany({
-    where: { ...(options.period ? { periodKey: options.period } : {}), ...(options.roundId ? { id: options.roundId } : {}) },
+    where: {
+      ...(options.period ? { periodKey: options.period } : {}),
+      ...(options.roundId ? { id: options.roundId } : {}),
+      ...(options.planId != null ? { deadline: { task: { planId: options.planId } } } : {}),
+    },
     include: {
       deadline: { include: { task: true, cycle: true } },
       submissions: { include: { unit: true }, orderBy: { unitId: "asc" } },
@@ -53,6 +58,7 @@ export async function listRounds(db: Db, options: { period?: string; roundId?: n
     }));
     return {
       roundId: round.id,
+      planId: round.deadline.task.planId,
       period: round.periodKey,
       periodLabel: round.periodKey === ONCE_PERIOD ? null : periodLabel(round.periodKey, "zh"),
       cycle: round.deadline.cycle?.name ?? "一次性时间节点",

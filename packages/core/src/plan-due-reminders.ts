@@ -47,6 +47,7 @@ export function describePlanned(context: LadderContext, planned: PlannedReminder
       unitName,
       taskNumber: round.taskNumber,
       taskTitle: round.taskTitle,
+      planTitle: round.planTitle,
       deadlineTitle: round.deadlineTitle,
       periodLabel: round.periodKey === ONCE_PERIOD ? null : periodLabel(round.periodKey, lang),
       dueDate: planned.dueDate,

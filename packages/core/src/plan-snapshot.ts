@@ -3,12 +3,6 @@ import type { PlanSnapshot } from "@duban/domain/import-diff";
 
 type Client = Pick<Db, "plan">;
 
-/** The current plan: the most recently imported one. */
-export async function currentPlanId(db: Client): Promise<number | null> {
-  const plan = await db.plan.findFirst({ orderBy: { importedAt: "desc" }, select: { id: true } });
-  return plan?.id ?? null;
-}
-
 /** The stored plan in the same shape as the parser's, to diff against a new text. */
 export async function loadPlanSnapshot(db: Client, planId: number): Promise<PlanSnapshot | null> {
   const plan = await db.plan.findUnique({

@@ -5,6 +5,7 @@ import { periodKeyOf } from "@duban/domain/period";
 import { loadBoard } from "./board.ts";
 import { ladderOfDeadline, ruleOfDeadline } from "./deadline-rule.ts";
 import { userNames } from "./users/user-names.ts";
+import { resolvePlanId } from "./plans.ts";
 
 export class TaskDetailError extends Error {
   constructor(
@@ -189,11 +190,11 @@ export async function cellHistory(db: Db, input: { taskId: number; unitId: numbe
 }
 
 /** Active tasks of the current plan with their assignments (ids for deadline forms and filters). */
-export async function listTasks(db: Db) {
-  const plan = await db.plan.findFirst({ orderBy: { importedAt: "desc" }, select: { id: true } });
-  if (!plan) return [];
+export async function listTasks(db: Db, planId_?: number | null) {
+  const planId = await resolvePlanId(db, planId_);
+  if (planId === null) return [];
   const tasks = await db.task.findMany({
-    where: { planId: plan.id, active: true },
+    where: { planId, active: true },
     orderBy: { ordinal: "asc" },
     include: { group: true, assignments: { where: { active: true }, orderBy: { ordinal: "asc" }, include: { unit: true } } },
   });

@@ -9,6 +9,8 @@ import { ONCE_PERIOD } from "./ensure-rounds.ts";
 
 export interface UrgeInput {
   roundId: number;
+  /** The plan the caller is looking at; a round of another plan is refused as not found. */
+  planId?: number | null;
   /** Limit to these units; they must be missing. Default: every missing unit. */
   unitIds?: number[];
   now: Date;
@@ -31,7 +33,7 @@ export interface UrgeResult {
 /** An expected refusal; `code` lets the API answer it as a user mistake, not a server error. */
 export class UrgeRoundError extends Error {
   constructor(
-    readonly code: "not-found",
+    readonly code: "not-found" | "plan-archived",
     message: string,
   ) {
     super(message);
@@ -41,9 +43,10 @@ export class UrgeRoundError extends Error {
 export async function urgeRound(db: Db, input: UrgeInput): Promise<UrgeResult> {
   const round = await db.round.findUnique({
     where: { id: input.roundId },
-    include: { deadline: { include: { task: true } }, submissions: { include: { unit: { include: { contacts: true } } } } },
+    include: { deadline: { include: { task: { include: { plan: { select: { title: true, archivedAt: true } } } } } }, submissions: { include: { unit: { include: { contacts: true } } } } },
   });
-  if (!round) throw new UrgeRoundError("not-found", "报送轮次不存在");
+  if (!round || (input.planId != null && round.deadline.task.planId !== input.planId)) throw new UrgeRoundError("not-found", "报送轮次不存在");
+  if (round.deadline.task.plan.archivedAt) throw new UrgeRoundError("plan-archived", "该方案已归档，不再催办");
   const calendar = await loadCalendar(db);
   const stamp = input.now.toISOString().slice(0, 16);
   const missing = round.submissions.filter((s) => !s.submittedAt && (!input.unitIds || input.unitIds.includes(s.unitId)));
@@ -65,6 +68,7 @@ export async function urgeRound(db: Db, input: UrgeInput): Promise<UrgeResult> {
         unitName: submission.unit.name,
         taskNumber: round.deadline.task.number,
         taskTitle: round.deadline.task.title,
+        planTitle: round.deadline.task.plan.title,
         deadlineTitle: round.deadline.title,
         periodLabel: round.periodKey === ONCE_PERIOD ? null : periodLabel(round.periodKey, lang),
         dueDate,

@@ -1,3 +1,5 @@
+import { shortPlanTitle } from "./short-title.ts";
+
 /**
  * The words of a reminder. Pure, so the CLI preview, the console preview and the bot show
  * exactly the same message. Chinese by default; English for contacts who chose /lang en.
@@ -9,6 +11,8 @@ export interface ReminderTextInput {
   unitName: string;
   taskNumber: string;
   taskTitle: string;
+  /** The plan the task belongs to (an office drives several); shortened in the text. */
+  planTitle?: string | null;
   deadlineTitle: string;
   periodLabel: string | null;
   /** YYYY-MM-DD */
@@ -45,6 +49,7 @@ function dueClauseEn(input: ReminderTextInput): string {
 }
 
 export function reminderText(input: ReminderTextInput): string {
+  const plan = input.planTitle ? shortPlanTitle(input.planTitle) : null;
   const period = input.periodLabel ? `（${input.periodLabel}）` : "";
   if (input.lang === "en") {
     const periodEn = input.periodLabel ? ` (${input.periodLabel})` : "";
@@ -54,7 +59,7 @@ export function reminderText(input: ReminderTextInput): string {
       "escalation-head": `Escalation: ${input.unitName} has not reported`,
       "escalation-office": `Escalation: ${input.unitName} has not reported`,
     }[input.kind];
-    return `${head}\nTask ${input.taskNumber}: ${input.taskTitle}\n${input.deadlineTitle}${periodEn}, ${dueClauseEn(input)}.\nPlease report the status with the buttons below, or reply to this message.`;
+    return `${head}\n${plan ? `[${plan}] ` : ""}Task ${input.taskNumber}: ${input.taskTitle}\n${input.deadlineTitle}${periodEn}, ${dueClauseEn(input)}.\nPlease report the status with the buttons below, or reply to this message.`;
   }
   const head = {
     reminder: "【督办提醒】",
@@ -63,7 +68,7 @@ export function reminderText(input: ReminderTextInput): string {
     "escalation-office": `【督办升级】${input.unitName}尚未报送`,
   }[input.kind];
   const ask = input.kind === "escalation-office" ? "请联系该单位督促落实。" : "请点击下方按钮报送进展，或直接回复本消息。";
-  return `${head}\n任务${input.taskNumber}：${input.taskTitle}\n${input.deadlineTitle}${period}，${dueClauseZh(input)}。\n${ask}`;
+  return `${head}\n${plan ? `《${plan}》` : ""}任务${input.taskNumber}：${input.taskTitle}\n${input.deadlineTitle}${period}，${dueClauseZh(input)}。\n${ask}`;
 }
 
 /**

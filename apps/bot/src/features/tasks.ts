@@ -29,7 +29,18 @@ tasks.command("tasks", async (ctx) => {
     await ctx.reply(ctx.t("tasks-empty"));
     return;
   }
-  const text = [ctx.t("tasks-title", { unit: contact.unitName, count: list.length }), "", ...list.map((t) => taskLine(ctx, t)), "", ctx.t("tasks-hint")].join("\n");
+  // A unit owing tasks in several plans sees them grouped under each plan's short title
+  // (unitTasks returns them plan by plan).
+  const plans = new Set(list.map((t) => t.planId));
+  const body: string[] = [];
+  for (const [index, task] of list.entries()) {
+    if (plans.size > 1 && task.planId !== list[index - 1]?.planId) {
+      if (index > 0) body.push("");
+      body.push(ctx.t("tasks-plan-heading", { plan: task.planTitle }));
+    }
+    body.push(taskLine(ctx, task));
+  }
+  const text = [ctx.t("tasks-title", { unit: contact.unitName, count: list.length }), "", ...body, "", ctx.t("tasks-hint")].join("\n");
   await ctx.reply(text, { reply_markup: taskList(ctx, list, "task") });
 });
 

@@ -59,6 +59,7 @@ help-head = As unit head you receive escalations when your unit is overdue, and 
 
 tasks-title = Tasks of { $unit } ({ $count }):
 tasks-empty = Your unit has no tasks to follow up at the moment.
+tasks-plan-heading = 📁 { $plan }
 tasks-hint = Tap a task below for details or to report.
 task-line-reported = Last report: { $status }
 task-line-not-reported = Not reported yet

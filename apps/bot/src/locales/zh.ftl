@@ -59,6 +59,7 @@ help-head = 作为单位负责人，本单位事项逾期时您会收到督办�
 
 tasks-title = “{ $unit }”的任务（共 { $count } 项）：
 tasks-empty = 本单位目前没有需要跟进的任务。
+tasks-plan-heading = 📁《{ $plan }》
 tasks-hint = 点击下方任务查看详情或报送进展。
 task-line-reported = 最近报送：{ $status }
 task-line-not-reported = 尚未报送

@@ -35,18 +35,25 @@ export async function remindersCommand(args: string[], io: CliIo): Promise<numbe
   }
 }
 
-/** rounds list [--period 2026Q4]: one JSON object a line. */
+/** rounds list [--plan <id>] [--period 2026Q4]: one JSON object a line, each with its planId. */
 export async function roundsCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== "list") throw new UsageError("usage: rounds list [--period 2026Q4]");
-  const period = options(rest, { period: { type: "string" } }).period as string | undefined;
+  if (sub !== "list") throw new UsageError("usage: rounds list [--plan <id>] [--period 2026Q4]");
+  const flags = options(rest, { period: { type: "string" }, plan: { type: "string" } });
+  const period = flags.period as string | undefined;
+  const planId = flags.plan === undefined ? undefined : Number(flags.plan);
+  if (planId !== undefined && !(Number.isInteger(planId) && planId > 0)) throw new UsageError(`--plan: "${String(flags.plan)}" is not a plan id (see plan list)`);
   if (period !== undefined && period !== "once" && !periodKeySchema.safeParse(period).success) {
     throw new UsageError(`--period: "${period}" is not a period key like 2026Q4 or 2026`);
   }
   const db = await openDatabase(io);
   try {
-    for (const r of await listRounds(db, { period, now: io.now() })) {
-      io.out(JSON.stringify({ period: r.period, cycle: r.cycle, task: r.taskNumber, deadline: r.deadline, dueAt: r.dueAt.toISOString(), expected: r.expected, submitted: r.submitted, missing: r.missing }));
+    if (planId !== undefined && !(await db.plan.findUnique({ where: { id: planId }, select: { id: true } }))) {
+      io.err(`no plan ${planId} (see plan list)`);
+      return 1;
+    }
+    for (const r of await listRounds(db, { period, planId, now: io.now() })) {
+      io.out(JSON.stringify({ planId: r.planId, period: r.period, cycle: r.cycle, task: r.taskNumber, deadline: r.deadline, dueAt: r.dueAt.toISOString(), expected: r.expected, submitted: r.submitted, missing: r.missing }));
     }
     return 0;
   } finally {

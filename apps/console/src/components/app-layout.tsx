@@ -5,6 +5,8 @@ import {
   CalendarOutlined,
   ClockCircleOutlined,
   DashboardOutlined,
+  FolderOpenOutlined,
+  FundOutlined,
   FileSearchOutlined,
   ImportOutlined,
   LockOutlined,
@@ -79,11 +81,19 @@ export function AppLayout() {
     }),
   );
 
+  // The plan switcher: board and rounds are per plan, and the URL carries it (/plans/:id/board).
+  const plans = useQuery(trpc.plan.list.queryOptions());
+  const planMatch = /^\/plans\/(\d+)\/(board|rounds)/.exec(pathname);
+  const currentPlan = planMatch ? Number(planMatch[1]) : null;
+  const section = planMatch?.[2] ?? (pathname.startsWith("/rounds") ? "rounds" : "board");
+
   const items = [
-    { to: "/", icon: <DashboardOutlined />, label: t("总览", "Board"), end: true, badge: counts?.redCells, badgeKind: "red" as const, badgeId: "red" },
+    { to: "/overview", icon: <FundOutlined />, label: t("跨方案总览", "All plans") },
+    { to: "/plans", icon: <FolderOpenOutlined />, label: t("方案", "Plans"), end: true },
+    { to: currentPlan ? `/plans/${currentPlan}/board` : "/", icon: <DashboardOutlined />, label: t("总览", "Board"), end: true, badge: counts?.redCells, badgeKind: "red" as const, badgeId: "red" },
     { to: "/units", icon: <TeamOutlined />, label: t("单位与联络员", "Units & liaisons"), badge: counts?.unreachableContacts, badgeId: "unreachable" },
     { to: "/deadlines", icon: <ClockCircleOutlined />, label: t("时间节点与提醒", "Deadlines & reminders") },
-    { to: "/rounds", icon: <FileSearchOutlined />, label: t("报送轮次", "Reporting rounds") },
+    { to: currentPlan ? `/plans/${currentPlan}/rounds` : "/rounds", icon: <FileSearchOutlined />, label: t("报送轮次", "Reporting rounds") },
     { to: "/extensions", icon: <AlertOutlined />, label: t("延期与协调", "Extensions & blockers"), badge: counts?.extensionsAndBlockers, badgeId: "extensions" },
     { to: "/notices", icon: <NotificationOutlined />, label: t("通知", "Notices") },
     // Importing changes the plan: not offered to read-only users (the server refuses them anyway).
@@ -132,6 +142,22 @@ export function AppLayout() {
             <MenuOutlined />
           </button>
           <span className="app-header-brand">督办</span>
+          <select
+            className="app-plan-switcher"
+            aria-label={t("切换方案", "Switch plan")}
+            data-testid="plan-switcher"
+            value={currentPlan ?? ""}
+            onChange={(event) => {
+              if (event.target.value) navigate(`/plans/${event.target.value}/${section}`);
+            }}
+          >
+            <option value="">{t("选择方案…", "Choose a plan…")}</option>
+            {(plans.data ?? []).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.archived ? `${t("［已归档］", "[archived] ")}${p.title}` : p.title}
+              </option>
+            ))}
+          </select>
           <Button size="small" type="text" icon={<BellOutlined />} onClick={() => setTodayOpen((open) => !open)} aria-label={t("今日", "Today")} data-testid="open-today">
             <span className="app-header-text">{t("今日", "Today")}</span>
           </Button>

@@ -6,6 +6,7 @@ import { Link, useSearchParams } from "react-router";
 import { LIGHT_COLOR, type LightValue, useLightLabel } from "../components/light.tsx";
 import { fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
+import { usePlanId } from "../plan-route.ts";
 import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 import "./board.css";
 
@@ -110,7 +111,8 @@ export default function BoardPage() {
   const { filters, set, setParams } = useBoardFilters();
   const [cell, setCell] = useState<{ taskId: number; unitId: number } | null>(null);
   // Polling keeps the board within seconds of a liaison's reply in chat, with no manual reload.
-  const board = useQuery(trpc.board.get.queryOptions(filters, { refetchInterval: 5000, placeholderData: (prev) => prev }));
+  const planId = usePlanId();
+  const board = useQuery(trpc.board.get.queryOptions({ ...filters, planId }, { refetchInterval: 5000, placeholderData: (prev) => prev }));
 
   if (board.isError && !board.data) return <Alert type="error" showIcon title={errorMessage(board.error)} />;
   const data = board.data;

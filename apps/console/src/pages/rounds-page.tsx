@@ -6,6 +6,7 @@ import { useSearchParams } from "react-router";
 import { downloadBase64, fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
+import { usePlanId } from "../plan-route.ts";
 import { useErrorMessage, type Outputs, useTRPC, useTRPCClient } from "../trpc.ts";
 
 type Round = Outputs["rounds"]["list"][number];
@@ -20,9 +21,10 @@ export default function RoundsPage() {
   const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
-  const periods = useQuery(trpc.rounds.periods.queryOptions());
+  const planId = usePlanId();
+  const periods = useQuery(trpc.rounds.periods.queryOptions({ planId }));
   const period = params.get("period") ?? periods.data?.current ?? null;
-  const rounds = useQuery(trpc.rounds.list.queryOptions({ period }, { enabled: periods.isSuccess, refetchInterval: 10_000 }));
+  const rounds = useQuery(trpc.rounds.list.queryOptions({ period, planId }, { enabled: periods.isSuccess, refetchInterval: 10_000 }));
   const [downloading, setDownloading] = useState<string | null>(null);
 
   const urge = useMutation(
@@ -51,7 +53,7 @@ export default function RoundsPage() {
   const download = async (round: Round, kind: "xlsx" | "docx") => {
     setDownloading(`${round.roundId}-${kind}`);
     try {
-      const file = kind === "xlsx" ? await client.exports.roundXlsx.query({ roundId: round.roundId }) : await client.exports.roundDocx.query({ roundId: round.roundId });
+      const file = kind === "xlsx" ? await client.exports.roundXlsx.query({ roundId: round.roundId, planId }) : await client.exports.roundDocx.query({ roundId: round.roundId, planId });
       downloadBase64(file);
     } catch (e) {
       message.error(errorMessage(e));
@@ -159,7 +161,7 @@ export default function RoundsPage() {
                   <Popconfirm
                     title={t("立即催办未报送单位？", "Urge the missing units now?")}
                     description={r.missing.join("、")}
-                    onConfirm={() => urge.mutate({ roundId: r.roundId })}
+                    onConfirm={() => urge.mutate({ roundId: r.roundId, planId })}
                     okText={t("催办", "Urge")}
                   >
                     <Button size="small" danger icon={<SoundOutlined />} data-testid={`urge-${r.roundId}`} loading={urge.isPending && urge.variables.roundId === r.roundId}>

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { loadBoard } from "@duban/core/board";
+import { assertTaskInPlan } from "@duban/core/plans";
+import { loadOverview } from "@duban/core/overview";
 import { cellHistory } from "@duban/core/task-detail";
 import { authedProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
@@ -9,7 +11,14 @@ const id = recordId;
 export const boardRouter = router({
   /** The 总览 matrix; the console polls it so a bot reply shows up within seconds. */
   get: authedProcedure
-    .input(z.object({ groupId: id.nullish(), unitId: id.nullish(), light: z.enum(["red", "yellow", "green"]).nullish() }).default({}))
-    .query(({ ctx, input }) => loadBoard(ctx.db, ctx.now(), input)),
-  cell: authedProcedure.input(z.object({ taskId: id, unitId: id })).query(({ ctx, input }) => run(() => cellHistory(ctx.db, input))),
+    .input(z.object({ planId: id.nullish(), groupId: id.nullish(), unitId: id.nullish(), light: z.enum(["red", "yellow", "green"]).nullish() }).default({}))
+    .query(({ ctx, input }) => run(() => loadBoard(ctx.db, ctx.now(), input))),
+  cell: authedProcedure.input(z.object({ planId: id.nullish(), taskId: id, unitId: id })).query(({ ctx, input }) =>
+    run(async () => {
+      if (input.planId) await assertTaskInPlan(ctx.db, input.planId, input.taskId);
+      return cellHistory(ctx.db, { taskId: input.taskId, unitId: input.unitId });
+    }),
+  ),
+  /** Across all active plans: plans × lights and units × plans (late items). */
+  overview: authedProcedure.query(({ ctx }) => loadOverview(ctx.db, ctx.now())),
 });

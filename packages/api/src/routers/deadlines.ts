@@ -1,3 +1,4 @@
+import { assertDeadlineInPlan, assertTaskInPlan } from "@duban/core/plans";
 import { z } from "zod";
 import { archiveDeadline, createDeadline, deadlineInputSchema, listDeadlines, updateDeadline } from "@duban/core/deadlines";
 import { previewReminders } from "@duban/core/preview-reminders";
@@ -8,21 +9,29 @@ const id = recordId;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const deadlinesRouter = router({
-  list: authedProcedure.input(z.object({ taskId: id.nullish() }).default({})).query(({ ctx, input }) => listDeadlines(ctx.db, input.taskId ? { taskId: input.taskId } : {})),
-  create: editorProcedure.input(deadlineInputSchema).mutation(({ ctx, input }) =>
+  list: authedProcedure
+    .input(z.object({ taskId: id.nullish(), planId: id.nullish() }).default({}))
+    .query(({ ctx, input }) => listDeadlines(ctx.db, { ...(input.taskId ? { taskId: input.taskId } : {}), planId: input.planId })),
+  create: editorProcedure.input(deadlineInputSchema.extend({ planId: id.nullish() })).mutation(({ ctx, input: { planId, ...input } }) =>
     run(async () => {
+      if (planId) await assertTaskInPlan(ctx.db, planId, input.taskId);
       const row = await createDeadline(ctx.db, input, ctx.now(), { actorType: "user", actorId: ctx.user.id });
       return { id: row.id };
     }),
   ),
-  update: editorProcedure.input(z.object({ id, deadline: deadlineInputSchema })).mutation(({ ctx, input }) =>
+  update: editorProcedure.input(z.object({ id, planId: id.nullish(), deadline: deadlineInputSchema })).mutation(({ ctx, input }) =>
     run(async () => {
+      if (input.planId) {
+        await assertDeadlineInPlan(ctx.db, input.planId, input.id);
+        await assertTaskInPlan(ctx.db, input.planId, input.deadline.taskId);
+      }
       await updateDeadline(ctx.db, input.id, input.deadline, ctx.now(), { actorType: "user", actorId: ctx.user.id });
       return { id: input.id };
     }),
   ),
-  archive: editorProcedure.input(z.object({ id })).mutation(({ ctx, input }) =>
+  archive: editorProcedure.input(z.object({ id, planId: id.nullish() })).mutation(({ ctx, input }) =>
     run(async () => {
+      if (input.planId) await assertDeadlineInPlan(ctx.db, input.planId, input.id);
       await archiveDeadline(ctx.db, input.id, ctx.now(), { actorType: "user", actorId: ctx.user.id });
       return { ok: true };
     }),

@@ -1,0 +1,137 @@
+import type { Db } from "@duban/db/client";
+import { lightOf, worseLight, type Light } from "@duban/domain/light";
+import { shortPlanTitle } from "@duban/domain/short-title";
+import { BLOCKED_STATUS } from "./board.ts";
+import { loadCalendar } from "./calendar-source.ts";
+import { toDate } from "./plans.ts";
+
+export interface OverviewPlan {
+  planId: number;
+  title: string;
+  shortTitle: string;
+  docNumber: string | null;
+  /** Cells (task × unit) by light, as the plan's board counts them. */
+  counts: Record<Light, number> & { total: number };
+  /** Tasks by their worst cell's light. */
+  tasks: Record<Light, number> & { total: number };
+}
+
+export interface OverviewUnit {
+  unitId: number;
+  unit: string;
+  /** Per plan the unit has work in: its task cells and how many are red (late). */
+  plans: Array<{ planId: number; cells: number; late: number }>;
+  late: number;
+}
+
+export interface Overview {
+  now: Date;
+  plans: OverviewPlan[];
+  /** Units × plans, units with the most late items first. */
+  units: OverviewUnit[];
+}
+
+type Agg = { pendingDue: Date | null; madeDue: Date | null };
+type Latest = { status: string; coordinated: boolean; createdAt: Date; id: number };
+
+/**
+ * The page the office head opens first: every active plan's lights, and which units are late in
+ * which plan. The same light rule as the board, computed from three set-based queries over all
+ * active plans (per task × unit: earliest owed and latest submitted due date of opened rounds,
+ * and the latest status) — no query per plan, task or unit.
+ */
+export async function loadOverview(db: Db, now: Date): Promise<Overview> {
+  const [calendar, plans, assignments, members, aggregates, latest] = await Promise.all([
+    loadCalendar(db),
+    db.plan.findMany({ where: { archivedAt: null }, orderBy: [{ importedAt: "asc" }, { id: "asc" }], select: { id: true, title: true, docNumber: true } }),
+    db.assignment.findMany({
+      where: { active: true, task: { active: true, plan: { archivedAt: null } } },
+      select: { taskId: true, unitId: true, task: { select: { planId: true } }, unit: { select: { name: true, collective: true } } },
+    }),
+    db.unitMember.findMany(),
+    db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; pendingDue: Date | string | null; madeDue: Date | string | null }>>`
+      SELECT d."taskId" AS "taskId", s."unitId" AS "unitId",
+             MIN(CASE WHEN s."submittedAt" IS NULL THEN s."dueAt" END) AS "pendingDue",
+             MAX(CASE WHEN s."submittedAt" IS NOT NULL THEN s."dueAt" END) AS "madeDue"
+        FROM "Submission" s
+        JOIN "Round" r ON r."id" = s."roundId"
+        JOIN "Deadline" d ON d."id" = r."deadlineId"
+        JOIN "Task" t ON t."id" = d."taskId"
+        JOIN "Plan" p ON p."id" = t."planId"
+       WHERE r."opensAt" <= ${now} AND d."active" = true AND t."active" = true AND p."archivedAt" IS NULL
+       GROUP BY d."taskId", s."unitId"`,
+    db.$queryRaw<Array<{ id: number | bigint; taskId: number | bigint; unitId: number | bigint; status: string; coordinatedAt: Date | string | null; createdAt: Date | string }>>`
+      SELECT su."id" AS "id", su."taskId" AS "taskId", su."unitId" AS "unitId", su."status" AS "status",
+             su."coordinatedAt" AS "coordinatedAt", su."createdAt" AS "createdAt"
+        FROM "StatusUpdate" su
+        JOIN "Task" t ON t."id" = su."taskId"
+        JOIN "Plan" p ON p."id" = t."planId"
+       WHERE t."active" = true AND p."archivedAt" IS NULL
+         AND NOT EXISTS (
+           SELECT 1 FROM "StatusUpdate" later
+            WHERE later."taskId" = su."taskId" AND later."unitId" = su."unitId"
+              AND (later."createdAt" > su."createdAt" OR (later."createdAt" = su."createdAt" AND later."id" > su."id")))`,
+  ]);
+
+  const membersOf = new Map<number, number[]>();
+  for (const m of members) membersOf.set(m.collectiveId, [...(membersOf.get(m.collectiveId) ?? []), m.memberId]);
+  const agg = new Map<string, Agg>();
+  for (const row of aggregates) {
+    agg.set(`${row.taskId}:${row.unitId}`, { pendingDue: row.pendingDue === null ? null : toDate(row.pendingDue), madeDue: row.madeDue === null ? null : toDate(row.madeDue) });
+  }
+  const latestOf = new Map<string, Latest>();
+  for (const row of latest) {
+    latestOf.set(`${row.taskId}:${row.unitId}`, { status: row.status, coordinated: row.coordinatedAt !== null, createdAt: toDate(row.createdAt), id: Number(row.id) });
+  }
+
+  const planRows = new Map<number, OverviewPlan>(
+    plans.map((p) => [p.id, { planId: p.id, title: p.title, shortTitle: shortPlanTitle(p.title), docNumber: p.docNumber, counts: { red: 0, yellow: 0, green: 0, total: 0 }, tasks: { red: 0, yellow: 0, green: 0, total: 0 } }]),
+  );
+  const taskLights = new Map<number, { planId: number; light: Light }>();
+  const unitRows = new Map<number, { unit: string; plans: Map<number, { cells: number; late: number }> }>();
+
+  for (const a of assignments) {
+    const planId = a.task.planId;
+    // A collective unit's cell covers its own obligations and its members' (as on the board).
+    const unitIds = [a.unitId, ...(a.unit.collective ? (membersOf.get(a.unitId) ?? []) : [])];
+    let pendingDue: Date | null = null;
+    let madeDue: Date | null = null;
+    let newest: Latest | null = null;
+    for (const id of unitIds) {
+      const key = `${a.taskId}:${id}`;
+      const own = agg.get(key);
+      if (own?.pendingDue && (!pendingDue || own.pendingDue < pendingDue)) pendingDue = own.pendingDue;
+      if (own?.madeDue && (!madeDue || own.madeDue > madeDue)) madeDue = own.madeDue;
+      const update = latestOf.get(key);
+      if (update && (!newest || update.createdAt > newest.createdAt)) newest = update;
+    }
+    const light = lightOf(
+      { now, dueAt: pendingDue ?? madeDue, submitted: pendingDue === null && madeDue !== null, blocked: newest?.status === BLOCKED_STATUS && !newest.coordinated },
+      calendar,
+    );
+    const plan = planRows.get(planId)!;
+    plan.counts[light]++;
+    plan.counts.total++;
+    const task = taskLights.get(a.taskId);
+    taskLights.set(a.taskId, { planId, light: task ? worseLight(task.light, light) : light });
+
+    const unit = unitRows.get(a.unitId) ?? { unit: a.unit.name, plans: new Map() };
+    const cell = unit.plans.get(planId) ?? { cells: 0, late: 0 };
+    cell.cells++;
+    if (light === "red") cell.late++;
+    unit.plans.set(planId, cell);
+    unitRows.set(a.unitId, unit);
+  }
+  for (const { planId, light } of taskLights.values()) {
+    const plan = planRows.get(planId)!;
+    plan.tasks[light]++;
+    plan.tasks.total++;
+  }
+
+  const units = [...unitRows].map(([unitId, row]) => {
+    const cells = [...row.plans].map(([planId, c]) => ({ planId, ...c })).sort((a, b) => a.planId - b.planId);
+    return { unitId, unit: row.unit, plans: cells, late: cells.reduce((n, c) => n + c.late, 0) };
+  });
+  units.sort((a, b) => b.late - a.late || a.unitId - b.unitId);
+  return { now, plans: [...planRows.values()], units };
+}
