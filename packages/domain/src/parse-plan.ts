@@ -57,6 +57,10 @@ export interface ParsedTask {
   cadences: ParsedCadence[];
   /** 1-based line of the task's number in the original text. */
   line: number;
+  /** A person who leads it (牵头负责领导, 分管领导, 分管县领导): never a unit. null when none. */
+  leader: string | null;
+  /** Open-ended placeholders (各有关部门, 各县、市、区政府, trailing …等) as written, joined by "、"; null when none. */
+  unitNote: string | null;
 }
 
 export interface ParsedGroup {
@@ -65,6 +69,21 @@ export interface ParsedGroup {
   /** Without the number and final punctuation; the task section's name for the implicit group. */
   heading: string;
   tasks: ParsedTask[];
+}
+
+export type PlanWarningCode =
+  | "no-units" // task imported without units; the office assigns them
+  | "lead-assumed" // no 牵头 marker and no document rule: first listed unit taken as lead
+  | "duplicate-number" // two tasks with the same number; the office must resolve it in the preview
+  | "unit-rejected" // a unit-like name refused (too long, a person, …), kept out of the units
+  | "other";
+export interface PlanWarning {
+  code: PlanWarningCode;
+  /** 1-based line in the (cleaned) source text. */
+  line: number;
+  /** Number of the task it concerns, as written, or null for plan-level warnings. */
+  taskNumber: string | null;
+  message: string;
 }
 
 export interface ParsedPlan {
@@ -77,6 +96,8 @@ export interface ParsedPlan {
   /** Distinct normalised unit names in order of first appearance. */
   units: string[];
   warnings: string[];
+  /** Same order and count as `warnings`; warnings[i] === warningDetails[i].message. */
+  warningDetails: PlanWarning[];
 }
 
 /** Splits an item's text into its first sentence and the rest. */
@@ -211,6 +232,8 @@ class PlanBuilder {
       deadline: deadlines.length > 0 ? deadlines.join("；") : null,
       cadences: extractCadences(scan.remainder),
       line: node.line,
+      leader: null,
+      unitNote: null,
     };
   }
 
@@ -248,6 +271,7 @@ export function parsePlan(text: string): ParsedPlan {
     groups,
     units: builder.units,
     warnings: builder.warnings,
+    warningDetails: builder.warnings.map((message) => ({ code: "other" as const, line: 0, taskNumber: null, message })),
   };
 }
 
