@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePlan, type ParsedPlan } from "./parse-plan.ts";
-import { addTask, assignUnit, deleteTask, emptyTask, mapUnits, mergeWithNext, planProblems, renameUnit, setTaskUnits, splitTask, taskText, unassignUnit, updateTask } from "./plan-edit.ts";
+import { addTask, assignUnit, refAt, replaceTask, deleteTask, emptyTask, mapUnits, mergeWithNext, planProblems, renameUnit, setTaskUnits, splitTask, taskText, unassignUnit, updateTask } from "./plan-edit.ts";
 
 const TEXT = [
   "某市质量提升行动方案",
@@ -94,5 +94,13 @@ describe("preview editing", () => {
     expect(planProblems(blank).map((p) => p.code).sort()).toEqual(["empty-number", "empty-title"]);
     const empty = [0, 0, 0].reduce((p) => deleteTask(p, { group: 0, task: 0 }), plan);
     expect(planProblems(empty).map((p) => p.code)).toEqual(["no-tasks"]);
+  });
+
+  it("finds a task by its flat position and replaces it with another version", () => {
+    expect(refAt(plan, 2)).toEqual({ group: 0, task: 2 });
+    expect(refAt(plan, 3)).toBeNull();
+    const replaced = replaceTask(plan, refAt(plan, 1)!, emptyTask("2", "文件版本"));
+    expect(tasksOf(replaced)[1]).toMatchObject({ number: "2", title: "文件版本", units: [] });
+    expect(unitsOf(replaced, 1)).toEqual([]);
   });
 });

@@ -56,6 +56,22 @@ export function updateTask(plan: ParsedPlan, at: TaskRef, patch: TaskPatch): Par
   return withTasks(plan, at.group, (tasks) => tasks.map((t, i) => (i === at.task ? { ...t, ...patch } : t)));
 }
 
+/** Puts another version of a task in its place (the document's version of an office-edited task). */
+export function replaceTask(plan: ParsedPlan, at: TaskRef, task: ParsedTask): ParsedPlan {
+  taskAt(plan, at);
+  return withTasks(plan, at.group, (tasks) => tasks.map((t, i) => (i === at.task ? task : t)));
+}
+
+/** Where a task is, by its flat position across groups (the import's ordinal). */
+export function refAt(plan: ParsedPlan, index: number): TaskRef | null {
+  let left = index;
+  for (const [group, g] of plan.groups.entries()) {
+    if (left < g.tasks.length) return { group, task: left };
+    left -= g.tasks.length;
+  }
+  return null;
+}
+
 export function emptyTask(number: string, title: string): ParsedTask {
   return { number, title, body: "", units: [], indicators: [], deadline: null, cadences: [], line: 0, leader: null, unitNote: null };
 }
