@@ -71,11 +71,12 @@ export function PlanPreviewEditor({ plan, onChange, keptEdits }: { plan: ParsedP
 
   return (
     <Row gutter={[16, 16]}>
-      <Col xs={24} xl={17}>
+      <Col xs={24} xxl={17}>
         <Table<Row>
           size="small"
           rowKey="key"
           pagination={false}
+          scroll={{ x: 1100 }}
           dataSource={rows}
           rowClassName={(r) => (r.key === highlight ? "ant-table-row-selected" : "")}
           data-testid="preview-tasks"
@@ -160,7 +161,7 @@ export function PlanPreviewEditor({ plan, onChange, keptEdits }: { plan: ParsedP
           ]}
         />
       </Col>
-      <Col xs={24} xl={7}>
+      <Col xs={24} xxl={7}>
         <Space orientation="vertical" style={{ width: "100%" }}>
           {problems.length > 0 && (
             <Card size="small" title={t("需要处理", "To resolve")} data-testid="preview-problems">
@@ -378,7 +379,7 @@ function TaskDraftModal({ task, unitOptions, onCancel, onSave }: { task: ParsedT
                 value={newUnit}
                 onChange={setNewUnit}
                 placeholder={t("选择或输入单位", "Pick or type a unit")}
-                data-testid="draft-new-unit"
+                id="draft-new-unit"
               />
               <Select style={{ width: 96 }} value={newRole} options={roleOptions} onChange={setNewRole} data-testid="draft-new-role" />
               <Button onClick={addUnit} disabled={!newUnit.trim()} data-testid="draft-add-unit">
