@@ -59,7 +59,7 @@ describe("the office corrects a plan before and after it counts", () => {
     expect(await c.fx.db.auditEvent.count({ where: { action: "plan.reimport" } })).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 240_000);
 
   it("edits a task after import and adds a unit to it; both audited", async () => {
     const { context, page, errors } = await c.newPage();
