@@ -4,6 +4,7 @@ import { defaultDeadlines } from "@duban/domain/default-deadlines";
 import { describeChange, describeKeptEdit, describeWarning, diffPlan, importWarnings, keptEdits, type PlanChange, type PlanSnapshot } from "@duban/domain/import-diff";
 import { type ParsedPlan, type ParsedTask, parsePlan } from "@duban/domain/parse-plan";
 import { planProblems } from "@duban/domain/plan-edit";
+import { isCollectiveUnit } from "@duban/domain/plan-units";
 import { writeAudit } from "./audit.ts";
 import { currentPlanId, loadPlanSnapshot, loadStoredPlan, type StoredTask } from "./plan-snapshot.ts";
 
@@ -161,7 +162,9 @@ export async function importParsedPlan(db: Db, input: { text: string; plan: Pars
   } catch {
     // The office corrected a text the parser refuses: every task is then the office's own.
   }
-  return writePlan(db, { text: input.text, document, plan: input.plan }, now, actor);
+  // Whether a unit stands for all others is read from its name, as the parser does, never taken from the browser.
+  const plan = { ...input.plan, groups: input.plan.groups.map((g) => ({ ...g, tasks: g.tasks.map((t) => ({ ...t, units: t.units.map((u) => ({ ...u, collective: isCollectiveUnit(u.name) })) })) })) };
+  return writePlan(db, { text: input.text, document, plan }, now, actor);
 }
 
 export class PlanImportError extends Error {
