@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@duban/db/testing";
 import { PlanParseError } from "@duban/domain/parse-plan";
 import { SEED_PLAN } from "../test/scheduler-fixture.ts";
-import { importPlan, previewImport } from "./import-plan.ts";
+import { parsePlan } from "@duban/domain/parse-plan";
+import { assignUnit, emptyTask, addTask, renameUnit, updateTask } from "@duban/domain/plan-edit";
+import { importParsedPlan, importPlan, previewImport } from "./import-plan.ts";
 
 let test: TestDb | null = null;
 afterEach(async () => {
@@ -117,6 +119,40 @@ describe("importPlan on a real database", () => {
   it("a document it cannot read writes nothing", async () => {
     test = await createTestDb();
     await expect(importPlan(test.db, "一份没有任务的文件\n\n随便写点什么。", now)).rejects.toBeInstanceOf(PlanParseError);
+    expect(await counts(test)).toMatchObject({ plans: 0, units: 0, tasks: 0 });
+  });
+
+  it("imports exactly the plan the office corrected, marks the corrected tasks as the office's, audits it; a re-import keeps them", async () => {
+    test = await createTestDb();
+    let plan = parsePlan(SEED_PLAN);
+    plan = renameUnit(plan, "交运局", "交通运输局");
+    plan = updateTask(plan, { group: 0, task: 2 }, { title: "加强城市质量文化建设（办公室）" });
+    plan = addTask(plan, 5, emptyTask("19", "办公室补充的任务"));
+    plan = assignUnit(plan, { group: 5, task: plan.groups[5]!.tasks.length - 1 }, "气象局", "lead");
+    const result = await importParsedPlan(test.db, { text: SEED_PLAN, plan }, now, { actorType: "user", actorId: 7 });
+    expect(result.created).toBe(true);
+    const tasks = await test.db.task.findMany({ orderBy: { ordinal: "asc" }, include: { assignments: { include: { unit: true } } } });
+    expect(tasks).toHaveLength(19);
+    expect(tasks[18]).toMatchObject({ number: "19", title: "办公室补充的任务", editedAt: now });
+    expect(tasks[18]!.assignments.map((a) => [a.unit.name, a.role])).toEqual([["气象局", "lead"]]);
+    expect(await test.db.unit.count({ where: { name: "交运局" } })).toBe(0);
+    expect(await test.db.unit.count({ where: { name: "交通运输局" } })).toBe(1);
+    const edited = tasks.filter((t) => t.editedAt !== null).map((t) => t.number);
+    // Tasks 6 and 14 name 交运局, renamed: the office's version too.
+    expect(edited).toEqual(["3", "6", "14", "19"]);
+    const [audit] = await test.db.auditEvent.findMany({ where: { action: "plan.import" } });
+    expect(JSON.parse(audit!.detail!)).toMatchObject({ corrected: ["3", "6", "14", "19"] });
+    expect(audit!.actorId).toBe("7");
+
+    const again = await previewImport(test.db, SEED_PLAN);
+    expect(again.changes).toEqual([]);
+    expect(again.keptEdits.map((k) => k.task)).toEqual(["3", "6", "14"]);
+  });
+
+  it("refuses a corrected plan with errors and writes nothing", async () => {
+    test = await createTestDb();
+    const plan = updateTask(parsePlan(SEED_PLAN), { group: 0, task: 1 }, { number: "1" });
+    await expect(importParsedPlan(test.db, { text: SEED_PLAN, plan }, now, { actorType: "user", actorId: 1 })).rejects.toMatchObject({ code: "invalid-plan" });
     expect(await counts(test)).toMatchObject({ plans: 0, units: 0, tasks: 0 });
   });
 });

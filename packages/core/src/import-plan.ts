@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 import type { Db } from "@duban/db/client";
 import { defaultDeadlines } from "@duban/domain/default-deadlines";
-import { describeChange, describeWarning, diffPlan, importWarnings, type PlanChange, type PlanSnapshot } from "@duban/domain/import-diff";
-import { cleanPlanText, parsePlan, type ParsedPlan, type PlanWarning } from "@duban/domain/parse-plan";
+import { describeChange, describeKeptEdit, describeWarning, diffPlan, importWarnings, keptEdits, type PlanChange, type PlanSnapshot } from "@duban/domain/import-diff";
+import { cleanPlanText, type ParsedPlan, type ParsedTask, parsePlan, type PlanWarning } from "@duban/domain/parse-plan";
+import { planProblems } from "@duban/domain/plan-edit";
+import { isCollectiveUnit } from "@duban/domain/plan-units";
 import { writeAudit } from "./audit.ts";
-import { loadPlanSnapshot } from "./plan-snapshot.ts";
+import { loadPlanSnapshot, loadStoredPlan, type StoredTask } from "./plan-snapshot.ts";
 import { importTargetId, type ImportTarget } from "./plans.ts";
 
 export interface ImportActor {
@@ -12,7 +14,20 @@ export interface ImportActor {
   actorId?: number | string | null;
 }
 
+export interface KeptEditView {
+  /** Position of the task in the plan (flat, across groups). */
+  index: number;
+  task: string;
+  title: string;
+  archived: boolean;
+  /** One line of Chinese: the office's version is kept, and what the document says instead. */
+  line: string;
+  /** The document's version of the task, for "use the document's version" in the preview. */
+  documentTask: ParsedTask;
+}
+
 export interface ImportPreview {
+  /** What would be imported: the document, with tasks the office edited after import kept as the office left them. */
   plan: ParsedPlan;
   changes: PlanChange[];
   lines: string[];
@@ -22,22 +37,22 @@ export interface ImportPreview {
    * console's import preview already show.
    */
   warnings: string[];
+  /** Office-edited tasks the document words differently; their edits are kept unless the office picks the document's version. */
+  keptEdits: KeptEditView[];
 }
 
 /** The import's own warnings, and the parsed plan with them ahead of the parser's. */
 function withImportWarnings(plan: ParsedPlan, before: PlanSnapshot | null, after: PlanSnapshot): { plan: ParsedPlan; warnings: string[] } {
   const found = importWarnings(before, after);
   const warnings = found.map(describeWarning);
+  if (warnings.length === 0) return { plan, warnings };
   // warningDetails stays parallel to warnings: the import's own doubts go first there too.
   const details = found.map((w, i): PlanWarning => {
     const taskNumber = w.kind === "task-retitled" ? w.task : null;
     const line = plan.groups.flatMap((g) => g.tasks).find((t) => t.number === taskNumber)?.line ?? 1;
     return { code: "other", line, taskNumber, message: warnings[i] ?? "" };
   });
-  return {
-    plan: warnings.length > 0 ? { ...plan, warnings: [...warnings, ...plan.warnings], warningDetails: [...details, ...plan.warningDetails] } : plan,
-    warnings,
-  };
+  return { plan: { ...plan, warnings: [...warnings, ...plan.warnings], warningDetails: [...details, ...plan.warningDetails] }, warnings };
 }
 
 export interface ImportResult extends ImportPreview {
@@ -64,25 +79,77 @@ function snapshotOf(parsed: ParsedPlan): PlanSnapshot {
   };
 }
 
-function hashText(text: string): string {
-  return createHash("sha256").update(text.replace(/\r\n/g, "\n")).digest("hex");
+function hashOf(text: string, plan: ParsedPlan): string {
+  // The text and what was made of it: the same text corrected differently is a different import.
+  return createHash("sha256").update(text.replace(/\r\n/g, "\n")).update("\u0000").update(JSON.stringify(snapshotOf(plan))).digest("hex");
+}
+
+/** What the office can change about a task; two tasks with the same key read the same. */
+function contentKey(task: ParsedTask): string {
+  return JSON.stringify([task.number, task.title, task.body, task.deadline ?? null, task.leader ?? null, task.unitNote ?? null, task.units.map((u) => [u.name, u.role])]);
+}
+
+/**
+ * The document with the office's post-import edits kept: a task the office edited keeps the
+ * office's version at its position; tasks the office added beyond the document's end stay, at
+ * the end of the last group.
+ */
+function withOfficeEdits(document: ParsedPlan, stored: StoredTask[]): ParsedPlan {
+  let index = 0;
+  const groups = document.groups.map((group) => ({
+    ...group,
+    tasks: group.tasks.map((task) => {
+      const old = stored[index++];
+      return old?.editedAt ? { ...old.task, line: task.line, cadences: task.cadences } : task;
+    }),
+  }));
+  const extra = stored.slice(index).filter((s) => s.editedAt !== null && s.active);
+  const last = groups[groups.length - 1];
+  if (extra.length > 0 && last) last.tasks = [...last.tasks, ...extra.map((s) => s.task)];
+  return { ...document, groups };
+}
+
+interface Compared {
+  /** The stored plan this import updates, or null when it adds a plan. */
+  planId: number | null;
+  before: PlanSnapshot | null;
+  stored: StoredTask[];
+  plan: ParsedPlan;
+  changes: PlanChange[];
+  lines: string[];
+  warnings: string[];
+  keptEdits: KeptEditView[];
+}
+
+/** The stored plan against what would be imported; `keepEdits` puts the office's edited tasks into the document first. */
+async function compare(db: Pick<Db, "plan">, document: ParsedPlan, keepEdits: boolean, target: ImportTarget): Promise<Compared> {
+  const planId = await importTargetId(db, document, target);
+  const storedPlan = planId === null ? null : await loadStoredPlan(db, planId);
+  const stored = storedPlan?.tasks ?? [];
+  const before = planId === null ? null : await loadPlanSnapshot(db, planId);
+  const effective = keepEdits ? withOfficeEdits(document, stored) : document;
+  const after = snapshotOf(effective);
+  const changes = diffPlan(before, after);
+  const documentTasks = document.groups.flatMap((g) => g.tasks);
+  const kept = keepEdits
+    ? keptEdits(before, snapshotOf(document)).map((k) => ({ index: k.index, task: k.task, title: k.title, archived: k.archived, line: describeKeptEdit(k), documentTask: documentTasks[k.index]! }))
+    : [];
+  const { plan, warnings } = withImportWarnings(effective, before, after);
+  return { planId, before, stored, plan, changes, lines: changes.map(describeChange), warnings, keptEdits: kept };
 }
 
 /** Parses and compares with the stored plan without writing anything (throws PlanParseError). */
 export async function previewImport(db: Db, text: string, target: ImportTarget = {}): Promise<ImportPreview & { targetPlanId: number | null }> {
-  const plan = parsePlan(cleanPlanText(text));
-  const planId = await importTargetId(db, plan, target);
-  const before = planId === null ? null : await loadPlanSnapshot(db, planId);
-  const after = snapshotOf(plan);
-  const changes = diffPlan(before, after);
-  return { ...withImportWarnings(plan, before, after), changes, lines: changes.map(describeChange), targetPlanId: planId };
+  const { planId, plan, changes, lines, warnings, keptEdits } = await compare(db, parsePlan(cleanPlanText(text)), true, target);
+  return { plan, changes, lines, warnings, keptEdits, targetPlanId: planId };
 }
 
 /**
  * Imports a plan text in one transaction. It updates the plan `target` names (see
  * `importTargetId`: by default the plan with the same 文号, or title when there is none), else
  * adds a new plan. The same text twice changes nothing; a changed text updates the plan in
- * place: tasks matched by position, units by name (units are shared by all plans).
+ * place: tasks matched by position, units by name (units are shared by all plans). Tasks the
+ * office edited after import keep the office's version.
  * Units, contacts, deadlines and history are never deleted — assignments and indicators no
  * longer in the text are deactivated.
  */
@@ -90,21 +157,61 @@ export async function importPlan(db: Db, written: string, now: Date, actor: Impo
   // Stored as parsed: no NUL or other control characters (PostgreSQL refuses NUL in text).
   const text = cleanPlanText(written);
   const parsed = parsePlan(text);
-  const sourceHash = hashText(text);
-  const tasks = parsed.groups.flatMap((group, groupIndex) => group.tasks.map((task) => ({ task, groupIndex })));
+  return writePlan(db, { text, document: parsed, plan: null }, now, actor, target);
+}
 
+/**
+ * Imports a plan as the office corrected it in the preview: exactly `plan` is stored (the caller
+ * validates its shape; its problems are checked here), `text` is the document it was read from.
+ * Tasks that differ from the document's reading are marked office-edited, so that a later
+ * re-import keeps them.
+ */
+export async function importParsedPlan(db: Db, input: { text: string; plan: ParsedPlan }, now: Date, actor: ImportActor, target: ImportTarget = {}): Promise<ImportResult> {
+  const text = cleanPlanText(input.text);
+  const errors = planProblems(input.plan).filter((p) => p.level === "error");
+  if (errors.length > 0) throw new PlanImportError(errors.map((p) => p.message).join("；"));
+  let document: ParsedPlan | null = null;
+  try {
+    document = parsePlan(text);
+  } catch {
+    // The office corrected a text the parser refuses: every task is then the office's own.
+  }
+  // Whether a unit stands for all others is read from its name, as the parser does, never taken from the browser.
+  const plan = { ...input.plan, groups: input.plan.groups.map((g) => ({ ...g, tasks: g.tasks.map((t) => ({ ...t, units: t.units.map((u) => ({ ...u, collective: isCollectiveUnit(u.name) })) })) })) };
+  return writePlan(db, { text, document, plan }, now, actor, target);
+}
+
+export class PlanImportError extends Error {
+  readonly code = "invalid-plan";
+}
+
+async function writePlan(
+  db: Db,
+  input: { text: string; document: ParsedPlan | null; plan: ParsedPlan | null },
+  now: Date,
+  actor: ImportActor,
+  target: ImportTarget,
+): Promise<ImportResult> {
+  const { text, document } = input;
   return db.$transaction(
     async (tx) => {
-      const existingId = await importTargetId(tx, parsed, target);
-      const before = existingId === null ? null : await loadPlanSnapshot(tx, existingId);
-      const after = snapshotOf(parsed);
-      const changes = diffPlan(before, after);
-      const lines = changes.map(describeChange);
-      const { plan: reported, warnings } = withImportWarnings(parsed, before, after);
+      const compared = await compare(tx, input.plan ?? document!, input.plan === null, target);
+      const { before, stored, changes, lines, warnings, keptEdits: kept } = compared;
+      const parsed = input.plan ?? compared.plan;
+      const reported = compared.plan;
+      const tasks = parsed.groups.flatMap((group, groupIndex) => group.tasks.map((task) => ({ task, groupIndex })));
+      const sourceHash = hashOf(text, parsed);
+      const existingId = compared.planId;
       if (existingId !== null && changes.length === 0) {
         const stored = await tx.plan.findUniqueOrThrow({ where: { id: existingId } });
-        if (stored.sourceHash === sourceHash) return { plan: reported, changes, lines, warnings, planId: existingId, created: false, unchanged: true };
+        if (stored.sourceHash === sourceHash) return { plan: reported, changes, lines, warnings, keptEdits: kept, planId: existingId, created: false, unchanged: true };
       }
+      const documentKeys = new Set((document?.groups ?? []).flatMap((g) => g.tasks.map(contentKey)));
+      /** Whether the stored task at `ordinal` is the same office edit as `task` (then its mark and archived state stay). */
+      const sameEdit = (ordinal: number, task: ParsedTask) => {
+        const old = stored[ordinal];
+        return old?.editedAt != null && contentKey(old.task) === contentKey(task) ? old : null;
+      };
 
       const planData = {
         title: parsed.title,
@@ -154,7 +261,10 @@ export async function importPlan(db: Db, written: string, now: Date, actor: Impo
           title: task.title,
           body: task.body,
           deadlineText: task.deadline,
-          active: true,
+          leader: task.leader ?? null,
+          unitNote: task.unitNote ?? null,
+          editedAt: documentKeys.has(contentKey(task)) ? null : (sameEdit(ordinal, task)?.editedAt ?? now),
+          active: sameEdit(ordinal, task)?.active ?? true,
         };
         const row = await tx.task.upsert({
           where: { planId_ordinal: { planId: plan.id, ordinal } },
@@ -241,10 +351,16 @@ export async function importPlan(db: Db, written: string, now: Date, actor: Impo
         action: existingId === null ? "plan.import" : "plan.reimport",
         entity: "Plan",
         entityId: plan.id,
-        detail: { title: parsed.title, changes: lines, ...(warnings.length > 0 ? { warnings } : {}) },
+        detail: {
+          title: parsed.title,
+          changes: lines,
+          ...(warnings.length > 0 ? { warnings } : {}),
+          ...(kept.length > 0 ? { keptEdits: kept.map((k) => k.line) } : {}),
+          ...(input.plan !== null ? { corrected: tasks.filter(({ task }) => !documentKeys.has(contentKey(task))).map(({ task }) => task.number) } : {}),
+        },
         at: now,
       });
-      return { plan: reported, changes, lines, warnings, planId: plan.id, created: existingId === null, unchanged: false };
+      return { plan: reported, changes, lines, warnings, keptEdits: kept, planId: plan.id, created: existingId === null, unchanged: false };
     },
     { timeout: 60_000, maxWait: 30_000 },
   );

@@ -20,7 +20,7 @@ export function reachabilityOf(contact: { status: string; telegramChatId: string
 
 export class UnitError extends Error {
   constructor(
-    readonly code: "not-found" | "conflict",
+    readonly code: "not-found" | "conflict" | "invalid",
     message: string,
   ) {
     super(message);

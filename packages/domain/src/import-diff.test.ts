@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeChange, describeWarning, diffPlan, importWarnings, type PlanSnapshot, RETITLE_THRESHOLD, titleSimilarity } from "./import-diff.ts";
+import { describeChange, describeKeptEdit, describeWarning, diffPlan, importWarnings, keptEdits, type PlanSnapshot, RETITLE_THRESHOLD, titleSimilarity } from "./import-diff.ts";
 
 const base: PlanSnapshot = {
   title: "示例方案",
@@ -94,5 +94,25 @@ describe("importWarnings", () => {
     const warnings = importWarnings(before, plan(["健全监管体系", "优化营商环境", "推进标准化建设"]));
     expect(warnings.map((w) => w.kind)).toEqual(["different-plan", "task-retitled", "task-retitled"]);
     expect(describeWarning(warnings[0]!)).toMatch(/^新文本与现有方案差别很大（3 项对应任务中有 2 项标题大幅变化），看起来是另一份方案/);
+  });
+});
+
+describe("keptEdits", () => {
+  const edited: PlanSnapshot = { ...base, tasks: [{ ...base.tasks[0]!, title: "做好甲工作（办公室改）", edited: true }] };
+
+  it("lists an office-edited task the document words differently, with what the document's version would change", () => {
+    const kept = keptEdits(edited, base);
+    expect(kept).toEqual([{ index: 0, task: "1", title: "做好甲工作（办公室改）", archived: false, changes: [{ kind: "task-changed", task: "1", field: "title", from: "做好甲工作（办公室改）", to: "做好甲工作。" }] }]);
+    expect(describeKeptEdit(kept[0]!)).toContain("保留办公室的版本");
+  });
+
+  it("ignores unedited tasks and edited ones the document agrees with", () => {
+    expect(keptEdits({ ...edited, tasks: [{ ...edited.tasks[0]!, edited: false }] }, base)).toEqual([]);
+    expect(keptEdits({ ...base, tasks: [{ ...base.tasks[0]!, edited: true }] }, base)).toEqual([]);
+    expect(keptEdits(null, base)).toEqual([]);
+  });
+
+  it("lists an archived office edit even when its text agrees", () => {
+    expect(keptEdits({ ...base, tasks: [{ ...base.tasks[0]!, edited: true, archived: true }] }, base).map((k) => k.archived)).toEqual([true]);
   });
 });

@@ -17,6 +17,10 @@ export interface SnapshotTask {
   units: Array<{ name: string; role: string }>;
   indicators: SnapshotIndicator[];
   deadline: string | null;
+  /** The office edited it after import (stored plans only): a re-import keeps the office's version. */
+  edited?: boolean;
+  /** The office archived it (stored plans only). */
+  archived?: boolean;
 }
 export interface PlanSnapshot {
   title: string;
@@ -58,32 +62,64 @@ export function diffPlan(before: PlanSnapshot | null, after: PlanSnapshot): Plan
       continue;
     }
     if (!old || !next) continue;
-    const task = next.number;
-    for (const field of ["number", "title", "body", "group", "deadline"] as const) {
-      const from = old[field] ?? "";
-      const to = next[field] ?? "";
-      if (from !== to) changes.push({ kind: "task-changed", task, field, from, to });
-    }
-    const oldUnits = new Map(old.units.map((u) => [u.name, u.role]));
-    const newUnits = new Map(next.units.map((u) => [u.name, u.role]));
-    for (const [unit, role] of newUnits) {
-      const was = oldUnits.get(unit);
-      if (was === undefined) changes.push({ kind: "unit-added", task, unit, role });
-      else if (was !== role) changes.push({ kind: "unit-role-changed", task, unit, from: was, to: role });
-    }
-    for (const unit of oldUnits.keys()) if (!newUnits.has(unit)) changes.push({ kind: "unit-removed", task, unit });
-    const oldIndicators = new Map(old.indicators.map((i) => [i.name, i]));
-    const newIndicators = new Map(next.indicators.map((i) => [i.name, i]));
-    for (const [name, indicator] of newIndicators) {
-      const was = oldIndicators.get(name);
-      if (!was) changes.push({ kind: "indicator-added", task, indicator: name });
-      else if (describeTarget(was) !== describeTarget(indicator)) {
-        changes.push({ kind: "indicator-changed", task, indicator: name, from: describeTarget(was), to: describeTarget(indicator) });
-      }
-    }
-    for (const name of oldIndicators.keys()) if (!newIndicators.has(name)) changes.push({ kind: "indicator-removed", task, indicator: name });
+    changes.push(...diffTask(old, next));
   }
   return changes;
+}
+
+/** What changes from one version of a task to another (same position). */
+export function diffTask(old: SnapshotTask, next: SnapshotTask): PlanChange[] {
+  const changes: PlanChange[] = [];
+  const task = next.number;
+  for (const field of ["number", "title", "body", "group", "deadline"] as const) {
+    const from = old[field] ?? "";
+    const to = next[field] ?? "";
+    if (from !== to) changes.push({ kind: "task-changed", task, field, from, to });
+  }
+  const oldUnits = new Map(old.units.map((u) => [u.name, u.role]));
+  const newUnits = new Map(next.units.map((u) => [u.name, u.role]));
+  for (const [unit, role] of newUnits) {
+    const was = oldUnits.get(unit);
+    if (was === undefined) changes.push({ kind: "unit-added", task, unit, role });
+    else if (was !== role) changes.push({ kind: "unit-role-changed", task, unit, from: was, to: role });
+  }
+  for (const unit of oldUnits.keys()) if (!newUnits.has(unit)) changes.push({ kind: "unit-removed", task, unit });
+  const oldIndicators = new Map(old.indicators.map((i) => [i.name, i]));
+  const newIndicators = new Map(next.indicators.map((i) => [i.name, i]));
+  for (const [name, indicator] of newIndicators) {
+    const was = oldIndicators.get(name);
+    if (!was) changes.push({ kind: "indicator-added", task, indicator: name });
+    else if (describeTarget(was) !== describeTarget(indicator)) {
+      changes.push({ kind: "indicator-changed", task, indicator: name, from: describeTarget(was), to: describeTarget(indicator) });
+    }
+  }
+  for (const name of oldIndicators.keys()) if (!newIndicators.has(name)) changes.push({ kind: "indicator-removed", task, indicator: name });
+  return changes;
+}
+
+/** An office-edited task where the document says something else: its version is kept unless the office picks the document's. */
+export interface KeptEdit {
+  /** Position in the plan (its ordinal). */
+  index: number;
+  task: string;
+  title: string;
+  archived: boolean;
+  /** What taking the document's version would change. */
+  changes: PlanChange[];
+}
+
+/**
+ * The office's edits a re-import would override, task by task (matched by position as in
+ * diffPlan). `before` is the stored plan with `edited` marks, `document` the parsed text.
+ */
+export function keptEdits(before: PlanSnapshot | null, document: PlanSnapshot): KeptEdit[] {
+  if (!before) return [];
+  return before.tasks.flatMap((old, index) => {
+    const next = document.tasks[index];
+    if (!old.edited || !next) return [];
+    const changes = diffTask(old, next);
+    return changes.length > 0 || old.archived ? [{ index, task: old.number, title: old.title, archived: old.archived ?? false, changes }] : [];
+  });
 }
 
 /** One line of Chinese per change, for the CLI and the console's import preview. */
@@ -178,4 +214,9 @@ export function describeWarning(warning: ImportWarning): string {
     case "different-plan":
       return `新文本与现有方案差别很大（${warning.compared} 项对应任务中有 ${warning.retitled} 项标题大幅变化），看起来是另一份方案：导入会按位置覆盖现有任务，旧任务的历史记录将沿用到新任务上。暂不支持作为新方案导入，请确认后再导入`;
   }
+}
+
+export function describeKeptEdit(kept: KeptEdit): string {
+  const what = kept.changes.map(describeChange).join("；");
+  return `任务 ${kept.task} 经办公室修改${kept.archived ? "并已归档" : ""}，保留办公室的版本${what === "" ? "" : `（文件版本：${what}）`}`;
 }

@@ -88,6 +88,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
         const tasks = result.plan.groups.reduce((n, g) => n + g.tasks.length, 0);
         io.out(`${result.plan.title}：${result.plan.groups.length} 个分组，${tasks} 项任务，${result.plan.units.length} 个责任单位`);
         for (const warning of result.plan.warnings) io.err(`提示：${warning}`);
+        for (const kept of result.keptEdits) io.err(`提示：${kept.line}`);
         return 0;
       } finally {
         await db.$disconnect();

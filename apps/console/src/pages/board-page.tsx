@@ -4,6 +4,7 @@ import { Alert, Button, Empty, Segmented, Skeleton, Space, Tooltip } from "antd"
 import { Fragment, lazy, Suspense, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { LIGHT_COLOR, type LightValue, useLightLabel } from "../components/light.tsx";
+import { AddTaskButton } from "../components/task-editing.tsx";
 import { fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
 import { usePlanId } from "../plan-route.ts";
@@ -128,9 +129,12 @@ export default function BoardPage() {
             {data ? `${data.planTitle ?? t("尚未导入方案", "No plan yet")} · ${t("数据截至", "as of")} ${fmtDateTime(data.now)} · ${t("每 5 秒自动刷新", "refreshes every 5 s")}` : t("加载中…", "Loading…")}
           </span>
         </div>
-        <Button icon={<ReloadOutlined spin={board.isFetching} />} onClick={() => board.refetch()}>
-          {t("刷新", "Refresh")}
-        </Button>
+        <Space>
+          {data?.planTitle && <AddTaskButton groups={data.groups} />}
+          <Button icon={<ReloadOutlined spin={board.isFetching} />} onClick={() => board.refetch()}>
+            {t("刷新", "Refresh")}
+          </Button>
+        </Space>
       </div>
       {board.isError && <Alert type="warning" showIcon title={`${t("刷新失败，显示的是上次的数据：", "Refresh failed; showing the last data: ")}${errorMessage(board.error)}`} />}
 

@@ -1,36 +1,14 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, Collapse, Descriptions, Empty, Input, Result, Space, Steps, Table, Tag, Typography } from "antd";
+import { Alert, Button, Card, Collapse, Descriptions, Empty, Input, Result, Space, Steps, Typography } from "antd";
 import { useState } from "react";
 import { Link } from "react-router";
+import type { ParsedPlan } from "@duban/domain/parse-plan";
+import { planProblems } from "@duban/domain/plan-edit";
 import PlanFileUpload from "../components/plan-file-upload.tsx";
+import { PlanPreviewEditor } from "../components/plan-preview-editor.tsx";
 import { useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
 import { useErrorMessage, useTRPC } from "../trpc.ts";
-
-/** The parts of the parser's result this page shows; the parser may add more. */
-interface ParsedPlanView {
-  title: string;
-  docNumber: string | null;
-  issuer?: string | null;
-  date?: string | null;
-  warnings?: Array<string | { message: string; line?: number }>;
-  groups: Array<{
-    number: string;
-    heading: string;
-    tasks: Array<{
-      number: string;
-      title: string;
-      deadline: string | null;
-      units: Array<{ name: string; role: string; collective?: boolean }>;
-      indicators: Array<{ name: string; comparator: string; value: number; unit: string | null; text?: string }>;
-      cadences?: Array<{ kind: string; what: string }>;
-    }>;
-  }>;
-}
-
-type TaskView = ParsedPlanView["groups"][number]["tasks"][number] & { group: string };
-
-const COMPARATOR: Record<string, string> = { ">=": "≥", "<=": "≤" };
 
 export default function ImportPage() {
   const errorMessage = useErrorMessage();
@@ -39,7 +17,9 @@ export default function ImportPage() {
   const canEdit = useCanEdit();
   const queryClient = useQueryClient();
   const [text, setText] = useState("");
-  const preview = useMutation(trpc.imports.preview.mutationOptions());
+  // The plan as the office corrects it; confirming imports exactly this.
+  const [draft, setDraft] = useState<ParsedPlan | null>(null);
+  const preview = useMutation(trpc.imports.preview.mutationOptions({ onSuccess: (data) => setDraft(data.plan as ParsedPlan), onMutate: () => setDraft(null) }));
   const confirm = useMutation(
     trpc.imports.confirm.mutationOptions({
       onSuccess: () => {
@@ -50,11 +30,12 @@ export default function ImportPage() {
 
   if (!canEdit) return <Result status="403" title={t("只读账号不能导入方案", "Read-only users cannot import plans")} />;
 
-  const plan = preview.data ? (preview.data.plan as unknown as ParsedPlanView) : null;
+  const plan = preview.data ? draft : null;
   const lines: string[] = preview.data?.lines ?? [];
-  const tasks: TaskView[] = plan ? plan.groups.flatMap((g) => g.tasks.map((task) => ({ ...task, group: `${g.number}${g.heading}` }))) : [];
-  const units = [...new Set(tasks.flatMap((task) => task.units.map((u) => u.name)))];
+  const tasks = plan ? plan.groups.flatMap((g) => g.tasks) : [];
+  const units = plan?.units ?? [];
   const indicatorCount = tasks.reduce((n, task) => n + task.indicators.length, 0);
+  const blocked = plan ? planProblems(plan).some((p) => p.level === "error") : true;
   const step = confirm.isSuccess ? 2 : plan ? 1 : 0;
 
   return (
@@ -78,6 +59,7 @@ export default function ImportPage() {
               onClick={() => {
                 confirm.reset();
                 preview.reset();
+                setDraft(null);
                 setText("");
               }}
             >
@@ -110,7 +92,7 @@ export default function ImportPage() {
                 {t("解析预览", "Preview")}
               </Button>
               {plan && (
-                <Button type="primary" danger loading={confirm.isPending} onClick={() => confirm.mutate({ text })} data-testid="confirm-import">
+                <Button type="primary" danger disabled={blocked} loading={confirm.isPending} onClick={() => plan && confirm.mutate({ text, plan })} data-testid="confirm-import">
                   {lines.length ? t("确认导入并应用变更", "Import and apply the changes") : t("确认导入", "Import")}
                 </Button>
               )}
@@ -131,24 +113,9 @@ export default function ImportPage() {
                   { label: t("规模", "Size"), children: <span data-testid="import-summary">{`${plan.groups.length} ${t("个分组", "groups")} · ${tasks.length} ${t("项任务", "tasks")} · ${units.length} ${t("个单位", "units")} · ${indicatorCount} ${t("项指标", "indicators")}`}</span> },
                 ]}
               />
-              {(plan.warnings ?? []).length > 0 && (
-                <Alert
-                  type="warning"
-                  showIcon
-                  title={t("解析提示", "Warnings")}
-                  description={
-                    <ul style={{ margin: 0 }}>
-                      {(plan.warnings ?? []).map((w, i) => (
-                        <li key={i}>{typeof w === "string" ? w : `${w.line ? `L${w.line}: ` : ""}${w.message}`}</li>
-                      ))}
-                    </ul>
-                  }
-                  style={{ margin: "12px 0" }}
-                />
-              )}
               <Collapse
                 style={{ marginTop: 12 }}
-                defaultActiveKey={lines.length ? ["diff"] : ["tasks"]}
+                defaultActiveKey={lines.length ? ["diff", "tasks"] : ["tasks"]}
                 items={[
                   {
                     key: "diff",
@@ -165,34 +132,9 @@ export default function ImportPage() {
                   },
                   {
                     key: "tasks",
-                    label: `${t("任务", "Tasks")} (${tasks.length})`,
+                    label: `${t("任务（可修改，确认导入的就是这里的内容）", "Tasks (editable: what you see is what is imported)")} (${tasks.length})`,
                     children: (
-                      <Table<TaskView>
-                        size="small"
-                        rowKey={(r) => `${r.group}-${r.number}`}
-                        pagination={false}
-                        dataSource={tasks}
-                        columns={[
-                          { title: t("分组", "Group"), dataIndex: "group", width: 160 },
-                          { title: t("任务", "Task"), render: (_: unknown, r) => `${r.number}. ${r.title}` },
-                          {
-                            title: t("责任单位", "Units"),
-                            render: (_: unknown, r) => r.units.map((u) => <Tag key={u.name} color={u.role === "lead" ? "red" : u.collective ? "purple" : undefined}>{u.name}</Tag>),
-                          },
-                          {
-                            title: t("指标", "Indicators"),
-                            render: (_: unknown, r) =>
-                              r.indicators.map((i) => (
-                                <Tag key={i.name} color="blue">
-                                  {i.name} {COMPARATOR[i.comparator] ?? i.comparator}
-                                  {i.value}
-                                  {i.unit ?? ""}
-                                </Tag>
-                              )),
-                          },
-                          { title: t("时限", "Timing"), render: (_: unknown, r) => [r.deadline, ...(r.cadences ?? []).map((c) => `${c.kind === "quarterly" ? t("每季度", "quarterly") : t("每年", "yearly")}${c.what}`)].filter(Boolean).join("；") || "—" },
-                        ]}
-                      />
+                      <PlanPreviewEditor plan={plan} onChange={setDraft} keptEdits={preview.data?.keptEdits ?? []} />
                     ),
                   },
                 ]}

@@ -1,9 +1,10 @@
-import { EditOutlined } from "@ant-design/icons";
-import { useQuery } from "@tanstack/react-query";
-import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, Row, Skeleton, Space, Spin, Table, Tag, Typography } from "antd";
+import { EditOutlined, PlusOutlined } from "@ant-design/icons";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, App, Breadcrumb, Button, Card, Col, Descriptions, Empty, Popconfirm, Row, Select, Skeleton, Space, Spin, Table, Tag, Typography } from "antd";
 import { lazy, Suspense, useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import { LightDot } from "../components/light.tsx";
+import { AssignUnitModal, TaskFieldsModal } from "../components/task-editing.tsx";
 import { useCanEdit } from "../session.tsx";
 import { StatusHistory } from "../components/status-history.tsx";
 import { describeRule } from "@duban/domain/rule-text";
@@ -55,8 +56,17 @@ export default function TaskPage() {
   const canEdit = useCanEdit();
   const [entering, setEntering] = useState<number | null>(null);
   const [recorded, setRecorded] = useState<string | null>(null);
+  const [editingTask, setEditingTask] = useState(false);
+  const [addingUnit, setAddingUnit] = useState(false);
   const query = useQuery(trpc.tasks.get.queryOptions({ id }, { enabled: Number.isInteger(id) && id > 0, refetchInterval: 10_000 }));
   const task = query.data;
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const changed = { onSuccess: () => void queryClient.invalidateQueries(), onError: (e: unknown) => message.error(errorMessage(e)) };
+  const update = useMutation(trpc.tasks.update.mutationOptions({ ...changed, onSuccess: () => (setEditingTask(false), void queryClient.invalidateQueries()) }));
+  const archive = useMutation(trpc.tasks.setArchived.mutationOptions(changed));
+  const assign = useMutation(trpc.tasks.assignUnit.mutationOptions(changed));
+  const unassign = useMutation(trpc.tasks.removeUnit.mutationOptions(changed));
   const charts = useMemo(() => (task?.indicators ?? []).map((i) => ({ id: i.id, series: { name: i.name, target: i.target, measureUnit: i.measureUnit, points: perPeriod(i) } })), [task]);
 
   if (query.isError && !task) {
@@ -73,21 +83,51 @@ export default function TaskPage() {
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Breadcrumb items={[{ title: <Link to="/">{t("总览", "Board")}</Link> }, { title: `${t("任务", "Task")} ${task.number}` }]} />
       <Card>
-        <Typography.Title level={3} style={{ marginTop: 0, marginBottom: 4 }}>
-          {task.number}. {task.title}
-        </Typography.Title>
+        <div style={{ display: "flex", justifyContent: "space-between", gap: 16, alignItems: "flex-start" }}>
+          <Typography.Title level={3} style={{ marginTop: 0, marginBottom: 4 }} data-testid="task-heading">
+            {task.number}. {task.title}
+          </Typography.Title>
+          {canEdit && (
+            <Space>
+              <Button icon={<EditOutlined />} onClick={() => setEditingTask(true)} data-testid="edit-task">
+                {t("编辑", "Edit")}
+              </Button>
+              <Popconfirm
+                title={task.active ? t("归档后该任务不再出现在总览，也不再提醒；历史保留。确定？", "Archive: off the board, no more reminders; history kept. Sure?") : t("恢复该任务？", "Restore this task?")}
+                onConfirm={() => archive.mutate({ taskId: task.id, archived: task.active })}
+              >
+                <Button danger={task.active} loading={archive.isPending} data-testid="archive-task">
+                  {task.active ? t("归档", "Archive") : t("恢复", "Restore")}
+                </Button>
+              </Popconfirm>
+            </Space>
+          )}
+        </div>
         <Space size="middle" wrap>
           {task.group && <Typography.Text type="secondary">{task.group.number} {task.group.heading}</Typography.Text>}
           {task.light && <LightDot light={task.light} />}
-          {!task.active && <Tag>{t("已不在现行方案中", "No longer in the plan")}</Tag>}
+          {!task.active && <Tag>{task.editedAt ? t("已归档", "Archived") : t("已不在现行方案中", "No longer in the plan")}</Tag>}
+          {task.editedAt && <Tag color="blue">{`${t("办公室修改于", "Edited by the office")} ${fmtDateTime(task.editedAt)}`}</Tag>}
+          {task.leader && <Typography.Text data-testid="task-leader">{`${t("牵头领导", "Leader")}${t("：", ": ")}${task.leader}`}</Typography.Text>}
+          {task.unitNote && <Typography.Text type="secondary">{`${t("单位备注", "Unit note")}${t("：", ": ")}${task.unitNote}`}</Typography.Text>}
         </Space>
-        <Typography.Paragraph style={{ marginTop: 12, whiteSpace: "pre-wrap" }}>{task.body}</Typography.Paragraph>
-        {task.deadlineText && <Tag color="gold">{task.deadlineText}</Tag>}
+        <Typography.Paragraph style={{ marginTop: 12, whiteSpace: "pre-wrap" }} data-testid="task-body-text">{task.body}</Typography.Paragraph>
+        {task.deadlineText && <Tag color="gold" data-testid="task-deadline-text">{task.deadlineText}</Tag>}
       </Card>
 
       <Row gutter={[16, 16]}>
         <Col xs={24} xxl={14}>
-          <Card title={t("责任单位", "Responsible units")} size="small">
+          <Card
+            title={t("责任单位", "Responsible units")}
+            size="small"
+            extra={
+              canEdit && (
+                <Button size="small" icon={<PlusOutlined />} onClick={() => setAddingUnit(true)} data-testid="add-task-unit">
+                  {t("添加单位", "Add unit")}
+                </Button>
+              )
+            }
+          >
             {recorded && <Alert type="success" showIcon closable={{ onClose: () => setRecorded(null) }} title={recorded} style={{ marginBottom: 8 }} data-testid="office-status-recorded" />}
             <Table
               size="small"
@@ -96,7 +136,29 @@ export default function TaskPage() {
               dataSource={task.units}
               columns={[
                 { title: t("单位", "Unit"), dataIndex: "name" },
-                { title: t("角色", "Role"), dataIndex: "role", width: 64, render: (r: string) => (r === "lead" ? <Tag color="red">{t("牵头", "Lead")}</Tag> : <Tag>{t("配合", "Support")}</Tag>) },
+                {
+                  title: t("角色", "Role"),
+                  dataIndex: "role",
+                  width: canEdit ? 96 : 64,
+                  render: (r: string, u) =>
+                    canEdit ? (
+                      <Select
+                        size="small"
+                        value={r as "lead" | "support"}
+                        style={{ width: 84 }}
+                        onChange={(role: "lead" | "support") => assign.mutate({ taskId: task.id, unit: { unitId: u.unitId }, role })}
+                        options={[
+                          { value: "lead", label: t("牵头", "Lead") },
+                          { value: "support", label: t("配合", "Support") },
+                        ]}
+                        data-testid={`unit-role-${u.unitId}`}
+                      />
+                    ) : r === "lead" ? (
+                      <Tag color="red">{t("牵头", "Lead")}</Tag>
+                    ) : (
+                      <Tag>{t("配合", "Support")}</Tag>
+                    ),
+                },
                 { title: t("状态灯", "Light"), dataIndex: "light", width: 64, render: (l: "red" | "yellow" | "green" | null) => (l ? <LightDot light={l} text={{ red: t("红", "red"), yellow: t("黄", "yellow"), green: t("绿", "green") }[l]} /> : "—") },
                 { title: t("最新状态", "Status"), render: (_: unknown, u) => `${statusText(u.status, lang)}${u.progress !== null && u.status !== "done" ? ` ${u.progress}%` : ""}` },
                 { title: t("下一截止", "Next due"), dataIndex: "dueAt", render: (v: string | null) => fmtDateTime(v), width: 132 },
@@ -113,11 +175,18 @@ export default function TaskPage() {
                   ? [
                       {
                         title: "",
-                        width: 112,
+                        width: 180,
                         render: (_: unknown, u: Task["units"][number]) => (
-                          <Button size="small" icon={<EditOutlined />} onClick={() => setEntering(u.unitId)} data-testid={`office-status-open-${u.unitId}`}>
-                            {t("代为填报", "Enter status")}
-                          </Button>
+                          <Space size={4}>
+                            <Button size="small" icon={<EditOutlined />} onClick={() => setEntering(u.unitId)} data-testid={`office-status-open-${u.unitId}`}>
+                              {t("代为填报", "Enter status")}
+                            </Button>
+                            <Popconfirm title={t("从该任务移除此单位？历史保留。", "Remove this unit from the task? History is kept.")} onConfirm={() => unassign.mutate({ taskId: task.id, unitId: u.unitId })}>
+                              <Button size="small" type="link" danger data-testid={`remove-task-unit-${u.unitId}`}>
+                                {t("移除", "Remove")}
+                              </Button>
+                            </Popconfirm>
+                          </Space>
                         ),
                       },
                     ]
@@ -206,6 +275,16 @@ export default function TaskPage() {
       <Card title={`${t("进展记录", "Status history")}（${task.history.length}）`} size="small">
         <StatusHistory items={task.history} />
       </Card>
+      {editingTask && (
+        <TaskFieldsModal
+          title={`${t("编辑任务", "Edit task")} ${task.number}`}
+          initial={{ number: task.number, title: task.title, body: task.body, deadlineText: task.deadlineText, leader: task.leader, unitNote: task.unitNote }}
+          pending={update.isPending}
+          onCancel={() => setEditingTask(false)}
+          onSubmit={({ groupId: _groupId, ...fields }) => update.mutate({ taskId: task.id, fields })}
+        />
+      )}
+      {addingUnit && <AssignUnitModal taskId={task.id} assigned={task.units.map((u) => u.unitId)} onClose={() => setAddingUnit(false)} />}
       {entering !== null && (
         <Suspense fallback={null}>
           <OfficeStatusModal

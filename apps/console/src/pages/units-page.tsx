@@ -1,6 +1,6 @@
 import { UserAddOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Input, Popconfirm, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { Alert, App, Button, Input, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useState } from "react";
 import { InviteModal } from "../components/invite-modal.tsx";
 import { fmtDateTime } from "../format.ts";
@@ -24,6 +24,21 @@ export default function UnitsPage() {
   const onError = (e: unknown) => message.error(errorMessage(e));
   const revokeContact = useMutation(trpc.units.revokeContact.mutationOptions({ onSuccess: refresh, onError }));
   const revokeInvite = useMutation(trpc.units.revokeInvite.mutationOptions({ onSuccess: refresh, onError }));
+  const [renaming, setRenaming] = useState<{ id: number; name: string } | null>(null);
+  const [merging, setMerging] = useState<{ id: number; name: string; into: number | null } | null>(null);
+  // Unit names show up on the board, tasks and audit: refresh everything after a rename or merge.
+  const refreshAll = () => queryClient.invalidateQueries();
+  const rename = useMutation(trpc.units.rename.mutationOptions({ onSuccess: () => (setRenaming(null), void refreshAll()), onError }));
+  const merge = useMutation(
+    trpc.units.merge.mutationOptions({
+      onSuccess: (r) => {
+        setMerging(null);
+        message.success(`${t("已合并", "Merged")}${t("：", ": ")}${r.from} → ${r.into}`);
+        void refreshAll();
+      },
+      onError,
+    }),
+  );
 
   const reach: Record<string, { color: string; text: string }> = {
     ok: { color: "green", text: t("可联系", "Reachable") },
@@ -143,15 +158,64 @@ export default function UnitsPage() {
           {
             title: t("操作", "Actions"),
             render: (_: unknown, u) =>
-              canEdit && !u.collective ? (
-                <Button size="small" icon={<UserAddOutlined />} onClick={() => setInviteFor({ id: u.id, name: u.name })} data-testid={`invite-${u.id}`}>
-                  {t("邀请", "Invite")}
-                </Button>
+              canEdit ? (
+                <Space size={4}>
+                  {!u.collective && (
+                    <Button size="small" icon={<UserAddOutlined />} onClick={() => setInviteFor({ id: u.id, name: u.name })} data-testid={`invite-${u.id}`}>
+                      {t("邀请", "Invite")}
+                    </Button>
+                  )}
+                  <Button size="small" type="link" onClick={() => setRenaming({ id: u.id, name: u.name })} data-testid={`rename-unit-${u.id}`}>
+                    {t("改名", "Rename")}
+                  </Button>
+                  <Button size="small" type="link" onClick={() => setMerging({ id: u.id, name: u.name, into: null })} data-testid={`merge-unit-${u.id}`}>
+                    {t("合并到…", "Merge into…")}
+                  </Button>
+                </Space>
               ) : null,
           },
         ]}
       />
       <InviteModal unit={inviteFor} onClose={() => setInviteFor(null)} />
+      {renaming && (
+        <Modal
+          open
+          title={`${t("单位改名", "Rename unit")}${t("：", ": ")}${renaming.name}`}
+          confirmLoading={rename.isPending}
+          okButtonProps={{ disabled: !renaming.name.trim(), ...({ "data-testid": "confirm-rename-unit" } as Record<`data-${string}`, string>) }}
+          onOk={() => rename.mutate({ unitId: renaming.id, name: renaming.name })}
+          onCancel={() => setRenaming(null)}
+        >
+          <Input value={renaming.name} maxLength={100} onChange={(e) => setRenaming({ ...renaming, name: e.target.value })} data-testid="rename-unit-input" />
+        </Modal>
+      )}
+      {merging && (
+        <Modal
+          open
+          title={`${t("合并单位", "Merge unit")}${t("：", ": ")}${merging.name}`}
+          okText={t("合并", "Merge")}
+          okButtonProps={{ danger: true, disabled: merging.into === null }}
+          confirmLoading={merge.isPending}
+          onOk={() => merging.into !== null && merge.mutate({ unitId: merging.id, intoUnitId: merging.into })}
+          onCancel={() => setMerging(null)}
+        >
+          <Typography.Paragraph>
+            {t(
+              "同一单位的两个名称：把本单位并入所选单位。联络员、任务、报送、进展记录和提醒都转到所选单位，本单位随后删除。",
+              "Two names for one body: this unit is folded into the one you pick. Liaisons, tasks, submissions, history and reminders move to it; this unit is then deleted.",
+            )}
+          </Typography.Paragraph>
+          <Select
+            showSearch
+            style={{ width: "100%" }}
+            optionFilterProp="label"
+            value={merging.into}
+            onChange={(into: number) => setMerging({ ...merging, into })}
+            options={(units.data ?? []).filter((x) => x.id !== merging.id).map((x) => ({ value: x.id, label: x.name }))}
+            placeholder={t("并入哪个单位", "Merge into")}
+          />
+        </Modal>
+      )}
     </Space>
   );
 }

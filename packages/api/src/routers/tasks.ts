@@ -1,10 +1,27 @@
 import { assertTaskInPlan } from "@duban/core/plans";
 import { z } from "zod";
 import { listTasks, taskDetail } from "@duban/core/task-detail";
-import { authedProcedure, router, recordId } from "../trpc.ts";
+import { createTask, setTaskArchived, updateTask } from "@duban/core/tasks/edit-task";
+import { assignUnitToTask, removeUnitFromTask } from "@duban/core/tasks/task-units";
+import { authedProcedure, editorProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
 const id = recordId;
+const fields = z.object({
+  number: z.string().trim().min(1, "任务编号不能为空").max(40, "任务编号过长"),
+  title: z.string().trim().min(1, "任务标题不能为空").max(500, "任务标题过长"),
+  body: z.string().max(20_000, "正文过长"),
+  deadlineText: z.string().trim().max(500).nullable(),
+  leader: z.string().trim().max(100).nullable(),
+  unitNote: z.string().trim().max(500).nullable(),
+});
+const blankToNull = <T extends { deadlineText?: string | null; leader?: string | null; unitNote?: string | null }>(f: T): T => ({
+  ...f,
+  ...(f.deadlineText !== undefined ? { deadlineText: f.deadlineText || null } : {}),
+  ...(f.leader !== undefined ? { leader: f.leader || null } : {}),
+  ...(f.unitNote !== undefined ? { unitNote: f.unitNote || null } : {}),
+});
+const unitRef = z.union([z.object({ unitId: id }), z.object({ name: z.string().trim().min(1, "单位名称不能为空").max(100, "单位名称过长") })]);
 
 export const tasksRouter = router({
   list: authedProcedure.input(z.object({ planId: id.nullish() }).default({})).query(({ ctx, input }) => run(() => listTasks(ctx.db, input.planId))),
@@ -12,6 +29,31 @@ export const tasksRouter = router({
     run(async () => {
       if (input.planId) await assertTaskInPlan(ctx.db, input.planId, input.id);
       return taskDetail(ctx.db, input.id, ctx.now());
+    }),
+  ),
+  create: editorProcedure
+    .input(z.object({ planId: id.nullish(), groupId: id.nullish(), fields: fields.partial().required({ number: true, title: true }) }))
+    .mutation(({ ctx, input }) => run(() => createTask(ctx.db, { ...input, fields: blankToNull(input.fields), now: ctx.now(), actor: ctx.user.id }))),
+  update: editorProcedure.input(z.object({ taskId: id, fields: fields.partial() })).mutation(({ ctx, input }) =>
+    run(async () => {
+      await updateTask(ctx.db, { taskId: input.taskId, fields: blankToNull(input.fields), now: ctx.now(), actor: ctx.user.id });
+      return { ok: true };
+    }),
+  ),
+  setArchived: editorProcedure.input(z.object({ taskId: id, archived: z.boolean() })).mutation(({ ctx, input }) =>
+    run(async () => {
+      await setTaskArchived(ctx.db, { ...input, now: ctx.now(), actor: ctx.user.id });
+      return { ok: true };
+    }),
+  ),
+  /** Puts a unit (existing, or new by name) on the task with a role, or changes its role. */
+  assignUnit: editorProcedure.input(z.object({ taskId: id, unit: unitRef, role: z.enum(["lead", "support"]) })).mutation(({ ctx, input }) =>
+    run(() => assignUnitToTask(ctx.db, { ...input, now: ctx.now(), actor: ctx.user.id })),
+  ),
+  removeUnit: editorProcedure.input(z.object({ taskId: id, unitId: id })).mutation(({ ctx, input }) =>
+    run(async () => {
+      await removeUnitFromTask(ctx.db, { ...input, now: ctx.now(), actor: ctx.user.id });
+      return { ok: true };
     }),
   ),
 });

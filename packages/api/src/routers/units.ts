@@ -3,6 +3,7 @@ import { z } from "zod";
 import { createInvite } from "@duban/core/invites/create-invite";
 import { revokeInvite } from "@duban/core/invites/revoke-invite";
 import { listUnits, revokeContact, updateContact } from "@duban/core/units";
+import { mergeUnit, renameUnit } from "@duban/core/units/edit-unit";
 import { authedProcedure, editorProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
@@ -37,6 +38,16 @@ export const unitsRouter = router({
         return { inviteId: invite.inviteId, link: invite.link, expiresAt: invite.expiresAt, unit: invite.unit, role: invite.role, name: invite.name };
       });
     }),
+  rename: editorProcedure.input(z.object({ unitId: id, name: z.string().trim().min(1, "单位名称不能为空").max(100, "单位名称过长") })).mutation(({ ctx, input }) =>
+    run(async () => {
+      await renameUnit(ctx.db, { ...input, now: ctx.now(), actor: ctx.user.id });
+      return { ok: true };
+    }),
+  ),
+  /** Folds a unit into another (same body, two names): its liaisons, tasks and history follow. */
+  merge: editorProcedure.input(z.object({ unitId: id, intoUnitId: id })).mutation(({ ctx, input }) =>
+    run(() => mergeUnit(ctx.db, { ...input, now: ctx.now(), actor: ctx.user.id })),
+  ),
   revokeInvite: editorProcedure.input(z.object({ inviteId: id })).mutation(({ ctx, input }) =>
     run(() => revokeInvite(ctx.db, { inviteId: input.inviteId, now: ctx.now(), actor: { actorType: "user", actorId: ctx.user.id } })),
   ),

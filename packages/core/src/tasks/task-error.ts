@@ -1,0 +1,8 @@
+export class TaskEditError extends Error {
+  constructor(
+    readonly code: "not-found" | "conflict" | "invalid",
+    message: string,
+  ) {
+    super(message);
+  }
+}
