@@ -14,6 +14,7 @@ import { calendarRouter } from "./routers/calendar.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { exportsRouter } from "./routers/exports.ts";
 import { statusUpdatesRouter } from "./routers/status-updates.ts";
+import { scoresRouter } from "./routers/scores.ts";
 
 export const appRouter = router({
   plan: planRouter,
@@ -31,6 +32,7 @@ export const appRouter = router({
   calendar: calendarRouter,
   audit: auditRouter,
   exports: exportsRouter,
+  scores: scoresRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,8 @@ export interface BoardFilter {
   groupId?: number | null;
   unitId?: number | null;
   light?: Light | null;
+  /** A given plan instead of the current one (the period reports pass theirs). */
+  planId?: number | null;
 }
 
 export interface BoardCell {
@@ -50,7 +52,7 @@ export const BLOCKED_STATUS = "blocked";
  */
 export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
   const calendar = await loadCalendar(db);
-  const planId = await currentPlanId(db);
+  const planId = filter.planId ?? (await currentPlanId(db));
   const period = periodKeyOf(shanghaiDate(now), "quarterly");
   if (planId === null) {
     return { now, period, planTitle: null, groups: [], units: [], unitOptions: [], rows: [], counts: { red: 0, yellow: 0, green: 0, total: 0 } };
