@@ -12,6 +12,7 @@ import {
   NotificationOutlined,
   TeamOutlined,
   UserOutlined,
+  TrophyOutlined,
 } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Button } from "antd";
@@ -53,6 +54,7 @@ export function AppLayout() {
     { to: "/deadlines", icon: <ClockCircleOutlined />, label: t("时间节点与提醒", "Deadlines & reminders") },
     { to: "/rounds", icon: <FileSearchOutlined />, label: t("报送轮次", "Reporting rounds") },
     { to: "/extensions", icon: <AlertOutlined />, label: t("延期与协调", "Extensions & blockers") },
+    { to: "/scores", icon: <TrophyOutlined />, label: t("考核排名", "Scores") },
     { to: "/notices", icon: <NotificationOutlined />, label: t("通知", "Notices") },
     { to: "/import", icon: <ImportOutlined />, label: t("导入方案", "Import plan") },
     { to: "/calendar", icon: <CalendarOutlined />, label: t("日历", "Calendar") },
