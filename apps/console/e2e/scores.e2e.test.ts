@@ -1,4 +1,7 @@
+import { readFile } from "node:fs/promises";
 import ExcelJS from "exceljs";
+import JSZip from "jszip";
+import { loadBoard } from "@duban/core/board";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeScores } from "@duban/core/scores/compute-scores";
 import { at } from "@duban/core/testing/liaison-fixture";
@@ -71,7 +74,7 @@ describe("the 考核 ranking page", () => {
     expect(ranked).toEqual(after.units.map((u) => `${u.unit}:${u.score ?? ""}`));
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 180_000);
 
   it("a viewer sees the ranking but cannot exempt or change the rule", async () => {
     const { context, page, errors } = await c.newPage();
@@ -86,7 +89,7 @@ describe("the 考核 ranking page", () => {
     expect(await page.getByTestId("score-rule-edit").count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 180_000);
 
   it("an admin changes the rule and the scores follow it", async () => {
     const { context, page, errors } = await c.newPage();
@@ -103,5 +106,31 @@ describe("the 考核 ranking page", () => {
     await expect.poll(() => page.getByTestId(`score-${first.unitId}`).textContent()).toBe(String(first.score ?? "—"));
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 180_000);
+});
+
+describe("plan-wide reports from the rounds page", () => {
+  it("downloads the period's 台账 of every task × unit and the city-wide analysis draft, with the board's figures", async () => {
+    const board = await loadBoard(c.fx.db, c.now);
+    const { context, page, errors } = await c.newPage();
+    await signIn(page, USERS.viewer);
+    await page.goto("/rounds?period=2026Q3");
+    const [xlsx] = await Promise.all([page.waitForEvent("download"), page.getByTestId("plan-xlsx").click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/^工作台账_2026Q3_方案\d+\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile((await xlsx.path())!);
+    let rows = 0;
+    workbook.getWorksheet("台账")!.eachRow((r) => {
+      if (typeof (r.values as unknown[])[1] === "number") rows++;
+    });
+    expect(rows).toBe(board.counts.total);
+
+    const [docx] = await Promise.all([page.waitForEvent("download"), page.getByTestId("plan-docx").click()]);
+    const zip = await JSZip.loadAsync(await readFile((await docx.path())!));
+    const text = ((await zip.file("word/document.xml")?.async("string")) ?? "").replace(/<[^>]+>/g, "");
+    expect(text).toContain("2026年第三季度质量分析报告（草稿）");
+    expect(text).toContain(`红灯 ${board.counts.red} 项、黄灯 ${board.counts.yellow} 项、绿灯 ${board.counts.green} 项`);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
 });
