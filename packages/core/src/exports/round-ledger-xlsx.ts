@@ -39,8 +39,9 @@ export async function buildRoundLedgerXlsx(report: RoundReport): Promise<Buffer>
       joinSentences(u.notes),
       u.attachments.map((a) => `${a.name} ${a.url}`).join("\n"),
       u.reportedBy ?? "",
-      u.originalDueAt.getTime() === u.dueAt.getTime() ? "" : formatShanghai(u.originalDueAt),
-      u.extensions.map(extensionLabel).join("\n"),
+      // Left empty (no cell) when there is nothing to say, so a row still ends at 填报人 for readers that trim.
+      u.originalDueAt.getTime() === u.dueAt.getTime() ? null : formatShanghai(u.originalDueAt),
+      u.extensions.length ? u.extensions.map(extensionLabel).join("\n") : null,
     ]);
     const first = u.attachments[0];
     // Excel allows one hyperlink per cell: the first file; every link is in the text.
