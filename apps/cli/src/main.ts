@@ -3,6 +3,7 @@ import { dbCommand } from "./commands/db.ts";
 import { planCommand } from "./commands/plan.ts";
 import { userCommand } from "./commands/user.ts";
 import { inviteCommand } from "./commands/invite.ts";
+import { scoresCommand } from "./commands/scores.ts";
 import { remindersCommand, roundsCommand, schedulerCommand } from "./commands/scheduler.ts";
 import { type CliIo, exitAfterFlush, UsageError } from "./io.ts";
 
@@ -18,6 +19,7 @@ const commands: Record<string, Command> = {
   invite: inviteCommand,
   backup: backupCommand,
   restore: restoreCommand,
+  scores: scoresCommand,
 };
 
 const HELP = `Duban operator CLI — npm run -s duban -- <command>
@@ -41,6 +43,7 @@ const HELP = `Duban operator CLI — npm run -s duban -- <command>
   invite create --unit <name> [--role liaison|head] [--name <person>] [--days 14] [--bot-username <bot>]
                                     print a single-use invite link (t.me deep link) and its token
   user add --role admin|staff|viewer --username <u> [--name <n>] --password-stdin
+  scores --year 2026 [--plan <id>]  考核: one JSON per unit a line {unit, owed, onTime, late, missing, exempt, score}, best first
 
   reminders preview and scheduler tick follow WORKING_HOURS (HH:MM-HH:MM, default 09:00-17:30), as the server does.
 `;

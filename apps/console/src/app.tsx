@@ -25,6 +25,7 @@ const NoticesPage = lazy(() => import("./pages/notices-page.tsx"));
 const ImportPage = lazy(() => import("./pages/import-page.tsx"));
 const CalendarPage = lazy(() => import("./pages/calendar-page.tsx"));
 const AuditPage = lazy(() => import("./pages/audit-page.tsx"));
+const ScoresPage = lazy(() => import("./pages/scores-page.tsx"));
 const UsersPage = lazy(() => import("./pages/users-page.tsx"));
 const AccountPage = lazy(() => import("./pages/account-page.tsx"));
 const PlansPage = lazy(() => import("./pages/plans-page.tsx"));
@@ -80,6 +81,7 @@ export function App() {
                     <Route path="deadlines" element={<Feedback><DeadlinesPage /></Feedback>} />
                     <Route path="rounds" element={<Feedback><RoundsPage /></Feedback>} />
                     <Route path="extensions" element={<ExtensionsPage />} />
+                    <Route path="scores" element={<Feedback><ScoresPage /></Feedback>} />
                     <Route path="notices" element={<Feedback><NoticesPage /></Feedback>} />
                     <Route path="import" element={<Feedback><ImportPage /></Feedback>} />
                     <Route path="calendar" element={<Feedback><CalendarPage /></Feedback>} />

@@ -82,6 +82,10 @@ describe("every tRPC procedure", () => {
     });
   }
 
+  it("scores.setRule refuses staff (the 考核 rule is the admin's)", async () => {
+    expect(await refusal("staff", "scores.setRule")).toBe("FORBIDDEN");
+  });
+
   it("only self-service mutations are open to a viewer", () => {
     const openToViewer = procedures.filter((p) => p.type === "mutation" && SELF_SERVICE.has(p.path)).map((p) => p.path);
     expect(openToViewer.sort()).toEqual([...SELF_SERVICE].sort());

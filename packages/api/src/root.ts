@@ -15,6 +15,7 @@ import { auditRouter } from "./routers/audit.ts";
 import { exportsRouter } from "./routers/exports.ts";
 import { statusUpdatesRouter } from "./routers/status-updates.ts";
 import { alertsRouter } from "./routers/alerts.ts";
+import { scoresRouter } from "./routers/scores.ts";
 
 export const appRouter = router({
   plan: planRouter,
@@ -33,6 +34,7 @@ export const appRouter = router({
   audit: auditRouter,
   exports: exportsRouter,
   alerts: alertsRouter,
+  scores: scoresRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,6 +15,7 @@ import {
   NotificationOutlined,
   TeamOutlined,
   UserOutlined,
+  TrophyOutlined,
 } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "antd";
@@ -95,6 +96,7 @@ export function AppLayout() {
     { to: "/deadlines", icon: <ClockCircleOutlined />, label: t("时间节点与提醒", "Deadlines & reminders") },
     { to: currentPlan ? `/plans/${currentPlan}/rounds` : "/rounds", icon: <FileSearchOutlined />, label: t("报送轮次", "Reporting rounds") },
     { to: "/extensions", icon: <AlertOutlined />, label: t("延期与协调", "Extensions & blockers"), badge: counts?.extensionsAndBlockers, badgeId: "extensions" },
+    { to: "/scores", icon: <TrophyOutlined />, label: t("考核排名", "Scores") },
     { to: "/notices", icon: <NotificationOutlined />, label: t("通知", "Notices") },
     // Importing changes the plan: not offered to read-only users (the server refuses them anyway).
     ...(user.role === "viewer" ? [] : [{ to: "/import", icon: <ImportOutlined />, label: t("导入方案", "Import plan") }]),

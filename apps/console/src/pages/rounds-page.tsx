@@ -26,6 +26,7 @@ export default function RoundsPage() {
   const period = params.get("period") ?? periods.data?.current ?? null;
   const rounds = useQuery(trpc.rounds.list.queryOptions({ period, planId }, { enabled: periods.isSuccess, refetchInterval: 10_000 }));
   const [downloading, setDownloading] = useState<string | null>(null);
+  const plan = useQuery(trpc.plan.get.queryOptions(planId ? { planId } : undefined));
 
   const urge = useMutation(
     trpc.rounds.urge.mutationOptions({
@@ -53,8 +54,22 @@ export default function RoundsPage() {
   const download = async (round: Round, kind: "xlsx" | "docx") => {
     setDownloading(`${round.roundId}-${kind}`);
     try {
-      const file = kind === "xlsx" ? await client.exports.roundXlsx.query({ roundId: round.roundId, planId }) : await client.exports.roundDocx.query({ roundId: round.roundId, planId });
+      const file = kind === "xlsx" ? await client.exports.roundXlsx.query({ roundId: round.roundId, planId, baseUrl: location.origin }) : await client.exports.roundDocx.query({ roundId: round.roundId, planId });
       downloadBase64(file);
+    } catch (e) {
+      message.error(errorMessage(e));
+    } finally {
+      setDownloading(null);
+    }
+  };
+
+  /** The whole plan's 台账 or city-wide analysis draft for the period shown. */
+  const downloadPlan = async (kind: "xlsx" | "docx") => {
+    if (!plan.data || !period || period === "once") return;
+    setDownloading(`plan-${kind}`);
+    try {
+      const input = { planId: plan.data.id, periodKey: period, baseUrl: location.origin };
+      downloadBase64(kind === "xlsx" ? await client.exports.planXlsx.query(input) : await client.exports.planDocx.query(input));
     } catch (e) {
       message.error(errorMessage(e));
     } finally {
@@ -78,6 +93,12 @@ export default function RoundsPage() {
           options={(periods.data?.periods ?? []).map((p) => ({ value: p, label: p === "once" ? t("一次性时间节点", "One-off deadlines") : periodText(p, lang) }))}
           data-testid="period-select"
         />
+        <Button icon={<FileExcelOutlined />} disabled={!plan.data || !period || period === "once"} loading={downloading === "plan-xlsx"} onClick={() => void downloadPlan("xlsx")} data-testid="plan-xlsx">
+          {t("本期全方案台账", "Ledger of the whole plan")}
+        </Button>
+        <Button icon={<FileWordOutlined />} disabled={!plan.data || !period || period === "once"} loading={downloading === "plan-docx"} onClick={() => void downloadPlan("docx")} data-testid="plan-docx">
+          {t("全市质量分析报告", "City-wide analysis")}
+        </Button>
       </Space>
       {periods.isError && <Alert type="error" showIcon title={errorMessage(periods.error)} />}
       {rounds.isError && <Alert type="error" showIcon title={errorMessage(rounds.error)} />}

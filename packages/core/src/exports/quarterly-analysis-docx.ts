@@ -1,13 +1,13 @@
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from "docx";
 import type { Db } from "@duban/db/client";
 import { shanghaiDate } from "@duban/domain/calendar";
-import { comparatorText, loadRoundReport, safeFileName, statusLabel, submissionStateLabel, type RoundReport } from "./round-report-data.ts";
+import { comparatorText, difficultyText, extensionLabel, joinSentences, loadRoundReport, safeFileName, statusLabel, submissionStateLabel, type RoundReport } from "./round-report-data.ts";
 
 export const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 const FONT = "仿宋";
 
-function p(text: string, options: { bold?: boolean; indent?: boolean } = {}): Paragraph {
+export function p(text: string, options: { bold?: boolean; indent?: boolean } = {}): Paragraph {
   return new Paragraph({
     indent: options.indent === false ? undefined : { firstLine: 480 },
     spacing: { line: 360 },
@@ -15,7 +15,7 @@ function p(text: string, options: { bold?: boolean; indent?: boolean } = {}): Pa
   });
 }
 
-function heading(text: string): Paragraph {
+export function heading(text: string): Paragraph {
   return new Paragraph({ heading: HeadingLevel.HEADING_2, spacing: { before: 240, after: 120 }, children: [new TextRun({ text, font: "黑体", size: 30 })] });
 }
 
@@ -23,7 +23,7 @@ function cell(text: string, bold = false): TableCell {
   return new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold, font: FONT, size: 22 })] })] });
 }
 
-function table(headers: string[], rows: string[][]): Table {
+export function table(headers: string[], rows: string[][]): Table {
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     rows: [new TableRow({ tableHeader: true, children: headers.map((h) => cell(h, true)) }), ...rows.map((r) => new TableRow({ children: r.map((c) => cell(c)) }))],
@@ -33,14 +33,14 @@ function table(headers: string[], rows: string[][]): Table {
 /** One unit's paragraph: where it stands, then its latest reply in the round, whether or not that counts as the submission. */
 function unitProgress(u: RoundReport["units"][number]): string {
   const state = `${u.unit}（${submissionStateLabel(u)}）`;
-  if (u.state === "none") return `${state}：本轮尚未回复。`;
+  if (u.state === "none") return `${state}：本轮尚未回复。${u.extensions.map((e) => `申请延期：${extensionLabel(e)}。`).join("")}`;
   const parts = [
     statusLabel(u.status),
     u.progress !== null ? `完成 ${u.progress}%` : "",
     ...u.values.map((v) => `${v.name} ${v.value}${v.measureUnit ?? ""}`),
   ].filter(Boolean);
-  const notes = u.notes.length ? `${u.notes.join("；")}。` : "";
-  return `${state}：${parts.join("，") || "已回复"}。${notes}${u.reportedBy ? `（填报人：${u.reportedBy}）` : ""}`;
+  const extensions = u.extensions.map((e) => `申请延期：${extensionLabel(e)}。`).join("");
+  return `${state}：${parts.join("，") || "已回复"}。${joinSentences(u.notes)}${extensions}${u.reportedBy ? `（填报人：${u.reportedBy}）` : ""}`;
 }
 
 /**
@@ -85,7 +85,7 @@ export async function buildQuarterlyAnalysisDocx(report: RoundReport): Promise<B
   for (const u of report.units) children.push(p(unitProgress(u)));
 
   children.push(heading("三、主要质量指标"));
-  children.push(p(`方案设定指标 ${report.indicators.length} 项，本期已填报数值 ${reported} 项（含尚未计入报送的回复），其中达标 ${metCount} 项。`));
+  children.push(p(`本任务设定指标 ${report.indicators.length} 项，本期已填报数值 ${reported} 项（含尚未计入报送的回复），其中达标 ${metCount} 项。`));
   if (report.indicators.length > 0) {
     children.push(
       table(
@@ -104,7 +104,7 @@ export async function buildQuarterlyAnalysisDocx(report: RoundReport): Promise<B
 
   children.push(heading("四、存在的困难和问题"));
   if (report.blocked.length === 0) children.push(p("各单位本轮未反映需要协调的困难。"));
-  for (const u of report.blocked) children.push(p(`${u.unit}反映有困难：${u.notes.join("；") || "（未填写说明）"}。`));
+  for (const u of report.blocked) children.push(p(`${u.unit}反映有困难：${difficultyText(u)}`));
   const unmet = report.indicators.filter((i) => i.met === false);
   if (unmet.length) children.push(p(`未达标指标：${unmet.map((i) => `${i.name}（${i.value}${i.measureUnit ?? ""}）`).join("、")}。`));
 

@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import type { Db } from "@duban/db/client";
-import { comparatorText, formatShanghai, loadRoundReport, safeFileName, statusLabel, submissionStateLabel, type RoundReport } from "./round-report-data.ts";
+import { comparatorText, extensionLabel, formatShanghai, joinSentences, loadRoundReport, safeFileName, statusLabel, submissionStateLabel, type RoundReport } from "./round-report-data.ts";
 
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -18,7 +18,7 @@ export async function buildRoundLedgerXlsx(report: RoundReport): Promise<Buffer>
     `应报 ${report.units.length} 家，已报 ${report.submitted.length} 家，已回复未计入 ${report.repliedNotSubmitted.length} 家，未报 ${report.missing.length} 家；导出时间 ${formatShanghai(report.generatedAt)}`,
   ]);
   sheet.addRow([]);
-  const header = sheet.addRow(["序号", "责任单位", "截止时间", "报送情况", "报送时间", "最近回复", "签收时间", "进展状态", "进度(%)", "指标值", "情况说明", "附件", "填报人"]);
+  const header = sheet.addRow(["序号", "责任单位", "截止时间", "报送情况", "报送时间", "最近回复", "签收时间", "进展状态", "进度(%)", "指标值", "情况说明", "附件", "填报人", "原截止时间", "延期"]);
   header.font = { bold: true };
   header.eachCell((cell) => {
     cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE8EEF7" } };
@@ -36,15 +36,21 @@ export async function buildRoundLedgerXlsx(report: RoundReport): Promise<Buffer>
       statusLabel(u.status),
       u.progress ?? "",
       u.values.map((v) => `${v.name} ${v.value}${v.measureUnit ?? ""}`).join("；"),
-      u.notes.join("\n"),
-      u.attachments.join("；"),
+      joinSentences(u.notes),
+      u.attachments.map((a) => `${a.name} ${a.url}`).join("\n"),
       u.reportedBy ?? "",
+      // Left empty (no cell) when there is nothing to say, so a row still ends at 填报人 for readers that trim.
+      u.originalDueAt.getTime() === u.dueAt.getTime() ? null : formatShanghai(u.originalDueAt),
+      u.extensions.length ? u.extensions.map(extensionLabel).join("\n") : null,
     ]);
+    const first = u.attachments[0];
+    // Excel allows one hyperlink per cell: the first file; every link is in the text.
+    if (first) row.getCell(12).value = { text: u.attachments.map((a) => `${a.name} ${a.url}`).join("\n"), hyperlink: first.url };
     if (u.state !== "submitted") row.getCell(4).font = { color: { argb: "FFCF1322" }, bold: true };
     row.alignment = { vertical: "top", wrapText: true };
   });
   sheet.columns.forEach((column, i) => {
-    column.width = [6, 26, 18, 16, 18, 18, 18, 10, 9, 26, 40, 20, 22][i] ?? 14;
+    column.width = [6, 26, 18, 16, 18, 18, 18, 10, 9, 26, 40, 30, 22, 18, 36][i] ?? 14;
   });
 
   const indicators = workbook.addWorksheet("指标");
@@ -67,8 +73,8 @@ export async function buildRoundLedgerXlsx(report: RoundReport): Promise<Buffer>
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-export async function exportRoundLedger(db: Db, roundId: number, now: Date): Promise<{ fileName: string; mimeType: string; content: Buffer }> {
-  const report = await loadRoundReport(db, roundId, now);
+export async function exportRoundLedger(db: Db, roundId: number, now: Date, options: { baseUrl?: string | null } = {}): Promise<{ fileName: string; mimeType: string; content: Buffer }> {
+  const report = await loadRoundReport(db, roundId, now, options);
   return {
     fileName: safeFileName(`报送台账_任务${report.task.number}_${report.round.periodKey}.xlsx`),
     mimeType: XLSX_MIME,

@@ -6,7 +6,7 @@ import { userNames } from "../users/user-names.ts";
 
 export class ExportError extends Error {
   constructor(
-    readonly code: "not-found",
+    readonly code: "not-found" | "bad-period",
     message: string,
   ) {
     super(message);
@@ -24,6 +24,20 @@ export const STATUS_LABEL: Record<string, string> = {
 export function statusLabel(status: string | null | undefined): string {
   if (!status) return "";
   return STATUS_LABEL[status] ?? status;
+}
+
+/**
+ * Notes as one passage: each note's own closing punctuation dropped, joined by "；", closed by "。"
+ * (so "……建设。" and "申请延期" read "……建设；申请延期。", not "建设。；申请延期；").
+ */
+export function joinSentences(parts: readonly (string | null | undefined)[]): string {
+  const cleaned = parts.map((part) => (part ?? "").trim().replace(/[\s。；;，,、.！!？?…]+$/u, "")).filter(Boolean);
+  return cleaned.length ? `${cleaned.join("；")}。` : "";
+}
+
+/** Where the console serves an attachment; absolute when the caller knows the console's address. */
+export function attachmentUrl(id: number, baseUrl: string | null | undefined): string {
+  return `${(baseUrl ?? "").replace(/\/+$/, "")}/files/attachments/${id}`;
 }
 
 export function formatShanghai(instant: Date | null | undefined): string {
@@ -80,7 +94,7 @@ export function submissionStateLabel(u: { state: ReplyState; late: boolean }): s
  * plan's indicators with the latest value reported in the period or in the round's replies, and
  * the units that replied without it counting yet and those that have not replied at all.
  */
-export async function loadRoundReport(db: Db, roundId: number, now: Date) {
+export async function loadRoundReport(db: Db, roundId: number, now: Date, options: { baseUrl?: string | null } = {}) {
   const round = await db.round.findUnique({
     where: { id: roundId },
     include: {
@@ -96,9 +110,10 @@ export async function loadRoundReport(db: Db, roundId: number, now: Date) {
     include: {
       contact: { select: { name: true, telegramName: true } },
       values: { include: { indicator: true } },
-      attachments: { select: { fileName: true, kind: true } },
+      attachments: { orderBy: { id: "asc" }, select: { id: true, fileName: true, kind: true } },
     },
   });
+  const extensions = await db.extensionRequest.findMany({ where: { roundId: round.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 
   const users = await userNames(db, replies.map((r) => r.userId));
 
@@ -108,7 +123,8 @@ export async function loadRoundReport(db: Db, roundId: number, now: Date) {
   const from = once ? new Date(0) : new Date(`${periodStart(round.periodKey)}T00:00:00+08:00`);
   const until = once ? round.dueAt : new Date(Math.max(round.dueAt.getTime(), new Date(`${periodEnd(round.periodKey)}T23:59:59+08:00`).getTime()));
   const indicators = await db.indicator.findMany({
-    where: { active: true, task: { planId: task.planId, active: true } },
+    // The task's own indicators: a task's 台账 is about that task.
+    where: { active: true, taskId: task.id },
     orderBy: [{ task: { ordinal: "asc" } }, { ordinal: "asc" }],
     include: {
       task: { select: { number: true, title: true } },
@@ -144,7 +160,12 @@ export async function loadRoundReport(db: Db, roundId: number, now: Date) {
       reportedBy: last ? reporterLabel({ userId: last.userId, contactName: last.contact ? (last.contact.name ?? last.contact.telegramName) : null }, users) : null,
       notes: mine.flatMap((r) => (r.note ? [r.note] : [])),
       values: [...values.values()],
-      attachments: mine.flatMap((r) => r.attachments.map((a) => a.fileName ?? a.kind)),
+      attachments: mine.flatMap((r) => r.attachments.map((a) => ({ id: a.id, name: a.fileName ?? a.kind, url: attachmentUrl(a.id, options.baseUrl) }))),
+      /** Due date as the round set it; `dueAt` is the unit's, moved by an approved extension. */
+      originalDueAt: round.dueAt,
+      extensions: extensions
+        .filter((e) => e.unitId === s.unitId)
+        .map((e) => ({ reason: e.reason, state: e.state, newDueAt: e.newDueAt, decisionReason: e.decisionReason })),
     };
   });
 
@@ -163,7 +184,7 @@ export async function loadRoundReport(db: Db, roundId: number, now: Date) {
     /** No reply at all in the round: 未报送. */
     missing: units.filter((u) => u.state === "none").map((u) => u.unit),
     late: units.filter((u) => u.submittedAt && u.late).map((u) => u.unit),
-    blocked: units.filter((u) => u.status === "blocked"),
+    blocked: units.filter((u) => u.status === "blocked" || replies.some((r) => r.unitId === u.unitId && r.status === "blocked")),
     indicators: indicators.map((i) => {
       const latest = i.values[0] ?? null;
       return {
@@ -183,6 +204,17 @@ export async function loadRoundReport(db: Db, roundId: number, now: Date) {
 }
 
 export type RoundReport = Awaited<ReturnType<typeof loadRoundReport>>;
+
+/** An extension request in words: 已批准，延至 2026-10-20（理由：…；批复：…）. */
+export function extensionLabel(e: RoundReport["units"][number]["extensions"][number]): string {
+  const decision = e.state === "approved" && e.newDueAt ? `已批准，延至 ${shanghaiDate(e.newDueAt)}` : e.state === "rejected" ? "未批准" : "待审批";
+  return `${decision}（理由：${e.reason}${e.decisionReason ? `；批复：${e.decisionReason}` : ""}）`;
+}
+
+/** What a unit said about its difficulty: its notes, else the reason it gave for an extension. */
+export function difficultyText(u: RoundReport["units"][number]): string {
+  return joinSentences(u.notes) || joinSentences(u.extensions.map((e) => e.reason)) || "（未填写说明）";
+}
 
 /** File names safe on every OS, keeping the Chinese. */
 export function safeFileName(name: string): string {
