@@ -1,4 +1,0 @@
--- AlterTable
-ALTER TABLE "Task" ADD COLUMN "editedAt" DATETIME;
-ALTER TABLE "Task" ADD COLUMN "leader" TEXT;
-ALTER TABLE "Task" ADD COLUMN "unitNote" TEXT;
