@@ -89,21 +89,6 @@ export interface ParsedGroup {
   tasks: ParsedTask[];
 }
 
-export type PlanWarningCode =
-  | "no-units" // task imported without units; the office assigns them
-  | "lead-assumed" // no 牵头 marker and no document rule: first listed unit taken as lead
-  | "duplicate-number" // two tasks with the same number; the office must resolve it in the preview
-  | "unit-rejected" // a unit-like name refused (too long, a person, …), kept out of the units
-  | "other";
-export interface PlanWarning {
-  code: PlanWarningCode;
-  /** 1-based line in the (cleaned) source text. */
-  line: number;
-  /** Number of the task it concerns, as written, or null for plan-level warnings. */
-  taskNumber: string | null;
-  message: string;
-}
-
 export interface ParsedPlan {
   title: string;
   docNumber: string | null;
