@@ -110,7 +110,8 @@ describe("cross-origin mutations", () => {
     fetch(`${base}/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ username: "viewer1", password: "wrong password" }) });
 
   it("refuses a POST from another origin (Origin, or Sec-Fetch-Site without Origin) with 403 before the procedure runs", async () => {
-    for (const headers of [{ origin: "https://evil.example" }, { origin: "null" }, { origin: `${base}.evil.example` }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }]) {
+    const hostile: Array<Record<string, string>> = [{ origin: "https://evil.example" }, { origin: "null" }, { origin: `${base}.evil.example` }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }];
+    for (const headers of hostile) {
       const response = await login(headers);
       expect(response.status, JSON.stringify(headers)).toBe(403);
     }
@@ -118,7 +119,8 @@ describe("cross-origin mutations", () => {
   });
 
   it("accepts the same origin, PUBLIC_URL, and clients that are not browsers", async () => {
-    for (const headers of [{ origin: base }, { origin: "https://duban.example.gov.cn" }, { "sec-fetch-site": "same-origin" }, {}]) {
+    const friendly: Array<Record<string, string>> = [{ origin: base }, { origin: "https://duban.example.gov.cn" }, { "sec-fetch-site": "same-origin" }, {}];
+    for (const headers of friendly) {
       const response = await login(headers);
       expect(response.status, JSON.stringify(headers)).toBe(401);
     }
