@@ -34,7 +34,7 @@ const jsonLines = (out: string) => (out === "" ? [] : out.split("\n").map((l) =>
 
 describe("duban CLI with several plans", { timeout: 180_000 }, () => {
   it("imports three plans, lists them, re-imports the seed unchanged, and ticks rounds for all", async () => {
-    const ids = [];
+    const ids: number[] = [];
     for (const file of [seed, business, river]) {
       const result = await run(["plan", "import", file]);
       expect(result.code).toBe(0);
