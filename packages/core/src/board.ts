@@ -11,8 +11,6 @@ export interface BoardFilter {
   groupId?: number | null;
   unitId?: number | null;
   light?: Light | null;
-  /** A given plan instead of the current one (the period reports pass theirs). */
-  planId?: number | null;
 }
 
 export interface BoardCell {
