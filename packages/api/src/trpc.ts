@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "@duban/db/client";
 import type { Messenger } from "@duban/core/messenger";
 import type { WorkingHours } from "@duban/domain/working-hours";
+import { MAX_UNIT_NAME_LENGTH } from "@duban/domain/plan-units";
 
 export type Role = "admin" | "staff" | "viewer";
 
@@ -84,8 +85,8 @@ const t = initTRPC.context<ApiContext>().create({
  */
 export const recordId = z.number().int().min(1).max(2_147_483_647);
 
-/** A unit's name entered in the console, the API or the CLI (plan files are limited by the parser). */
-export const unitName = z.string().trim().min(1, "请填写单位名称").max(60, "单位名称不超过 60 个字");
+/** A unit's name entered in the console or the API: the same limit the parser applies to plan files. */
+export const unitName = z.string().trim().min(1, "请填写单位名称").max(MAX_UNIT_NAME_LENGTH, `单位名称不超过 ${MAX_UNIT_NAME_LENGTH} 个字`);
 
 export const router = t.router;
 export const mergeRouters = t.mergeRouters;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unitName } from "../trpc.ts";
 
 /**
  * A parsed plan as the office corrected it in the import preview. The browser sends it back
@@ -7,7 +8,7 @@ import { z } from "zod";
 const text = (max: number) => z.string().max(max, `内容过长（不超过 ${max} 字）`);
 const nullableText = (max: number) => text(max).nullable();
 
-const unit = z.object({ name: z.string().trim().min(1, "单位名称不能为空").max(100, "单位名称过长"), role: z.enum(["lead", "support"]), collective: z.boolean() });
+const unit = z.object({ name: unitName, role: z.enum(["lead", "support"]), collective: z.boolean() });
 const indicator = z.object({
   text: text(2_000),
   name: text(200),

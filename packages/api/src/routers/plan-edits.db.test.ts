@@ -73,6 +73,12 @@ describe("editing tasks, units and the import preview through the API", () => {
     expect(task).toMatchObject({ title: "加强城市质量文化建设（修订）", leader: null });
     expect(task.units.map((u) => u.name)).toContain("气象局");
     expect((await refusal(staff.units.merge({ unitId, intoUnitId: unitId }))).code).toBe("CONFLICT");
+    // A unit name has the parser's length limit, with a clear refusal and nothing changed.
+    const tooLong = "市".repeat(41);
+    for (const attempt of [staff.units.rename({ unitId, name: tooLong }), staff.tasks.assignUnit({ taskId, unit: { name: tooLong }, role: "support" })]) {
+      expect((await refusal(attempt)).code).toBe("BAD_REQUEST");
+    }
+    expect(await f.db.unit.count({ where: { name: tooLong } })).toBe(0);
     expect((await refusal(staff.tasks.update({ taskId, fields: { number: "4" } }))).code).toBe("CONFLICT");
   });
 

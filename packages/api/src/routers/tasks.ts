@@ -3,7 +3,7 @@ import { z } from "zod";
 import { listTasks, taskDetail } from "@duban/core/task-detail";
 import { createTask, setTaskArchived, updateTask } from "@duban/core/tasks/edit-task";
 import { assignUnitToTask, removeUnitFromTask } from "@duban/core/tasks/task-units";
-import { authedProcedure, editorProcedure, router, recordId } from "../trpc.ts";
+import { authedProcedure, editorProcedure, router, recordId, unitName } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
 const id = recordId;
@@ -21,7 +21,7 @@ const blankToNull = <T extends { deadlineText?: string | null; leader?: string |
   ...(f.leader !== undefined ? { leader: f.leader || null } : {}),
   ...(f.unitNote !== undefined ? { unitNote: f.unitNote || null } : {}),
 });
-const unitRef = z.union([z.object({ unitId: id }), z.object({ name: z.string().trim().min(1, "单位名称不能为空").max(100, "单位名称过长") })]);
+const unitRef = z.union([z.object({ unitId: id }), z.object({ name: unitName })]);
 
 export const tasksRouter = router({
   list: authedProcedure.input(z.object({ planId: id.nullish() }).default({})).query(({ ctx, input }) => run(() => listTasks(ctx.db, input.planId))),

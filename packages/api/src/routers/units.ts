@@ -4,7 +4,7 @@ import { createInvite } from "@duban/core/invites/create-invite";
 import { revokeInvite } from "@duban/core/invites/revoke-invite";
 import { listUnits, revokeContact, updateContact } from "@duban/core/units";
 import { mergeUnit, renameUnit } from "@duban/core/units/edit-unit";
-import { authedProcedure, editorProcedure, router, recordId } from "../trpc.ts";
+import { authedProcedure, editorProcedure, router, recordId, unitName } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
 const id = recordId;
@@ -38,7 +38,7 @@ export const unitsRouter = router({
         return { inviteId: invite.inviteId, link: invite.link, expiresAt: invite.expiresAt, unit: invite.unit, role: invite.role, name: invite.name };
       });
     }),
-  rename: editorProcedure.input(z.object({ unitId: id, name: z.string().trim().min(1, "单位名称不能为空").max(100, "单位名称过长") })).mutation(({ ctx, input }) =>
+  rename: editorProcedure.input(z.object({ unitId: id, name: unitName })).mutation(({ ctx, input }) =>
     run(async () => {
       await renameUnit(ctx.db, { ...input, now: ctx.now(), actor: ctx.user.id });
       return { ok: true };
