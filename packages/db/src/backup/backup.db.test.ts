@@ -226,7 +226,7 @@ describe("migrations on a database with data", () => {
     const dir = path.join(tempDir(), "migrations");
     cpSync(MIGRATIONS_DIR, dir, { recursive: true });
     mkdirSync(path.join(dir, "99990101000000_broken"));
-    writeFileSync(path.join(dir, "99990101000000_broken/migration.sql"), 'ALTER TABLE "Plan" ADD COLUMN "archivedAt" DATETIME;\nDELETE FROM "StatusUpdate";\nINSERT INTO "NoSuchTable" VALUES (1);\n');
+    writeFileSync(path.join(dir, "99990101000000_broken/migration.sql"), 'ALTER TABLE "Plan" ADD COLUMN "brokenMigrationMark" DATETIME;\nDELETE FROM "StatusUpdate";\nINSERT INTO "NoSuchTable" VALUES (1);\n');
     return dir;
   }
 
