@@ -46,4 +46,57 @@ describe("uploading a plan file on the import page", () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("a .docx with a task that names no unit: the office assigns it a lead in the preview, maps a unit name onto an existing unit, confirms, and the board shows it", async () => {
+    const { context, page, errors } = await c.newPage();
+    await signIn(page, USERS.staff);
+    await page.goto("/import");
+    const docx = await planDocx([
+      "某市质量基础设施建设工作方案",
+      "某政办发〔2026〕9号",
+      "一、重点任务",
+      "1.完善计量检定体系。加快建设社会公用计量标准。（牵头单位：市市场监管局；配合单位：市发展改革委）",
+      "2.推进质量基础设施一站式服务。在各区设立服务站点。",
+      "3.加强品牌建设。（牵头单位：市市场监管局；配合单位：市商务局）",
+    ]);
+    await page.locator('input[type="file"]').setInputFiles({ name: "质量基础设施方案.docx", mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", buffer: Buffer.from(docx) });
+    await page.getByText("已读取 质量基础设施方案.docx").waitFor();
+    await page.getByTestId("preview-import").click();
+    await page.getByTestId("preview-task-2").waitFor();
+    // The parser's warning names the task without units.
+    expect(await page.getByTestId("preview-warnings").textContent()).toContain("推进质量基础设施一站式服务");
+
+    // Task 2 gets its lead unit (an existing one).
+    await page.getByTestId("edit-preview-task-2").click();
+    const dialog = page.getByRole("dialog");
+    await dialog.locator("#draft-new-unit").fill("住建局");
+    await dialog.getByTestId("draft-add-unit").click();
+    await dialog.getByTestId("save-preview-task").click();
+    await dialog.waitFor({ state: "detached" });
+    const row2 = page.locator("tr", { has: page.getByTestId("preview-task-2") });
+    expect(await row2.textContent()).toContain("住建局（牵头）");
+
+    // 市市场监管局 is the unit the office already has as 市场监督管理局.
+    await page.getByTestId("rename-preview-unit-市市场监管局").click();
+    await page.getByRole("dialog").getByRole("combobox").fill("市场监督管理局");
+    await page.getByTestId("apply-unit-rename").click();
+    await page.getByTestId("rename-preview-unit-市场监督管理局").waitFor();
+
+    await page.getByTestId("confirm-import").click();
+    await page.getByRole("button", { name: "查看总览" }).click();
+    await page.getByText("推进质量基础设施一站式服务").first().waitFor();
+
+    const plan = await c.fx.db.plan.findFirstOrThrow({ where: { docNumber: "某政办发〔2026〕9号" } });
+    const tasks = await c.fx.db.task.findMany({ where: { planId: plan.id, active: true }, orderBy: { ordinal: "asc" }, include: { assignments: { where: { active: true }, include: { unit: true }, orderBy: { ordinal: "asc" } } } });
+    expect(tasks.map((t) => [t.number, t.assignments.map((a) => [a.unit.name, a.role])])).toEqual([
+      ["1", [["市场监督管理局", "lead"], ["市发展改革委", "support"]]],
+      ["2", [["住建局", "lead"]]],
+      ["3", [["市场监督管理局", "lead"], ["市商务局", "support"]]],
+    ]);
+    expect(await c.fx.db.unit.count({ where: { name: "市市场监管局" } })).toBe(0);
+    // The seed plan is still there, untouched: this document is a plan of its own.
+    expect(await c.fx.db.plan.count()).toBe(2);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
 });

@@ -2,31 +2,33 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
-import { PLAN_DOCUMENT_MAX_BYTES } from "./plan-documents.ts";
 
 /**
  * Request body limits by path, first match wins. A body over its limit is refused with 413:
  * at once when Content-Length says so (nothing is read), or as soon as a chunked body passes it.
  * A new route with larger bodies (a file upload) adds its line here.
  */
-export const BODY_LIMITS: ReadonlyArray<{ match: (path: string) => boolean; maxBytes: number }> = [
+export const BODY_LIMITS: ReadonlyArray<{ match: (path: string) => boolean; maxBytes: number | "route" }> = [
   // Telegram's largest update (a 4,096-character message with entities) is far below this.
   { match: (path) => path === "/telegram/webhook", maxBytes: 256 * 1024 },
   // A plan is up to 2,000,000 characters (imports.ts), up to 3 bytes each in UTF-8, plus JSON escaping.
   { match: (path) => path.startsWith("/trpc/") && path.includes("imports."), maxBytes: 8 * 1024 * 1024 },
-  // The plan upload checks its own (larger) limit with a message about the file; this one only backs it up.
-  { match: (path) => path === "/files/plan-document", maxBytes: PLAN_DOCUMENT_MAX_BYTES + 1 },
+  // The plan upload checks its own limit (PLAN_DOCUMENT_MAX_BYTES), after the session and before reading, with a message about the file.
+  { match: (path) => path === "/files/plan-document", maxBytes: "route" },
   { match: () => true, maxBytes: 1024 * 1024 },
 ];
 
 export function bodyLimits(): MiddlewareHandler {
-  const limiters = BODY_LIMITS.map((rule) => ({
-    match: rule.match,
-    limit: bodyLimit({ maxSize: rule.maxBytes, onError: (c) => c.json({ error: "请求内容过大。Request body too large.", maxBytes: rule.maxBytes }, 413) }),
-  }));
+  const limiters = BODY_LIMITS.map((rule) => {
+    const maxBytes = rule.maxBytes;
+    return {
+      match: rule.match,
+      limit: maxBytes === "route" ? null : bodyLimit({ maxSize: maxBytes, onError: (c) => c.json({ error: "请求内容过大。Request body too large.", maxBytes }, 413) }),
+    };
+  });
   return async (c, next) => {
     const limiter = limiters.find((l) => l.match(c.req.path))!;
-    return limiter.limit(c, next);
+    return limiter.limit ? limiter.limit(c, next) : next();
   };
 }
 
