@@ -67,9 +67,9 @@ describe("dispatcher killed with SIGKILL mid-round (temporary SQLite, child proc
     const keys = new Set(lines);
     for (const { key } of due) expect(keys.has(key), key).toBe(true);
     const repeats = lines.length - keys.size;
-    // One message was in flight at the kill; the claims the dead process held (a person's whole
-    // group is claimed before its messages go out) are all reclaimed, each counted and audited.
-    expect(repeats).toBeLessThanOrEqual(1);
+    // Only the messages in flight at the kill (one per chat being served: the child serves two
+    // at once) can repeat; the claims the dead process held are all reclaimed, counted and audited.
+    expect(repeats).toBeLessThanOrEqual(2);
     expect(summary.reclaimed).toBeGreaterThanOrEqual(repeats);
     expect(await s.db.auditEvent.count({ where: { action: "reminder.reclaim" } })).toBe(summary.reclaimed);
     // Nothing is left half-done in the outbox.

@@ -5,11 +5,12 @@ import { appendFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDb } from "@duban/db/client";
 import type { Messenger, OutgoingMessage, SendResult } from "../src/messenger.ts";
-import { runSchedulerPass } from "../src/run-scheduler-pass.ts";
+import { dispatchReminders } from "../src/dispatch-reminders.ts";
 
 const [url, nowIso, chatFile, instanceId] = process.argv.slice(2);
 if (!url || !nowIso || !chatFile || !instanceId) throw new Error("usage: dispatch-kill-process <url> <now> <chat file> <instance>");
 
+const KILL_TEST_CONCURRENCY = 2;
 let sent = 0;
 const messenger: Messenger = {
   async send(message: OutgoingMessage): Promise<SendResult> {
@@ -19,6 +20,7 @@ const messenger: Messenger = {
   },
 };
 const db = createDb(url);
-const result = await runSchedulerPass({ db, messenger, now: new Date(nowIso), instanceId });
+// Two chats at once: the kill then catches at most two messages in flight.
+const summary = await dispatchReminders(db, messenger, new Date(nowIso), { instanceId, concurrency: KILL_TEST_CONCURRENCY });
 await db.$disconnect();
-process.stdout.write(JSON.stringify(result.dispatch));
+process.stdout.write(JSON.stringify(summary));
