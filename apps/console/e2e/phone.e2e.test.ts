@@ -13,6 +13,9 @@ const DESKTOP = { width: 1440, height: 900 };
 
 /** Every page of the admin's menu, by its menu label, with something each page shows once loaded. */
 const PAGES: { label: string; path: string }[] = [
+  { label: "跨方案总览", path: "/overview" },
+  { label: "方案", path: "/plans" },
+  { label: "考核排名", path: "/scores" },
   { label: "单位与联络员", path: "/units" },
   { label: "时间节点与提醒", path: "/deadlines" },
   { label: "报送轮次", path: "/rounds" },
@@ -44,7 +47,8 @@ describe("the console on a phone (390×844)", () => {
     expect(await nav.evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(0);
     for (const { label, path } of PAGES) {
       await page.getByTestId("nav-toggle").tap();
-      const link = nav.getByRole("link", { name: label });
+      // The link's name is its icon's, its label and any count on it ("dashboard 总览 3").
+      const link = nav.getByRole("link", { name: new RegExp(`(^|\\s)${label}( \\d+\\+?)?$`) });
       await link.waitFor();
       // The drawer's links have readable labels, not blank icons.
       const box = await link.boundingBox();

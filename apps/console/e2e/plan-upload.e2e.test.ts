@@ -35,10 +35,10 @@ describe("uploading a plan file on the import page", () => {
     await summary.waitFor();
     expect(await summary.textContent()).toMatch(/6 个分组 · 18 项任务 · \d+ 个单位 · \d+ 项指标/);
     expect(await page.getByTestId("import-diff").textContent()).toContain("98");
-    // The task list (folded while there are changes to show) has the document's tasks with their units.
-    await page.getByTestId("import-preview").getByText("任务 (18)").click();
-    const row = page.getByRole("row", { name: /建立和夯实城市计量基础/ });
+    // The editable task list has the document's tasks with their units.
+    const row = page.locator("tr", { has: page.getByTestId("preview-task-8") });
     await row.waitFor();
+    expect(await row.textContent()).toContain("建立和夯实城市计量基础");
     expect(await row.textContent()).toContain("市场监督管理局");
     // Upload and preview write nothing.
     const indicator = await c.fx.db.indicator.findFirstOrThrow({ where: { name: { contains: "受检率" } } });
