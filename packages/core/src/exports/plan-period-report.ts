@@ -5,23 +5,12 @@ import { classifyItem, type ScoreOutcome } from "@duban/domain/score";
 import { loadBoard, BLOCKED_STATUS, type BoardCell } from "../board.ts";
 import { loadCalendar } from "../calendar-source.ts";
 import { ONCE_PERIOD } from "../ensure-rounds.ts";
+import type { ScoreDetail } from "../scores/compute-scores.ts";
 import { userNames } from "../users/user-names.ts";
 import { attachmentUrl, ExportError, joinSentences, meetsTarget, reporterLabel } from "./round-report-data.ts";
 
-/** One submission a unit owed for the task in the period, judged by the 考核 rule's classification. */
-export interface PeriodObligation {
-  submissionId: number;
-  unitId: number;
-  deadline: string;
-  periodKey: string;
-  originalDueAt: Date;
-  dueAt: Date;
-  submittedAt: Date | null;
-  outcome: ScoreOutcome;
-  workdaysLate: number;
-  extended: boolean;
-  exemptionReason: string | null;
-}
+/** One submission a unit owed for the task in the period, judged as the 考核 scores judge it. */
+export type PeriodObligation = Omit<ScoreDetail, "unit" | "taskNumber" | "taskTitle">;
 
 export interface PeriodExtension {
   unitId: number;

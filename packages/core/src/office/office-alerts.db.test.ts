@@ -4,6 +4,7 @@ import { requestExtension } from "../request-extension.ts";
 import { coordinateBlocker } from "../coordinate-blocker.ts";
 import { createUser } from "../users/create-user.ts";
 import { at, FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "../testing/liaison-fixture.ts";
+import { archivePlan } from "../plans.ts";
 import { officeAlerts } from "./office-alerts.ts";
 
 describe("office alerts (temporary SQLite)", () => {
@@ -61,6 +62,13 @@ describe("office alerts (temporary SQLite)", () => {
     const after = await officeAlerts(f.db, { now: later, since: null });
     expect(after.counts.redCells).toBe(expected - 1);
     expect(after.counts.unreachableContacts).toBe(1);
+
+    // Archiving the plan takes its red cells and due rounds off the office's alerts.
+    const plan = await f.db.plan.findFirstOrThrow();
+    await archivePlan(f.db, { planId: plan.id, now: later, actor: { actorType: "system", actorId: "test" } });
+    const archived = await officeAlerts(f.db, { now: later, since: null });
+    expect(archived.counts.redCells).toBe(0);
+    expect((await officeAlerts(f.db, { now: FIXTURE_NOW, since: null })).dueThisWeek).toEqual([]);
   });
 
   it("says what came in since the last visit: liaisons' reports and extension requests, newest first", async () => {

@@ -13,11 +13,13 @@ const RECENT_LIMIT = 10;
  */
 export async function officeAlerts(db: Db, input: { now: Date; since: Date | null }) {
   const { now } = input;
-  const owedWhere = { submittedAt: null, round: { deadline: { active: true, task: { active: true } } } } as const;
+  // An archived plan asks nothing more of anyone: its owed submissions and difficulties are history.
+  const liveTask = { active: true, plan: { archivedAt: null } } as const;
+  const owedWhere = { submittedAt: null, round: { deadline: { active: true, task: liveTask } } } as const;
 
   const [pendingExtensions, openBlocked, unreachableContacts, overdue, dueSoon] = await Promise.all([
     db.extensionRequest.count({ where: { state: "pending" } }),
-    db.statusUpdate.findMany({ where: { status: BLOCKED_STATUS, coordinatedAt: null, task: { active: true } }, select: { id: true, taskId: true, unitId: true } }),
+    db.statusUpdate.findMany({ where: { status: BLOCKED_STATUS, coordinatedAt: null, task: liveTask }, select: { id: true, taskId: true, unitId: true } }),
     db.contact.count({ where: { status: { not: "revoked" }, OR: [{ status: "blocked" }, { unreachableAt: { not: null } }] } }),
     db.submission.findMany({ where: { ...owedWhere, dueAt: { lt: now } }, select: { unitId: true, round: { select: { deadline: { select: { taskId: true } } } } } }),
     db.submission.findMany({
