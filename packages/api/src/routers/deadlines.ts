@@ -1,4 +1,4 @@
-import { assertDeadlineInPlan, assertTaskInPlan } from "@duban/core/plans";
+import { assertDeadlineInPlan, assertTaskInPlan, resolvePlanId } from "@duban/core/plans";
 import { z } from "zod";
 import { archiveDeadline, createDeadline, deadlineInputSchema, listDeadlines, updateDeadline } from "@duban/core/deadlines";
 import { previewReminders } from "@duban/core/preview-reminders";
@@ -11,7 +11,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const deadlinesRouter = router({
   list: authedProcedure
     .input(z.object({ taskId: id.nullish(), planId: id.nullish() }).default({}))
-    .query(({ ctx, input }) => listDeadlines(ctx.db, { ...(input.taskId ? { taskId: input.taskId } : {}), planId: input.planId })),
+    .query(({ ctx, input }) =>
+      run(async () => {
+        // An unknown plan is NOT_FOUND rather than an empty list (a stale link).
+        if (input.planId) await resolvePlanId(ctx.db, input.planId);
+        return listDeadlines(ctx.db, { ...(input.taskId ? { taskId: input.taskId } : {}), planId: input.planId });
+      }),
+    ),
   create: editorProcedure.input(deadlineInputSchema.extend({ planId: id.nullish() })).mutation(({ ctx, input: { planId, ...input } }) =>
     run(async () => {
       if (planId) await assertTaskInPlan(ctx.db, planId, input.taskId);

@@ -66,6 +66,48 @@ describe("plan-scoped procedures (temporary database)", { timeout: 180_000 }, ()
     expect(overview.plans.map((p) => p.planId)).toEqual([seed, business]);
   });
 
+  it("every procedure changing a task, deadline or round refuses one of another plan, changing nothing", async () => {
+    const seedTask = await f.taskId("8");
+    const before = await f.db.task.findUniqueOrThrow({ where: { id: seedTask }, include: { assignments: true } });
+    const sma = await f.unitId("市场监督管理局");
+    expect(await codeOf(staff.tasks.update({ taskId: seedTask, planId: business, fields: { title: "改错方案" } }))).toBe("NOT_FOUND");
+    expect(await codeOf(staff.tasks.setArchived({ taskId: seedTask, planId: business, archived: true }))).toBe("NOT_FOUND");
+    expect(await codeOf(staff.tasks.assignUnit({ taskId: seedTask, planId: business, unit: { name: "新单位甲" }, role: "support" }))).toBe("NOT_FOUND");
+    expect(await codeOf(staff.tasks.removeUnit({ taskId: seedTask, planId: business, unitId: sma }))).toBe("NOT_FOUND");
+    expect(await codeOf(staff.board.cell({ taskId: seedTask, planId: business, unitId: sma }))).toBe("NOT_FOUND");
+    expect(await codeOf(staff.statusUpdates.record({ taskId: seedTask, planId: business, unitId: sma, status: "done" }))).toBe("NOT_FOUND");
+    expect(await f.db.task.findUniqueOrThrow({ where: { id: seedTask }, include: { assignments: true } })).toEqual(before);
+    expect(await f.db.unit.count({ where: { name: "新单位甲" } })).toBe(0);
+    expect(await f.db.statusUpdate.count({ where: { taskId: seedTask } })).toBe(0);
+
+    const seedDeadline = (await staff.deadlines.list({ planId: seed }))[0]!;
+    const businessTask = (await f.db.task.findFirstOrThrow({ where: { planId: business } })).id;
+    const rule = { kind: "once" as const, dueDate: "2026-12-31" };
+    expect(await codeOf(staff.deadlines.create({ taskId: seedTask, planId: business, title: "年底", rule }))).toBe("NOT_FOUND");
+    expect(await codeOf(staff.deadlines.update({ id: seedDeadline.id, planId: business, deadline: { taskId: businessTask, title: "年底", rule } }))).toBe("NOT_FOUND");
+    expect(await codeOf(staff.deadlines.update({ id: seedDeadline.id, planId: seed, deadline: { taskId: businessTask, title: "年底", rule } }))).toBe("NOT_FOUND");
+    expect(await codeOf(staff.deadlines.list({ planId: 9999 }))).toBe("NOT_FOUND");
+    expect((await staff.deadlines.list({ planId: seed })).find((d) => d.id === seedDeadline.id)).toEqual(seedDeadline);
+
+    // The same calls with the right plan go through.
+    await staff.tasks.update({ taskId: seedTask, planId: seed, fields: { leader: "王副市长" } });
+    expect((await f.db.task.findUniqueOrThrow({ where: { id: seedTask } })).leader).toBe("王副市长");
+  });
+
+  it("a unit's page lists its tasks in every plan, archived plans marked", async () => {
+    const sma = await f.unitId("市场监督管理局");
+    const work = await viewer.units.work({ unitId: sma });
+    expect(work.plans.map((p) => p.planId)).toEqual([seed, business]);
+    expect(work.plans[1]!.tasks.map((t) => [t.number, t.role])).toEqual([["1", "lead"]]);
+    await staff.plan.archive({ planId: business });
+    expect((await viewer.units.work({ unitId: sma })).plans.map((p) => [p.planId, p.archived])).toEqual([
+      [seed, false],
+      [business, true],
+    ]);
+    expect((await viewer.units.work({ unitId: sma, includeArchived: false })).plans.map((p) => p.planId)).toEqual([seed]);
+    expect(await codeOf(viewer.units.work({ unitId: 99_999 }))).toBe("NOT_FOUND");
+  });
+
   it("archive and restore: editors only, and the plan says so", async () => {
     expect(await codeOf(viewer.plan.archive({ planId: business }))).toBe("FORBIDDEN");
     await staff.plan.archive({ planId: business });

@@ -22,6 +22,11 @@ const blankToNull = <T extends { deadlineText?: string | null; leader?: string |
   ...(f.unitNote !== undefined ? { unitNote: f.unitNote || null } : {}),
 });
 const unitRef = z.union([z.object({ unitId: id }), z.object({ name: unitName })]);
+/** The plan the office is looking at: a task of another plan is refused (NOT_FOUND). */
+const planId = id.nullish();
+const inPlan = async (db: Parameters<typeof assertTaskInPlan>[0], input: { planId?: number | null; taskId: number }) => {
+  if (input.planId) await assertTaskInPlan(db, input.planId, input.taskId);
+};
 
 export const tasksRouter = router({
   list: authedProcedure.input(z.object({ planId: id.nullish() }).default({})).query(({ ctx, input }) => run(() => listTasks(ctx.db, input.planId))),
@@ -34,24 +39,30 @@ export const tasksRouter = router({
   create: editorProcedure
     .input(z.object({ planId: id.nullish(), groupId: id.nullish(), fields: fields.partial().required({ number: true, title: true }) }))
     .mutation(({ ctx, input }) => run(() => createTask(ctx.db, { ...input, fields: blankToNull(input.fields), now: ctx.now(), actor: ctx.user.id }))),
-  update: editorProcedure.input(z.object({ taskId: id, fields: fields.partial() })).mutation(({ ctx, input }) =>
+  update: editorProcedure.input(z.object({ taskId: id, planId, fields: fields.partial() })).mutation(({ ctx, input }) =>
     run(async () => {
+      await inPlan(ctx.db, input);
       await updateTask(ctx.db, { taskId: input.taskId, fields: blankToNull(input.fields), now: ctx.now(), actor: ctx.user.id });
       return { ok: true };
     }),
   ),
-  setArchived: editorProcedure.input(z.object({ taskId: id, archived: z.boolean() })).mutation(({ ctx, input }) =>
+  setArchived: editorProcedure.input(z.object({ taskId: id, planId, archived: z.boolean() })).mutation(({ ctx, input: { planId, ...input } }) =>
     run(async () => {
+      await inPlan(ctx.db, { planId, taskId: input.taskId });
       await setTaskArchived(ctx.db, { ...input, now: ctx.now(), actor: ctx.user.id });
       return { ok: true };
     }),
   ),
   /** Puts a unit (existing, or new by name) on the task with a role, or changes its role. */
-  assignUnit: editorProcedure.input(z.object({ taskId: id, unit: unitRef, role: z.enum(["lead", "support"]) })).mutation(({ ctx, input }) =>
-    run(() => assignUnitToTask(ctx.db, { ...input, now: ctx.now(), actor: ctx.user.id })),
-  ),
-  removeUnit: editorProcedure.input(z.object({ taskId: id, unitId: id })).mutation(({ ctx, input }) =>
+  assignUnit: editorProcedure.input(z.object({ taskId: id, planId, unit: unitRef, role: z.enum(["lead", "support"]) })).mutation(({ ctx, input: { planId, ...input } }) =>
     run(async () => {
+      await inPlan(ctx.db, { planId, taskId: input.taskId });
+      return assignUnitToTask(ctx.db, { ...input, now: ctx.now(), actor: ctx.user.id });
+    }),
+  ),
+  removeUnit: editorProcedure.input(z.object({ taskId: id, planId, unitId: id })).mutation(({ ctx, input: { planId, ...input } }) =>
+    run(async () => {
+      await inPlan(ctx.db, { planId, taskId: input.taskId });
       await removeUnitFromTask(ctx.db, { ...input, now: ctx.now(), actor: ctx.user.id });
       return { ok: true };
     }),

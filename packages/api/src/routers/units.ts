@@ -4,6 +4,7 @@ import { createInvite } from "@duban/core/invites/create-invite";
 import { revokeInvite } from "@duban/core/invites/revoke-invite";
 import { listUnits, revokeContact, updateContact } from "@duban/core/units";
 import { mergeUnit, renameUnit } from "@duban/core/units/edit-unit";
+import { loadUnitWork } from "@duban/core/units/unit-work";
 import { authedProcedure, editorProcedure, router, recordId, unitName } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 
@@ -11,6 +12,10 @@ const id = recordId;
 
 export const unitsRouter = router({
   list: authedProcedure.query(({ ctx }) => listUnits(ctx.db, ctx.now())),
+  /** A unit's page: its tasks in every plan (archived plans marked, or left out) and its contacts. */
+  work: authedProcedure
+    .input(z.object({ unitId: id, includeArchived: z.boolean().default(true) }))
+    .query(({ ctx, input }) => run(() => loadUnitWork(ctx.db, { ...input, now: ctx.now() }))),
   revokeContact: editorProcedure.input(z.object({ contactId: id })).mutation(({ ctx, input }) =>
     run(async () => {
       await revokeContact(ctx.db, { contactId: input.contactId, now: ctx.now(), actor: ctx.user.id });
