@@ -9,6 +9,7 @@ import { BrowserRouter, Route, Routes } from "react-router";
 import { LangContext, storedLang, type Lang } from "./i18n.tsx";
 import { AppLayout } from "./components/app-layout.tsx";
 import { RequireSession } from "./components/require-session.tsx";
+import { DefaultPlanRedirect, PlanTasksRedirect, TaskPlanRedirect } from "./components/plan-redirect.tsx";
 import { createClient, createQueryClient, TRPCProvider } from "./trpc.ts";
 
 // Every page is its own chunk: the shell (router, layout, tRPC) loads first, then only the page visited.
@@ -18,6 +19,7 @@ const LoginPage = lazy(() => import("./pages/login-page.tsx"));
 const BoardPage = lazy(() => import("./pages/board-page.tsx"));
 const TaskPage = lazy(() => import("./pages/task-page.tsx"));
 const UnitsPage = lazy(() => import("./pages/units-page.tsx"));
+const UnitPage = lazy(() => import("./pages/unit-page.tsx"));
 const DeadlinesPage = lazy(() => import("./pages/deadlines-page.tsx"));
 const RoundsPage = lazy(() => import("./pages/rounds-page.tsx"));
 const ExtensionsPage = lazy(() => import("./pages/extensions-page.tsx"));
@@ -72,14 +74,18 @@ export function App() {
                 <Route element={<RequireSession />}>
                   <Route element={<AppLayout />}>
                     <Route index element={<BoardPage />} />
-                    <Route path="tasks/:id" element={<TaskPage />} />
+                    <Route path="tasks/:id" element={<TaskPlanRedirect fallback={<TaskPage />} />} />
                     <Route path="plans" element={<Feedback><PlansPage /></Feedback>} />
                     <Route path="overview" element={<OverviewPage />} />
                     <Route path="plans/:planId/board" element={<BoardPage />} />
                     <Route path="plans/:planId/rounds" element={<Feedback><RoundsPage /></Feedback>} />
+                    <Route path="plans/:planId/tasks" element={<PlanTasksRedirect />} />
+                    <Route path="plans/:planId/tasks/:id" element={<TaskPage />} />
+                    <Route path="plans/:planId/deadlines" element={<Feedback><DeadlinesPage /></Feedback>} />
                     <Route path="units" element={<Feedback><UnitsPage /></Feedback>} />
-                    <Route path="deadlines" element={<Feedback><DeadlinesPage /></Feedback>} />
-                    <Route path="rounds" element={<Feedback><RoundsPage /></Feedback>} />
+                    <Route path="units/:unitId" element={<UnitPage />} />
+                    <Route path="deadlines" element={<DefaultPlanRedirect section="deadlines" fallback={<Feedback><DeadlinesPage /></Feedback>} />} />
+                    <Route path="rounds" element={<DefaultPlanRedirect section="rounds" fallback={<Feedback><RoundsPage /></Feedback>} />} />
                     <Route path="extensions" element={<ExtensionsPage />} />
                     <Route path="scores" element={<Feedback><ScoresPage /></Feedback>} />
                     <Route path="notices" element={<Feedback><NoticesPage /></Feedback>} />

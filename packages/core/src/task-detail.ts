@@ -75,6 +75,7 @@ export async function taskDetail(db: Db, taskId: number, now: Date) {
 
   return {
     id: task.id,
+    planId: task.planId,
     number: task.number,
     title: task.title,
     body: task.body,

@@ -23,6 +23,7 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useLang, useT } from "../i18n.tsx";
 import { useCurrentUser } from "../session.tsx";
+import { planPathOf, switchPlanPath } from "../plan-route.ts";
 import { useTRPC } from "../trpc.ts";
 import { PageLoading } from "./page-loading.tsx";
 import "./app-layout.css";
@@ -82,18 +83,22 @@ export function AppLayout() {
     }),
   );
 
-  // The plan switcher: board and rounds are per plan, and the URL carries it (/plans/:id/board).
+  // The plan switcher: board, tasks, deadlines and rounds are per plan, and the URL carries it
+  // (/plans/:id/board). Off those pages the menu keeps to the plan last shown.
   const plans = useQuery(trpc.plan.list.queryOptions());
-  const planMatch = /^\/plans\/(\d+)\/(board|rounds)/.exec(pathname);
-  const currentPlan = planMatch ? Number(planMatch[1]) : null;
-  const section = planMatch?.[2] ?? (pathname.startsWith("/rounds") ? "rounds" : "board");
+  const [lastPlan, setLastPlan] = useState<number | null>(null);
+  const shownPlan = planPathOf(pathname)?.planId ?? null;
+  useEffect(() => {
+    if (shownPlan !== null) setLastPlan(shownPlan);
+  }, [shownPlan]);
+  const currentPlan = shownPlan ?? lastPlan;
 
   const items = [
     { to: "/overview", icon: <FundOutlined />, label: t("跨方案总览", "All plans") },
     { to: "/plans", icon: <FolderOpenOutlined />, label: t("方案", "Plans"), end: true },
     { to: currentPlan ? `/plans/${currentPlan}/board` : "/", icon: <DashboardOutlined />, label: t("总览", "Board"), end: true, badge: counts?.redCells, badgeKind: "red" as const, badgeId: "red" },
     { to: "/units", icon: <TeamOutlined />, label: t("单位与联络员", "Units & liaisons"), badge: counts?.unreachableContacts, badgeId: "unreachable" },
-    { to: "/deadlines", icon: <ClockCircleOutlined />, label: t("时间节点与提醒", "Deadlines & reminders") },
+    { to: currentPlan ? `/plans/${currentPlan}/deadlines` : "/deadlines", icon: <ClockCircleOutlined />, label: t("时间节点与提醒", "Deadlines & reminders") },
     { to: currentPlan ? `/plans/${currentPlan}/rounds` : "/rounds", icon: <FileSearchOutlined />, label: t("报送轮次", "Reporting rounds") },
     { to: "/extensions", icon: <AlertOutlined />, label: t("延期与协调", "Extensions & blockers"), badge: counts?.extensionsAndBlockers, badgeId: "extensions" },
     { to: "/scores", icon: <TrophyOutlined />, label: t("考核排名", "Scores") },
@@ -116,7 +121,7 @@ export function AppLayout() {
           <ul className="app-menu">
             {items.map((item) => (
               <li key={item.to}>
-                <NavLink to={item.to} end={item.end ?? false} className={({ isActive }) => (isActive || (item.to === "/" && pathname.startsWith("/tasks")) ? "active" : undefined)}>
+                <NavLink to={item.to} end={item.end ?? false} className={({ isActive }) => (isActive || (item.to.endsWith("/board") || item.to === "/" ? /^(\/plans\/\d+)?\/tasks\//.test(pathname) : false) ? "active" : undefined)}>
                   {item.icon}
                   <span>{item.label}</span>
                   {"badge" in item && item.badge ? (
@@ -150,7 +155,7 @@ export function AppLayout() {
             data-testid="plan-switcher"
             value={currentPlan ?? ""}
             onChange={(event) => {
-              if (event.target.value) navigate(`/plans/${event.target.value}/${section}`);
+              if (event.target.value) navigate(switchPlanPath(pathname, Number(event.target.value)));
             }}
           >
             <option value="">{t("选择方案…", "Choose a plan…")}</option>

@@ -4,6 +4,7 @@ import { App, AutoComplete, Button, Form, Input, Modal, Select } from "antd";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { useT } from "../i18n.tsx";
+import { usePlanId } from "../plan-route.ts";
 import { useCanEdit } from "../session.tsx";
 import { useErrorMessage, useTRPC } from "../trpc.ts";
 
@@ -80,12 +81,14 @@ export function AddTaskButton({ groups }: { groups: Array<{ id: number; number: 
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
+  // The task goes into the plan the board shows (the default plan on the plan-less home page).
+  const planId = usePlanId();
   const create = useMutation(
     trpc.tasks.create.mutationOptions({
       onSuccess: ({ taskId }) => {
         setOpen(false);
         void queryClient.invalidateQueries();
-        void navigate(`/tasks/${taskId}`);
+        void navigate(planId ? `/plans/${planId}/tasks/${taskId}` : `/tasks/${taskId}`);
       },
       onError: (e) => message.error(errorMessage(e)),
     }),
@@ -103,7 +106,7 @@ export function AddTaskButton({ groups }: { groups: Array<{ id: number; number: 
           groups={groups}
           pending={create.isPending}
           onCancel={() => setOpen(false)}
-          onSubmit={({ groupId, ...fields }) => create.mutate({ groupId: groupId ?? null, fields })}
+          onSubmit={({ groupId, ...fields }) => create.mutate({ planId, groupId: groupId ?? null, fields })}
         />
       )}
     </>
@@ -118,6 +121,7 @@ export function AssignUnitModal({ taskId, assigned, onClose }: { taskId: number;
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const units = useQuery(trpc.units.list.queryOptions());
+  const planId = usePlanId();
   const [name, setName] = useState("");
   const [role, setRole] = useState<"lead" | "support">("support");
   const assign = useMutation(
@@ -132,7 +136,7 @@ export function AssignUnitModal({ taskId, assigned, onClose }: { taskId: number;
   const options = (units.data ?? []).filter((u) => !assigned.includes(u.id) && u.name.includes(name)).map((u) => ({ value: u.name }));
   const submit = () => {
     const existing = (units.data ?? []).find((u) => u.name === name.trim());
-    assign.mutate({ taskId, unit: existing ? { unitId: existing.id } : { name: name.trim() }, role });
+    assign.mutate({ taskId, planId, unit: existing ? { unitId: existing.id } : { name: name.trim() }, role });
   };
   return (
     <Modal

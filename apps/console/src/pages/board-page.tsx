@@ -264,7 +264,7 @@ export default function BoardPage() {
                       <tr data-testid={`board-row-${row.number}`}>
                         <th scope="row" className="board-task-col">
                           <span className="board-row-light" style={{ background: LIGHT_COLOR[row.light] }} title={lightLabel(row.light)} />
-                          <Link to={`/tasks/${row.taskId}`} data-testid={`task-link-${row.number}`} title={`${row.number}. ${row.title}`}>
+                          <Link to={data.planId ? `/plans/${data.planId}/tasks/${row.taskId}` : `/tasks/${row.taskId}`} data-testid={`task-link-${row.number}`} title={`${row.number}. ${row.title}`}>
                             {row.number}. {row.title}
                           </Link>
                         </th>

@@ -5,6 +5,7 @@ import { describeRule } from "@duban/domain/rule-text";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
+import { usePlanId } from "../plan-route.ts";
 import { fmtDateTime, ladderText, rungText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
 import { useCanEdit } from "../session.tsx";
@@ -79,7 +80,9 @@ function DeadlineForm({ editing, onClose }: { editing: Deadline | "new" | null; 
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<FormValues>();
-  const tasks = useQuery(trpc.tasks.list.queryOptions());
+  // The plan in the URL: its tasks to pick from, and the server checks the deadline is that plan's.
+  const planId = usePlanId();
+  const tasks = useQuery(trpc.tasks.list.queryOptions({ planId }));
   const taskId = Form.useWatch("taskId", form);
   const kind = Form.useWatch("kind", form);
   const custom = Form.useWatch("customLadder", form);
@@ -117,8 +120,8 @@ function DeadlineForm({ editing, onClose }: { editing: Deadline | "new" | null; 
         initialValues={initial}
         onFinish={(v) => {
           const input = toInput(v);
-          if (editing && editing !== "new") update.mutate({ id: editing.id, deadline: input });
-          else create.mutate(input);
+          if (editing && editing !== "new") update.mutate({ id: editing.id, planId, deadline: input });
+          else create.mutate({ ...input, planId });
         }}
       >
         <Form.Item name="taskId" label={t("任务", "Task")} rules={[{ required: true, message: t("请选择任务", "Choose a task") }]}>
@@ -228,7 +231,8 @@ export default function DeadlinesPage() {
   const [params] = useSearchParams();
   const taskFilter = Number(params.get("task")) || null;
   const [editing, setEditing] = useState<Deadline | "new" | null>(null);
-  const deadlines = useQuery(trpc.deadlines.list.queryOptions({ taskId: taskFilter }));
+  const planId = usePlanId();
+  const deadlines = useQuery(trpc.deadlines.list.queryOptions({ taskId: taskFilter, planId }));
   const preview = useQuery(trpc.deadlines.preview.queryOptions({ days: 7 }));
   const archive = useMutation(
     trpc.deadlines.archive.mutationOptions({
@@ -279,7 +283,7 @@ export default function DeadlinesPage() {
                           <Button size="small" onClick={() => setEditing(d)}>
                             {t("编辑", "Edit")}
                           </Button>
-                          <Popconfirm title={t("停用后不再生成轮次和提醒，历史保留。确定？", "Stop new rounds and reminders? History stays.")} onConfirm={() => archive.mutate({ id: d.id })}>
+                          <Popconfirm title={t("停用后不再生成轮次和提醒，历史保留。确定？", "Stop new rounds and reminders? History stays.")} onConfirm={() => archive.mutate({ id: d.id, planId })}>
                             <Button size="small" danger>
                               {t("停用", "Archive")}
                             </Button>

@@ -5,6 +5,7 @@ import { lazy, Suspense, useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import { LightDot } from "../components/light.tsx";
 import { AssignUnitModal, TaskFieldsModal } from "../components/task-editing.tsx";
+import { usePlanId } from "../plan-route.ts";
 import { useCanEdit } from "../session.tsx";
 import { StatusHistory } from "../components/status-history.tsx";
 import { describeRule } from "@duban/domain/rule-text";
@@ -53,12 +54,14 @@ export default function TaskPage() {
   const { lang } = useLang();
   const trpc = useTRPC();
   const id = Number(useParams().id);
+  // Under /plans/:planId/tasks/:id the server checks the task is that plan's.
+  const planId = usePlanId();
   const canEdit = useCanEdit();
   const [entering, setEntering] = useState<number | null>(null);
   const [recorded, setRecorded] = useState<string | null>(null);
   const [editingTask, setEditingTask] = useState(false);
   const [addingUnit, setAddingUnit] = useState(false);
-  const query = useQuery(trpc.tasks.get.queryOptions({ id }, { enabled: Number.isInteger(id) && id > 0, refetchInterval: 10_000 }));
+  const query = useQuery(trpc.tasks.get.queryOptions({ id, planId }, { enabled: Number.isInteger(id) && id > 0, refetchInterval: 10_000 }));
   const task = query.data;
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -72,7 +75,7 @@ export default function TaskPage() {
   if (query.isError && !task) {
     return (
       <Space orientation="vertical" style={{ width: "100%" }}>
-        <Breadcrumb items={[{ title: <Link to="/">{t("总览", "Board")}</Link> }, { title: t("任务", "Task") }]} />
+        <Breadcrumb items={[{ title: <Link to={planId ? `/plans/${planId}/board` : "/"}>{t("总览", "Board")}</Link> }, { title: t("任务", "Task") }]} />
         <Alert type="error" showIcon title={errorMessage(query.error)} />
       </Space>
     );
@@ -81,7 +84,7 @@ export default function TaskPage() {
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <Breadcrumb items={[{ title: <Link to="/">{t("总览", "Board")}</Link> }, { title: `${t("任务", "Task")} ${task.number}` }]} />
+      <Breadcrumb items={[{ title: <Link to={`/plans/${task.planId}/board`}>{t("总览", "Board")}</Link> }, { title: `${t("任务", "Task")} ${task.number}` }]} />
       <Card>
         <div style={{ display: "flex", justifyContent: "space-between", gap: 16, alignItems: "flex-start" }}>
           <Typography.Title level={3} style={{ marginTop: 0, marginBottom: 4 }} data-testid="task-heading">
@@ -94,7 +97,7 @@ export default function TaskPage() {
               </Button>
               <Popconfirm
                 title={task.active ? t("归档后该任务不再出现在总览，也不再提醒；历史保留。确定？", "Archive: off the board, no more reminders; history kept. Sure?") : t("恢复该任务？", "Restore this task?")}
-                onConfirm={() => archive.mutate({ taskId: task.id, archived: task.active })}
+                onConfirm={() => archive.mutate({ taskId: task.id, planId, archived: task.active })}
               >
                 <Button danger={task.active} loading={archive.isPending} data-testid="archive-task">
                   {task.active ? t("归档", "Archive") : t("恢复", "Restore")}
@@ -146,7 +149,7 @@ export default function TaskPage() {
                         size="small"
                         value={r as "lead" | "support"}
                         style={{ width: 84 }}
-                        onChange={(role: "lead" | "support") => assign.mutate({ taskId: task.id, unit: { unitId: u.unitId }, role })}
+                        onChange={(role: "lead" | "support") => assign.mutate({ taskId: task.id, planId, unit: { unitId: u.unitId }, role })}
                         options={[
                           { value: "lead", label: t("牵头", "Lead") },
                           { value: "support", label: t("配合", "Support") },
@@ -181,7 +184,7 @@ export default function TaskPage() {
                             <Button size="small" icon={<EditOutlined />} onClick={() => setEntering(u.unitId)} data-testid={`office-status-open-${u.unitId}`}>
                               {t("代为填报", "Enter status")}
                             </Button>
-                            <Popconfirm title={t("从该任务移除此单位？历史保留。", "Remove this unit from the task? History is kept.")} onConfirm={() => unassign.mutate({ taskId: task.id, unitId: u.unitId })}>
+                            <Popconfirm title={t("从该任务移除此单位？历史保留。", "Remove this unit from the task? History is kept.")} onConfirm={() => unassign.mutate({ taskId: task.id, planId, unitId: u.unitId })}>
                               <Button size="small" type="link" danger data-testid={`remove-task-unit-${u.unitId}`}>
                                 {t("移除", "Remove")}
                               </Button>
@@ -196,7 +199,7 @@ export default function TaskPage() {
           </Card>
         </Col>
         <Col xs={24} xxl={10}>
-          <Card title={t("时间节点", "Deadlines")} size="small" extra={<Link to={`/deadlines?task=${task.id}`}>{t("管理", "Manage")}</Link>}>
+          <Card title={t("时间节点", "Deadlines")} size="small" extra={<Link to={`/plans/${task.planId}/deadlines?task=${task.id}`}>{t("管理", "Manage")}</Link>}>
             {task.deadlines.length === 0 ? (
               <Empty description={t("尚未设置时间节点", "No deadlines yet")} />
             ) : (
@@ -281,7 +284,7 @@ export default function TaskPage() {
           initial={{ number: task.number, title: task.title, body: task.body, deadlineText: task.deadlineText, leader: task.leader, unitNote: task.unitNote }}
           pending={update.isPending}
           onCancel={() => setEditingTask(false)}
-          onSubmit={({ groupId: _groupId, ...fields }) => update.mutate({ taskId: task.id, fields })}
+          onSubmit={({ groupId: _groupId, ...fields }) => update.mutate({ taskId: task.id, planId, fields })}
         />
       )}
       {addingUnit && <AssignUnitModal taskId={task.id} assigned={task.units.map((u) => u.unitId)} onClose={() => setAddingUnit(false)} />}

@@ -2,6 +2,7 @@ import { UserAddOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Input, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useState } from "react";
+import { Link } from "react-router";
 import { InviteModal } from "../components/invite-modal.tsx";
 import { fmtDateTime } from "../format.ts";
 import { useT } from "../i18n.tsx";
@@ -134,7 +135,9 @@ export default function UnitsPage() {
             dataIndex: "name",
             render: (name: string, u) => (
               <Space>
-                {name}
+                <Link to={`/units/${u.id}`} data-testid={`unit-link-${u.id}`}>
+                  {name}
+                </Link>
                 {u.collective && <Tag color="purple">{t(`含 ${u.memberCount} 个成员单位`, `${u.memberCount} member units`)}</Tag>}
               </Space>
             ),
