@@ -28,6 +28,12 @@ const PAGES: { label: string; path: string }[] = [
   { label: "总览", path: "/" },
 ];
 
+/** Per-plan pages open under the plan (/deadlines → /plans/1/deadlines, 总览 → /plans/1/board): that path, if `pathname` is one. */
+function onPlan(path: string, pathname: string): string | null {
+  const match = /^\/plans\/\d+/.exec(pathname);
+  return match && ["/", "/deadlines", "/rounds"].includes(path) ? `${match[0]}${path === "/" ? "/board" : path}` : null;
+}
+
 /** How far the page scrolls sideways as a whole (0 when it fits the screen). */
 async function sidewaysOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -54,7 +60,7 @@ describe("the console on a phone (390×844)", () => {
       const box = await link.boundingBox();
       expect(box?.width ?? 0).toBeGreaterThan(120);
       await link.tap();
-      await page.waitForURL((url) => url.pathname === path);
+      await page.waitForURL((url) => url.pathname === path || url.pathname === onPlan(path, url.pathname));
       await settle(page);
       // Navigating closes the drawer.
       await expect.poll(() => nav.evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(0);
@@ -101,7 +107,7 @@ describe("the console on a phone (390×844)", () => {
     expect(nav?.x).toBe(0);
     expect(nav?.width).toBeGreaterThan(150);
     await page.getByRole("link", { name: "报送轮次" }).click();
-    await page.waitForURL((url) => url.pathname === "/rounds");
+    await page.waitForURL((url) => onPlan("/rounds", url.pathname) === url.pathname);
     await settle(page);
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     await context.close();

@@ -41,7 +41,8 @@ describe("the office corrects a plan before and after it counts", () => {
     expect(await page.getByTestId("preview-units").textContent()).not.toContain("交运局");
 
     await page.getByTestId("confirm-import").click();
-    await page.getByRole("button", { name: "查看总览" }).click();
+    // Confirming opens the imported plan's board.
+    await page.waitForURL(/\/plans\/\d+\/board$/);
     await page.getByTestId("task-link-19").waitFor();
     const board = await page.locator("body").textContent();
     expect(board).toContain("办公室补充的质量任务");

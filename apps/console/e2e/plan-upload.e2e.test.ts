@@ -83,7 +83,8 @@ describe("uploading a plan file on the import page", () => {
     await page.getByTestId("rename-preview-unit-市场监督管理局").waitFor();
 
     await page.getByTestId("confirm-import").click();
-    await page.getByRole("button", { name: "查看总览" }).click();
+    // Confirming opens the imported plan's board.
+    await page.waitForURL(/\/plans\/\d+\/board$/);
     await page.getByText("推进质量基础设施一站式服务").first().waitFor();
 
     const plan = await c.fx.db.plan.findFirstOrThrow({ where: { docNumber: "某政办发〔2026〕9号" } });

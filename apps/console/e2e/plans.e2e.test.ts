@@ -65,4 +65,95 @@ describe("several plans in the console", { timeout: 180_000 }, () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("old links open the default plan's page; tasks and deadlines carry the plan; the switcher keeps the page kind", async () => {
+    const { context, page, errors } = await c.newPage();
+    await signIn(page, USERS.staff);
+    // The river plan was archived above: the default plan is the newest active import.
+    await page.goto("/deadlines");
+    await page.waitForURL(new RegExp(`/plans/${business}/deadlines$`));
+    const table = page.getByTestId("deadlines-table");
+    await table.getByText("推行企业开办一网通办").first().waitFor();
+    expect(await table.getByText("建立和夯实城市计量基础").count()).toBe(0);
+    await page.getByTestId("plan-switcher").selectOption(String(seed));
+    await page.waitForURL(new RegExp(`/plans/${seed}/deadlines$`));
+    await table.getByText("建立和夯实城市计量基础").first().waitFor();
+    expect(await table.getByText("推行企业开办一网通办").count()).toBe(0);
+
+    await page.goto("/rounds");
+    await page.waitForURL(new RegExp(`/plans/${business}/rounds$`));
+
+    const seedTask = (await c.fx.db.task.findFirstOrThrow({ where: { planId: seed, number: "8" } })).id;
+    await page.goto(`/tasks/${seedTask}`);
+    await page.waitForURL(new RegExp(`/plans/${seed}/tasks/${seedTask}$`));
+    await page.getByTestId("task-heading").getByText("建立和夯实城市计量基础").waitFor();
+    // From a task page, switching goes to the other plan's task list (its board).
+    await page.getByTestId("plan-switcher").selectOption(String(business));
+    await page.waitForURL(new RegExp(`/plans/${business}/board$`));
+    await page.getByTestId("task-link-1").click();
+    await page.waitForURL(new RegExp(`/plans/${business}/tasks/\\d+$`));
+    await page.getByTestId("task-heading").getByText("推行企业开办一网通办").waitFor();
+    // A task under another plan's path is refused, not shown.
+    await page.goto(`/plans/${business}/tasks/${seedTask}`);
+    await page.getByText(`任务 ${seedTask} 不属于方案 ${business}`).waitFor();
+    expect(await page.getByTestId("task-heading").count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("a unit's page lists its tasks of every plan with role, light and due date", async () => {
+    const { context, page, errors } = await c.newPage();
+    await signIn(page, USERS.viewer);
+    const sma = (await c.fx.db.unit.findUniqueOrThrow({ where: { name: "市场监督管理局" } })).id;
+    await page.goto("/units");
+    await page.getByTestId(`unit-link-${sma}`).click();
+    await page.waitForURL(new RegExp(`/units/${sma}$`));
+    await page.getByTestId("unit-heading").getByText("市场监督管理局").waitFor();
+    const businessCard = page.getByTestId(`unit-plan-${business}`);
+    await businessCard.getByText("推行企业开办一网通办").waitFor();
+    expect(await businessCard.getByText("牵头").count()).toBeGreaterThan(0);
+    expect(await businessCard.locator("[data-light]").count()).toBe(1);
+    expect(await page.getByTestId(`unit-plan-${seed}`).getByText("建立和夯实城市计量基础").count()).toBe(1);
+    expect(await page.getByTestId(`unit-plan-${river}`).count()).toBe(0);
+    await page.getByTestId(`unit-task-${business}-1`).click();
+    await page.waitForURL(new RegExp(`/plans/${business}/tasks/\\d+$`));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("the import page updates the matched plan or adds one, and opens that plan's board", async () => {
+    const { context, page, errors } = await c.newPage();
+    await signIn(page, USERS.staff);
+    await page.goto("/import");
+    await page.getByTestId("plan-text").fill(BUSINESS_PLAN_TEXT);
+    await page.getByTestId("preview-import").click();
+    const targetText = page.getByTestId("import-target-text");
+    await targetText.getByText("将更新已有方案《同江市优化营商环境工作方案》").waitFor();
+    await page.getByTestId("import-target").click();
+    await page.locator(".ant-select-item-option").getByText("新建方案").click();
+    await targetText.getByText("将新建一个方案").waitFor();
+    await page.getByTestId("import-target").click();
+    await page.locator(".ant-select-item-option").getByText("同江市优化营商环境工作方案（同政办发〔2026〕11号） · 文号/标题相同").click();
+    await targetText.getByText("将更新已有方案《同江市优化营商环境工作方案》").waitFor();
+    const before = await c.fx.db.plan.count();
+    await page.getByTestId("confirm-import").click();
+    await page.waitForURL(new RegExp(`/plans/${business}/board$`));
+    await page.getByTestId("task-link-3").waitFor();
+    expect(await c.fx.db.plan.count()).toBe(before);
+
+    await page.goto("/import");
+    await page.getByTestId("plan-text").fill(BUSINESS_PLAN_TEXT);
+    await page.getByTestId("preview-import").click();
+    await targetText.getByText("将更新已有方案").waitFor();
+    await page.getByTestId("import-target").click();
+    await page.locator(".ant-select-item-option").getByText("新建方案").click();
+    await targetText.getByText("将新建一个方案").waitFor();
+    await page.getByTestId("confirm-import").click();
+    await page.waitForURL((url) => /^\/plans\/\d+\/board$/.test(url.pathname) && url.pathname !== `/plans/${business}/board`);
+    const added = Number(/\/plans\/(\d+)\//.exec(new URL(page.url()).pathname)![1]);
+    expect(await c.fx.db.plan.count()).toBe(before + 1);
+    expect((await c.fx.db.plan.findUniqueOrThrow({ where: { id: added } })).docNumber).toBe("同政办发〔2026〕11号");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

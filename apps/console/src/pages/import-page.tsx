@@ -1,7 +1,7 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, Collapse, Descriptions, Empty, Input, Result, Space, Steps, Typography } from "antd";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, App, Button, Card, Collapse, Descriptions, Empty, Input, Result, Select, Space, Steps, Typography } from "antd";
 import { useState } from "react";
-import { Link } from "react-router";
+import { useNavigate } from "react-router";
 import type { ParsedPlan } from "@duban/domain/parse-plan";
 import { planProblems } from "@duban/domain/plan-edit";
 import PlanFileUpload from "../components/plan-file-upload.tsx";
@@ -16,17 +16,44 @@ export default function ImportPage() {
   const trpc = useTRPC();
   const canEdit = useCanEdit();
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const plans = useQuery(trpc.plan.list.queryOptions());
   const [text, setText] = useState("");
   // The plan as the office corrects it; confirming imports exactly this.
   const [draft, setDraft] = useState<ParsedPlan | null>(null);
-  const preview = useMutation(trpc.imports.preview.mutationOptions({ onSuccess: (data) => setDraft(data.plan as ParsedPlan), onMutate: () => setDraft(null) }));
-  const confirm = useMutation(
-    trpc.imports.confirm.mutationOptions({
-      onSuccess: () => {
-        void queryClient.invalidateQueries();
+  // Which plan the import updates ("new": adds one). The first preview lets the server match it by
+  // 文号 (else title); `matched` remembers that answer for the picker.
+  const [target, setTarget] = useState<number | "new" | null>(null);
+  const [matched, setMatched] = useState<number | null>(null);
+  const preview = useMutation(
+    trpc.imports.preview.mutationOptions({
+      onMutate: () => setDraft(null),
+      onSuccess: (data, input) => {
+        setDraft(data.plan as ParsedPlan);
+        if (input.planId == null && !input.newPlan) {
+          setMatched(data.targetPlanId);
+          setTarget(data.targetPlanId ?? "new");
+        }
       },
     }),
   );
+  const textChanged = () => {
+    preview.reset();
+    setTarget(null);
+    setMatched(null);
+  };
+  const confirm = useMutation(
+    trpc.imports.confirm.mutationOptions({
+      onSuccess: (result) => {
+        void queryClient.invalidateQueries();
+        const title = result.unchanged ? t("方案没有变化", "The plan is unchanged") : result.created ? t("方案已导入", "Plan imported") : t("方案已更新", "Plan updated");
+        message.success(result.lines.length ? `${title}${t("：", ": ")}${result.lines.slice(0, 5).join("；")}` : title);
+        void navigate(`/plans/${result.planId}/board`);
+      },
+    }),
+  );
+  const into = target === "new" ? { newPlan: true } : target === null ? {} : { planId: target };
 
   if (!canEdit) return <Result status="403" title={t("只读账号不能导入方案", "Read-only users cannot import plans")} />;
 
@@ -37,6 +64,7 @@ export default function ImportPage() {
   const indicatorCount = tasks.reduce((n, task) => n + task.indicators.length, 0);
   const blocked = plan ? planProblems(plan).some((p) => p.level === "error") : true;
   const step = confirm.isSuccess ? 2 : plan ? 1 : 0;
+  const targetPlan = typeof target === "number" ? plans.data?.find((p) => p.id === target) : undefined;
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
@@ -46,34 +74,13 @@ export default function ImportPage() {
       <Steps current={step} items={[{ title: t("粘贴或上传", "Paste or upload") }, { title: t("核对解析结果", "Check the preview") }, { title: t("完成", "Done") }]} />
 
       {confirm.isSuccess ? (
-        <Result
-          status="success"
-          title={confirm.data.unchanged ? t("方案没有变化", "The plan is unchanged") : confirm.data.created ? t("方案已导入", "Plan imported") : t("方案已更新", "Plan updated")}
-          subTitle={confirm.data.lines.length ? confirm.data.lines.slice(0, 10).join("；") : undefined}
-          extra={[
-            <Link key="board" to="/">
-              <Button type="primary">{t("查看总览", "Open the board")}</Button>
-            </Link>,
-            <Button
-              key="again"
-              onClick={() => {
-                confirm.reset();
-                preview.reset();
-                setDraft(null);
-                setText("");
-              }}
-            >
-              {t("再导入一份", "Import another")}
-            </Button>,
-          ]}
-        />
-      ) : (
+        <Result status="success" title={t("正在打开方案…", "Opening the plan…")} />      ) : (
         <>
           <Card size="small">
             <PlanFileUpload
               onLoaded={(file) => {
                 setText(file.text);
-                preview.reset();
+                textChanged();
               }}
             />
             <Input.TextArea
@@ -82,17 +89,17 @@ export default function ImportPage() {
               value={text}
               onChange={(e) => {
                 setText(e.target.value);
-                preview.reset();
+                textChanged();
               }}
               placeholder={t("或在此粘贴方案全文……", "…or paste the full text of the plan here")}
               data-testid="plan-text"
             />
             <Space style={{ marginTop: 12 }}>
-              <Button type="primary" disabled={!text.trim()} loading={preview.isPending} onClick={() => preview.mutate({ text })} data-testid="preview-import">
+              <Button type="primary" disabled={!text.trim()} loading={preview.isPending} onClick={() => (setTarget(null), preview.mutate({ text }))} data-testid="preview-import">
                 {t("解析预览", "Preview")}
               </Button>
               {plan && (
-                <Button type="primary" danger disabled={blocked} loading={confirm.isPending} onClick={() => plan && confirm.mutate({ text, plan })} data-testid="confirm-import">
+                <Button type="primary" danger disabled={blocked} loading={confirm.isPending} onClick={() => plan && confirm.mutate({ text, plan, ...into })} data-testid="confirm-import">
                   {lines.length ? t("确认导入并应用变更", "Import and apply the changes") : t("确认导入", "Import")}
                 </Button>
               )}
@@ -106,6 +113,35 @@ export default function ImportPage() {
                 size="small"
                 column={2}
                 items={[
+                  {
+                    label: t("导入到", "Import into"),
+                    span: 2,
+                    children: (
+                      <Space wrap>
+                        <Select<number | "new">
+                          style={{ minWidth: 320 }}
+                          value={target ?? undefined}
+                          disabled={preview.isPending}
+                          onChange={(next) => {
+                            setTarget(next);
+                            // The diff and kept edits depend on the plan compared against: preview again.
+                            preview.mutate(next === "new" ? { text, newPlan: true } : { text, planId: next });
+                          }}
+                          options={[
+                            { value: "new" as const, label: t("新建方案", "A new plan") },
+                            ...(plans.data ?? []).map((p) => ({
+                              value: p.id,
+                              label: `${p.archived ? t("［已归档］", "[archived] ") : ""}${p.title}${p.docNumber ? `（${p.docNumber}）` : ""}${p.id === matched ? t(" · 文号/标题相同", " · same doc. no./title") : ""}`,
+                            })),
+                          ]}
+                          data-testid="import-target"
+                        />
+                        <Typography.Text strong data-testid="import-target-text">
+                          {target === "new" ? t("将新建一个方案", "Adds a new plan") : targetPlan ? `${t("将更新已有方案", "Updates the existing plan")}《${targetPlan.title}》` : ""}
+                        </Typography.Text>
+                      </Space>
+                    ),
+                  },
                   { label: t("标题", "Title"), children: plan.title },
                   { label: t("文号", "Doc. no."), children: plan.docNumber ?? "—" },
                   { label: t("发文机关", "Issuer"), children: plan.issuer ?? "—" },
