@@ -1,6 +1,6 @@
 import { GrammyError, HttpError, type Api } from "grammy";
 import type { Messenger, OutgoingMessage, SendResult } from "@duban/core/messenger";
-import { reminderDigestText } from "@duban/domain/reminder-text";
+import { digestGroups, reminderDigestText } from "@duban/domain/reminder-text";
 import { callbackSecretFor } from "./callback-data.ts";
 import { translator } from "./i18n.ts";
 import { shorten } from "./format.ts";
@@ -81,9 +81,10 @@ export class TelegramMessenger implements Messenger {
   async sendDigest(messages: OutgoingMessage[]): Promise<SendResult> {
     const first = messages[0]!;
     const language = first.language === "en" ? "en" : "zh";
-    // One button per round: "任务8 季度进度（2026年第三季度）" opens that round's status buttons.
+    // One button per round: "任务8 季度进度（2026年第三季度）" opens that round's status buttons;
+    // plan by plan, as the text lists them (the label starts with the plan's short title).
     const rounds = new Map<number, string>();
-    for (const m of messages) {
+    for (const m of digestGroups(messages, (x) => x.text).flatMap((g) => g.items)) {
       if (m.roundId === null || rounds.has(m.roundId)) continue;
       const [, task = "", what = ""] = m.text.split("\n");
       rounds.set(m.roundId, shorten(`${task.split(/[：:]/)[0]} ${what.split(/[，,]/)[0]}`, 30));

@@ -50,11 +50,24 @@ describe("a liaison answering for two plans, over a local Bot API emulator", { t
     const pass = await runSchedulerPass({ db: f.db, messenger: createTelegramMessenger(bot), now: clock });
     expect(pass.dispatch.sent).toBeGreaterThan(0);
     const reminders = (await liaison.received(1500)).filter((m) => m.text.includes("督办提醒"));
-    const all = reminders.map((m) => m.text).join("\n");
-    expect(all).toContain("《同江市优化营商环境》任务1：推行企业开办一网通办");
-    expect(all).toContain(`《${seedTitle}》任务`);
+    // Due together, the unit's reminders of both plans come as one digest, grouped by plan.
+    expect(reminders).toHaveLength(1);
+    const digest = reminders[0]!;
+    expect(digest.text).toMatch(/^【督办提醒】本单位有 \d+ 项事项待报送：\n📁《/);
+    const seedAt = digest.text.indexOf(`📁《${seedTitle}》`);
+    const businessAt = digest.text.indexOf("📁《同江市优化营商环境》");
+    expect(seedAt).toBeGreaterThan(0);
+    expect(businessAt).toBeGreaterThan(seedAt);
+    expect(digest.text.slice(businessAt)).toContain("· 任务1：推行企业开办一网通办");
+    expect(digest.text.slice(seedAt, businessAt)).toMatch(/· 任务\d+：/);
     // The river plan has no task for this unit: nothing of it reaches this liaison.
-    expect(all).not.toContain("河长制");
+    expect(digest.text).not.toContain("河长制");
+    // Its buttons, one per round, name the plan and follow the text's order.
+    const labels = digest.buttons.map((b) => b.text);
+    expect(labels.some((l) => l.startsWith(`《${seedTitle}》任务`))).toBe(true);
+    const lastSeed = labels.map((l) => l.startsWith(`《${seedTitle}》`)).lastIndexOf(true);
+    const firstBusiness = labels.findIndex((l) => l.startsWith("《同江市优化营商环境》任务1"));
+    expect(firstBusiness).toBeGreaterThan(lastSeed);
 
     await liaison.say("/tasks");
     const list = await liaison.expect(/的任务（共 \d+ 项）/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reminderDigestText, reminderText, type ReminderTextInput } from "./reminder-text.ts";
+import { digestGroups, reminderDigestText, reminderText, type ReminderTextInput } from "./reminder-text.ts";
 
 const base: ReminderTextInput = {
   lang: "zh",
@@ -63,5 +63,38 @@ describe("reminderDigestText", () => {
     const en = reminderDigestText("en", texts.map((_, i) => reminderText({ ...base, lang: "en", taskNumber: String(i + 1) })));
     expect(en.split("\n")[0]).toBe("Reminder: 3 items for your unit");
     expect(en).toContain("· Task 2: 开展好质量分析工作。");
+  });
+
+  it("groups the items of several plans under each plan's short title, in order of first appearance", () => {
+    const quality = "同江市“质量强市”创建工作方案";
+    const business = "关于印发同江市优化营商环境工作方案的通知";
+    const texts = [
+      reminderText({ ...base, planTitle: quality, taskNumber: "8", taskTitle: "建立和夯实城市计量基础。" }),
+      reminderText({ ...base, planTitle: business, taskNumber: "1", taskTitle: "推行企业开办一网通办。", rung: "due", dueDate: "2026-10-12" }),
+      reminderText({ ...base, planTitle: quality, taskNumber: "9", taskTitle: "强化质量监管。" }),
+    ];
+    expect(reminderDigestText("zh", texts)).toBe(
+      [
+        "【督办提醒】本单位有 3 项事项待报送：",
+        "📁《同江市“质量强市”创建》",
+        "· 任务8：建立和夯实城市计量基础。",
+        "  每季度质量分析报告（2026年第三季度），距截止还有 3 个工作日（2026-10-20 截止）",
+        "· 任务9：强化质量监管。",
+        "  每季度质量分析报告（2026年第三季度），距截止还有 3 个工作日（2026-10-20 截止）",
+        "📁《同江市优化营商环境》",
+        "· 任务1：推行企业开办一网通办。",
+        "  每季度质量分析报告（2026年第三季度），今天（2026-10-12）截止",
+        "请点击下方任务逐项报送进展，或直接回复本消息。",
+      ].join("\n"),
+    );
+    const en = reminderDigestText("en", texts.map((_, i) => reminderText({ ...base, lang: "en", planTitle: i === 1 ? business : quality, taskNumber: String(i + 1) })));
+    expect(en.split("\n").filter((l) => l.startsWith("📁"))).toEqual(["📁 [同江市“质量强市”创建]", "📁 [同江市优化营商环境]"]);
+    expect(en).toContain("· Task 3: 开展好质量分析工作。");
+    expect(en).not.toContain("] Task");
+    // The same grouping orders the digest's buttons: plan by plan.
+    expect(digestGroups(texts, (x) => x).map((g) => [g.plan, g.items.length])).toEqual([
+      ["同江市“质量强市”创建", 2],
+      ["同江市优化营商环境", 1],
+    ]);
   });
 });

@@ -71,18 +71,42 @@ export function reminderText(input: ReminderTextInput): string {
   return `${head}\n${plan ? `《${plan}》` : ""}任务${input.taskNumber}：${input.taskTitle}\n${input.deadlineTitle}${period}，${dueClauseZh(input)}。\n${ask}`;
 }
 
+/** The task line `reminderText` wrote, split into the plan's short title (if named) and the rest. */
+function taskLineParts(text: string): { plan: string | null; task: string } {
+  const line = text.split("\n")[1] ?? "";
+  const match = /^《(.+?)》(任务.*)$/.exec(line) ?? /^\[(.+?)\] (Task .*)$/.exec(line);
+  return match ? { plan: match[1]!, task: match[2]! } : { plan: null, task: line };
+}
+
+/**
+ * Reminders of a digest grouped by the plan their text names, plans in order of first appearance
+ * (reminders naming no plan first); within a plan the order is kept.
+ */
+export function digestGroups<T>(items: readonly T[], textOf: (item: T) => string): Array<{ plan: string | null; items: T[] }> {
+  const groups = new Map<string | null, T[]>();
+  for (const item of items) {
+    const { plan } = taskLineParts(textOf(item));
+    groups.set(plan, [...(groups.get(plan) ?? []), item]);
+  }
+  return [...groups].map(([plan, grouped]) => ({ plan, items: grouped })).sort((a, b) => Number(a.plan !== null) - Number(b.plan !== null));
+}
+
 /**
  * One message for several reminders due to one person at once (a unit with many tasks would
  * otherwise get a dozen messages the same morning): a heading and, per reminder, its task and
- * due line, taken from the texts `reminderText` wrote.
+ * due line, taken from the texts `reminderText` wrote. A liaison answers for several plans:
+ * the items are grouped under each plan's short title.
  */
 export function reminderDigestText(lang: "zh" | "en", texts: readonly string[]): string {
-  const items = texts.map((text) => {
-    const [, task = "", due = ""] = text.split("\n");
-    return `· ${task}\n  ${due.replace(/[。.]$/, "")}`;
-  });
+  const lines = digestGroups(texts, (text) => text).flatMap(({ plan, items }) => [
+    ...(plan === null ? [] : [lang === "en" ? `📁 [${plan}]` : `📁《${plan}》`]),
+    ...items.map((text) => {
+      const due = text.split("\n")[2] ?? "";
+      return `· ${taskLineParts(text).task}\n  ${due.replace(/[。.]$/, "")}`;
+    }),
+  ]);
   if (lang === "en") {
-    return [`Reminder: ${texts.length} items for your unit`, ...items, "Tap a task below to report on it, or reply to this message."].join("\n");
+    return [`Reminder: ${texts.length} items for your unit`, ...lines, "Tap a task below to report on it, or reply to this message."].join("\n");
   }
-  return [`【督办提醒】本单位有 ${texts.length} 项事项待报送：`, ...items, "请点击下方任务逐项报送进展，或直接回复本消息。"].join("\n");
+  return [`【督办提醒】本单位有 ${texts.length} 项事项待报送：`, ...lines, "请点击下方任务逐项报送进展，或直接回复本消息。"].join("\n");
 }
