@@ -5,6 +5,7 @@ import { lazy, Suspense, useState } from "react";
 import { Link } from "react-router";
 import { fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
+import { usePlanId } from "../plan-route.ts";
 import { useCanEdit } from "../session.tsx";
 import { type Outputs, useErrorMessage, useTRPC } from "../trpc.ts";
 import { StatusHistory } from "./status-history.tsx";
@@ -27,7 +28,9 @@ export default function CellDrawer({ cell, now, onClose }: { cell: { taskId: num
   const canEdit = useCanEdit();
   const [entering, setEntering] = useState(false);
   const [recorded, setRecorded] = useState<string | null>(null);
-  const query = useQuery(trpc.board.cell.queryOptions(cell ?? { taskId: 1, unitId: 1 }, { enabled: cell !== null, refetchInterval: 5000 }));
+  // The plan in the URL: the server checks the cell's task is that plan's.
+  const planId = usePlanId();
+  const query = useQuery(trpc.board.cell.queryOptions({ ...(cell ?? { taskId: 1, unitId: 1 }), planId }, { enabled: cell !== null, refetchInterval: 5000 }));
   const data = query.data;
   // "Overdue" by the server's clock (the board's), not the browser's.
   const serverNow = now ? new Date(now).getTime() : Date.now();
@@ -60,7 +63,7 @@ export default function CellDrawer({ cell, now, onClose }: { cell: { taskId: num
         <>
           {recorded && <Alert type="success" showIcon closable={{ onClose: () => setRecorded(null) }} title={recorded} style={{ marginBottom: 12 }} data-testid="office-status-recorded" />}
           <Typography.Paragraph>
-            <Link to={`/tasks/${data.task.id}`}>
+            <Link to={planId ? `/plans/${planId}/tasks/${data.task.id}` : `/tasks/${data.task.id}`}>
               {data.task.number}. {data.task.title}
             </Link>
           </Typography.Paragraph>

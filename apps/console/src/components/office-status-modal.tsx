@@ -3,6 +3,7 @@ import { Alert, Form, Input, InputNumber, Modal, Radio, Select, Skeleton, Space,
 import { useEffect, useMemo } from "react";
 import { fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
+import { usePlanId } from "../plan-route.ts";
 import { type Outputs, useErrorMessage, useTRPC } from "../trpc.ts";
 
 type Recorded = Outputs["statusUpdates"]["record"];
@@ -38,7 +39,9 @@ export default function OfficeStatusModal({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<EntryForm>();
-  const cell = useQuery(trpc.board.cell.queryOptions(target ?? { taskId: 1, unitId: 1 }, { enabled: target !== null }));
+  // The plan in the URL: the server checks the task (and round) are that plan's.
+  const planId = usePlanId();
+  const cell = useQuery(trpc.board.cell.queryOptions({ ...(target ?? { taskId: 1, unitId: 1 }), planId }, { enabled: target !== null }));
   const data = cell.data;
   // A collective (联席会议成员单位) answers through its member units: the office picks one.
   const unitChoices = useMemo(() => (data ? (data.unit.collective && data.unit.members.length > 0 ? data.unit.members : [{ id: data.unit.id, name: data.unit.name }]) : []), [data]);
@@ -76,6 +79,7 @@ export default function OfficeStatusModal({
       .filter((entry): entry is [string, number] => typeof entry[1] === "number")
       .map(([indicatorId, value]) => ({ indicatorId: Number(indicatorId), value }));
     record.mutate({
+      planId,
       taskId: target.taskId,
       unitId: v.unitId,
       roundId: v.roundId === NO_ROUND ? null : v.roundId,
