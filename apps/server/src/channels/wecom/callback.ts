@@ -2,6 +2,7 @@ import { decrypt, getSignature } from "@wecom/crypto";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
 import { applyCardAction, applyText, contactOnChannel, firstDelivery, parseCardActionKey, type ActionOutcome } from "@duban/core/channels/liaison-actions";
+import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
 import type { Db } from "@duban/db/client";
 import type { ReportStatus } from "@duban/domain/parse-reply";
 import type { WorkingHours } from "@duban/domain/working-hours";
@@ -140,9 +141,18 @@ async function handleEvent(deps: WecomCallbackDeps, fields: Record<string, strin
   const now = deps.now();
   if (!(await firstDelivery(db, "wecom", eventId, now))) return;
   try {
+    // "绑定 <token>": the office's single-use invitation, sent to the app by the member it is for.
+    const token = msgType === "text" ? inviteTokenInText(fields.Content ?? "") : null;
+    if (token) {
+      const result = await redeemChannelInvite(db, { token, channel: "wecom", externalId: userId, now });
+      log?.info({ ok: result.ok, reason: result.ok ? undefined : result.reason, contactId: result.ok ? result.contactId : undefined }, "wecom: invite");
+      const role = result.ok && result.role === "head" ? "负责人" : "联络员";
+      await deps.messenger.sendText(userId, result.ok ? `已绑定为「${result.unit.name}」的${role}。督办提醒将发送到这里。` : "邀请无效、已使用或已过期，请向办公室重新索取。");
+      return;
+    }
     const contact = await contactOnChannel(db, "wecom", userId);
     if (!contact) {
-      await deps.messenger.sendText(userId, "您尚未绑定督办联络人身份，请向办公室索取邀请。");
+      await deps.messenger.sendText(userId, "您尚未绑定督办联络人身份：请向办公室索取邀请码，并在此发送“绑定 邀请码”。");
       return;
     }
     const who = { channel: "wecom" as const, externalId: userId, contactId: contact.id, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) };
