@@ -6,6 +6,7 @@ import { createInvite } from "@duban/core/invites/create-invite";
 import { RecordingMessenger, routeByChannel } from "@duban/core/messenger";
 import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
 import { taskDetail } from "@duban/core/task-detail";
+import { listUnits } from "@duban/core/units";
 import { FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { createServerApp } from "../../app.ts";
 import { WecomApi } from "./api.ts";
@@ -66,6 +67,10 @@ describe("the 企业微信 liaison flow against the local API emulator (temporar
     expect(emulator.sent.at(-1)?.text?.content).toBe("已绑定为「市场监督管理局」的联络员。督办提醒将发送到这里。");
     const bound = await f.db.contactChannel.findUniqueOrThrow({ where: { channel_externalId: { channel: "wecom", externalId: "wangfang" } }, include: { contact: { include: { unit: true } } } });
     expect(bound.contact).toMatchObject({ name: "王芳", role: "liaison", telegramUserId: null, unit: { name: "市场监督管理局" } });
+
+    // The office sees the liaison as reachable, on 企业微信.
+    const unit = (await listUnits(f.db, FIXTURE_NOW)).find((u) => u.name === "市场监督管理局")!;
+    expect(unit.contacts.find((c) => c.id === bound.contactId)).toMatchObject({ reachability: "ok", channels: ["wecom"] });
 
     await emulator.text(callbackUrl, "someone-else", `绑定 ${invite.token}`);
     expect(emulator.sent.at(-1)?.text?.content).toContain("邀请无效、已使用或已过期");
