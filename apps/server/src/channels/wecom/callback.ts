@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import type { Logger } from "pino";
 import { applyCardAction, applyText, contactOnChannel, firstDelivery, parseCardActionKey, type ActionOutcome } from "@duban/core/channels/liaison-actions";
 import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
+import { markContactReachable } from "@duban/core/mark-contact-unreachable";
 import type { Db } from "@duban/db/client";
 import type { ReportStatus } from "@duban/domain/parse-reply";
 import type { WorkingHours } from "@duban/domain/working-hours";
@@ -155,6 +156,8 @@ async function handleEvent(deps: WecomCallbackDeps, fields: Record<string, strin
       await deps.messenger.sendText(userId, "您尚未绑定督办联络人身份：请向办公室索取邀请码，并在此发送“绑定 邀请码”。");
       return;
     }
+    // The member wrote to the app: reachable again if a send had failed (as Telegram's middleware does).
+    await markContactReachable(db, { contactId: contact.id, now });
     const who = { channel: "wecom" as const, externalId: userId, contactId: contact.id, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) };
     if (isCardTap) {
       const action = parseCardActionKey(fields.EventKey ?? "");

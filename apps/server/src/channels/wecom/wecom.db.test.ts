@@ -137,6 +137,12 @@ describe("企业微信 channel against the local API emulator (temporary SQLite)
     await f.db.contactChannel.updateMany({ where: { contactId: liaison }, data: { externalId: "left-the-corp" } });
     expect(await dispatchReminders(f.db, routeByChannel({ wecom: messenger }), new Date(waiting.nextAttemptAt.getTime() + 1))).toMatchObject({ unreachable: 1 });
     expect((await f.db.reminder.findUniqueOrThrow({ where: { id: reminderId } })).state).toBe("unreachable");
+    expect(await f.db.contact.findUniqueOrThrow({ where: { id: liaison } })).toMatchObject({ status: "blocked" });
+
+    // Back in the corp, the member writes to the app: reachable again.
+    await f.db.contactChannel.updateMany({ where: { contactId: liaison }, data: { externalId: "zhangsan" } });
+    await emulator.text(callbackUrl, "zhangsan", "你好");
+    expect(await f.db.contact.findUniqueOrThrow({ where: { id: liaison } })).toMatchObject({ status: "active", unreachableAt: null });
   });
 
   it("a channel not configured in this instance keeps its reminders waiting", async () => {
