@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { decrypt, getSignature } from "@wecom/crypto";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
@@ -50,7 +51,9 @@ export class WecomCallbackError extends Error {
 export function openCiphertext(config: WecomCallbackConfig, query: { msg_signature?: string; timestamp?: string; nonce?: string }, ciphertext: string): string {
   const { msg_signature: signature, timestamp, nonce } = query;
   if (!signature || !timestamp || !nonce) throw new WecomCallbackError(403, "missing msg_signature, timestamp or nonce");
-  if (getSignature(config.token, timestamp, nonce, ciphertext) !== signature) throw new WecomCallbackError(403, "bad msg_signature");
+  const expected = Buffer.from(getSignature(config.token, timestamp, nonce, ciphertext));
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new WecomCallbackError(403, "bad msg_signature");
   let opened: { message: string; id: string };
   try {
     opened = decrypt(config.aesKey, ciphertext);

@@ -6,8 +6,9 @@
 const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 
 function text(raw: string): string {
-  const cdata = /^<!\[CDATA\[([\s\S]*?)\]\]>$/.exec(raw.trim());
-  if (cdata) return cdata[1]!;
+  // One CDATA section, or several in a row (how "]]>" inside a value is written).
+  const trimmed = raw.trim();
+  if (/^(?:<!\[CDATA\[[\s\S]*?\]\]>)+$/.test(trimmed)) return [...trimmed.matchAll(/<!\[CDATA\[([\s\S]*?)\]\]>/g)].map((m) => m[1]).join("");
   return raw.replace(/&(lt|gt|amp|quot|apos);/g, (_, name: string) => ENTITIES[name]!);
 }
 
