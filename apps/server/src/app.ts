@@ -15,6 +15,8 @@ import type { Db } from "@duban/db/client";
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from "@duban/domain/working-hours";
 import type { Logger } from "pino";
 import { mountAttachmentRoutes } from "./attachments.ts";
+import { mountWecomCallback, type WecomCallbackConfig } from "./channels/wecom/callback.ts";
+import type { WecomMessenger } from "./channels/wecom/messenger.ts";
 import { mountPlanDocumentRoutes } from "./plan-documents.ts";
 import { bodyLimits, onServerError, sameOriginMutations } from "./guards.ts";
 import { mountOperationsRoutes, type OperationsRouteOptions } from "./metrics.ts";
@@ -29,6 +31,8 @@ export interface ServerDeps {
   botUsername?: string | null;
   /** Mounted at POST /telegram/webhook when the bot runs in webhook mode. */
   telegramWebhook?: ((request: Request) => Promise<Response>) | null;
+  /** 企业微信 (WECOM_*): its callback at /wecom/callback; null: the channel is off. */
+  wecom?: { config: WecomCallbackConfig; messenger: WecomMessenger } | null;
   /** Where liaisons' photos and documents are read from (the bot); null: not available. */
   files?: AttachmentFiles | null;
   log?: Logger;
@@ -101,6 +105,10 @@ export function createServerApp(deps: ServerDeps): Hono {
   if (deps.telegramWebhook) {
     const handle = deps.telegramWebhook;
     app.post("/telegram/webhook", (c) => handle(c.req.raw));
+  }
+
+  if (deps.wecom) {
+    mountWecomCallback(app, { db: deps.db, now, ...deps.wecom, ...(deps.log ? { log: deps.log } : {}), workingHours: deps.workingHours ?? DEFAULT_WORKING_HOURS });
   }
 
   mountAttachmentRoutes(app, { db: deps.db, now, files: deps.files ?? null, ...(deps.log ? { log: deps.log } : {}) });

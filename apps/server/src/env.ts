@@ -44,7 +44,16 @@ export const envSchema = z.object({
   BACKUP_KEEP: z.coerce.number().int().min(1).max(3650).default(14),
   /** Bearer token for GET /metrics; without one, only clients on this host (not through a proxy) may read it. */
   METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
+  /** 企业微信 self-built app (自建应用): all five, or none (the channel is off). */
+  WECOM_CORP_ID: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9]{1,64}$/.test(v), "the CorpID (我的企业 → 企业信息), letters and digits"),
+  WECOM_AGENT_ID: optionalText.refine((v) => v === undefined || /^\d{1,10}$/.test(v), "the app's AgentId, a number").transform((v) => (v === undefined ? undefined : Number(v))),
+  WECOM_SECRET: optionalText,
+  WECOM_TOKEN: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9]{1,32}$/.test(v), "the callback Token: up to 32 letters and digits"),
+  WECOM_AES_KEY: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9+/]{43}$/.test(v), "the EncodingAESKey: 43 characters of Base64"),
+  WECOM_API_ROOT: z.url().default("https://qyapi.weixin.qq.com"),
 });
+
+export const WECOM_VARIABLES = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_AES_KEY"] as const;
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -59,6 +68,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     }
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
       throw new EnvError("TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set");
+    }
+    const wecomSet = WECOM_VARIABLES.filter((name) => env[name] !== undefined);
+    if (wecomSet.length > 0 && wecomSet.length < WECOM_VARIABLES.length) {
+      throw new EnvError(`企业微信 needs all of ${WECOM_VARIABLES.join(", ")}; missing: ${WECOM_VARIABLES.filter((name) => env[name] === undefined).join(", ")}`);
     }
     return env;
   }

@@ -11,6 +11,8 @@ import type { Logger } from "pino";
 export const BODY_LIMITS: ReadonlyArray<{ match: (path: string) => boolean; maxBytes: number | "route" }> = [
   // Telegram's largest update (a 4,096-character message with entities) is far below this.
   { match: (path) => path === "/telegram/webhook", maxBytes: 256 * 1024 },
+  // 企业微信 callbacks are one encrypted XML event (a text is at most 2,048 bytes before encryption).
+  { match: (path) => path === "/wecom/callback", maxBytes: 64 * 1024 },
   // A plan is up to 2,000,000 characters (imports.ts), up to 3 bytes each in UTF-8, plus JSON escaping.
   { match: (path) => path.startsWith("/trpc/") && path.includes("imports."), maxBytes: 8 * 1024 * 1024 },
   // The plan upload checks its own limit (PLAN_DOCUMENT_MAX_BYTES), after the session and before reading, with a message about the file.

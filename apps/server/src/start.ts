@@ -6,12 +6,13 @@ import { startBot, telegramWebhookHandler, type RunningBot } from "@duban/bot/st
 import { createTelegramFiles } from "@duban/bot/telegram-files";
 import { createTelegramMessenger } from "@duban/bot/telegram-messenger";
 import { ensureAdmin } from "@duban/core/auth/ensure-admin";
-import type { Messenger } from "@duban/core/messenger";
+import { routeByChannel, type Channel, type Messenger } from "@duban/core/messenger";
 import { defaultBackupDir } from "@duban/db/backup/backup";
 import { holdServerLock } from "@duban/db/backup/server-lock";
 import { migrationTarget, resolveDatabaseUrl } from "@duban/db/client";
 import { isPostgresUrl, REPO_ROOT } from "@duban/db/migrate/migrations";
 import { createServerApp } from "./app.ts";
+import { wecomChannel } from "./channels/wecom/wecom-channel.ts";
 import { startNightlyBackup } from "./backup-schedule.ts";
 import { prepareDatabase } from "./boot.ts";
 import type { Env } from "./env.ts";
@@ -60,7 +61,13 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     log.warn("TELEGRAM_BOT_TOKEN is not set: the Telegram bot is off; reminders are planned and wait in the outbox");
   }
   const webhook = telegram && env.TELEGRAM_WEBHOOK_URL ? { url: env.TELEGRAM_WEBHOOK_URL, secretToken: env.TELEGRAM_WEBHOOK_SECRET! } : null;
-  const messenger: Messenger | null = telegram ? metrics.countSends(createTelegramMessenger(telegram)) : null;
+  // One messenger over every configured channel; each reminder goes to its contact's channel.
+  const wecom = wecomChannel(env, log);
+  const adapters: Partial<Record<Channel, Messenger>> = {
+    ...(telegram ? { telegram: createTelegramMessenger(telegram) } : {}),
+    ...(wecom ? { wecom: wecom.messenger } : {}),
+  };
+  const messenger: Messenger | null = Object.keys(adapters).length > 0 ? metrics.countSends(routeByChannel(adapters)) : null;
 
   const scheduler = env.SCHEDULER
     ? startScheduler({ db, messenger, log, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null, workingHours: env.WORKING_HOURS, onPass: (pass) => metrics.observePass(pass) })
@@ -72,6 +79,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     messenger,
     botUsername: telegram?.botInfo.username ?? null,
     telegramWebhook: telegram && webhook ? telegramWebhookHandler(telegram, webhook.secretToken, log) : null,
+    wecom: wecom?.inbound ?? null,
     secureCookies: env.PUBLIC_URL?.startsWith("https://") ?? false,
     trustProxy: env.TRUST_PROXY,
     publicUrl: env.PUBLIC_URL ?? null,

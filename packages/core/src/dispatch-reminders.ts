@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@duban/db/client";
 import { claimReminders, dueReminders, recordDelivery, releaseClaim, staleClaims, unclaimReminders } from "@duban/db/repositories/reminder-outbox";
-import type { Messenger, OutgoingMessage, ReminderKind, SendResult } from "./messenger.ts";
+import type { Channel, Messenger, OutgoingMessage, ReminderKind, SendResult } from "./messenger.ts";
 
 /** A claim older than this is presumed dead (crashed process) and the reminder is retried. */
 export const CLAIM_TIMEOUT_MS = 2 * 60 * 1000;
@@ -125,6 +125,9 @@ async function dispatchBatch(
     (await db.submission.findMany({ where: { roundId: { in: rounds }, unitId: { in: units }, submittedAt: { not: null } }, select: { roundId: true, unitId: true } })).map((s) => `${s.roundId}/${s.unitId}`),
   );
 
+  // Contacts not on Telegram are reached on their other channel: one query for the batch.
+  const elsewhere = await otherChannels(db, [...claimed.values()].flatMap((r) => (r.contact && !r.contact.telegramChatId ? [r.contact.id] : [])));
+
   // Lanes: one per chat, sent in order; lanes run concurrently.
   const lanes = new Map<string, Prepared[][]>();
   for (const ids of groups.values()) {
@@ -132,11 +135,11 @@ async function dispatchBatch(
     for (const id of ids) {
       const row = claimed.get(id);
       if (!row) continue;
-      const prepared = await prepare(db, row, stateOf.get(id) ?? "pending", submitted, now, options, summary);
+      const prepared = await prepare(db, row, stateOf.get(id) ?? "pending", submitted, elsewhere, now, options, summary);
       if (prepared) ready.push(prepared);
     }
     if (ready.length === 0) continue;
-    const chat = ready[0]!.message.chatId;
+    const chat = `${ready[0]!.message.channel ?? "telegram"}:${ready[0]!.message.chatId}`;
     lanes.set(chat, [...(lanes.get(chat) ?? []), ready]);
   }
 
@@ -174,7 +177,16 @@ async function dispatchBatch(
 }
 
 /** Settles what needs no message (answered, no chat); returns what is to be sent, or null. */
-async function prepare(db: Db, reminder: Claimed, state: string, submitted: Set<string>, now: Date, options: DispatchOptions, summary: DispatchSummary): Promise<Prepared | null> {
+async function prepare(
+  db: Db,
+  reminder: Claimed,
+  state: string,
+  submitted: Set<string>,
+  elsewhere: Map<number, { channel: Channel; externalId: string }>,
+  now: Date,
+  options: DispatchOptions,
+  summary: DispatchSummary,
+): Promise<Prepared | null> {
   const id = reminder.id;
   const chasing = ["reminder", "urge", "escalation-head", "escalation-office"].includes(reminder.kind);
   if (chasing && submitted.has(`${reminder.roundId}/${reminder.unitId}`)) {
@@ -183,14 +195,16 @@ async function prepare(db: Db, reminder: Claimed, state: string, submitted: Set<
     return null;
   }
 
-  const chatId = reminder.contactId === null ? (options.officeChatId ?? null) : reminder.contact?.telegramChatId ?? null;
+  const other = reminder.contactId === null || reminder.contact?.telegramChatId ? undefined : elsewhere.get(reminder.contactId);
+  const channel: Channel = other?.channel ?? "telegram";
+  const chatId = reminder.contactId === null ? (options.officeChatId ?? null) : (reminder.contact?.telegramChatId ?? other?.externalId ?? null);
   if (chatId === null) {
     if (reminder.contactId === null) {
       // Office escalation without an office chat: it lives in the console's queue.
       await recordDelivery(db, id, { state: "sent", at: now, chatMessageId: null });
       summary.sent++;
     } else {
-      await recordDelivery(db, id, { state: "unreachable", error: "contact has no Telegram chat", contactId: null, at: now });
+      await recordDelivery(db, id, { state: "unreachable", error: "contact has no chat on any channel", contactId: null, at: now });
       summary.unreachable++;
     }
     return null;
@@ -205,6 +219,7 @@ async function prepare(db: Db, reminder: Claimed, state: string, submitted: Set<
       reminderId: reminder.id,
       key: reminder.key,
       kind: reminder.kind as ReminderKind,
+      channel,
       chatId,
       language: reminder.contact?.language ?? "zh",
       text: reminder.text,
@@ -214,6 +229,19 @@ async function prepare(db: Db, reminder: Claimed, state: string, submitted: Set<
       contactId: reminder.contactId,
     },
   };
+}
+
+/** Order of preference when a contact has several non-Telegram channels (Telegram, when bound, comes first). */
+const CHANNEL_ORDER: Channel[] = ["wecom", "dingtalk", "feishu"];
+
+async function otherChannels(db: Db, contactIds: number[]): Promise<Map<number, { channel: Channel; externalId: string }>> {
+  const found = new Map<number, { channel: Channel; externalId: string }>();
+  if (contactIds.length === 0) return found;
+  const rows = await db.contactChannel.findMany({ where: { contactId: { in: contactIds }, channel: { in: CHANNEL_ORDER } }, select: { contactId: true, channel: true, externalId: true } });
+  for (const channel of CHANNEL_ORDER) {
+    for (const row of rows) if (row.channel === channel && !found.has(row.contactId)) found.set(row.contactId, { channel, externalId: row.externalId });
+  }
+  return found;
 }
 
 async function attempt(send: () => Promise<SendResult>): Promise<SendResult> {

@@ -35,7 +35,8 @@ export async function loadLadderContext(db: Db, now: Date, calendar: Calendar, w
     where: { dueAt: { gte: since }, opensAt: { lte: now }, deadline: { active: true, task: { active: true, plan: { archivedAt: null } } } },
     include: {
       deadline: { include: { task: { include: { plan: { select: { title: true } } } } } },
-      submissions: { include: { unit: { include: { contacts: true } } } },
+      // A contact is reachable on Telegram (telegramChatId) or on another channel (a ContactChannel row).
+      submissions: { include: { unit: { include: { contacts: { include: { channels: { where: { channel: { not: "telegram" } }, select: { channel: true } } } } } } } },
       reminders: { select: { key: true } },
     },
     orderBy: { id: "asc" },
@@ -81,7 +82,7 @@ export async function loadLadderContext(db: Db, now: Date, calendar: Calendar, w
           .map((c) => ({
             contactId: c.id,
             role: c.role === "head" ? ("head" as const) : ("liaison" as const),
-            reachable: c.status === "active" && c.telegramChatId !== null,
+            reachable: c.status === "active" && (c.telegramChatId !== null || c.channels.length > 0),
           })),
       });
     }

@@ -1,8 +1,16 @@
 /**
- * The port through which reminders, urges, escalations and notices leave Duban.
- * The bot implements it over the Telegram Bot API; tests and the CLI use the recording
- * messenger. Implementations never throw for delivery problems: they classify them.
+ * The port through which reminders, urges, escalations and notices leave Duban, on any channel.
+ * Each channel has an adapter: Telegram (apps/bot), 企业微信 (apps/server/src/channels/wecom);
+ * `routeByChannel` hands each message to its channel's adapter. Tests and the CLI use the
+ * recording messenger. Implementations never throw for delivery problems: they classify them.
+ * What comes back (a tap, a text) goes through `./channels/liaison-actions.ts`, so every channel
+ * calls the same use cases.
  */
+import { reminderDigestText } from "@duban/domain/reminder-text";
+
+export const CHANNELS = ["telegram", "wecom", "dingtalk", "feishu"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
 export type ReminderKind = "reminder" | "urge" | "escalation-head" | "escalation-office" | "notice" | "decision";
 
 /** The kinds the reminder ladder plans against a due date (replanned when that date moves). */
@@ -12,6 +20,8 @@ export interface OutgoingMessage {
   reminderId: number;
   key: string;
   kind: ReminderKind;
+  /** Where it goes (Telegram when absent); `chatId` is that channel's address (chat id, 企业微信 userid…). */
+  channel?: Channel;
   chatId: string;
   language: string;
   text: string;
@@ -24,7 +34,7 @@ export interface OutgoingMessage {
 
 export type SendResult =
   | { ok: true; messageId: string }
-  /** 429, 5xx, timeouts: try again after `retryAfterMs` (if Telegram said) */
+  /** 429, 5xx, timeouts, a platform's rate limit: try again after `retryAfterMs` (if the platform said) */
   | { ok: false; outcome: "retry"; retryAfterMs?: number; error: string; /** The request may have reached Telegram (timeout, connection lost): a resend may be a duplicate. */ maybeDelivered?: boolean }
   /** 403: blocked by the user or never started */
   | { ok: false; outcome: "unreachable"; error: string }
@@ -38,6 +48,50 @@ export interface Messenger {
    * sent on its own). The result stands for all of them.
    */
   sendDigest?(messages: OutgoingMessage[]): Promise<SendResult>;
+  /**
+   * Replaces a sent card after the recipient acted on it (the status recorded, the buttons
+   * spent). `ref` is what the channel needs to find the card (企业微信: the tap's response_code).
+   */
+  updateCard?(update: CardUpdate): Promise<SendResult>;
+}
+
+export interface CardUpdate {
+  channel: Channel;
+  chatId: string;
+  ref: string;
+  /** The spent buttons' new label, e.g. "已记录：推进中". */
+  label: string;
+}
+
+/**
+ * One Messenger over several channels: each message goes to its channel's adapter. A channel
+ * with no adapter (not configured in this instance) is retried later, so its reminders wait in
+ * the outbox as Telegram's do when the bot is off.
+ */
+export function routeByChannel(adapters: Partial<Record<Channel, Messenger>>): Messenger {
+  const NOT_CONFIGURED_RETRY_MS = 10 * 60 * 1000;
+  const missing = (channel: Channel): SendResult => ({ ok: false, outcome: "retry", retryAfterMs: NOT_CONFIGURED_RETRY_MS, error: `channel ${channel} is not configured in this instance` });
+  const adapterOf = (channel: Channel | undefined) => adapters[channel ?? "telegram"];
+  return {
+    async send(message) {
+      const adapter = adapterOf(message.channel);
+      return adapter ? adapter.send(message) : missing(message.channel ?? "telegram");
+    },
+    async sendDigest(messages) {
+      const channel = messages[0]?.channel ?? "telegram";
+      const adapter = adapterOf(channel);
+      if (!adapter) return missing(channel);
+      if (adapter.sendDigest) return adapter.sendDigest(messages);
+      // Without a digest form of its own: one plain message listing them all (one result stands for the group).
+      const first = messages[0]!;
+      return adapter.send({ ...first, kind: "notice", roundId: null, text: reminderDigestText(first.language === "en" ? "en" : "zh", messages.map((m) => m.text)) });
+    },
+    async updateCard(update) {
+      const adapter = adapterOf(update.channel);
+      if (!adapter?.updateCard) return missing(update.channel);
+      return adapter.updateCard(update);
+    },
+  };
 }
 
 /** Records what it would send; used by the CLI (`scheduler tick`) and tests. */

@@ -11,10 +11,11 @@ import { writeAudit } from "./audit.ts";
  */
 export type Reachability = "ok" | "not-started" | "blocked" | "revoked";
 
-export function reachabilityOf(contact: { status: string; telegramChatId: string | null; unreachableAt: Date | null }): Reachability {
+export function reachabilityOf(contact: { status: string; telegramChatId: string | null; unreachableAt: Date | null; channels?: ReadonlyArray<{ channel: string }> }): Reachability {
   if (contact.status === "revoked") return "revoked";
   if (contact.status === "blocked" || contact.unreachableAt) return "blocked";
-  if (!contact.telegramChatId) return "not-started";
+  // Joined on another channel (企业微信 …) counts as reachable as a Telegram chat does.
+  if (!contact.telegramChatId && !contact.channels?.some((c) => c.channel !== "telegram")) return "not-started";
   return "ok";
 }
 
@@ -32,7 +33,7 @@ export async function listUnits(db: Db, now: Date) {
   const units = await db.unit.findMany({
     orderBy: { id: "asc" },
     include: {
-      contacts: { orderBy: [{ role: "asc" }, { id: "asc" }] },
+      contacts: { orderBy: [{ role: "asc" }, { id: "asc" }], include: { channels: { select: { channel: true }, orderBy: { id: "asc" } } } },
       invites: { where: { usedAt: null, revokedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } },
       assignments: { where: { active: true, task: { active: true } }, select: { role: true, task: { select: { id: true, number: true } } } },
       members: { select: { memberId: true } },
@@ -46,6 +47,8 @@ export async function listUnits(db: Db, now: Date) {
       telegramName: c.telegramName,
       language: c.language,
       reachability: reachabilityOf(c),
+      /** Where the contact joined: "telegram", "wecom" … */
+      channels: [...new Set([...(c.telegramChatId ? ["telegram"] : []), ...c.channels.map((ch) => ch.channel)])],
       unreachableAt: c.unreachableAt,
       createdAt: c.createdAt,
     }));

@@ -43,7 +43,7 @@ export class UrgeRoundError extends Error {
 export async function urgeRound(db: Db, input: UrgeInput): Promise<UrgeResult> {
   const round = await db.round.findUnique({
     where: { id: input.roundId },
-    include: { deadline: { include: { task: { include: { plan: { select: { title: true, archivedAt: true } } } } } }, submissions: { include: { unit: { include: { contacts: true } } } } },
+    include: { deadline: { include: { task: { include: { plan: { select: { title: true, archivedAt: true } } } } } }, submissions: { include: { unit: { include: { contacts: { include: { channels: { where: { channel: { not: "telegram" } }, select: { channel: true } } } } } } } } },
   });
   if (!round || (input.planId != null && round.deadline.task.planId !== input.planId)) throw new UrgeRoundError("not-found", "报送轮次不存在");
   if (round.deadline.task.plan.archivedAt) throw new UrgeRoundError("plan-archived", "该方案已归档，不再催办");
@@ -52,7 +52,7 @@ export async function urgeRound(db: Db, input: UrgeInput): Promise<UrgeResult> {
   const missing = round.submissions.filter((s) => !s.submittedAt && (!input.unitIds || input.unitIds.includes(s.unitId)));
   const result: UrgeResult = { units: [], unreachable: [], reminders: 0 };
   for (const submission of missing) {
-    const liaisons = submission.unit.contacts.filter((c) => c.role === "liaison" && c.status === "active" && c.telegramChatId);
+    const liaisons = submission.unit.contacts.filter((c) => c.role === "liaison" && c.status === "active" && (c.telegramChatId || c.channels.length > 0));
     if (liaisons.length === 0) {
       result.unreachable.push({ unitId: submission.unitId, unit: submission.unit.name });
       continue;

@@ -106,6 +106,12 @@ async function bind(
       }
     }
     await tx.invite.update({ where: { id: invite.id }, data: { usedBy: contactId } });
+    // The channel directory (ContactChannel) lists the Telegram account too; the bot still reads Contact.telegram*.
+    await tx.contactChannel.upsert({
+      where: { channel_externalId: { channel: "telegram", externalId: input.telegramUserId } },
+      create: { contactId, channel: "telegram", externalId: input.telegramUserId, createdAt: input.now },
+      update: { contactId },
+    });
     await writeAudit(tx, {
       actorType: "contact",
       actorId: contactId,

@@ -1,0 +1,118 @@
+/**
+ * The few 企业微信 server API calls Duban makes, over plain HTTP (there is no official Node SDK
+ * for the self-built app API). Followed from the developer docs (developer.work.weixin.qq.com):
+ * - 获取access_token (document/path/91039): GET /cgi-bin/gettoken?corpid&corpsecret →
+ *   { access_token, expires_in: 7200 }; cache it until it expires, not one per call.
+ * - 发送应用消息 (90236): POST /cgi-bin/message/send?access_token → { msgid, response_code, invaliduser }.
+ * - 更新模版卡片消息 (94888): POST /cgi-bin/message/update_template_card, once per response_code, 72 h.
+ * - 全局错误码 (90313): 42001 access_token 已过期 / 40014 不合法的access_token → fetch a new one and
+ *   retry once; 45009 接口调用超过限制 → later; -1 系统繁忙 → later.
+ */
+
+export interface WecomConfig {
+  corpId: string;
+  agentId: number;
+  secret: string;
+  /** https://qyapi.weixin.qq.com (tests: the local emulator). */
+  apiRoot: string;
+}
+
+export interface WecomAnswer {
+  errcode: number;
+  errmsg: string;
+  [field: string]: unknown;
+}
+
+/** A call that did not get an answer from 企业微信 (connection refused, timeout, not JSON). */
+export class WecomTransportError extends Error {
+  constructor(
+    message: string,
+    /** The request may have reached 企业微信 (timeout, connection lost after sending). */
+    readonly maybeDelivered: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_EXPIRED = new Set([42001, 40014]);
+/** Refresh a little before 企业微信 says, so a call never carries a token that expires in flight. */
+const TOKEN_MARGIN_MS = 5 * 60 * 1000;
+const TIMEOUT_MS = 15_000;
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
+export class WecomApi {
+  private token: { value: string; expiresAt: number } | null = null;
+  private pending: Promise<string> | null = null;
+
+  constructor(
+    readonly config: WecomConfig,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** The cached access_token, fetched when missing or about to expire (one fetch for concurrent callers). */
+  async accessToken(): Promise<string> {
+    if (this.token && this.token.expiresAt > this.clock()) return this.token.value;
+    this.pending ??= this.fetchToken().finally(() => {
+      this.pending = null;
+    });
+    return this.pending;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const url = new URL("/cgi-bin/gettoken", this.config.apiRoot);
+    url.searchParams.set("corpid", this.config.corpId);
+    url.searchParams.set("corpsecret", this.config.secret);
+    const answer = await request(url, null);
+    if (answer.errcode !== 0 || typeof answer.access_token !== "string") {
+      // The URL carries the secret: only the error code and message are reported.
+      throw new WecomApiError(answer.errcode, `gettoken: ${answer.errcode} ${answer.errmsg}`);
+    }
+    const seconds = typeof answer.expires_in === "number" ? answer.expires_in : 7200;
+    this.token = { value: answer.access_token, expiresAt: this.clock() + seconds * 1000 - TOKEN_MARGIN_MS };
+    return answer.access_token;
+  }
+
+  /** POSTs JSON to an API path with the access_token; an expired token is refreshed and the call retried once. */
+  async post(path: string, body: unknown): Promise<WecomAnswer> {
+    for (let tries = 0; ; tries++) {
+      const token = await this.accessToken();
+      const url = new URL(path, this.config.apiRoot);
+      url.searchParams.set("access_token", token);
+      const answer = await request(url, body);
+      if (TOKEN_EXPIRED.has(answer.errcode) && tries === 0) {
+        if (this.token?.value === token) this.token = null;
+        continue;
+      }
+      return answer;
+    }
+  }
+}
+
+/** 企业微信 answered with an errcode other than 0. */
+export class WecomApiError extends Error {
+  constructor(
+    readonly errcode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request(url: URL, body: unknown): Promise<WecomAnswer> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: body === null ? "GET" : "POST",
+      ...(body === null ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    const notSent = typeof code === "string" && NOT_SENT_CODES.has(code);
+    throw new WecomTransportError(`${url.pathname}: ${notSent ? code : error instanceof Error ? error.name : "network error"}`, !notSent);
+  }
+  if (!response.ok) throw new WecomTransportError(`${url.pathname}: HTTP ${response.status}`, response.status >= 500);
+  const answer = (await response.json().catch(() => null)) as WecomAnswer | null;
+  if (!answer || typeof answer.errcode !== "number") throw new WecomTransportError(`${url.pathname}: not a 企业微信 answer`, true);
+  return answer;
+}
