@@ -2,6 +2,7 @@ import { z } from "zod";
 import { NOTE_MAX_LENGTH } from "@duban/domain/note-limit";
 import type { Db, Prisma } from "@duban/db/client";
 import { shanghaiDate } from "@duban/domain/calendar";
+import { keptProgress } from "@duban/domain/kept-progress";
 import { reportStatusSchema, type ReportStatus } from "@duban/domain/parse-reply";
 import { DEFAULT_WORKING_HOURS, reportingWindowOpens, type WorkingHours } from "@duban/domain/reminder-ladder";
 import { writeAudit } from "./audit.ts";
@@ -191,7 +192,11 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
     }
     await assertIndicators(tx, input.taskId, input.values);
 
-    const progress = input.progress ?? (input.status === "done" ? 100 : null);
+    // 推进中 again without a percentage keeps the unit's last known one (see keptProgress).
+    const last = input.progress == null && input.status !== "done" && input.status !== "not_started"
+      ? await tx.statusUpdate.findFirst({ where: { unitId, taskId: input.taskId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { status: true, progress: true } })
+      : null;
+    const progress = keptProgress(input.status, input.progress ?? null, last);
     const update = await tx.statusUpdate.create({
       data: {
         taskId: input.taskId,

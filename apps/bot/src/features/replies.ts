@@ -4,9 +4,8 @@ import { acknowledgeReminder } from "@duban/core/acknowledge-reminder";
 import { findReminderByMessage, tasksOfDigestMessage } from "@duban/core/contact-queries";
 import type { AttachmentInput } from "@duban/core/record-status";
 import type { BotContext } from "../context.ts";
-import { addDetails, clearSession, contactOf, handleReply } from "../flows.ts";
+import { addDetails, clearSession, contactOf, handleReply, submitExtension } from "../flows.ts";
 import type { ReplyTarget } from "../reply-sessions.ts";
-import { submitExtension } from "./status.ts";
 
 /**
  * Text, photos and files. In order: a reply to a reminder is filed under that reminder's task

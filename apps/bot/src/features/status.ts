@@ -1,12 +1,11 @@
 import { Composer } from "grammy";
 import { reminderOfContact, ReminderAccessError } from "@duban/core/acknowledge-reminder";
 import { roundForUnit } from "@duban/core/contact-queries";
-import { ExtensionRequestError, requestExtension } from "@duban/core/request-extension";
 import { snoozeReminder } from "@duban/core/snooze-reminder";
 import type { StatusRef } from "../callback-data.ts";
 import { languageOf, type BotContext } from "../context.ts";
-import { formatDate, formatDateTime } from "../format.ts";
-import { buttonsFor, clearSession, contactOf, recordAndConfirm } from "../flows.ts";
+import { formatDateTime } from "../format.ts";
+import { buttonsFor, clearSession, contactOf, recordAndConfirm, submitExtension } from "../flows.ts";
 import { answerOnce, onAction } from "../middleware/callback-guard.ts";
 import type { ReplyTarget } from "../reply-sessions.ts";
 
@@ -71,28 +70,14 @@ onAction(status, "extension", async (ctx, data) => {
   }
   const session = ctx.duban.sessions.get();
   const statusUpdateId = session && (session.step === "details" || session.step === "progress") ? session.statusUpdateId : null;
+  // "申请延期，理由…" typed, then this item picked from the list: the reason is already there.
+  if (session?.step === "extension-pick" && session.reason) {
+    await submitExtension(ctx, { roundId: round.roundId, taskId: round.taskId, statusUpdateId: null }, session.reason);
+    return;
+  }
   ctx.duban.sessions.set({ step: "extension-reason", roundId: round.roundId, taskId: round.taskId, statusUpdateId });
   await ctx.reply(ctx.t("ask-extension-reason"));
 });
-
-/** The text after 申请延期. */
-export async function submitExtension(ctx: BotContext, session: { roundId: number; taskId: number; statusUpdateId: number | null }, reason: string): Promise<void> {
-  const contact = contactOf(ctx);
-  try {
-    const { dueAt } = await requestExtension(ctx.duban.db, { contactId: contact.id, roundId: session.roundId, reason, now: ctx.duban.now });
-    clearSession(ctx);
-    await ctx.reply(ctx.t("extension-sent", { due: formatDate(dueAt, languageOf(ctx), ctx.duban.now) }));
-  } catch (error) {
-    if (!(error instanceof ExtensionRequestError)) throw error;
-    if (error.code === "invalid-reason") {
-      await ctx.reply(ctx.t("ask-extension-reason"));
-      return;
-    }
-    clearSession(ctx);
-    const key = { "already-pending": "extension-pending", "already-submitted": "extension-submitted", "not-owed": "not-your-task", "contact-inactive": "contact-inactive" }[error.code];
-    await ctx.reply(ctx.t(key));
-  }
-}
 
 onAction(status, "skip", async (ctx) => {
   const contact = contactOf(ctx);
