@@ -13,6 +13,7 @@ import type { StatusRef } from "./callback-data.ts";
 import { languageOf, type BotContext } from "./context.ts";
 import { bracketed, formatDate, formatValue, recordedText, roundWhat, shorten } from "./format.ts";
 import { Buttons } from "./keyboards.ts";
+import { answerOnce } from "./middleware/callback-guard.ts";
 import { emptyPending, type PendingReply, type ReplySession, type ReplyTarget } from "./reply-sessions.ts";
 
 export function contactOf(ctx: BotContext): ContactInfo {
@@ -110,25 +111,25 @@ export async function proceedWithTask(ctx: BotContext, taskId: number, pending: 
   await proceedWithTarget(ctx, { taskId, roundId: choice.roundId, reminderId: null }, pending, prompt);
 }
 
-/** With the target known: record when the status is known (or carried over for a bare value), else ask it. */
-export async function proceedWithTarget(ctx: BotContext, target: ReplyTarget, pending: PendingReply | null, prompt: StatusPrompt): Promise<void> {
+/**
+ * With the target known: record when the status is known (or carried over for a bare value),
+ * else ask it. `indicators`: the target task's, when the caller read them already. True when recorded.
+ */
+export async function proceedWithTarget(ctx: BotContext, target: ReplyTarget, pending: PendingReply | null, prompt: StatusPrompt, indicators?: ReadonlyArray<{ id: number; taskId: number }>): Promise<boolean> {
   if (!hasContent(pending)) {
     await askStatus(ctx, target, null, "report");
-    return;
+    return false;
   }
-  const own = new Set((await taskIndicators(ctx.duban.db, [target.taskId])).map((i) => i.id));
+  const own = new Set((indicators ?? (await taskIndicators(ctx.duban.db, [target.taskId]))).filter((i) => i.taskId === target.taskId).map((i) => i.id));
   const reply = { ...pending, values: pending.values.filter((v) => own.has(v.indicatorId)) };
-  if (reply.status !== null) {
-    await recordAndConfirm(ctx, target, reply.status, reply);
-    return;
-  }
+  if (reply.status !== null) return recordAndConfirm(ctx, target, reply.status, reply);
   if (reply.values.length > 0 || reply.progress !== null) {
     // "受检率96.5%" says nothing about the status: keep the unit's last one, and say so.
     const last = await lastReportedStatus(ctx.duban.db, { unitId: contactOf(ctx).unitId, taskId: target.taskId });
-    await recordAndConfirm(ctx, target, last ?? "in_progress", reply, { carried: last !== null });
-    return;
+    return recordAndConfirm(ctx, target, last ?? "in_progress", reply, { carried: last !== null });
   }
   await askStatus(ctx, target, reply, prompt);
+  return false;
 }
 
 /**
@@ -156,16 +157,26 @@ function followUp(ctx: BotContext, recorded: RecordedStatus, blockedExtension: n
   return { text: ctx.t("ask-details"), keyboard: buttons.details(extensionRound), session: { step: "details", ...base } };
 }
 
-/** Records the reply, confirms exactly what was stored, and offers the optional follow-up. */
-export async function recordAndConfirm(ctx: BotContext, target: ReplyTarget, status: ReportStatus, pending: PendingReply | null, options: { carried?: boolean } = {}): Promise<void> {
+/**
+ * Records the reply, confirms exactly what was stored, and offers the optional follow-up.
+ * A reminder's button names only the reminder: its task and round are read while recording.
+ * `toast` answers the button press once the reply is stored. False when it was refused.
+ */
+export async function recordAndConfirm(
+  ctx: BotContext,
+  target: ReplyTarget | { reminderId: number },
+  status: ReportStatus,
+  pending: PendingReply | null,
+  options: { carried?: boolean; toast?: string } = {},
+): Promise<boolean> {
   const contact = contactOf(ctx);
   const fitted = fitNote(pending?.note);
   let recorded: RecordedStatus;
   try {
     recorded = await recordStatus(ctx.duban.db, {
       contactId: contact.id,
-      taskId: target.taskId,
-      roundId: target.roundId,
+      taskId: "taskId" in target ? target.taskId : null,
+      roundId: "roundId" in target ? target.roundId : null,
       reminderId: target.reminderId,
       status,
       progress: pending?.progress ?? null,
@@ -180,14 +191,16 @@ export async function recordAndConfirm(ctx: BotContext, target: ReplyTarget, sta
     if (error instanceof RecordStatusError) {
       ctx.duban.log.warn({ contactId: contact.id, code: error.code, target }, "status not recorded");
       await ctx.reply(ctx.t(error.code === "contact-inactive" ? "contact-inactive" : "not-your-task"));
-      return;
+      return false;
     }
     throw error;
   }
+  if (options.toast) await answerOnce(ctx, options.toast);
   const next = followUp(ctx, recorded, recorded.status === "blocked" ? await blockedExtensionRound(ctx, recorded) : null);
   setSession(ctx, next.session);
   const cut = fitted.cut ? `\n${ctx.t("note-cut", { max: NOTE_MAX_LENGTH })}` : "";
   await ctx.reply(`${recordedText(ctx.t, languageOf(ctx), recorded, options)}${cut}\n\n${next.text}`, { reply_markup: next.keyboard });
+  return true;
 }
 
 /** Explains why a reply was not understood; true when it did (the caller stops there). */
@@ -219,7 +232,7 @@ async function explainUnclear(ctx: BotContext, parsed: Extract<ParsedReply, { ki
  * A message that is not an answer to a question of the bot: a reply to a reminder (target
  * known), or free text (the task is found from the indicator it names, or asked).
  */
-export async function handleReply(ctx: BotContext, text: string, attachments: AttachmentInput[], target: ReplyTarget | null, among: readonly number[] = []): Promise<void> {
+export async function handleReply(ctx: BotContext, text: string, attachments: AttachmentInput[], target: ReplyTarget | null, among: readonly number[] = []): Promise<boolean> {
   const contact = contactOf(ctx);
   const { db, now } = ctx.duban;
   // "申请延期" needs no task list to be read (startExtension reads what is owed).
@@ -240,18 +253,18 @@ export async function handleReply(ctx: BotContext, text: string, attachments: At
 
   if (parsed.kind === "ack") {
     await ctx.reply(ctx.t(target ? "acknowledged" : "ack-noted"));
-    return;
+    return false;
   }
   if (parsed.kind === "extension") {
     await startExtension(ctx, { roundId: target?.roundId ?? null, taskIds: target ? [target.taskId] : among, reason: parsed.reason });
-    return;
+    return false;
   }
   if (parsed.kind === "empty") {
     await ctx.reply(ctx.t("unclear-empty"));
-    return;
+    return false;
   }
   // With a file attached, an unclear caption becomes its note rather than a reason to drop the file.
-  if (parsed.kind === "unclear" && attachments.length === 0 && (await explainUnclear(ctx, parsed, indicators))) return;
+  if (parsed.kind === "unclear" && attachments.length === 0 && (await explainUnclear(ctx, parsed, indicators))) return false;
 
   const facts = parsed.kind === "report" ? parsed : parsed.partial;
   const pending = pendingFrom(facts, attachments, source);
@@ -259,23 +272,21 @@ export async function handleReply(ctx: BotContext, text: string, attachments: At
   const prompt: StatusPrompt = parsed.kind === "unclear" && parsed.question === "conflicting-status" ? "conflicting-status" : "what-status";
   if (parsed.kind === "unclear") pending.status = null;
 
-  if (target) {
-    await proceedWithTarget(ctx, target, pending, prompt);
-    return;
-  }
+  if (target) return proceedWithTarget(ctx, target, pending, prompt, indicators);
   if (tasks.length === 0) {
     await ctx.reply(ctx.t("report-no-tasks"));
-    return;
+    return false;
   }
   const taskOfIndicator = new Map(indicators.map((i) => [i.id, i.taskId]));
   const named = [...new Set(pending.values.map((v) => taskOfIndicator.get(v.indicatorId)!))];
   const candidates = named.length > 0 ? tasks.filter((t) => named.includes(t.taskId)) : tasks;
   if (candidates.length === 1) {
     await proceedWithTask(ctx, candidates[0]!.taskId, pending, prompt);
-    return;
+    return false;
   }
   setSession(ctx, { step: "pending", pending, taskId: null, roundId: null, reminderId: null });
   await ctx.reply(ctx.t("pick-task"), { reply_markup: taskList(ctx, candidates, "pick-task") });
+  return false;
 }
 
 export function taskList(ctx: BotContext, tasks: ReadonlyArray<{ taskId: number; number: string; title: string }>, action: "pick-task" | "report" | "task"): InlineKeyboard {

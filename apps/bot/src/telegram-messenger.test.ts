@@ -70,8 +70,8 @@ describe("TelegramMessenger", () => {
     await messenger.send(message("escalation-head"));
     await messenger.send(message("escalation-office", { contactId: null }));
     await messenger.send(message("decision", { roundId: 3 }));
-    expect(calls[0].payload.reply_markup.inline_keyboard.flat().map((b: any) => b.text)).toEqual(["Done", "In progress", "Blocked", "Remind me later"]);
-    expect(calls[1].payload.reply_markup.inline_keyboard.flat().map((b: any) => b.text)).toEqual(["已完成", "推进中", "有困难"]);
+    expect(calls[0].payload.reply_markup.inline_keyboard.flat().map((b: any) => b.text)).toEqual(["Done", "In progress", "Blocked", "Remind me later", "Ask for extension"]);
+    expect(calls[1].payload.reply_markup.inline_keyboard.flat().map((b: any) => b.text)).toEqual(["已完成", "推进中", "有困难", "申请延期"]);
     expect(calls[2].payload.reply_markup).toBeUndefined();
     expect(calls[3].payload.reply_markup).toBeUndefined();
   });

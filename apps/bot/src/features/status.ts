@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { reminderOfContact, ReminderAccessError } from "@duban/core/acknowledge-reminder";
+import { ReminderAccessError } from "@duban/core/acknowledge-reminder";
 import { roundForUnit } from "@duban/core/contact-queries";
 import { snoozeReminder } from "@duban/core/snooze-reminder";
 import type { StatusRef } from "../callback-data.ts";
@@ -15,16 +15,8 @@ import type { ReplyTarget } from "../reply-sessions.ts";
  */
 export const status = new Composer<BotContext>();
 
-async function targetOf(ctx: BotContext, ref: StatusRef): Promise<ReplyTarget | null> {
+async function targetOf(ctx: BotContext, ref: Exclude<StatusRef, { kind: "reminder" }>): Promise<ReplyTarget | null> {
   const contact = contactOf(ctx);
-  if (ref.kind === "reminder") {
-    const reminder = await reminderOfContact(ctx.duban.db, { reminderId: ref.id, contactId: contact.id }).catch((error: unknown) => {
-      if (error instanceof ReminderAccessError) return null;
-      throw error;
-    });
-    if (!reminder?.round) return null;
-    return { taskId: reminder.round.deadline.taskId, roundId: reminder.round.id, reminderId: reminder.id };
-  }
   if (ref.kind === "round") {
     const round = await roundForUnit(ctx.duban.db, { roundId: ref.id, unitId: contact.unitId });
     return round ? { taskId: round.taskId, roundId: round.roundId, reminderId: null } : null;
@@ -33,13 +25,20 @@ async function targetOf(ctx: BotContext, ref: StatusRef): Promise<ReplyTarget | 
 }
 
 onAction(status, "status", async (ctx, data) => {
+  const session = ctx.duban.sessions.get();
+  if (data.ref.kind === "reminder") {
+    // The reminder names task and round: both are read (and checked) while recording.
+    const reminderId = data.ref.id;
+    const pending = session?.step === "pending" && session.reminderId === reminderId ? session.pending : null;
+    const recorded = await recordAndConfirm(ctx, { reminderId }, data.status, pending ? { ...pending, status: data.status } : null, { toast: ctx.t("done-toast") });
+    return recorded ? undefined : ctx.t("callback-invalid");
+  }
   const target = await targetOf(ctx, data.ref);
   if (!target) {
     await ctx.reply(ctx.t("not-your-task"));
     return ctx.t("callback-invalid");
   }
   // What the liaison wrote before the bot asked for the status is recorded with it.
-  const session = ctx.duban.sessions.get();
   const pending = session?.step === "pending" && session.taskId === target.taskId && session.roundId === target.roundId ? session.pending : null;
   await answerOnce(ctx, ctx.t("done-toast"));
   await recordAndConfirm(ctx, target, data.status, pending ? { ...pending, status: data.status } : null);
