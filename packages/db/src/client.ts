@@ -56,5 +56,26 @@ export function createDb(databaseUrl: string = DEFAULT_DATABASE_URL, options: { 
   mkdirSync(path.dirname(file), { recursive: true });
   // busy timeout: two schedulers on one file wait for each other's write lock instead of failing.
   const adapter = new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 });
-  return new PrismaClient({ adapter: counted(adapter) });
+  return new PrismaClient({ adapter: counted(withSqlitePragmas(adapter)) });
+}
+
+/**
+ * Per-connection SQLite settings. The file is in WAL mode (set by the migrations, persistent);
+ * with WAL, synchronous=NORMAL syncs at checkpoints instead of every commit: a commit survives
+ * the process being killed, and only an OS crash or power loss can take the last moments back.
+ */
+function withSqlitePragmas(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
+  return new Proxy(factory, {
+    get(object, property, receiver) {
+      if (property !== "connect") {
+        const value = Reflect.get(object, property, receiver);
+        return typeof value === "function" ? value.bind(object) : value;
+      }
+      return async () => {
+        const connection = await object.connect();
+        await connection.executeScript("PRAGMA synchronous = NORMAL;");
+        return connection;
+      };
+    },
+  });
 }
