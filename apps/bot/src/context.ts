@@ -23,6 +23,8 @@ export interface DubanContext {
   callbackSecret: string;
   /** The verified button payload of a callback query (set by the callback guard). */
   callback: CallbackAction | null;
+  /** The chat session row read with the contact (its stored JSON; null: none), so it is not read twice. */
+  storedSession?: { key: string; value: string | null };
 }
 
 export type BotContext = Context & I18nFlavor & SessionFlavor<ChatSessionData> & { duban: DubanContext };

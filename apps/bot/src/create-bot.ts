@@ -1,4 +1,4 @@
-import { Api, Bot, BotError, GrammyError, HttpError, session, type StorageAdapter } from "grammy";
+import { Api, Bot, BotError, GrammyError, HttpError, type StorageAdapter } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
@@ -21,6 +21,7 @@ import { status } from "./features/status.ts";
 import { tasks } from "./features/tasks.ts";
 import { i18n } from "./i18n.ts";
 import { callbackGuard } from "./middleware/callback-guard.ts";
+import { chatSession } from "./middleware/chat-session.ts";
 import { loadContact } from "./middleware/contact.ts";
 import { dedupeUpdates } from "./middleware/dedupe.ts";
 import { ReplySessions, type ChatSessionData } from "./reply-sessions.ts";
@@ -131,7 +132,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   safe.use(dedupeUpdates);
   safe.use(loadContact);
   // One session per private chat; other chats (a group the bot was added to) keep none.
-  safe.use(session({ getSessionKey: (ctx) => (ctx.chat?.type === "private" ? `chat:${ctx.chat.id}` : undefined), storage: sessionStorage }));
+  safe.use(chatSession(sessionStorage, { readWithContact: deps.sessionStorage === undefined }));
   safe.use(i18n);
 
   safe.use(membership);

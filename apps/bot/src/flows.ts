@@ -6,12 +6,14 @@
 import type { InlineKeyboard } from "grammy";
 import { fitNote, NOTE_ECHO_LENGTH, NOTE_MAX_LENGTH } from "@duban/domain/note-limit";
 import { roundForUnit, taskIndicators, taskLabel, unitTasks, type ContactInfo, type OpenRound } from "@duban/core/contact-queries";
+import { ExtensionRequestError, requestExtension } from "@duban/core/request-extension";
 import { amendStatusUpdate, lastReportedStatus, recordStatus, RecordStatusError, type AttachmentInput, type RecordedStatus } from "@duban/core/record-status";
-import { parseReply, type ParsedReply, type ReplyIndicator, type ReportStatus } from "@duban/domain/parse-reply";
+import { extensionRequestOf, parseReply, type ParsedReply, type ReplyIndicator, type ReportStatus } from "@duban/domain/parse-reply";
 import type { StatusRef } from "./callback-data.ts";
 import { languageOf, type BotContext } from "./context.ts";
 import { bracketed, formatDate, formatValue, recordedText, roundWhat, shorten } from "./format.ts";
 import { Buttons } from "./keyboards.ts";
+import { answerOnce } from "./middleware/callback-guard.ts";
 import { emptyPending, type PendingReply, type ReplySession, type ReplyTarget } from "./reply-sessions.ts";
 
 export function contactOf(ctx: BotContext): ContactInfo {
@@ -109,28 +111,39 @@ export async function proceedWithTask(ctx: BotContext, taskId: number, pending: 
   await proceedWithTarget(ctx, { taskId, roundId: choice.roundId, reminderId: null }, pending, prompt);
 }
 
-/** With the target known: record when the status is known (or carried over for a bare value), else ask it. */
-export async function proceedWithTarget(ctx: BotContext, target: ReplyTarget, pending: PendingReply | null, prompt: StatusPrompt): Promise<void> {
+/**
+ * With the target known: record when the status is known (or carried over for a bare value),
+ * else ask it. `indicators`: the target task's, when the caller read them already. True when recorded.
+ */
+export async function proceedWithTarget(ctx: BotContext, target: ReplyTarget, pending: PendingReply | null, prompt: StatusPrompt, indicators?: ReadonlyArray<{ id: number; taskId: number }>): Promise<boolean> {
   if (!hasContent(pending)) {
     await askStatus(ctx, target, null, "report");
-    return;
+    return false;
   }
-  const own = new Set((await taskIndicators(ctx.duban.db, [target.taskId])).map((i) => i.id));
+  const own = new Set((indicators ?? (await taskIndicators(ctx.duban.db, [target.taskId]))).filter((i) => i.taskId === target.taskId).map((i) => i.id));
   const reply = { ...pending, values: pending.values.filter((v) => own.has(v.indicatorId)) };
-  if (reply.status !== null) {
-    await recordAndConfirm(ctx, target, reply.status, reply);
-    return;
-  }
+  if (reply.status !== null) return recordAndConfirm(ctx, target, reply.status, reply);
   if (reply.values.length > 0 || reply.progress !== null) {
     // "受检率96.5%" says nothing about the status: keep the unit's last one, and say so.
     const last = await lastReportedStatus(ctx.duban.db, { unitId: contactOf(ctx).unitId, taskId: target.taskId });
-    await recordAndConfirm(ctx, target, last ?? "in_progress", reply, { carried: last !== null });
-    return;
+    return recordAndConfirm(ctx, target, last ?? "in_progress", reply, { carried: last !== null });
   }
   await askStatus(ctx, target, reply, prompt);
+  return false;
 }
 
-function followUp(ctx: BotContext, recorded: RecordedStatus): { text: string; keyboard: InlineKeyboard; session: ReplySession } {
+/**
+ * The round a 有困难 report can ask an extension for: its own when still owed, else the task's
+ * oldest round the unit still owes (a progress round answered by the report itself); null when
+ * nothing is owed, and then no extension is offered.
+ */
+async function blockedExtensionRound(ctx: BotContext, recorded: RecordedStatus): Promise<number | null> {
+  if (recorded.round && !recorded.submitted) return recorded.round.id;
+  const [task] = await unitTasks(ctx.duban.db, { unitId: contactOf(ctx).unitId, now: ctx.duban.now, lang: languageOf(ctx), taskId: recorded.task.id });
+  return task?.pending[0]?.roundId ?? null;
+}
+
+function followUp(ctx: BotContext, recorded: RecordedStatus, blockedExtension: number | null): { text: string; keyboard: InlineKeyboard; session: ReplySession } {
   const buttons = buttonsFor(ctx);
   const base = { statusUpdateId: recorded.statusUpdateId, taskId: recorded.task.id, roundId: recorded.round?.id ?? null, submitted: recorded.submitted };
   const extensionRound = recorded.round && !recorded.submitted && recorded.status !== "done" ? recorded.round.id : null;
@@ -138,21 +151,32 @@ function followUp(ctx: BotContext, recorded: RecordedStatus): { text: string; ke
     return { text: ctx.t("ask-progress"), keyboard: buttons.skip(), session: { step: "progress", ...base } };
   }
   if (recorded.status === "blocked") {
-    return { text: ctx.t("ask-details-blocked"), keyboard: buttons.details(recorded.round && !recorded.submitted ? recorded.round.id : null), session: { step: "details", ...base } };
+    // The text offers 申请延期 only when the button is there.
+    return { text: ctx.t(blockedExtension !== null ? "ask-details-blocked" : "ask-details-blocked-plain"), keyboard: buttons.details(blockedExtension), session: { step: "details", ...base } };
   }
   return { text: ctx.t("ask-details"), keyboard: buttons.details(extensionRound), session: { step: "details", ...base } };
 }
 
-/** Records the reply, confirms exactly what was stored, and offers the optional follow-up. */
-export async function recordAndConfirm(ctx: BotContext, target: ReplyTarget, status: ReportStatus, pending: PendingReply | null, options: { carried?: boolean } = {}): Promise<void> {
+/**
+ * Records the reply, confirms exactly what was stored, and offers the optional follow-up.
+ * A reminder's button names only the reminder: its task and round are read while recording.
+ * `toast` answers the button press once the reply is stored. False when it was refused.
+ */
+export async function recordAndConfirm(
+  ctx: BotContext,
+  target: ReplyTarget | { reminderId: number },
+  status: ReportStatus,
+  pending: PendingReply | null,
+  options: { carried?: boolean; toast?: string } = {},
+): Promise<boolean> {
   const contact = contactOf(ctx);
   const fitted = fitNote(pending?.note);
   let recorded: RecordedStatus;
   try {
     recorded = await recordStatus(ctx.duban.db, {
       contactId: contact.id,
-      taskId: target.taskId,
-      roundId: target.roundId,
+      taskId: "taskId" in target ? target.taskId : null,
+      roundId: "roundId" in target ? target.roundId : null,
       reminderId: target.reminderId,
       status,
       progress: pending?.progress ?? null,
@@ -167,14 +191,16 @@ export async function recordAndConfirm(ctx: BotContext, target: ReplyTarget, sta
     if (error instanceof RecordStatusError) {
       ctx.duban.log.warn({ contactId: contact.id, code: error.code, target }, "status not recorded");
       await ctx.reply(ctx.t(error.code === "contact-inactive" ? "contact-inactive" : "not-your-task"));
-      return;
+      return false;
     }
     throw error;
   }
-  const next = followUp(ctx, recorded);
+  if (options.toast) await answerOnce(ctx, options.toast);
+  const next = followUp(ctx, recorded, recorded.status === "blocked" ? await blockedExtensionRound(ctx, recorded) : null);
   setSession(ctx, next.session);
   const cut = fitted.cut ? `\n${ctx.t("note-cut", { max: NOTE_MAX_LENGTH })}` : "";
   await ctx.reply(`${recordedText(ctx.t, languageOf(ctx), recorded, options)}${cut}\n\n${next.text}`, { reply_markup: next.keyboard });
+  return true;
 }
 
 /** Explains why a reply was not understood; true when it did (the caller stops there). */
@@ -206,31 +232,39 @@ async function explainUnclear(ctx: BotContext, parsed: Extract<ParsedReply, { ki
  * A message that is not an answer to a question of the bot: a reply to a reminder (target
  * known), or free text (the task is found from the indicator it names, or asked).
  */
-export async function handleReply(ctx: BotContext, text: string, attachments: AttachmentInput[], target: ReplyTarget | null, among: readonly number[] = []): Promise<void> {
+export async function handleReply(ctx: BotContext, text: string, attachments: AttachmentInput[], target: ReplyTarget | null, among: readonly number[] = []): Promise<boolean> {
   const contact = contactOf(ctx);
   const { db, now } = ctx.duban;
-  const all = target ? [] : await unitTasks(db, { unitId: contact.unitId, now, lang: languageOf(ctx) });
+  // "申请延期" needs no task list to be read (startExtension reads what is owed).
+  const all = target || (attachments.length === 0 && extensionRequestOf(text)) ? [] : await unitTasks(db, { unitId: contact.unitId, now, lang: languageOf(ctx) });
   // `among`: the tasks of the digest replied to, when they are still the unit's.
   const tasks = all.some((t) => among.includes(t.taskId)) ? all.filter((t) => among.includes(t.taskId)) : all;
   const indicators = await taskIndicators(db, target ? [target.taskId] : tasks.map((t) => t.taskId));
   const source = target ? "telegram-reply" : "telegram-text";
 
-  const parsed: ParsedReply = text.trim()
-    ? parseReply(text, { indicators })
+  const read = text.trim() ? parseReply(text, { indicators }) : null;
+  const unclearFile = (note: string | null): ParsedReply => ({ kind: "unclear", question: "what-status", partial: { status: null, progress: null, values: [], note } });
+  // A file captioned "申请延期" is kept as a file with that note, not dropped for the request.
+  const parsed: ParsedReply = read && !(read.kind === "extension" && attachments.length > 0)
+    ? read
     : attachments.length > 0
-      ? { kind: "unclear", question: "what-status", partial: { status: null, progress: null, values: [], note: null } }
+      ? unclearFile(read ? text.trim() : null)
       : { kind: "empty" };
 
   if (parsed.kind === "ack") {
     await ctx.reply(ctx.t(target ? "acknowledged" : "ack-noted"));
-    return;
+    return false;
+  }
+  if (parsed.kind === "extension") {
+    await startExtension(ctx, { roundId: target?.roundId ?? null, taskIds: target ? [target.taskId] : among, reason: parsed.reason });
+    return false;
   }
   if (parsed.kind === "empty") {
     await ctx.reply(ctx.t("unclear-empty"));
-    return;
+    return false;
   }
   // With a file attached, an unclear caption becomes its note rather than a reason to drop the file.
-  if (parsed.kind === "unclear" && attachments.length === 0 && (await explainUnclear(ctx, parsed, indicators))) return;
+  if (parsed.kind === "unclear" && attachments.length === 0 && (await explainUnclear(ctx, parsed, indicators))) return false;
 
   const facts = parsed.kind === "report" ? parsed : parsed.partial;
   const pending = pendingFrom(facts, attachments, source);
@@ -238,23 +272,21 @@ export async function handleReply(ctx: BotContext, text: string, attachments: At
   const prompt: StatusPrompt = parsed.kind === "unclear" && parsed.question === "conflicting-status" ? "conflicting-status" : "what-status";
   if (parsed.kind === "unclear") pending.status = null;
 
-  if (target) {
-    await proceedWithTarget(ctx, target, pending, prompt);
-    return;
-  }
+  if (target) return proceedWithTarget(ctx, target, pending, prompt, indicators);
   if (tasks.length === 0) {
     await ctx.reply(ctx.t("report-no-tasks"));
-    return;
+    return false;
   }
   const taskOfIndicator = new Map(indicators.map((i) => [i.id, i.taskId]));
   const named = [...new Set(pending.values.map((v) => taskOfIndicator.get(v.indicatorId)!))];
   const candidates = named.length > 0 ? tasks.filter((t) => named.includes(t.taskId)) : tasks;
   if (candidates.length === 1) {
     await proceedWithTask(ctx, candidates[0]!.taskId, pending, prompt);
-    return;
+    return false;
   }
   setSession(ctx, { step: "pending", pending, taskId: null, roundId: null, reminderId: null });
   await ctx.reply(ctx.t("pick-task"), { reply_markup: taskList(ctx, candidates, "pick-task") });
+  return false;
 }
 
 export function taskList(ctx: BotContext, tasks: ReadonlyArray<{ taskId: number; number: string; title: string }>, action: "pick-task" | "report" | "task"): InlineKeyboard {
@@ -271,6 +303,10 @@ export async function addDetails(
   const indicators = await taskIndicators(ctx.duban.db, [session.taskId]);
   const expect = session.step === "progress" && !input.attachment ? "progress" : "details";
   const parsed: ParsedReply = input.text?.trim() ? parseReply(input.text, { indicators, expect }) : { kind: "empty" };
+  if (parsed.kind === "extension" && !input.attachment) {
+    await startExtension(ctx, { roundId: session.submitted ? null : session.roundId, taskIds: [session.taskId], reason: parsed.reason, statusUpdateId: session.statusUpdateId });
+    return;
+  }
   if (parsed.kind === "unclear" && !input.attachment && (await explainUnclear(ctx, parsed, indicators))) return;
 
   const facts = parsed.kind === "report" ? parsed : parsed.kind === "unclear" ? { ...parsed.partial, note: input.text?.trim() || null } : null;
@@ -306,4 +342,67 @@ export async function addDetails(
   setSession(ctx, { step: "details", statusUpdateId: recorded.statusUpdateId, taskId: recorded.task.id, roundId: recorded.round?.id ?? null, submitted: recorded.submitted });
   lines.push("", ctx.t(session.step === "progress" ? "ask-details" : "ask-more"));
   await ctx.reply(lines.join("\n"), { reply_markup: buttonsFor(ctx).details(extensionRound) });
+}
+
+/**
+ * "申请延期" typed (or said in a follow-up): the round it is for is the one replied to or just
+ * reported on when still owed; else the unit's owed rounds (of the given tasks, when any), asked
+ * about when several. With the reason already given it is sent at once, else the reason is asked.
+ */
+export async function startExtension(
+  ctx: BotContext,
+  input: { roundId: number | null; taskIds: readonly number[]; reason: string | null; statusUpdateId?: number | null },
+): Promise<void> {
+  const contact = contactOf(ctx);
+  const language = languageOf(ctx);
+  const named = input.roundId !== null ? await roundForUnit(ctx.duban.db, { roundId: input.roundId, unitId: contact.unitId, lang: language }) : null;
+  let owed: Array<OpenRound & { number: string; title: string }>;
+  if (named && !named.submittedAt) {
+    const label = await taskLabel(ctx.duban.db, named.taskId);
+    owed = [{ ...named, number: label?.number ?? "?", title: label?.title ?? "" }];
+  } else {
+    const tasks = await unitTasks(ctx.duban.db, { unitId: contact.unitId, now: ctx.duban.now, lang: language });
+    const wanted = tasks.some((t) => input.taskIds.includes(t.taskId)) ? tasks.filter((t) => input.taskIds.includes(t.taskId)) : tasks;
+    owed = wanted.flatMap((t) => t.pending.map((r) => ({ ...r, number: t.number, title: t.title })));
+  }
+  if (owed.length === 0) {
+    clearSession(ctx);
+    await ctx.reply(ctx.t("extension-nothing-owed"));
+    return;
+  }
+  if (owed.length > 1) {
+    setSession(ctx, { step: "extension-pick", reason: input.reason });
+    const buttons = buttonsFor(ctx);
+    const label = (r: (typeof owed)[number]) => `${ctx.t("task-heading", { number: r.number, title: shorten(r.title, 10), what: "" }).trim()} ${roundButtonLabel(ctx, r)}`;
+    await ctx.reply(ctx.t("extension-pick"), { reply_markup: buttons.list(owed.map((r) => ({ label: shorten(label(r), 40), data: { action: "extension", roundId: r.roundId } }))) });
+    return;
+  }
+  const round = owed[0]!;
+  const session = { roundId: round.roundId, taskId: round.taskId, statusUpdateId: input.statusUpdateId ?? null };
+  if (input.reason) {
+    await submitExtension(ctx, session, input.reason);
+    return;
+  }
+  setSession(ctx, { step: "extension-reason", ...session });
+  await ctx.reply(`${await taskHeading(ctx, { taskId: round.taskId, roundId: round.roundId })}\n${ctx.t("ask-extension-reason")}`);
+}
+
+/** The text after 申请延期 (or the reason typed with it). */
+export async function submitExtension(ctx: BotContext, session: { roundId: number; taskId: number; statusUpdateId: number | null }, reason: string): Promise<void> {
+  const contact = contactOf(ctx);
+  try {
+    const { dueAt } = await requestExtension(ctx.duban.db, { contactId: contact.id, roundId: session.roundId, reason, now: ctx.duban.now });
+    clearSession(ctx);
+    await ctx.reply(ctx.t("extension-sent", { due: formatDate(dueAt, languageOf(ctx), ctx.duban.now) }));
+  } catch (error) {
+    if (!(error instanceof ExtensionRequestError)) throw error;
+    if (error.code === "invalid-reason") {
+      setSession(ctx, { step: "extension-reason", ...session });
+      await ctx.reply(ctx.t("ask-extension-reason"));
+      return;
+    }
+    clearSession(ctx);
+    const key = { "already-pending": "extension-pending", "already-submitted": "extension-submitted", "not-owed": "not-your-task", "contact-inactive": "contact-inactive" }[error.code];
+    await ctx.reply(ctx.t(key));
+  }
 }

@@ -18,14 +18,16 @@ export class Buttons {
   }
 
   /**
-   * 已完成 · 推进中 / 有困难 · 稍后提醒 under a reminder (snooze only where the liaison track
-   * can be snoozed); /report and questions add 未开始 instead of the snooze.
+   * 已完成 · 推进中 / 有困难 · 稍后提醒 / 申请延期 under a reminder (snooze only where the liaison
+   * track can be snoozed; 申请延期 on its own row, as wide as the card, when the reminder is
+   * about a round); /report and questions add 未开始 instead of the snooze.
    */
-  status(ref: StatusRef, options: { snoozeReminderId?: number | null; notStarted?: boolean } = {}): InlineKeyboard {
+  status(ref: StatusRef, options: { snoozeReminderId?: number | null; notStarted?: boolean; extensionRoundId?: number | null } = {}): InlineKeyboard {
     const s = (status: ReportStatus) => InlineKeyboard.text(this.t(`button-${status}`), this.data({ action: "status", status, ref }));
     const keyboard = new InlineKeyboard().add(s("done"), s("in_progress")).row().add(s("blocked"));
     if (options.snoozeReminderId) keyboard.add(InlineKeyboard.text(this.t("button-snooze"), this.data({ action: "snooze", reminderId: options.snoozeReminderId })));
     else if (options.notStarted) keyboard.add(s("not_started"));
+    if (options.extensionRoundId) keyboard.row().add(InlineKeyboard.text(this.t("button-extension"), this.data({ action: "extension", roundId: options.extensionRoundId })));
     return keyboard;
   }
 

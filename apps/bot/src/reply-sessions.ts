@@ -25,6 +25,8 @@ export type ReplySession =
   | { step: "progress" | "details"; statusUpdateId: number; taskId: number; roundId: number | null; submitted: boolean }
   /** 申请延期 was tapped: the next text is the reason. */
   | { step: "extension-reason"; roundId: number; taskId: number; statusUpdateId: number | null }
+  /** "申请延期" was typed and several items are owed: the bot asked which; the reason given waits here. */
+  | { step: "extension-pick"; reason: string | null }
   /** The bot asked which task, which round or which status; the reply waits here meanwhile. */
   | { step: "pending"; pending: PendingReply; taskId: number | null; roundId: number | null; reminderId: number | null };
 

@@ -52,7 +52,10 @@ describe("TelegramMessenger", () => {
     const { messenger, calls } = messengerWith(ok);
     expect(await messenger.send(message("reminder"))).toEqual({ ok: true, messageId: "42" });
     const buttons = calls[0].payload.reply_markup.inline_keyboard.flat();
-    expect(buttons.map((b: any) => b.text)).toEqual(["已完成", "推进中", "有困难", "稍后提醒"]);
+    expect(buttons.map((b: any) => b.text)).toEqual(["已完成", "推进中", "有困难", "稍后提醒", "申请延期"]);
+    // Telegram's inline keyboard: rows of at most 8 buttons, each payload at most 64 bytes.
+    expect(calls[0].payload.reply_markup.inline_keyboard.map((row: unknown[]) => row.length)).toEqual([2, 2, 1]);
+    expect(decodeCallbackData(buttons[4].callback_data, callbackSecretFor(token))).toEqual({ action: "extension", contactId: 9, roundId: 3 });
     expect(decodeCallbackData(buttons[1].callback_data, callbackSecretFor(token))).toEqual({
       action: "status",
       contactId: 9,
@@ -67,8 +70,8 @@ describe("TelegramMessenger", () => {
     await messenger.send(message("escalation-head"));
     await messenger.send(message("escalation-office", { contactId: null }));
     await messenger.send(message("decision", { roundId: 3 }));
-    expect(calls[0].payload.reply_markup.inline_keyboard.flat().map((b: any) => b.text)).toEqual(["Done", "In progress", "Blocked", "Remind me later"]);
-    expect(calls[1].payload.reply_markup.inline_keyboard.flat().map((b: any) => b.text)).toEqual(["已完成", "推进中", "有困难"]);
+    expect(calls[0].payload.reply_markup.inline_keyboard.flat().map((b: any) => b.text)).toEqual(["Done", "In progress", "Blocked", "Remind me later", "Ask for extension"]);
+    expect(calls[1].payload.reply_markup.inline_keyboard.flat().map((b: any) => b.text)).toEqual(["已完成", "推进中", "有困难", "申请延期"]);
     expect(calls[2].payload.reply_markup).toBeUndefined();
     expect(calls[3].payload.reply_markup).toBeUndefined();
   });

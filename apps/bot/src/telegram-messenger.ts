@@ -63,7 +63,7 @@ export class TelegramMessenger implements Messenger {
       const buttons = new Buttons(translator(language), message.contactId, this.secret);
       reply_markup = buttons.status(
         { kind: "reminder", id: message.reminderId },
-        { snoozeReminderId: message.kind === "escalation-head" ? null : message.reminderId },
+        { snoozeReminderId: message.kind === "escalation-head" ? null : message.reminderId, extensionRoundId: message.roundId },
       );
     }
     try {

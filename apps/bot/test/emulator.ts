@@ -160,6 +160,18 @@ export async function startEmulator(token: string) {
         delete message.text;
         await client.sendMessage(message as any);
       },
+      /** Sends a photo (Telegram's sizes, smallest first), with an optional caption. */
+      async sendPhoto(fileId: string, caption?: string) {
+        const message = client.makeMessage("", {
+          photo: [
+            { file_id: `${fileId}_small`, file_unique_id: `u${fileId}s`, width: 90, height: 90 },
+            { file_id: fileId, file_unique_id: `u${fileId}`, width: 1280, height: 960, file_size: 120000 },
+          ],
+          ...(caption ? { caption } : {}),
+        } as any) as Record<string, unknown>;
+        delete message.text;
+        await client.sendMessage(message as any);
+      },
       /** Presses an inline button (raw callback data) under a bot message. */
       async press(data: string, messageId: number) {
         await client.sendCallback(client.makeCallbackQuery(data, { message: { message_id: messageId } as any }));

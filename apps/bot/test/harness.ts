@@ -6,6 +6,7 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import { dispatchReminders } from "@duban/core/dispatch-reminders";
 import { FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { createInvite } from "@duban/core/invites/create-invite";
+import { createDb } from "@duban/db/client";
 import type { WorkingHours } from "@duban/domain/working-hours";
 import { callbackSecretFor, encodeCallbackData, type CallbackAction } from "../src/callback-data.ts";
 import { createBot } from "../src/create-bot.ts";
@@ -38,14 +39,17 @@ export interface Button {
   callback_data: string;
 }
 
-export async function botHarness(options: { failMethods?: string[]; workingHours?: WorkingHours } = {}) {
+export async function botHarness(options: { failMethods?: string[]; workingHours?: WorkingHours; countStatements?: boolean } = {}) {
   const f: LiaisonFixture = await liaisonFixture();
+  /** Every SQL statement the bot's own client ran (when countStatements). */
+  const statements: string[] = [];
+  const botDb = options.countStatements ? createDb(f.url, { onStatement: (sql) => statements.push(sql) }) : f.db;
   let clock = FIXTURE_NOW;
   const calls: ApiCall[] = [];
   let messageId = 5000;
   let lastSent: ApiCall | undefined;
   const makeBot = () => {
-    const made = createBot(TOKEN, { db: f.db, now: () => clock, workingHours: options.workingHours }, { botInfo: BOT_INFO, throttle: false, autoRetry: false });
+    const made = createBot(TOKEN, { db: botDb, now: () => clock, workingHours: options.workingHours }, { botInfo: BOT_INFO, throttle: false, autoRetry: false });
     made.api.config.use(async (_prev, method, payload) => {
       const p = (payload ?? {}) as Record<string, any>;
       calls.push({ method, payload: p });
@@ -67,6 +71,7 @@ export async function botHarness(options: { failMethods?: string[]; workingHours
 
   const h = {
     f,
+    statements,
     get bot() {
       return bot;
     },
@@ -189,6 +194,7 @@ export async function botHarness(options: { failMethods?: string[]; workingHours
       return f.db.reminder.findUniqueOrThrow({ where: { id: reminder.id } });
     },
     async cleanup() {
+      if (botDb !== f.db) await botDb.$disconnect();
       await f.cleanup();
     },
   };

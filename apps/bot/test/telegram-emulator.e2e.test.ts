@@ -95,7 +95,7 @@ describe("the liaison bot over HTTP against a local Bot API emulator", () => {
     expect(pass.dispatch.sent).toBe(3);
     const reminder = await liaison.expect((m) => m.text.includes("任务8："));
     expect(reminder.text).toContain("【督办提醒】");
-    expect(reminder.buttons.map((b) => b.text)).toEqual(["已完成", "推进中", "有困难", "稍后提醒"]);
+    expect(reminder.buttons.map((b) => b.text)).toEqual(["已完成", "推进中", "有困难", "稍后提醒", "申请延期"]);
 
     await liaison.press(reminder.buttons.find((b) => b.text === "推进中")!.callback_data, reminder.messageId);
     const confirmation = await liaison.expect("已记录：任务8");
@@ -176,7 +176,7 @@ describe("the liaison bot over HTTP against a local Bot API emulator", () => {
     expect(pass.dispatch).toMatchObject({ sent: 1, retrying: 0, failed: 0 });
     expect(api.callsOf("sendMessage").length - attempts).toBe(2);
     const urge = await liaison.expect("【催办】");
-    expect(urge.buttons.map((b) => b.text)).toEqual(["已完成", "推进中", "有困难", "稍后提醒"]);
+    expect(urge.buttons.map((b) => b.text)).toEqual(["已完成", "推进中", "有困难", "稍后提醒", "申请延期"]);
     expect((await liaison.received(500)).filter((m) => m.text.includes("【催办】"))).toEqual([]);
   });
 

@@ -31,20 +31,28 @@ export async function reminderOfContact(db: Db, input: { reminderId: number; con
  */
 export async function acknowledgeReminder(db: Db, input: { reminderId: number; contactId: number; now: Date }): Promise<{ acknowledged: boolean }> {
   const reminder = await reminderOfContact(db, input);
+  return acknowledgeRound(db, { reminderId: reminder.id, roundId: reminder.roundId, unitId: reminder.unitId, contactId: input.contactId, now: input.now });
+}
+
+/**
+ * 签收 of a reminder already known to be the contact's unit's (the caller read it, e.g. with
+ * the message replied to): one conditional update, and the audit the first time.
+ */
+export async function acknowledgeRound(db: Db, reminder: { reminderId: number; roundId: number | null; unitId: number; contactId: number; now: Date }): Promise<{ acknowledged: boolean }> {
   if (reminder.roundId === null) return { acknowledged: false };
   const { count } = await db.submission.updateMany({
     where: { roundId: reminder.roundId, unitId: reminder.unitId, acknowledgedAt: null },
-    data: { acknowledgedAt: input.now },
+    data: { acknowledgedAt: reminder.now },
   });
   if (count === 1) {
     await writeAudit(db, {
       actorType: "contact",
-      actorId: input.contactId,
+      actorId: reminder.contactId,
       action: "reminder.acknowledge",
       entity: "Reminder",
-      entityId: reminder.id,
+      entityId: reminder.reminderId,
       detail: { roundId: reminder.roundId, unitId: reminder.unitId },
-      at: input.now,
+      at: reminder.now,
     });
   }
   return { acknowledged: count === 1 };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { findContactByTelegramUser, findReminderByMessage, overdueItems, setContactLanguage, taskIndicators, unitTaskDetail, unitTasks } from "./contact-queries.ts";
+import { findContactByTelegramUser, findReminderByMessage, findWriter, remindersOfMessage, overdueItems, setContactLanguage, taskIndicators, unitTaskDetail, unitTasks } from "./contact-queries.ts";
 import { recordStatus } from "./record-status.ts";
 import { at, liaisonFixture, type LiaisonFixture } from "./testing/liaison-fixture.ts";
 
@@ -21,6 +21,19 @@ describe("contact queries (temporary SQLite)", () => {
     expect(await findContactByTelegramUser(f.db, "9999")).toBeNull();
     await f.db.contact.update({ where: { id: liaison }, data: { status: "revoked" } });
     expect(await findContactByTelegramUser(f.db, "1001")).toBeNull();
+  });
+
+  it("finds the writer and their chat's session row in one read; strangers and revoked contacts get neither", async () => {
+    expect(await findWriter(f.db, { telegramUserId: "1001", sessionKey: "chat:1001" })).toEqual({
+      contact: { id: liaison, unitId: sma, unitName: "市场监督管理局", role: "liaison", name: "李娜", language: "zh", status: "active", telegramChatId: "1001" },
+      session: null,
+    });
+    await f.db.botSession.create({ data: { key: "chat:1001", value: '{"reply":null}' } });
+    expect((await findWriter(f.db, { telegramUserId: "1001", sessionKey: "chat:1001" })).session).toBe('{"reply":null}');
+    expect((await findWriter(f.db, { telegramUserId: "1001", sessionKey: null })).session).toBeUndefined();
+    expect(await findWriter(f.db, { telegramUserId: "9999", sessionKey: "chat:9999" })).toEqual({ contact: null, session: undefined });
+    await f.db.contact.update({ where: { id: liaison }, data: { status: "revoked" } });
+    expect((await findWriter(f.db, { telegramUserId: "1001", sessionKey: "chat:1001" })).contact).toBeNull();
   });
 
   it("lists the unit's tasks in plan order with the next deadline, status and light", async () => {
@@ -62,6 +75,10 @@ describe("contact queries (temporary SQLite)", () => {
     await f.db.reminder.create({ data: { key: "k", kind: "reminder", roundId, unitId: sma, contactId: liaison, rung: "due", dueAt: now, text: "t", nextAttemptAt: now, chatMessageId: "42", state: "sent" } });
     expect(await findReminderByMessage(f.db, { chatId: "1001", messageId: "42" })).toMatchObject({ roundId, taskId: await f.taskId("8"), contactId: liaison });
     expect(await findReminderByMessage(f.db, { chatId: "2001", messageId: "42" })).toBeNull();
+    // A digest: two reminders in one message are both returned, and no single one is "the" reminder.
+    await f.db.reminder.create({ data: { key: "k2", kind: "reminder", roundId, unitId: sma, contactId: liaison, rung: "due-1", dueAt: now, text: "t", nextAttemptAt: now, chatMessageId: "42", state: "sent" } });
+    expect(await remindersOfMessage(f.db, { chatId: "1001", messageId: "42" })).toHaveLength(2);
+    expect(await findReminderByMessage(f.db, { chatId: "1001", messageId: "42" })).toBeNull();
     await setContactLanguage(f.db, { contactId: liaison, language: "en", now });
     expect((await findContactByTelegramUser(f.db, "1001"))?.language).toBe("en");
   });

@@ -41,6 +41,35 @@ export async function findContactByTelegramUser(db: Db, telegramUserId: string):
   };
 }
 
+/**
+ * Who is writing to the bot and, in the same statement, the stored value of a key of theirs
+ * (the bot's chat session): `session` is undefined when not read (a stranger), null when none.
+ */
+export async function findWriter(db: Db, input: { telegramUserId: string; sessionKey: string | null }): Promise<{ contact: ContactInfo | null; session: string | null | undefined }> {
+  const rows = await db.$queryRaw<Array<{ id: number | bigint; unitId: number | bigint; role: string; name: string | null; language: string; status: string; telegramChatId: string | null; unitName: string; session: string | null }>>`
+    SELECT c."id" AS "id", c."unitId" AS "unitId", c."role" AS "role", c."name" AS "name", c."language" AS "language", c."status" AS "status",
+           c."telegramChatId" AS "telegramChatId", u."name" AS "unitName", s."value" AS "session"
+      FROM "Contact" c
+      JOIN "Unit" u ON u."id" = c."unitId"
+      LEFT JOIN "BotSession" s ON s."key" = ${input.sessionKey ?? ""}
+     WHERE c."telegramUserId" = ${input.telegramUserId}`;
+  const row = rows[0];
+  if (!row || row.status === "revoked") return { contact: null, session: undefined };
+  return {
+    contact: {
+      id: Number(row.id),
+      unitId: Number(row.unitId),
+      unitName: row.unitName,
+      role: row.role === "head" ? "head" : "liaison",
+      name: row.name,
+      language: row.language === "en" ? "en" : "zh",
+      status: row.status,
+      telegramChatId: row.telegramChatId,
+    },
+    session: input.sessionKey === null ? undefined : row.session,
+  };
+}
+
 /** /lang: the language of the bot's messages and of future reminders to this contact. */
 export async function setContactLanguage(db: Db, input: { contactId: number; language: "zh" | "en"; now: Date }): Promise<void> {
   await db.contact.update({ where: { id: input.contactId }, data: { language: input.language, updatedAt: input.now } });
@@ -290,9 +319,25 @@ export function findReminder(db: Db, reminderId: number): Promise<ReminderTarget
  * is read on its own (the task found from what it says, or asked).
  */
 export async function findReminderByMessage(db: Db, input: { chatId: string; messageId: string }): Promise<ReminderTarget | null> {
-  const where = { chatMessageId: input.messageId, contact: { telegramChatId: input.chatId } };
-  if ((await db.reminder.count({ where })) > 1) return null;
-  return reminderTarget(db, where);
+  const reminders = await remindersOfMessage(db, input);
+  return reminders.length === 1 ? reminders[0]! : null;
+}
+
+/**
+ * The reminders a chat message carried (one, or several for a digest), with their tasks, in
+ * one statement: what a reply to that message is about.
+ */
+export async function remindersOfMessage(db: Db, input: { chatId: string; messageId: string }): Promise<ReminderTarget[]> {
+  const rows = await db.$queryRaw<Array<{ id: number | bigint; kind: string; contactId: number | bigint | null; unitId: number | bigint; roundId: number | bigint | null; taskId: number | bigint | null }>>`
+    SELECT rm."id" AS "id", rm."kind" AS "kind", rm."contactId" AS "contactId", rm."unitId" AS "unitId", rm."roundId" AS "roundId", d."taskId" AS "taskId"
+      FROM "Reminder" rm
+      JOIN "Contact" c ON c."id" = rm."contactId"
+      LEFT JOIN "Round" r ON r."id" = rm."roundId"
+      LEFT JOIN "Deadline" d ON d."id" = r."deadlineId"
+     WHERE rm."chatMessageId" = ${input.messageId} AND c."telegramChatId" = ${input.chatId}
+     ORDER BY rm."id" DESC`;
+  const n = (v: number | bigint | null) => (v === null ? null : Number(v));
+  return rows.map((r) => ({ reminderId: Number(r.id), kind: r.kind, contactId: n(r.contactId), unitId: Number(r.unitId), roundId: n(r.roundId), taskId: n(r.taskId) }));
 }
 
 /** The tasks a digest message was about (several reminders sent as one); empty for any other message. */

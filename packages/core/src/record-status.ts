@@ -2,7 +2,9 @@ import { z } from "zod";
 import { NOTE_MAX_LENGTH } from "@duban/domain/note-limit";
 import type { Db, Prisma } from "@duban/db/client";
 import { shanghaiDate } from "@duban/domain/calendar";
+import { keptProgress } from "@duban/domain/kept-progress";
 import { reportStatusSchema, type ReportStatus } from "@duban/domain/parse-reply";
+import type { Calendar } from "@duban/domain/calendar";
 import { DEFAULT_WORKING_HOURS, reportingWindowOpens, type WorkingHours } from "@duban/domain/reminder-ladder";
 import { writeAudit } from "./audit.ts";
 import { loadCalendar } from "./calendar-source.ts";
@@ -44,7 +46,8 @@ export const recordStatusInputSchema = z
   /** …or an office user entering it for a unit (e.g. after a phone call). */
   unitId: z.number().int().positive().nullish(),
   userId: z.number().int().positive().nullish(),
-  taskId: z.number().int().positive(),
+  /** The task; may be left out when a reminder names it (a tap on a reminder's button). */
+  taskId: z.number().int().positive().nullish(),
   /** The round the reply answers; taken from the reminder when one is given. */
   roundId: z.number().int().positive().nullish(),
   reminderId: z.number().int().positive().nullish(),
@@ -59,7 +62,8 @@ export const recordStatusInputSchema = z
   .refine((i) => (i.contactId != null) !== (i.unitId != null && i.userId != null), {
     message: "either contactId, or unitId with userId (office entry)",
     path: ["contactId"],
-  });
+  })
+  .refine((i) => i.taskId != null || i.reminderId != null, { message: "taskId or reminderId", path: ["taskId"] });
 /** `workingHours` (WORKING_HOURS) places the first ladder rung, which opens a progress round's reporting window. */
 export type RecordStatusInput = z.input<typeof recordStatusInputSchema> & { now: Date; workingHours?: WorkingHours };
 
@@ -95,12 +99,6 @@ async function activeContact(tx: Tx, contactId: number) {
   const contact = await tx.contact.findUnique({ where: { id: contactId } });
   if (!contact || contact.status === "revoked") throw new RecordStatusError("contact-inactive", "联络人不存在或已停用");
   return contact;
-}
-
-async function assertTaskOfUnit(tx: Tx, taskId: number, unitId: number): Promise<void> {
-  const memberships = await tx.unitMember.findMany({ where: { memberId: unitId }, select: { collectiveId: true } });
-  const assignment = await tx.assignment.findFirst({ where: { taskId, active: true, unitId: { in: [unitId, ...memberships.map((m) => m.collectiveId)] } } });
-  if (!assignment) throw new RecordStatusError("not-your-task", "该任务不属于本单位");
 }
 
 async function assertIndicators(tx: Tx, taskId: number, values: ReadonlyArray<{ indicatorId: number }>): Promise<void> {
@@ -163,41 +161,125 @@ async function describe(tx: Tx, statusUpdateId: number, outcome: { submitted: bo
   };
 }
 
+/** What one reply needs to know, read in one statement (see replyContext). */
+interface ReplyContextRow {
+  contactStatus: string | null;
+  contactUnitId: number | bigint | null;
+  unitFound: number | bigint | null;
+  reminderUnitId: number | bigint | null;
+  reminderRoundId: number | bigint | null;
+  roundId: number | bigint | null;
+  periodKey: string | null;
+  roundTaskId: number | bigint | null;
+  deadlineTitle: string | null;
+  ladder: string | null;
+  cycleKey: string | null;
+  taskId: number | bigint | null;
+  taskNumber: string | null;
+  taskTitle: string | null;
+  assigned: number | bigint;
+  submissionId: number | bigint | null;
+  dueAt: Date | string | null;
+  submittedAt: Date | string | null;
+  acknowledgedAt: Date | string | null;
+  urged: number | bigint;
+  lastStatus: string | null;
+  lastProgress: number | bigint | null;
+  calendarCount: number | bigint;
+  calendarSum: number | bigint | null;
+  calendarMax: number | bigint | null;
+}
+
+const num = (v: number | bigint | null): number | null => (v === null ? null : Number(v));
+const date = (v: Date | string | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(/^\d+$/.test(v) ? Number(v) : v));
+
+/**
+ * Everything recording a reply checks and shows, in one portable statement: the contact (or
+ * the office's unit), the reminder and its round, the round's deadline, cycle and task, whether
+ * the task is the unit's (directly or through a collective), the unit's submission, whether the
+ * office urged it, the unit's last report on the task, and a fingerprint of the office calendar.
+ */
+async function replyContext(tx: Tx, input: { contactId: number | null; unitId: number | null; reminderId: number | null; roundId: number | null; taskId: number | null }): Promise<ReplyContextRow> {
+  const rows = await tx.$queryRaw<ReplyContextRow[]>`
+    WITH p AS (SELECT CAST(${input.contactId} AS INTEGER) AS "contactId", CAST(${input.unitId} AS INTEGER) AS "unitId",
+                      CAST(${input.reminderId} AS INTEGER) AS "reminderId", CAST(${input.roundId} AS INTEGER) AS "roundId", CAST(${input.taskId} AS INTEGER) AS "taskId"),
+    who AS (SELECT c."status" AS "contactStatus", c."unitId" AS "contactUnitId", COALESCE(c."unitId", p."unitId") AS "unitId",
+                   rm."unitId" AS "reminderUnitId", rm."roundId" AS "reminderRoundId", COALESCE(rm."roundId", p."roundId") AS "roundId", p."taskId" AS "givenTaskId"
+              FROM p LEFT JOIN "Contact" c ON c."id" = p."contactId" LEFT JOIN "Reminder" rm ON rm."id" = p."reminderId"),
+    ctx AS (SELECT who.*, r."periodKey" AS "periodKey", d."taskId" AS "roundTaskId", d."title" AS "deadlineTitle", d."ladder" AS "ladder", cy."key" AS "cycleKey",
+                   COALESCE(who."givenTaskId", d."taskId") AS "taskId"
+              FROM who LEFT JOIN "Round" r ON r."id" = who."roundId" LEFT JOIN "Deadline" d ON d."id" = r."deadlineId" LEFT JOIN "ReportingCycle" cy ON cy."id" = d."cycleId")
+    SELECT ctx."contactStatus", ctx."contactUnitId", u."id" AS "unitFound", ctx."reminderUnitId", ctx."reminderRoundId",
+           ctx."roundId", ctx."periodKey", ctx."roundTaskId", ctx."deadlineTitle", ctx."ladder", ctx."cycleKey",
+           t."id" AS "taskId", t."number" AS "taskNumber", t."title" AS "taskTitle",
+           (SELECT COUNT(*) FROM "Assignment" a WHERE a."taskId" = ctx."taskId" AND a."active" = true
+               AND (a."unitId" = ctx."unitId" OR a."unitId" IN (SELECT m."collectiveId" FROM "UnitMember" m WHERE m."memberId" = ctx."unitId"))) AS "assigned",
+           s."id" AS "submissionId", s."dueAt" AS "dueAt", s."submittedAt" AS "submittedAt", s."acknowledgedAt" AS "acknowledgedAt",
+           (SELECT COUNT(*) FROM "Reminder" x WHERE x."roundId" = ctx."roundId" AND x."unitId" = ctx."unitId" AND x."kind" = 'urge' AND x."state" <> 'cancelled') AS "urged",
+           (SELECT l."status" FROM "StatusUpdate" l WHERE l."unitId" = ctx."unitId" AND l."taskId" = ctx."taskId" ORDER BY l."createdAt" DESC, l."id" DESC LIMIT 1) AS "lastStatus",
+           (SELECT l."progress" FROM "StatusUpdate" l WHERE l."unitId" = ctx."unitId" AND l."taskId" = ctx."taskId" ORDER BY l."createdAt" DESC, l."id" DESC LIMIT 1) AS "lastProgress",
+           (SELECT COUNT(*) FROM "CalendarOverride") AS "calendarCount",
+           (SELECT SUM(CASE WHEN o."kind" = 'holiday' THEN o."id" ELSE -o."id" END) FROM "CalendarOverride" o) AS "calendarSum",
+           (SELECT MAX(o."id") FROM "CalendarOverride" o) AS "calendarMax"
+      FROM ctx
+      LEFT JOIN "Unit" u ON u."id" = ctx."unitId"
+      LEFT JOIN "Task" t ON t."id" = ctx."taskId"
+      LEFT JOIN "Submission" s ON s."roundId" = ctx."roundId" AND s."unitId" = ctx."unitId"`;
+  return rows[0]!;
+}
+
+/**
+ * The office calendar per client, reused while the calendar's fingerprint (rows, and their ids
+ * signed by kind: an override is added, removed or flips between holiday and workday) is the
+ * same: a reply needs it only to know whether a progress round collects answers yet.
+ */
+const calendars = new WeakMap<object, { fingerprint: string; calendar: Calendar }>();
+
+async function officeCalendar(tx: Tx, client: object, row: ReplyContextRow): Promise<Calendar> {
+  const fingerprint = `${row.calendarCount}:${row.calendarSum ?? 0}:${row.calendarMax ?? 0}`;
+  const cached = calendars.get(client);
+  if (cached?.fingerprint === fingerprint) return cached.calendar;
+  const calendar = await loadCalendar(tx);
+  calendars.set(client, { fingerprint, calendar });
+  return calendar;
+}
+
 /**
  * Records one status reply for the contact's unit: the update with its progress, indicator
  * values, note and attachments; the unit's submission for the round (see countsAsSubmission);
- * 签收; and the audit log — all in one transaction.
+ * 签收; and the audit log — all in one transaction. Checks and what the answer shows are read
+ * in one statement (replyContext), so a reply costs a handful of statements.
  */
 export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise<RecordedStatus> {
   const input = recordStatusInputSchema.parse(rawInput);
   const now = rawInput.now;
   return db.$transaction(async (tx) => {
-    const contact = input.contactId != null ? await activeContact(tx, input.contactId) : null;
-    const unitId = contact?.unitId ?? input.unitId!;
-    if (!contact && !(await tx.unit.findUnique({ where: { id: unitId } }))) throw new RecordStatusError("not-found", "单位不存在");
-    await assertTaskOfUnit(tx, input.taskId, unitId);
+    const row = await replyContext(tx, {
+      contactId: input.contactId ?? null,
+      unitId: input.contactId != null ? null : input.unitId!,
+      reminderId: input.reminderId ?? null,
+      roundId: input.roundId ?? null,
+      taskId: input.taskId ?? null,
+    });
+    if (input.contactId != null && (row.contactStatus === null || row.contactStatus === "revoked")) throw new RecordStatusError("contact-inactive", "联络人不存在或已停用");
+    const unitId = input.contactId != null ? num(row.contactUnitId)! : input.unitId!;
+    if (num(row.unitFound) === null) throw new RecordStatusError("not-found", "单位不存在");
+    if (input.reminderId && (row.reminderUnitId === null || num(row.reminderUnitId) !== unitId)) throw new RecordStatusError("round-mismatch", "该提醒不属于本单位");
+    const taskId = num(row.taskId);
+    if (taskId === null || Number(row.assigned) === 0) throw new RecordStatusError("not-your-task", "该任务不属于本单位");
+    const roundId = num(row.roundId);
+    if (roundId !== null && (row.periodKey === null || num(row.roundTaskId) !== taskId)) throw new RecordStatusError("round-mismatch", "报送轮次与任务不符");
+    const progressRound = row.cycleKey === "progress";
+    const indicators = await indicatorsOf(tx, taskId, input.values);
 
-    let roundId = input.roundId ?? null;
-    if (input.reminderId) {
-      const reminder = await tx.reminder.findUnique({ where: { id: input.reminderId }, select: { unitId: true, roundId: true } });
-      if (!reminder || reminder.unitId !== unitId) throw new RecordStatusError("round-mismatch", "该提醒不属于本单位");
-      roundId = reminder.roundId ?? roundId;
-    }
-    let progressRound = false;
-    if (roundId !== null) {
-      const round = await tx.round.findUnique({ where: { id: roundId }, select: { deadline: { select: { taskId: true, cycle: { select: { key: true } } } } } });
-      if (!round || round.deadline.taskId !== input.taskId) throw new RecordStatusError("round-mismatch", "报送轮次与任务不符");
-      progressRound = round.deadline.cycle?.key === "progress";
-    }
-    await assertIndicators(tx, input.taskId, input.values);
-
-    const progress = input.progress ?? (input.status === "done" ? 100 : null);
+    const progress = keptProgress(input.status, input.progress ?? null, row.lastStatus === null ? null : { status: row.lastStatus, progress: num(row.lastProgress) });
+    const contactId = input.contactId ?? null;
     const update = await tx.statusUpdate.create({
       data: {
-        taskId: input.taskId,
+        taskId,
         unitId,
-        contactId: contact?.id ?? null,
-        userId: contact ? null : input.userId!,
+        contactId,
+        userId: contactId !== null ? null : input.userId!,
         roundId,
         reminderId: input.reminderId ?? null,
         status: input.status,
@@ -205,24 +287,69 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
         note: input.note?.trim() || null,
         source: input.source,
         createdAt: now,
-        values: { create: input.values.map((v) => ({ indicatorId: v.indicatorId, value: v.value, createdAt: now })) },
-        attachments: { create: input.attachments.map((a) => ({ ...a, createdAt: now })) },
       },
+      select: { id: true },
     });
-    const outcome = roundId === null
-      ? NO_SUBMISSION
-      : await applyToSubmission(tx, { roundId, unitId, status: input.status, progressRound, now, workingHours: rawInput.workingHours });
+    if (input.values.length > 0) await tx.indicatorValue.createMany({ data: input.values.map((v) => ({ statusUpdateId: update.id, indicatorId: v.indicatorId, value: v.value, createdAt: now })) });
+    if (input.attachments.length > 0) await tx.attachment.createMany({ data: input.attachments.map((a) => ({ ...a, statusUpdateId: update.id, createdAt: now })) });
+
+    let outcome: { submitted: boolean; newlySubmitted: boolean; countsFrom: Date | null } = NO_SUBMISSION;
+    const submissionId = num(row.submissionId);
+    if (roundId !== null && submissionId !== null) {
+      const submittedAt = date(row.submittedAt);
+      // The reporting window matters only for a progress round's first answer that is not 已完成.
+      let windowOpen = true;
+      let opens: Date | null = null;
+      if (progressRound && submittedAt === null && input.status !== "done") {
+        const calendar = await officeCalendar(tx, db, row);
+        opens = reportingWindowOpens(shanghaiDate(date(row.dueAt)!), ladderOfDeadline({ ladder: row.ladder }), calendar, rawInput.workingHours ?? DEFAULT_WORKING_HOURS);
+        // The office urging the unit (催办) asks for the report now: the window is open for it.
+        windowOpen = now >= opens || Number(row.urged) > 0;
+      }
+      const submits = countsAsSubmission({ progressRound, windowOpen }, input.status);
+      const newlySubmitted = submits && submittedAt === null;
+      await tx.submission.update({
+        where: { id: submissionId },
+        data: { lastStatus: input.status, acknowledgedAt: date(row.acknowledgedAt) ?? now, ...(newlySubmitted ? { submittedAt: now } : {}) },
+        select: { id: true },
+      });
+      const submitted = newlySubmitted || submittedAt !== null;
+      outcome = { submitted, newlySubmitted, countsFrom: !submitted && progressRound && !windowOpen ? opens : null };
+    }
     await writeAudit(tx, {
-      actorType: contact ? "contact" : "user",
-      actorId: contact ? contact.id : input.userId!,
+      actorType: contactId !== null ? "contact" : "user",
+      actorId: contactId ?? input.userId!,
       action: "status.record",
       entity: "StatusUpdate",
       entityId: update.id,
-      detail: { taskId: input.taskId, roundId, status: input.status, progress, values: input.values.length, attachments: input.attachments.length, source: input.source, submitted: outcome.newlySubmitted },
+      detail: { taskId, roundId, status: input.status, progress, values: input.values.length, attachments: input.attachments.length, source: input.source, submitted: outcome.newlySubmitted },
       at: now,
     });
-    return describe(tx, update.id, outcome);
+    const note = input.note?.trim() || null;
+    return {
+      statusUpdateId: update.id,
+      task: { id: taskId, number: row.taskNumber!, title: row.taskTitle! },
+      round: roundId === null ? null : { id: roundId, deadlineTitle: row.deadlineTitle!, periodKey: row.periodKey!, progressRound },
+      status: input.status,
+      progress,
+      note,
+      values: input.values.map((v) => {
+        const indicator = indicators.get(v.indicatorId)!;
+        return { indicatorId: v.indicatorId, name: indicator.name, value: v.value, measureUnit: indicator.measureUnit };
+      }),
+      attachments: input.attachments.map((a) => ({ kind: a.kind, fileName: a.fileName ?? null })),
+      ...outcome,
+    };
   });
+}
+
+/** The task's indicators named by the values (one query, only when there are values); refuses another task's. */
+async function indicatorsOf(tx: Tx, taskId: number, values: ReadonlyArray<{ indicatorId: number }>): Promise<Map<number, { name: string; measureUnit: string | null }>> {
+  if (values.length === 0) return new Map();
+  const ids = [...new Set(values.map((v) => v.indicatorId))];
+  const found = await tx.indicator.findMany({ where: { id: { in: ids }, taskId }, select: { id: true, name: true, measureUnit: true } });
+  if (found.length !== ids.length) throw new RecordStatusError("indicator-mismatch", "指标不属于该任务");
+  return new Map(found.map((i) => [i.id, i]));
 }
 
 export const amendStatusInputSchema = z.object({

@@ -4,6 +4,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
+import { countingAdapter, type StatementListener } from "./statement-counter.ts";
 
 export type Db = InstanceType<typeof PrismaClient>;
 export type { Prisma } from "./generated/prisma/client.ts";
@@ -42,17 +43,39 @@ export function migrationTarget(databaseUrl: string, cwd = process.cwd()): strin
  * Creates a Prisma client for DATABASE_URL: SQLite through better-sqlite3 (creating the folder),
  * or PostgreSQL through node-postgres.
  */
-export function createDb(databaseUrl: string = DEFAULT_DATABASE_URL): Db {
+export function createDb(databaseUrl: string = DEFAULT_DATABASE_URL, options: { onStatement?: StatementListener } = {}): Db {
+  const counted = <F extends Parameters<typeof countingAdapter>[0]>(factory: F): F => (options.onStatement ? countingAdapter(factory, options.onStatement) : factory);
   if (databaseProvider(databaseUrl) === "postgresql") {
     // Prisma 7 generates a client per provider, and the SQLite one refuses a pg adapter. Both are
     // generated from the same models (prisma/postgresql/schema.prisma is the twin of
     // prisma/schema.prisma), so their APIs are the same but for the transaction isolation levels
     // PostgreSQL adds: the SQLite type, `Db`, is the common ground every caller is written against.
-    return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) }) as Db;
+    return new PostgresPrismaClient({ adapter: counted(new PrismaPg({ connectionString: databaseUrl })) }) as Db;
   }
   const file = sqliteFilePath(databaseUrl);
   mkdirSync(path.dirname(file), { recursive: true });
   // busy timeout: two schedulers on one file wait for each other's write lock instead of failing.
   const adapter = new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter: counted(withSqlitePragmas(adapter)) });
+}
+
+/**
+ * Per-connection SQLite settings. The file is in WAL mode (set by the migrations, persistent);
+ * with WAL, synchronous=NORMAL syncs at checkpoints instead of every commit: a commit survives
+ * the process being killed, and only an OS crash or power loss can take the last moments back.
+ */
+function withSqlitePragmas(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
+  return new Proxy(factory, {
+    get(object, property, receiver) {
+      if (property !== "connect") {
+        const value = Reflect.get(object, property, receiver);
+        return typeof value === "function" ? value.bind(object) : value;
+      }
+      return async () => {
+        const connection = await object.connect();
+        await connection.executeScript("PRAGMA synchronous = NORMAL;");
+        return connection;
+      };
+    },
+  });
 }

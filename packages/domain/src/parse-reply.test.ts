@@ -172,3 +172,24 @@ describe("parseReply: what the bot asked for", () => {
     expect(parseReply("正在整理材料", { indicators: none })).toMatchObject({ kind: "unclear", question: "what-status", partial: { note: "正在整理材料" } });
   });
 });
+
+describe("parseReply: asking for an extension", () => {
+  it("申请延期 alone, and with a reason after it", () => {
+    expect(parseReply("申请延期", { indicators: task8 })).toEqual({ kind: "extension", reason: null });
+    expect(parseReply("申请延期。", { indicators: task8 })).toEqual({ kind: "extension", reason: null });
+    expect(parseReply("申请延期，因设备未到货，预计11月底完成", { indicators: task8 })).toEqual({ kind: "extension", reason: "因设备未到货，预计11月底完成" });
+    expect(parseReply("我们需要申请延期 理由：场地未落实", { indicators: task8 })).toEqual({ kind: "extension", reason: "场地未落实" });
+    expect(parseReply("Request extension: supplier delay", { indicators: task8 })).toEqual({ kind: "extension", reason: "supplier delay" });
+  });
+
+  it("in the progress and details steps too", () => {
+    expect(parseReply("申请延期", { indicators: task8, expect: "progress" })).toEqual({ kind: "extension", reason: null });
+    expect(parseReply("延期申请：人员不足", { indicators: task8, expect: "details" })).toEqual({ kind: "extension", reason: "人员不足" });
+  });
+
+  it("a sentence that reports an extension is not a request", () => {
+    expect(parseReply("已申请延期，等待批复", { indicators: task8 }).kind).not.toBe("extension");
+    expect(parseReply("延期已批复，推进中", { indicators: task8 })).toMatchObject({ kind: "report", status: "in_progress" });
+    expect(parseReply("申请延期的材料已完成80%", { indicators: task8 }).kind).not.toBe("extension");
+  });
+});

@@ -71,6 +71,8 @@ export type ParsedReply =
     }
   /** "收到", "好的": an acknowledgement (签收), nothing to record beyond that. */
   | { kind: "ack" }
+  /** "申请延期（，理由…）": the unit asks the office for more time; the reason when given. */
+  | { kind: "extension"; reason: string | null }
   | { kind: "empty" };
 
 // --- normalisation -----------------------------------------------------------------------
@@ -86,6 +88,21 @@ function normalise(text: string): string {
 }
 
 const ACK = /^(收到|已收到|收到了|好的|好|明白|已明白|知悉|已知悉|知道了|ok|okay|received|got it|noted)[\s。.!！~～]*$/i;
+
+/**
+ * A message that opens with asking for more time. Only at the start: "已申请延期" or "延期已批复"
+ * inside a sentence report what happened, they do not ask.
+ */
+const EXTENSION = /^(?:我们?|本单位)?(?:想|要|需要|拟)?(?:申请延期|延期申请|请求延期|申请延长(?:时限|期限)?|申请宽限|(?:please\s+)?(?:request|ask)(?:ing)?\s+(?:for\s+)?(?:an?\s+)?extension|extension(?:\s+request)?)(?=$|[\s,，。.;；:：!！、(（]|因|由于|理由|原因|because|due)/i;
+
+/** "申请延期，因设备未到货" → "因设备未到货"; "申请延期" → null. */
+export function extensionRequestOf(text: string): { reason: string | null } | null {
+  const source = text.trim();
+  const match = EXTENSION.exec(source);
+  if (!match) return null;
+  const reason = source.slice(match[0].length).replace(/^[\s,，。.;；:：!！、]+/, "").replace(/^(?:理由|原因)(?:是|为)?[:：\s]*/, "").trim();
+  return { reason: /[\p{L}\p{N}]/u.test(reason) ? reason : null };
+}
 
 // --- measurements: label + number + unit ------------------------------------------------
 
@@ -269,6 +286,8 @@ export function parseReply(text: string, context: ReplyContext): ParsedReply {
   const source = normalise(text).trim();
   if (!/[\p{L}\p{N}]/u.test(source)) return { kind: "empty" };
   if (expect !== "progress" && ACK.test(source)) return { kind: "ack" };
+  const extension = extensionRequestOf(source);
+  if (extension) return { kind: "extension", ...extension };
 
   const partial: ReplyReport = { status: null, progress: null, values: [], note: null };
   const used: Span[] = [];

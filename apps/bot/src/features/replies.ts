@@ -1,12 +1,11 @@
 import { Composer } from "grammy";
 import type { Message } from "grammy/types";
-import { acknowledgeReminder } from "@duban/core/acknowledge-reminder";
-import { findReminderByMessage, tasksOfDigestMessage } from "@duban/core/contact-queries";
+import { acknowledgeRound } from "@duban/core/acknowledge-reminder";
+import { remindersOfMessage } from "@duban/core/contact-queries";
 import type { AttachmentInput } from "@duban/core/record-status";
 import type { BotContext } from "../context.ts";
-import { addDetails, clearSession, contactOf, handleReply } from "../flows.ts";
+import { addDetails, clearSession, contactOf, handleReply, submitExtension } from "../flows.ts";
 import type { ReplyTarget } from "../reply-sessions.ts";
-import { submitExtension } from "./status.ts";
 
 /**
  * Text, photos and files. In order: a reply to a reminder is filed under that reminder's task
@@ -14,17 +13,6 @@ import { submitExtension } from "./status.ts";
  * for an extension); otherwise it is read on its own.
  */
 export const replies = new Composer<BotContext>();
-
-/** The reminder a message replies to, when it is one of this unit's reminders about a round. */
-async function replyTarget(ctx: BotContext, message: Message): Promise<ReplyTarget | null> {
-  const replied = message.reply_to_message;
-  if (!replied) return null;
-  const contact = contactOf(ctx);
-  const reminder = await findReminderByMessage(ctx.duban.db, { chatId: String(message.chat.id), messageId: String(replied.message_id) });
-  if (!reminder || reminder.unitId !== contact.unitId || reminder.taskId === null) return null;
-  await acknowledgeReminder(ctx.duban.db, { reminderId: reminder.reminderId, contactId: contact.id, now: ctx.duban.now });
-  return { taskId: reminder.taskId, roundId: reminder.roundId, reminderId: reminder.reminderId };
-}
 
 function attachmentOf(message: Message): AttachmentInput | null {
   if (message.photo && message.photo.length > 0) {
@@ -41,16 +29,23 @@ function attachmentOf(message: Message): AttachmentInput | null {
 
 async function handleMessage(ctx: BotContext, message: Message, text: string, attachment: AttachmentInput | null): Promise<void> {
   const contact = contactOf(ctx);
-  const target = await replyTarget(ctx, message);
-  if (target) {
+  const { db, now } = ctx.duban;
+  const replied = message.reply_to_message;
+  // What the message replied to carried: one reminder, or several (a digest); one statement.
+  const carried = replied ? await remindersOfMessage(db, { chatId: String(message.chat.id), messageId: String(replied.message_id) }) : [];
+  const own = carried.filter((r) => r.unitId === contact.unitId);
+  const reminder = carried.length === 1 && own.length === 1 && own[0]!.taskId !== null ? own[0]! : null;
+  if (reminder) {
+    // A reply to a reminder is filed under its task and round. It is 签收 too: a recorded reply
+    // acknowledges in its own transaction, anything else ("收到", a question back) here.
     clearSession(ctx);
-    await handleReply(ctx, text, attachment ? [attachment] : [], target);
+    const target: ReplyTarget = { taskId: reminder.taskId!, roundId: reminder.roundId, reminderId: reminder.reminderId };
+    const recorded = await handleReply(ctx, text, attachment ? [attachment] : [], target);
+    if (!recorded) await acknowledgeRound(db, { reminderId: reminder.reminderId, roundId: reminder.roundId, unitId: reminder.unitId, contactId: contact.id, now });
     return;
   }
   // A reply to a digest is an answer about one of its tasks: asked among those.
-  const digestTasks = message.reply_to_message
-    ? await tasksOfDigestMessage(ctx.duban.db, { chatId: String(message.chat.id), messageId: String(message.reply_to_message.message_id), unitId: contact.unitId })
-    : [];
+  const digestTasks = own.length > 1 ? [...new Set(own.flatMap((r) => (r.taskId !== null ? [r.taskId] : [])))] : [];
   if (digestTasks.length > 0) {
     clearSession(ctx);
     await handleReply(ctx, text, attachment ? [attachment] : [], null, digestTasks);

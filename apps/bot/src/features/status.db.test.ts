@@ -17,7 +17,7 @@ describe("reminder buttons and the follow-up (handleUpdate, temporary SQLite)", 
     const reminder = await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局" });
     const sent = h.lastMessage();
     expect(sent?.payload.chat_id).toBe("1001");
-    expect(h.buttonsOf(sent).map((b) => b.text)).toEqual(["已完成", "推进中", "有困难", "稍后提醒"]);
+    expect(h.buttonsOf(sent).map((b) => b.text)).toEqual(["已完成", "推进中", "有困难", "稍后提醒", "申请延期"]);
     expect(reminder).toMatchObject({ state: "sent", chatMessageId: expect.stringMatching(/^\d+$/) });
   });
 
@@ -181,7 +181,7 @@ describe("reminder buttons and the follow-up (handleUpdate, temporary SQLite)", 
     const head = await h.join(1002, "市场监督管理局", "head");
     const reminder = await h.remind({ contactId: head, task: "8", unit: "市场监督管理局", kind: "escalation-head" });
     const card = h.lastMessage();
-    expect(h.buttonsOf(card).map((b) => b.text)).toEqual(["已完成", "推进中", "有困难"]);
+    expect(h.buttonsOf(card).map((b) => b.text)).toEqual(["已完成", "推进中", "有困难", "申请延期"]);
     await h.tap(1002, h.button(card, "已完成"));
     const submission = await h.f.db.submission.findFirstOrThrow({ where: { roundId: reminder.roundId!, unitId: reminder.unitId } });
     expect(submission.submittedAt).toEqual(h.now);

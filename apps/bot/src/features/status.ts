@@ -1,12 +1,11 @@
 import { Composer } from "grammy";
-import { reminderOfContact, ReminderAccessError } from "@duban/core/acknowledge-reminder";
+import { ReminderAccessError } from "@duban/core/acknowledge-reminder";
 import { roundForUnit } from "@duban/core/contact-queries";
-import { ExtensionRequestError, requestExtension } from "@duban/core/request-extension";
 import { snoozeReminder } from "@duban/core/snooze-reminder";
 import type { StatusRef } from "../callback-data.ts";
 import { languageOf, type BotContext } from "../context.ts";
-import { formatDate, formatDateTime } from "../format.ts";
-import { buttonsFor, clearSession, contactOf, recordAndConfirm } from "../flows.ts";
+import { formatDateTime } from "../format.ts";
+import { buttonsFor, clearSession, contactOf, recordAndConfirm, submitExtension } from "../flows.ts";
 import { answerOnce, onAction } from "../middleware/callback-guard.ts";
 import type { ReplyTarget } from "../reply-sessions.ts";
 
@@ -16,16 +15,8 @@ import type { ReplyTarget } from "../reply-sessions.ts";
  */
 export const status = new Composer<BotContext>();
 
-async function targetOf(ctx: BotContext, ref: StatusRef): Promise<ReplyTarget | null> {
+async function targetOf(ctx: BotContext, ref: Exclude<StatusRef, { kind: "reminder" }>): Promise<ReplyTarget | null> {
   const contact = contactOf(ctx);
-  if (ref.kind === "reminder") {
-    const reminder = await reminderOfContact(ctx.duban.db, { reminderId: ref.id, contactId: contact.id }).catch((error: unknown) => {
-      if (error instanceof ReminderAccessError) return null;
-      throw error;
-    });
-    if (!reminder?.round) return null;
-    return { taskId: reminder.round.deadline.taskId, roundId: reminder.round.id, reminderId: reminder.id };
-  }
   if (ref.kind === "round") {
     const round = await roundForUnit(ctx.duban.db, { roundId: ref.id, unitId: contact.unitId });
     return round ? { taskId: round.taskId, roundId: round.roundId, reminderId: null } : null;
@@ -34,13 +25,20 @@ async function targetOf(ctx: BotContext, ref: StatusRef): Promise<ReplyTarget | 
 }
 
 onAction(status, "status", async (ctx, data) => {
+  const session = ctx.duban.sessions.get();
+  if (data.ref.kind === "reminder") {
+    // The reminder names task and round: both are read (and checked) while recording.
+    const reminderId = data.ref.id;
+    const pending = session?.step === "pending" && session.reminderId === reminderId ? session.pending : null;
+    const recorded = await recordAndConfirm(ctx, { reminderId }, data.status, pending ? { ...pending, status: data.status } : null, { toast: ctx.t("done-toast") });
+    return recorded ? undefined : ctx.t("callback-invalid");
+  }
   const target = await targetOf(ctx, data.ref);
   if (!target) {
     await ctx.reply(ctx.t("not-your-task"));
     return ctx.t("callback-invalid");
   }
   // What the liaison wrote before the bot asked for the status is recorded with it.
-  const session = ctx.duban.sessions.get();
   const pending = session?.step === "pending" && session.taskId === target.taskId && session.roundId === target.roundId ? session.pending : null;
   await answerOnce(ctx, ctx.t("done-toast"));
   await recordAndConfirm(ctx, target, data.status, pending ? { ...pending, status: data.status } : null);
@@ -71,28 +69,14 @@ onAction(status, "extension", async (ctx, data) => {
   }
   const session = ctx.duban.sessions.get();
   const statusUpdateId = session && (session.step === "details" || session.step === "progress") ? session.statusUpdateId : null;
+  // "申请延期，理由…" typed, then this item picked from the list: the reason is already there.
+  if (session?.step === "extension-pick" && session.reason) {
+    await submitExtension(ctx, { roundId: round.roundId, taskId: round.taskId, statusUpdateId: null }, session.reason);
+    return;
+  }
   ctx.duban.sessions.set({ step: "extension-reason", roundId: round.roundId, taskId: round.taskId, statusUpdateId });
   await ctx.reply(ctx.t("ask-extension-reason"));
 });
-
-/** The text after 申请延期. */
-export async function submitExtension(ctx: BotContext, session: { roundId: number; taskId: number; statusUpdateId: number | null }, reason: string): Promise<void> {
-  const contact = contactOf(ctx);
-  try {
-    const { dueAt } = await requestExtension(ctx.duban.db, { contactId: contact.id, roundId: session.roundId, reason, now: ctx.duban.now });
-    clearSession(ctx);
-    await ctx.reply(ctx.t("extension-sent", { due: formatDate(dueAt, languageOf(ctx), ctx.duban.now) }));
-  } catch (error) {
-    if (!(error instanceof ExtensionRequestError)) throw error;
-    if (error.code === "invalid-reason") {
-      await ctx.reply(ctx.t("ask-extension-reason"));
-      return;
-    }
-    clearSession(ctx);
-    const key = { "already-pending": "extension-pending", "already-submitted": "extension-submitted", "not-owed": "not-your-task", "contact-inactive": "contact-inactive" }[error.code];
-    await ctx.reply(ctx.t(key));
-  }
-}
 
 onAction(status, "skip", async (ctx) => {
   const contact = contactOf(ctx);

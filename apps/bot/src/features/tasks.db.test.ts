@@ -88,7 +88,7 @@ describe("/tasks, task detail, /overdue, /report (handleUpdate, temporary SQLite
     await h.send(1001, "/tasks");
     expect(h.texts()[0]).toMatch(/^Tasks of 市场监督管理局 \(\d+\):/);
     await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局" });
-    expect(h.buttonsOf(h.lastMessage()).map((b) => b.text)).toEqual(["Done", "In progress", "Blocked", "Remind me later"]);
+    expect(h.buttonsOf(h.lastMessage()).map((b) => b.text)).toEqual(["Done", "In progress", "Blocked", "Remind me later", "Ask for extension"]);
     await h.send(1001, "/lang zh");
     expect(h.texts().at(-1)).toBe("已切换为中文。");
   });

@@ -55,6 +55,7 @@ help =
 
     When a reminder arrives, tap a button to report, or reply to it, e.g. "80% done", "受检率96.5%", "done, report submitted".
     To add material, just send a photo or a file.
+    If you cannot finish on time, tap "Ask for extension" under the reminder, or send "request extension: <reason>"; the office will let you know its decision.
 help-head = As unit head you receive escalations when your unit is overdue, and you may report on behalf of your unit.
 
 tasks-title = Tasks of { $unit } ({ $count }):
@@ -98,6 +99,7 @@ recorded-carried-status = (status carried over from your last report)
 ask-progress = Please reply with the progress so far (a number 0–100, e.g. 60), or tap "Skip".
 ask-details = To add indicator values, a note, a photo or a file, just send it; otherwise tap "Finish".
 ask-details-blocked = Please describe briefly what is blocking and what needs coordination, so the office can help; tap "Ask for extension" if you need more time.
+ask-details-blocked-plain = Please describe briefly what is blocking and what needs coordination, so the office can help.
 ask-more = You may add more; otherwise tap "Finish".
 ask-extension-reason = Please give the reason for the extension and when you expect to finish.
 ask-extension-text = Please write the reason for the extension as text.
@@ -112,6 +114,8 @@ extension-sent = Your extension request has been sent; the office will let you k
 extension-pending = An extension request for this item is already under review.
 extension-submitted = This item is already submitted; no extension needed.
 extension-no-round = This item has no deadline; no extension needed.
+extension-nothing-owed = Your unit owes nothing at the moment; no extension needed.
+extension-pick = Which item do you need more time for?
 
 snoozed = OK, I will remind you again at { $when }.
 snooze-submitted = Your report for this period is already in; there will be no more reminders about it.

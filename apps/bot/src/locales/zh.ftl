@@ -55,6 +55,7 @@ help =
 
     收到提醒后，点击按钮即可报送；也可以直接回复提醒消息，例如“完成80%”“受检率96.5%”“已完成，报告已上报”。
     需要补充材料时，直接发送照片或文件即可。
+    不能按时完成时，点提醒下方的“申请延期”，或直接发送“申请延期，理由……”，办公室审核后会通知您。
 help-head = 作为单位负责人，本单位事项逾期时您会收到督办抄送，也可以代表本单位报送进展。
 
 tasks-title = “{ $unit }”的任务（共 { $count } 项）：
@@ -98,6 +99,7 @@ recorded-carried-status = （沿用最近一次报送的状态）
 ask-progress = 请回复目前的完成进度（0–100 的数字，如 60）；暂不填写可点“跳过”。
 ask-details = 如需补充指标数值、情况说明，或上传照片、文件，请直接发送；无需补充请点“完成报送”。
 ask-details-blocked = 请简要说明遇到的困难及需要协调的事项，便于办公室及时协调；如需延期，可点“申请延期”。
+ask-details-blocked-plain = 请简要说明遇到的困难及需要协调的事项，便于办公室及时协调。
 ask-more = 还可继续补充；无需补充请点“完成报送”。
 ask-extension-reason = 请简要说明申请延期的理由及预计完成时间。
 ask-extension-text = 请用文字说明申请延期的理由。
@@ -112,6 +114,8 @@ extension-sent = 延期申请已提交，办公室审核后会通知您。审核
 extension-pending = 该事项已有延期申请正在审核，请耐心等待。
 extension-submitted = 该事项已报送，无需申请延期。
 extension-no-round = 该事项没有截止时间，无需申请延期。
+extension-nothing-owed = 本单位目前没有待报送的事项，无需申请延期。
+extension-pick = 请选择要申请延期的事项：
 
 snoozed = 好的，将于 { $when } 再次提醒您。
 snooze-submitted = 本期已报送，不会再就此事提醒您。

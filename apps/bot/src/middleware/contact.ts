@@ -1,17 +1,23 @@
 import type { MiddlewareFn } from "grammy";
-import { findContactByTelegramUser } from "@duban/core/contact-queries";
+import { findWriter } from "@duban/core/contact-queries";
 import { markContactReachable } from "@duban/core/mark-contact-unreachable";
 import type { BotContext } from "../context.ts";
+import { chatSessionKey } from "./chat-session.ts";
 
-/** Who is writing: their bound contact, or null for a stranger. Writing again ends "unreachable". */
+/**
+ * Who is writing: their bound contact, or null for a stranger. Writing again ends "unreachable".
+ * The chat's session row is read in the same statement (the session middleware uses it).
+ */
 export const loadContact: MiddlewareFn<BotContext> = async (ctx, next) => {
   if (ctx.from && !ctx.from.is_bot) {
-    const contact = await findContactByTelegramUser(ctx.duban.db, String(ctx.from.id));
+    const sessionKey = chatSessionKey(ctx) ?? null;
+    const { contact, session } = await findWriter(ctx.duban.db, { telegramUserId: String(ctx.from.id), sessionKey });
     if (contact?.status === "blocked" && ctx.update.my_chat_member === undefined) {
       await markContactReachable(ctx.duban.db, { contactId: contact.id, now: ctx.duban.now });
       contact.status = "active";
     }
     ctx.duban.contact = contact;
+    if (sessionKey !== null && session !== undefined) ctx.duban.storedSession = { key: sessionKey, value: session };
   }
   await next();
 };

@@ -1,0 +1,35 @@
+import type { MiddlewareFn, StorageAdapter } from "grammy";
+import type { BotContext } from "../context.ts";
+import type { ChatSessionData } from "../reply-sessions.ts";
+
+/** One session per private chat; other chats (a group the bot was added to) keep none. */
+export function chatSessionKey(ctx: BotContext): string | undefined {
+  return ctx.chat?.type === "private" ? `chat:${ctx.chat.id}` : undefined;
+}
+
+/**
+ * grammY's session contract (`ctx.session`, kept in a StorageAdapter) with two savings on the
+ * reply path: a row the contact lookup already read (`ctx.duban.storedSession`, same JSON the
+ * database adapter stores; only when that adapter is the storage) is not read again, and nothing is written back unless the value changed.
+ */
+export function chatSession(storage: StorageAdapter<ChatSessionData>, options: { readWithContact: boolean }): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const key = chatSessionKey(ctx);
+    if (key === undefined) return next();
+    const stored = options.readWithContact && ctx.duban.storedSession?.key === key ? ctx.duban.storedSession.value : undefined;
+    let value: ChatSessionData | undefined = stored !== undefined ? (stored === null ? undefined : (JSON.parse(stored) as ChatSessionData)) : await storage.read(key);
+    const before = JSON.stringify(value ?? null);
+    Object.defineProperty(ctx, "session", {
+      configurable: true,
+      enumerable: true,
+      get: () => value,
+      set: (next: ChatSessionData | null | undefined) => {
+        value = next ?? undefined;
+      },
+    });
+    await next(); // not written back when a handler throws (as grammY's session)
+    if (JSON.stringify(value ?? null) === before) return;
+    if (value === undefined) await storage.delete(key);
+    else await storage.write(key, value);
+  };
+}
