@@ -156,3 +156,44 @@ describe("importPlan on a real database", () => {
     expect(await counts(test)).toMatchObject({ plans: 0, units: 0, tasks: 0 });
   });
 });
+
+describe("importPlan of a large plan (set-based, statements chunked under SQLite's bound-value limit)", () => {
+  /** 300 tasks in 10 groups, 3 units and an indicator each; `version` changes every title, target and lead. */
+  function largePlan(version: number): string {
+    const lines = ["某市2030年重点工作分解方案"];
+    for (let g = 0; g < 10; g++) {
+      lines.push(`${"一二三四五六七八九十"[g]}、第${g + 1}方面工作`);
+      for (let t = 1; t <= 30; t++) {
+        const k = g * 30 + t;
+        lines.push(`${k}. 推进第${k}项工程第${version}版，完成率达到${70 + version + (k % 20)}%以上。`, `牵头单位:市第${(k + version) % 50}局。`, `配合单位:市第${(k + 3) % 50}局、市第${(k + 7) % 50}局。`);
+      }
+    }
+    return lines.join("\n");
+  }
+
+  it("imports 300 tasks, then re-imports every task changed, in place", async () => {
+    test = await createTestDb();
+    await importPlan(test.db, largePlan(1), now);
+    expect(await counts(test)).toMatchObject({ plans: 1, groups: 10, tasks: 300, units: 50, assignments: 900, indicators: 300, deadlines: 300 });
+    const ids = (await test.db.task.findMany({ orderBy: { ordinal: "asc" }, select: { id: true } })).map((t) => t.id);
+
+    const result = await importPlan(test.db, largePlan(2), now);
+    expect(result.created).toBe(false);
+    const tasks = await test.db.task.findMany({
+      orderBy: { ordinal: "asc" },
+      include: { assignments: { where: { active: true }, orderBy: { ordinal: "asc" }, include: { unit: true } }, indicators: { where: { active: true } } },
+    });
+    expect(tasks.map((t) => t.id)).toEqual(ids);
+    const k = 137;
+    expect(tasks[k - 1]).toMatchObject({ number: String(k), title: `推进第${k}项工程第2版，完成率达到${72 + (k % 20)}%以上` });
+    expect(tasks[k - 1]!.assignments.map((a) => [a.unit.name, a.role])).toEqual([
+      [`市第${(k + 2) % 50}局`, "lead"],
+      [`市第${(k + 3) % 50}局`, "support"],
+      [`市第${(k + 7) % 50}局`, "support"],
+    ]);
+    expect(tasks.every((t) => t.indicators.length === 1 && t.indicators[0]!.value === 72 + (Number(t.number) % 20))).toBe(true);
+    // Leads moved on: the old lead's assignment is kept inactive, nothing is deleted.
+    expect(await counts(test)).toMatchObject({ tasks: 300, assignments: 900, deadlines: 300 });
+    expect(await test.db.assignment.count({ where: { active: false } })).toBe(300);
+  });
+});
