@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "@duban/db/client";
 import { defaultDeadlines } from "@duban/domain/default-deadlines";
-import { describeChange, describeKeptEdit, describeWarning, diffPlan, importWarnings, keptEdits, type PlanChange, type PlanSnapshot } from "@duban/domain/import-diff";
+import { describeChange, describeKeptEdit, describeWarning, diffPlan, importWarnings, keptEdits, matchTasks, type PlanChange, type PlanSnapshot } from "@duban/domain/import-diff";
 import { cleanPlanText, type ParsedPlan, type ParsedTask, parsePlan, type PlanWarning } from "@duban/domain/parse-plan";
 import { planProblems } from "@duban/domain/plan-edit";
 import { isCollectiveUnit } from "@duban/domain/plan-units";
@@ -92,19 +92,25 @@ function contentKey(task: ParsedTask): string {
 
 /**
  * The document with the office's post-import edits kept: a task the office edited keeps the
- * office's version at its position; tasks the office added beyond the document's end stay, at
- * the end of the last group.
+ * office's version in place of the document's task it matches (`matchTasks`: number and title);
+ * edited tasks the document no longer has (the office's own) stay, at the end of the last group.
  */
 function withOfficeEdits(document: ParsedPlan, stored: StoredTask[]): ParsedPlan {
+  const match = matchTasks(
+    stored.map((s) => s.task),
+    document.groups.flatMap((g) => g.tasks),
+  );
   let index = 0;
   const groups = document.groups.map((group) => ({
     ...group,
     tasks: group.tasks.map((task) => {
-      const old = stored[index++];
+      const at = match[index++];
+      const old = at === null || at === undefined ? undefined : stored[at];
       return old?.editedAt ? { ...old.task, line: task.line, cadences: task.cadences } : task;
     }),
   }));
-  const extra = stored.slice(index).filter((s) => s.editedAt !== null && s.active);
+  const matched = new Set(match);
+  const extra = stored.filter((s, i) => !matched.has(i) && s.editedAt !== null && s.active);
   const last = groups[groups.length - 1];
   if (extra.length > 0 && last) last.tasks = [...last.tasks, ...extra.map((s) => s.task)];
   return { ...document, groups };
@@ -149,7 +155,7 @@ export async function previewImport(db: Db, text: string, target: ImportTarget =
  * Imports a plan text in one transaction. It updates the plan `target` names (see
  * `importTargetId`: by default the plan with the same 文号, or title when there is none), else
  * adds a new plan. The same text twice changes nothing; a changed text updates the plan in
- * place: tasks matched by position, units by name (units are shared by all plans). Tasks the
+ * place: tasks matched by content (number and title, `matchTasks`), units by name (units are shared by all plans). Tasks the
  * office edited after import keep the office's version.
  * Units, contacts, deadlines and history are never deleted — assignments and indicators no
  * longer in the text are deactivated.
@@ -208,9 +214,18 @@ async function writePlan(
         if (stored.sourceHash === sourceHash) return { plan: reported, changes, lines, warnings, keptEdits: kept, planId: existingId, created: false, unchanged: true };
       }
       const documentKeys = new Set((document?.groups ?? []).flatMap((g) => g.tasks.map(contentKey)));
-      /** Whether the stored task at `ordinal` is the same office edit as `task` (then its mark and archived state stay). */
+      // Each task to write is the stored task it matches by content (number and title), or a new one.
+      const match = matchTasks(
+        stored.map((s) => s.task),
+        tasks.map(({ task }) => task),
+      );
+      const storedAt = (ordinal: number) => {
+        const at = match[ordinal];
+        return at === null || at === undefined ? undefined : stored[at];
+      };
+      /** Whether the stored task matched at `ordinal` is the same office edit as `task` (then its mark and archived state stay). */
       const sameEdit = (ordinal: number, task: ParsedTask) => {
-        const old = stored[ordinal];
+        const old = storedAt(ordinal);
         return old?.editedAt != null && contentKey(old.task) === contentKey(task) ? old : null;
       };
 
@@ -236,6 +251,7 @@ async function writePlan(
         tx,
         plan.id,
         tasks.map(({ task, groupIndex }, ordinal) => ({
+          id: storedAt(ordinal)?.id ?? null,
           groupId: groupIds[groupIndex] ?? null,
           number: task.number,
           title: task.title,
@@ -250,8 +266,6 @@ async function writePlan(
       const parsedTasks = tasks.map(({ task }) => task);
       await writeAssignments(tx, taskIds, parsedTasks, unitIds);
       await writeIndicators(tx, taskIds, parsedTasks);
-      // Tasks no longer in the text keep their history but leave the board.
-      await tx.task.updateMany({ where: { planId: plan.id, ordinal: { gte: tasks.length } }, data: { active: false } });
 
       // A collective unit (联席会议成员单位) stands for every other unit of the plan unless the office says otherwise.
       const collectives = new Set(parsedTasks.flatMap((t) => t.units.filter((u) => u.collective).map((u) => u.name)));

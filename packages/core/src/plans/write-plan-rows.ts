@@ -5,6 +5,7 @@
  */
 import type { DefaultDeadline } from "@duban/domain/default-deadlines";
 import type { ParsedGroup, ParsedTask } from "@duban/domain/parse-plan";
+import { Prisma as Sql } from "@duban/db/generated/prisma/client";
 import { chunks, groupIds, insertRows, MAX_BOUND, type Tx, updateById } from "./bulk-rows.ts";
 
 /** One row per unit name across all plans: missing ones created, `collective` brought up to date. */
@@ -65,42 +66,51 @@ const TEXT_COLUMNS = [["groupId", "int"], ["number", "text"], ["title", "text"],
 const textValues = (t: TaskRow) => [t.groupId, t.number, t.title, t.body, t.deadlineText, t.leader, t.unitNote];
 
 /**
- * Tasks by position: the plan's task at ordinal i takes row i of `rows` (an existing row is
- * updated where it differs, a missing one inserted). Returns the task ids in order.
+ * The plan's tasks in order: row i takes ordinal i. A row with `id` updates that stored task
+ * (where it differs); one without is inserted. Stored tasks not listed leave their ordinal
+ * (set to -id, out of the way) and the board (inactive), keeping their history. Returns the
+ * task ids in order.
  */
-export async function writeTasks(tx: Tx, planId: number, rows: readonly TaskRow[]): Promise<number[]> {
+export async function writeTasks(tx: Tx, planId: number, rows: ReadonlyArray<TaskRow & { id: number | null }>): Promise<number[]> {
   const existing = new Map(
     (await tx.task.findMany({
-      where: { planId, ordinal: { gte: 0, lt: rows.length } },
+      where: { planId, ordinal: { gte: 0 } },
       select: { id: true, ordinal: true, groupId: true, number: true, title: true, body: true, deadlineText: true, leader: true, unitNote: true, editedAt: true, active: true },
-    })).map((t) => [t.ordinal, t]),
+    })).map((t) => [t.id, t]),
   );
   const ids: number[] = [];
   const creates: unknown[][] = [];
-  const textUpdates: Array<{ id: number; values: Array<string | number | null> }> = [];
+  const updates: Array<{ id: number; values: Array<string | number | null> }> = [];
   const stateUpdates: Array<readonly [string, number]> = [];
   const states = new Map<string, { editedAt: Date | null; active: boolean }>();
+  const kept = new Set<number>();
   rows.forEach((row, ordinal) => {
-    const old = existing.get(ordinal);
+    const old = row.id === null ? undefined : existing.get(row.id);
     if (!old) {
       creates.push([planId, ordinal, ...textValues(row), row.editedAt, row.active]);
       return;
     }
     ids[ordinal] = old.id;
-    const next = textValues(row);
-    if (textValues(old).some((value, i) => value !== next[i])) textUpdates.push({ id: old.id, values: next });
+    kept.add(old.id);
+    const next = [ordinal, ...textValues(row)];
+    if ([old.ordinal, ...textValues(old)].some((value, i) => value !== next[i])) updates.push({ id: old.id, values: next });
     if ((old.editedAt?.getTime() ?? null) !== (row.editedAt?.getTime() ?? null) || old.active !== row.active) {
       const key = `${row.editedAt?.getTime() ?? "null"}:${row.active}`;
       states.set(key, { editedAt: row.editedAt, active: row.active });
       stateUpdates.push([key, old.id]);
     }
   });
-  const columns = ["planId", "ordinal", ...TEXT_COLUMNS.map(([c]) => c), "editedAt", "active"];
-  for (const row of await insertRows(tx, "Task", columns, creates, ["id", "ordinal"])) ids[Number(row.ordinal)] = Number(row.id);
-  await updateById(tx, "Task", TEXT_COLUMNS, textUpdates);
+  // Ordinals are unique per plan: every row that moves or leaves steps aside first.
+  const moving = [...existing.values()].filter((t) => !kept.has(t.id) || ids[t.ordinal] !== t.id).map((t) => t.id);
+  for (const part of chunks(moving, MAX_BOUND)) await tx.$executeRaw`UPDATE "Task" SET "ordinal" = -"id" WHERE "id" IN (${Sql.join(part)})`;
+  await updateById(tx, "Task", [["ordinal", "int"], ...TEXT_COLUMNS], updates);
   for (const [key, list] of groupIds(stateUpdates)) {
     for (const part of chunks(list, MAX_BOUND)) await tx.task.updateMany({ where: { id: { in: part } }, data: states.get(key)! });
   }
+  const dropped = [...existing.values()].filter((t) => !kept.has(t.id) && t.active).map((t) => t.id);
+  for (const part of chunks(dropped, MAX_BOUND)) await tx.task.updateMany({ where: { id: { in: part } }, data: { active: false } });
+  const columns = ["planId", "ordinal", ...TEXT_COLUMNS.map(([c]) => c), "editedAt", "active"];
+  for (const row of await insertRows(tx, "Task", columns, creates, ["id", "ordinal"])) ids[Number(row.ordinal)] = Number(row.id);
   return ids;
 }
 
@@ -196,12 +206,30 @@ export async function writeUnitMembers(tx: Tx, collectiveIds: readonly number[],
  */
 export async function writeDefaultDeadlines(tx: Tx, planId: number, items: readonly DefaultDeadline[], taskIds: readonly number[], now: Date): Promise<void> {
   if (items.length === 0) return;
-  const cycles = new Map((await tx.reportingCycle.findMany({ where: { planId }, select: { id: true, key: true } })).map((c) => [c.key, c.id]));
+  const stored = await tx.reportingCycle.findMany({ where: { planId }, select: { id: true, key: true, name: true, taskId: true } });
+  const cycles = new Map(stored.map((c) => [c.key, c.id]));
+  // A task's own cycle (每季度…报告) is found by its task and name: keys carry the task's position
+  // at first import, and tasks are matched by content, so positions move.
+  const ownCycles = new Map<string, string[]>();
+  for (const c of [...stored].sort((a, b) => a.id - b.id)) if (c.taskId !== null) ownCycles.set(`${c.taskId}:${c.name}`, [...(ownCycles.get(`${c.taskId}:${c.name}`) ?? []), c.key]);
+  const seen = new Map<string, number>();
+  const keyOf = (item: DefaultDeadline): string => {
+    if (item.cycleKey === "progress") return item.cycleKey;
+    const taskId = taskIds[item.taskIndex]!;
+    const own = `${taskId}:${item.cycleName}`;
+    const nth = seen.get(own) ?? 0;
+    seen.set(own, nth + 1);
+    const known = ownCycles.get(own)?.[nth];
+    if (known !== undefined) return known;
+    return cycles.has(item.cycleKey) ? `${item.cycleKey}-t${taskId}` : item.cycleKey;
+  };
+  const keys = items.map(keyOf);
   const newCycles = new Map<string, { planId: number; key: string; name: string; cadence: string; taskId: number | null; createdAt: Date }>();
-  for (const item of items) {
-    if (cycles.has(item.cycleKey) || newCycles.has(item.cycleKey)) continue;
-    newCycles.set(item.cycleKey, { planId, key: item.cycleKey, name: item.cycleName, cadence: item.cadence, taskId: item.cycleKey === "progress" ? null : taskIds[item.taskIndex]!, createdAt: now });
-  }
+  items.forEach((item, n) => {
+    const key = keys[n]!;
+    if (cycles.has(key) || newCycles.has(key)) return;
+    newCycles.set(key, { planId, key, name: item.cycleName, cadence: item.cadence, taskId: item.cycleKey === "progress" ? null : taskIds[item.taskIndex]!, createdAt: now });
+  });
   const created = await insertRows(tx, "ReportingCycle", ["planId", "key", "name", "cadence", "taskId", "createdAt"], [...newCycles.values()].map((c) => [c.planId, c.key, c.name, c.cadence, c.taskId, c.createdAt]), ["id", "key"]);
   for (const row of created) cycles.set(String(row.key), Number(row.id));
   const have = new Set<string>();
@@ -211,9 +239,9 @@ export async function writeDefaultDeadlines(tx: Tx, planId: number, items: reado
   // Prisma sets @updatedAt to the wall clock on create; so does this insert.
   const updatedAt = new Date();
   const creates: unknown[][] = [];
-  for (const item of items) {
+  for (const [n, item] of items.entries()) {
     const taskId = taskIds[item.taskIndex]!;
-    const cycleId = cycles.get(item.cycleKey)!;
+    const cycleId = cycles.get(keys[n]!)!;
     const key = `${cycleId}:${taskId}`;
     if (have.has(key)) continue;
     have.add(key);
