@@ -156,3 +156,98 @@ describe("importPlan on a real database", () => {
     expect(await counts(test)).toMatchObject({ plans: 0, units: 0, tasks: 0 });
   });
 });
+
+describe("importPlan of a large plan (set-based, statements chunked under SQLite's bound-value limit)", () => {
+  /** 300 tasks in 10 groups, 3 units and an indicator each; `version` rewords every title and changes every target and lead. */
+  function largePlan(version: number): string {
+    const lines = ["某市2030年重点工作分解方案"];
+    for (let g = 0; g < 10; g++) {
+      lines.push(`${"一二三四五六七八九十"[g]}、第${g + 1}方面工作`);
+      for (let t = 1; t <= 30; t++) {
+        const k = g * 30 + t;
+        lines.push(`${k}. 推进第${k}项重点工程${version === 1 ? "建设" : "建设和验收"}。完成率达到${70 + version + (k % 20)}%以上。`, `牵头单位:市第${(k + version) % 50}局。`, `配合单位:市第${(k + 3) % 50}局、市第${(k + 7) % 50}局。`);
+      }
+    }
+    return lines.join("\n");
+  }
+
+  it("imports 300 tasks, then re-imports every task changed, in place", async () => {
+    test = await createTestDb();
+    await importPlan(test.db, largePlan(1), now);
+    expect(await counts(test)).toMatchObject({ plans: 1, groups: 10, tasks: 300, units: 50, assignments: 900, indicators: 300, deadlines: 300 });
+    const ids = (await test.db.task.findMany({ orderBy: { ordinal: "asc" }, select: { id: true } })).map((t) => t.id);
+
+    const result = await importPlan(test.db, largePlan(2), now);
+    expect(result.created).toBe(false);
+    const tasks = await test.db.task.findMany({
+      orderBy: { ordinal: "asc" },
+      include: { assignments: { where: { active: true }, orderBy: { ordinal: "asc" }, include: { unit: true } }, indicators: { where: { active: true } } },
+    });
+    expect(tasks.map((t) => t.id)).toEqual(ids);
+    const k = 137;
+    expect(tasks[k - 1]).toMatchObject({ number: String(k), title: `推进第${k}项重点工程建设和验收`, body: `完成率达到${72 + (k % 20)}%以上。` });
+    expect(tasks[k - 1]!.assignments.map((a) => [a.unit.name, a.role])).toEqual([
+      [`市第${(k + 2) % 50}局`, "lead"],
+      [`市第${(k + 3) % 50}局`, "support"],
+      [`市第${(k + 7) % 50}局`, "support"],
+    ]);
+    expect(tasks.every((t) => t.indicators.length === 1 && t.indicators[0]!.value === 72 + (Number(t.number) % 20))).toBe(true);
+    // Leads moved on: the old lead's assignment is kept inactive, nothing is deleted.
+    expect(await counts(test)).toMatchObject({ tasks: 300, assignments: 900, deadlines: 300 });
+    expect(await test.db.assignment.count({ where: { active: false } })).toBe(300);
+  });
+});
+
+describe("re-import matches tasks by content, not position", () => {
+  const v1 = "某县工作方案\n二、主要任务\n1.修缮校舍。（责任单位：县教育局）\n2.整治河道。（责任单位：县水利局）\n3.建设公园。（责任单位：县住建局）\n";
+  // A task inserted as 2: 整治河道 is renumbered 3, 建设公园 renumbered 4 and slightly retitled.
+  const v2 = "某县工作方案\n二、主要任务\n1.修缮校舍。（责任单位：县教育局）\n2.新建图书馆。（责任单位：县文旅局）\n3.整治河道。（责任单位：县水利局）\n4.建设公园和绿地。（责任单位：县住建局）\n";
+
+  it("an inserted task is new; the renumbered and retitled ones keep their rows, history and office edits", async () => {
+    test = await createTestDb();
+    await importPlan(test.db, v1, now);
+    const before = await test.db.task.findMany({ orderBy: { ordinal: "asc" } });
+    const river = before[1]!;
+    const unit = await test.db.unit.findUniqueOrThrow({ where: { name: "县水利局" } });
+    await test.db.statusUpdate.create({ data: { taskId: river.id, unitId: unit.id, status: "in_progress", source: "console" } });
+    // The office rewrote task 1's body after import: the edit stays with 修缮校舍 wherever it moves.
+    await test.db.task.update({ where: { id: before[0]!.id }, data: { body: "办公室补充：暑期完成。", editedAt: now } });
+
+    const preview = await previewImport(test.db, v2);
+    expect(preview.lines).toContain("新增任务 2：新建图书馆");
+    expect(preview.lines.some((l) => l.startsWith("移除任务"))).toBe(false);
+    expect(preview.warnings).toEqual([]);
+
+    await importPlan(test.db, v2, now);
+    const after = await test.db.task.findMany({ where: { active: true }, orderBy: { ordinal: "asc" }, include: { statusUpdates: true } });
+    expect(after.map((t) => [t.number, t.title])).toEqual([
+      ["1", "修缮校舍"],
+      ["2", "新建图书馆"],
+      ["3", "整治河道"],
+      ["4", "建设公园和绿地"],
+    ]);
+    expect(after.map((t) => t.id)).toEqual([before[0]!.id, expect.any(Number), river.id, before[2]!.id]);
+    expect(before.map((t) => t.id)).not.toContain(after[1]!.id);
+    expect(after[2]!.statusUpdates).toHaveLength(1);
+    expect(after[0]).toMatchObject({ body: "办公室补充：暑期完成。", editedAt: now });
+    expect(await test.db.task.count()).toBe(4);
+    // Each task keeps exactly one progress deadline.
+    const deadlines = await test.db.deadline.groupBy({ by: ["taskId"], _count: true });
+    expect(deadlines.map((d) => d._count)).toEqual([1, 1, 1, 1]);
+  });
+
+  it("a task removed from the middle leaves the board; the later ones keep their rows", async () => {
+    test = await createTestDb();
+    await importPlan(test.db, v2, now);
+    const before = await test.db.task.findMany({ orderBy: { ordinal: "asc" } });
+    await importPlan(test.db, v2.replace("2.新建图书馆。（责任单位：县文旅局）\n3.整治河道", "2.整治河道").replace("4.建设", "3.建设"), now);
+    const after = await test.db.task.findMany({ orderBy: { id: "asc" } });
+    expect(after.map((t) => [t.id, t.number, t.active])).toEqual([
+      [before[0]!.id, "1", true],
+      [before[1]!.id, "2", false],
+      [before[2]!.id, "2", true],
+      [before[3]!.id, "3", true],
+    ]);
+  });
+});
+

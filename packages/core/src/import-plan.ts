@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import type { Db } from "@duban/db/client";
 import { defaultDeadlines } from "@duban/domain/default-deadlines";
-import { describeChange, describeKeptEdit, describeWarning, diffPlan, importWarnings, keptEdits, type PlanChange, type PlanSnapshot } from "@duban/domain/import-diff";
+import { describeChange, describeKeptEdit, describeWarning, diffPlan, importWarnings, keptEdits, matchTasks, type PlanChange, type PlanSnapshot } from "@duban/domain/import-diff";
 import { cleanPlanText, type ParsedPlan, type ParsedTask, parsePlan, type PlanWarning } from "@duban/domain/parse-plan";
 import { planProblems } from "@duban/domain/plan-edit";
 import { isCollectiveUnit } from "@duban/domain/plan-units";
 import { writeAudit } from "./audit.ts";
-import { loadPlanSnapshot, loadStoredPlan, type StoredTask } from "./plan-snapshot.ts";
+import { loadStoredPlan, snapshotOfStored, type StoredTask } from "./plan-snapshot.ts";
 import { importTargetId, type ImportTarget } from "./plans.ts";
+import { writeAssignments, writeDefaultDeadlines, writeGroups, writeIndicators, writeTasks, writeUnitMembers, writeUnits } from "./plans/write-plan-rows.ts";
 
 export interface ImportActor {
   actorType: "user" | "system";
@@ -91,19 +92,25 @@ function contentKey(task: ParsedTask): string {
 
 /**
  * The document with the office's post-import edits kept: a task the office edited keeps the
- * office's version at its position; tasks the office added beyond the document's end stay, at
- * the end of the last group.
+ * office's version in place of the document's task it matches (`matchTasks`: number and title);
+ * edited tasks the document no longer has (the office's own) stay, at the end of the last group.
  */
 function withOfficeEdits(document: ParsedPlan, stored: StoredTask[]): ParsedPlan {
+  const match = matchTasks(
+    stored.map((s) => s.task),
+    document.groups.flatMap((g) => g.tasks),
+  );
   let index = 0;
   const groups = document.groups.map((group) => ({
     ...group,
     tasks: group.tasks.map((task) => {
-      const old = stored[index++];
+      const at = match[index++];
+      const old = at === null || at === undefined ? undefined : stored[at];
       return old?.editedAt ? { ...old.task, line: task.line, cadences: task.cadences } : task;
     }),
   }));
-  const extra = stored.slice(index).filter((s) => s.editedAt !== null && s.active);
+  const matched = new Set(match);
+  const extra = stored.filter((s, i) => !matched.has(i) && s.editedAt !== null && s.active);
   const last = groups[groups.length - 1];
   if (extra.length > 0 && last) last.tasks = [...last.tasks, ...extra.map((s) => s.task)];
   return { ...document, groups };
@@ -126,7 +133,7 @@ async function compare(db: Pick<Db, "plan">, document: ParsedPlan, keepEdits: bo
   const planId = await importTargetId(db, document, target);
   const storedPlan = planId === null ? null : await loadStoredPlan(db, planId);
   const stored = storedPlan?.tasks ?? [];
-  const before = planId === null ? null : await loadPlanSnapshot(db, planId);
+  const before = storedPlan && snapshotOfStored(storedPlan);
   const effective = keepEdits ? withOfficeEdits(document, stored) : document;
   const after = snapshotOf(effective);
   const changes = diffPlan(before, after);
@@ -148,7 +155,7 @@ export async function previewImport(db: Db, text: string, target: ImportTarget =
  * Imports a plan text in one transaction. It updates the plan `target` names (see
  * `importTargetId`: by default the plan with the same 文号, or title when there is none), else
  * adds a new plan. The same text twice changes nothing; a changed text updates the plan in
- * place: tasks matched by position, units by name (units are shared by all plans). Tasks the
+ * place: tasks matched by content (number and title, `matchTasks`), units by name (units are shared by all plans). Tasks the
  * office edited after import keep the office's version.
  * Units, contacts, deadlines and history are never deleted — assignments and indicators no
  * longer in the text are deactivated.
@@ -207,9 +214,18 @@ async function writePlan(
         if (stored.sourceHash === sourceHash) return { plan: reported, changes, lines, warnings, keptEdits: kept, planId: existingId, created: false, unchanged: true };
       }
       const documentKeys = new Set((document?.groups ?? []).flatMap((g) => g.tasks.map(contentKey)));
-      /** Whether the stored task at `ordinal` is the same office edit as `task` (then its mark and archived state stay). */
+      // Each task to write is the stored task it matches by content (number and title), or a new one.
+      const match = matchTasks(
+        stored.map((s) => s.task),
+        tasks.map(({ task }) => task),
+      );
+      const storedAt = (ordinal: number) => {
+        const at = match[ordinal];
+        return at === null || at === undefined ? undefined : stored[at];
+      };
+      /** Whether the stored task matched at `ordinal` is the same office edit as `task` (then its mark and archived state stay). */
       const sameEdit = (ordinal: number, task: ParsedTask) => {
-        const old = stored[ordinal];
+        const old = storedAt(ordinal);
         return old?.editedAt != null && contentKey(old.task) === contentKey(task) ? old : null;
       };
 
@@ -225,37 +241,17 @@ async function writePlan(
         ? await tx.plan.create({ data: { ...planData, importedAt: now } })
         : await tx.plan.update({ where: { id: existingId }, data: planData });
 
-      // Units: one row per normalised name across all plans.
-      const unitIds = new Map<string, number>();
-      for (const group of parsed.groups) {
-        for (const task of group.tasks) {
-          for (const unit of task.units) {
-            if (unitIds.has(unit.name)) continue;
-            const row = await tx.unit.upsert({
-              where: { name: unit.name },
-              create: { name: unit.name, collective: unit.collective, createdAt: now },
-              update: { collective: unit.collective },
-            });
-            unitIds.set(unit.name, row.id);
-          }
-        }
-      }
+      // Units: one row per normalised name across all plans (the first mention says whether it is collective).
+      const wantedUnits = new Map<string, boolean>();
+      for (const { task } of tasks) for (const unit of task.units) if (!wantedUnits.has(unit.name)) wantedUnits.set(unit.name, unit.collective);
+      const unitIds = await writeUnits(tx, wantedUnits, now);
+      const groupIds = await writeGroups(tx, plan.id, parsed.groups);
 
-      // Groups by position.
-      const groupIds: number[] = [];
-      for (const [ordinal, group] of parsed.groups.entries()) {
-        const row = await tx.taskGroup.upsert({
-          where: { planId_ordinal: { planId: plan.id, ordinal } },
-          create: { planId: plan.id, ordinal, number: group.number, heading: group.heading },
-          update: { number: group.number, heading: group.heading },
-        });
-        groupIds.push(row.id);
-      }
-      await tx.taskGroup.deleteMany({ where: { planId: plan.id, ordinal: { gte: parsed.groups.length } } });
-
-      const taskIds: number[] = [];
-      for (const [ordinal, { task, groupIndex }] of tasks.entries()) {
-        const data = {
+      const taskIds = await writeTasks(
+        tx,
+        plan.id,
+        tasks.map(({ task, groupIndex }, ordinal) => ({
+          id: storedAt(ordinal)?.id ?? null,
           groupId: groupIds[groupIndex] ?? null,
           number: task.number,
           title: task.title,
@@ -265,85 +261,22 @@ async function writePlan(
           unitNote: task.unitNote ?? null,
           editedAt: documentKeys.has(contentKey(task)) ? null : (sameEdit(ordinal, task)?.editedAt ?? now),
           active: sameEdit(ordinal, task)?.active ?? true,
-        };
-        const row = await tx.task.upsert({
-          where: { planId_ordinal: { planId: plan.id, ordinal } },
-          create: { planId: plan.id, ordinal, ...data },
-          update: data,
-        });
-        taskIds.push(row.id);
-
-        const keepUnits: number[] = [];
-        for (const [unitOrdinal, unit] of task.units.entries()) {
-          const unitId = unitIds.get(unit.name)!;
-          keepUnits.push(unitId);
-          await tx.assignment.upsert({
-            where: { taskId_unitId: { taskId: row.id, unitId } },
-            create: { taskId: row.id, unitId, role: unit.role, ordinal: unitOrdinal },
-            update: { role: unit.role, ordinal: unitOrdinal, active: true },
-          });
-        }
-        await tx.assignment.updateMany({ where: { taskId: row.id, unitId: { notIn: keepUnits } }, data: { active: false } });
-
-        const keepIndicators: string[] = [];
-        for (const [indicatorOrdinal, indicator] of task.indicators.entries()) {
-          keepIndicators.push(indicator.name);
-          const data = {
-            ordinal: indicatorOrdinal,
-            text: indicator.text,
-            comparator: indicator.comparator,
-            value: indicator.value,
-            measureUnit: indicator.unit,
-            active: true,
-          };
-          await tx.indicator.upsert({
-            where: { taskId_name: { taskId: row.id, name: indicator.name } },
-            create: { taskId: row.id, name: indicator.name, ...data },
-            update: data,
-          });
-        }
-        await tx.indicator.updateMany({ where: { taskId: row.id, name: { notIn: keepIndicators } }, data: { active: false } });
-      }
-      // Tasks no longer in the text keep their history but leave the board.
-      await tx.task.updateMany({ where: { planId: plan.id, ordinal: { gte: tasks.length } }, data: { active: false } });
+        })),
+      );
+      const parsedTasks = tasks.map(({ task }) => task);
+      await writeAssignments(tx, taskIds, parsedTasks, unitIds);
+      await writeIndicators(tx, taskIds, parsedTasks);
 
       // A collective unit (联席会议成员单位) stands for every other unit of the plan unless the office says otherwise.
-      const collectives = [...unitIds].filter(([name]) => parsed.groups.some((g) => g.tasks.some((t) => t.units.some((u) => u.name === name && u.collective))));
-      const members = [...unitIds].filter(([name]) => !collectives.some(([c]) => c === name));
-      for (const [, collectiveId] of collectives) {
-        for (const [, memberId] of members) {
-          await tx.unitMember.upsert({
-            where: { collectiveId_memberId: { collectiveId, memberId } },
-            create: { collectiveId, memberId },
-            update: {},
-          });
-        }
-      }
+      const collectives = new Set(parsedTasks.flatMap((t) => t.units.filter((u) => u.collective).map((u) => u.name)));
+      await writeUnitMembers(
+        tx,
+        [...unitIds].filter(([name]) => collectives.has(name)).map(([, id]) => id),
+        [...unitIds].filter(([name]) => !collectives.has(name)).map(([, id]) => id),
+      );
 
       // Default schedule, created once per cycle key and task; later imports leave office edits alone.
-      for (const item of defaultDeadlines(tasks.map(({ task }) => task))) {
-        const taskId = taskIds[item.taskIndex]!;
-        const cycle = await tx.reportingCycle.upsert({
-          where: { planId_key: { planId: plan.id, key: item.cycleKey } },
-          create: { planId: plan.id, key: item.cycleKey, name: item.cycleName, cadence: item.cadence, taskId: item.cycleKey === "progress" ? null : taskId, createdAt: now },
-          update: {},
-        });
-        const exists = await tx.deadline.findFirst({ where: { cycleId: cycle.id, taskId } });
-        if (exists) continue;
-        await tx.deadline.create({
-          data: {
-            taskId,
-            cycleId: cycle.id,
-            title: item.title,
-            kind: item.rule.kind,
-            offsetDays: item.rule.kind === "quarterly" ? item.rule.offsetDays : null,
-            month: item.rule.kind === "annual" ? item.rule.month : null,
-            day: item.rule.kind === "annual" ? item.rule.day : null,
-            dayBasis: item.rule.dayBasis,
-            createdAt: now,
-          },
-        });
-      }
+      await writeDefaultDeadlines(tx, plan.id, defaultDeadlines(parsedTasks), taskIds, now);
 
       await writeAudit(tx, {
         actorType: actor.actorType,

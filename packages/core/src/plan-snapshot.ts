@@ -62,7 +62,11 @@ export async function loadStoredPlan(db: Client, planId: number): Promise<{ titl
 /** The stored plan in the same shape as the parser's, to diff against a new text; office edits marked. */
 export async function loadPlanSnapshot(db: Client, planId: number): Promise<PlanSnapshot | null> {
   const stored = await loadStoredPlan(db, planId);
-  if (!stored) return null;
+  return stored && snapshotOfStored(stored);
+}
+
+/** A loaded stored plan as a snapshot (no second read). */
+export function snapshotOfStored(stored: { title: string; docNumber: string | null; tasks: StoredTask[] }): PlanSnapshot {
   return {
     title: stored.title,
     docNumber: stored.docNumber,

@@ -1,8 +1,11 @@
 /**
  * What importing a plan text would change, compared with the plan already stored.
- * Pure: the caller loads the stored plan as a snapshot. Tasks are matched by their
- * position (ordinal) in the document, units by normalised name, indicators by name.
+ * Pure: the caller loads the stored plan as a snapshot. Tasks are matched by content
+ * (`matchTasks`: number and title), units by normalised name, indicators by name.
  */
+import { matchTasks, titleSimilarity } from "./task-match.ts";
+
+export { matchTasks, titleSimilarity };
 export interface SnapshotIndicator {
   name: string;
   comparator: string;
@@ -49,25 +52,21 @@ export function diffPlan(before: PlanSnapshot | null, after: PlanSnapshot): Plan
   if (!before) return [{ kind: "plan-created", title: after.title }];
   const changes: PlanChange[] = [];
   if (before.title !== after.title) changes.push({ kind: "plan-renamed", from: before.title, to: after.title });
-  const count = Math.max(before.tasks.length, after.tasks.length);
-  for (let i = 0; i < count; i++) {
-    const old = before.tasks[i];
-    const next = after.tasks[i];
-    if (!old && next) {
-      changes.push({ kind: "task-added", task: next.number, title: next.title });
-      continue;
-    }
-    if (old && !next) {
-      changes.push({ kind: "task-removed", task: old.number, title: old.title });
-      continue;
-    }
-    if (!old || !next) continue;
-    changes.push(...diffTask(old, next));
-  }
+  const match = matchTasks(before.tasks, after.tasks);
+  after.tasks.forEach((next, j) => {
+    const i = match[j];
+    const old = i === null || i === undefined ? undefined : before.tasks[i];
+    if (old) changes.push(...diffTask(old, next));
+    else changes.push({ kind: "task-added", task: next.number, title: next.title });
+  });
+  const matched = new Set(match);
+  before.tasks.forEach((old, i) => {
+    if (!matched.has(i)) changes.push({ kind: "task-removed", task: old.number, title: old.title });
+  });
   return changes;
 }
 
-/** What changes from one version of a task to another (same position). */
+/** What changes from one version of a task to another (a matched pair). */
 export function diffTask(old: SnapshotTask, next: SnapshotTask): PlanChange[] {
   const changes: PlanChange[] = [];
   const task = next.number;
@@ -99,7 +98,7 @@ export function diffTask(old: SnapshotTask, next: SnapshotTask): PlanChange[] {
 
 /** An office-edited task where the document says something else: its version is kept unless the office picks the document's. */
 export interface KeptEdit {
-  /** Position in the plan (its ordinal). */
+  /** Position of the document's version of the task in the document (flat, across groups). */
   index: number;
   task: string;
   title: string;
@@ -109,14 +108,16 @@ export interface KeptEdit {
 }
 
 /**
- * The office's edits a re-import would override, task by task (matched by position as in
- * diffPlan). `before` is the stored plan with `edited` marks, `document` the parsed text.
+ * The office's edits a re-import would override, task by task (matched as in diffPlan).
+ * `before` is the stored plan with `edited` marks, `document` the parsed text.
  */
 export function keptEdits(before: PlanSnapshot | null, document: PlanSnapshot): KeptEdit[] {
   if (!before) return [];
-  return before.tasks.flatMap((old, index) => {
-    const next = document.tasks[index];
-    if (!old.edited || !next) return [];
+  const match = matchTasks(before.tasks, document.tasks);
+  return document.tasks.flatMap((next, index) => {
+    const i = match[index];
+    const old = i === null || i === undefined ? undefined : before.tasks[i];
+    if (!old?.edited) return [];
     const changes = diffTask(old, next);
     return changes.length > 0 || old.archived ? [{ index, task: old.number, title: old.title, archived: old.archived ?? false, changes }] : [];
   });
@@ -152,34 +153,6 @@ export function describeChange(change: PlanChange): string {
   }
 }
 
-/**
- * How alike two titles are: the Dice coefficient of their character bigrams (0 = nothing in
- * common, 1 = the same), ignoring spaces and punctuation. Chinese titles have no word breaks, so
- * character pairs are the usual cheap measure; a reworded title keeps most of its pairs.
- */
-export function titleSimilarity(a: string, b: string): number {
-  const clean = (s: string) => s.replace(/[\s\p{P}\p{S}]/gu, "");
-  const bigrams = (s: string) => {
-    const chars = [...clean(s)];
-    if (chars.length < 2) return chars;
-    return chars.slice(1).map((c, i) => `${chars[i]}${c}`);
-  };
-  const x = bigrams(a);
-  const y = bigrams(b);
-  if (x.length === 0 && y.length === 0) return 1;
-  const pool = new Map<string, number>();
-  for (const g of x) pool.set(g, (pool.get(g) ?? 0) + 1);
-  let common = 0;
-  for (const g of y) {
-    const left = pool.get(g) ?? 0;
-    if (left > 0) {
-      common++;
-      pool.set(g, left - 1);
-    }
-  }
-  return (2 * common) / (x.length + y.length);
-}
-
 /** Below this a title is taken as rewritten rather than edited ("加强计量基础建设" → "加强计量体系建设" ≈ 0.57). */
 export const RETITLE_THRESHOLD = 0.5;
 
@@ -188,21 +161,23 @@ export type ImportWarning =
   | { kind: "different-plan"; retitled: number; compared: number };
 
 /**
- * Doubts about a re-import. Tasks are matched by position, so a task whose title changes beyond
- * an edit may be a different task taking over the old one's history; when most of them do, the
- * text is likely a different plan altogether.
+ * Doubts about a re-import. A task kept only by its number (its title rewritten beyond an edit)
+ * may be a different task taking over the old one's history; when most matched tasks are like
+ * that, the text is likely a different plan altogether.
  */
 export function importWarnings(before: PlanSnapshot | null, after: PlanSnapshot): ImportWarning[] {
   if (!before) return [];
   const retitled: ImportWarning[] = [];
-  const compared = Math.min(before.tasks.length, after.tasks.length);
-  for (let i = 0; i < compared; i++) {
-    const old = before.tasks[i];
-    const next = after.tasks[i];
-    if (!old || !next) continue;
+  const match = matchTasks(before.tasks, after.tasks);
+  let compared = 0;
+  after.tasks.forEach((next, j) => {
+    const i = match[j];
+    const old = i === null || i === undefined ? undefined : before.tasks[i];
+    if (!old) return;
+    compared++;
     const similarity = titleSimilarity(old.title, next.title);
     if (similarity < RETITLE_THRESHOLD) retitled.push({ kind: "task-retitled", task: next.number, from: old.title, to: next.title, similarity });
-  }
+  });
   const differentPlan = compared > 0 && retitled.length * 2 > compared;
   return differentPlan ? [{ kind: "different-plan", retitled: retitled.length, compared }, ...retitled] : retitled;
 }
@@ -212,7 +187,7 @@ export function describeWarning(warning: ImportWarning): string {
     case "task-retitled":
       return `任务 ${warning.task} 标题变化较大（“${warning.from}” → “${warning.to}”），确认是同一项任务？历史记录将沿用`;
     case "different-plan":
-      return `新文本与现有方案差别很大（${warning.compared} 项对应任务中有 ${warning.retitled} 项标题大幅变化），看起来是另一份方案：导入会按位置覆盖现有任务，旧任务的历史记录将沿用到新任务上。暂不支持作为新方案导入，请确认后再导入`;
+      return `新文本与现有方案差别很大（${warning.compared} 项对应任务中有 ${warning.retitled} 项标题大幅变化），看起来是另一份方案：导入会按编号把现有任务换成新任务，旧任务的历史记录将沿用到新任务上。暂不支持作为新方案导入，请确认后再导入`;
   }
 }
 

@@ -4,7 +4,7 @@
  * cadences. Pure. A document it cannot read throws PlanParseError naming the line; it never
  * returns half a plan. Soft doubts go to `warnings`.
  */
-import { hasAssignmentMarkup, LEAD_RULE_RE, resetScanCache, scanAssignments } from "./plan-assignments.ts";
+import { hasAssignmentMarkup, LEAD_RULE_RE, MAY_STATE_LEAD_RULE_RE, resetScanCache, scanAssignments } from "./plan-assignments.ts";
 import { extractCadences } from "./plan-cadences.ts";
 import { failAt, PlanParseError } from "./plan-error.ts";
 import { readHeader } from "./plan-header.ts";
@@ -305,7 +305,7 @@ class PlanBuilder {
 
 /** Line of the first document rule "列第一位者为牵头单位" (and variants), or null. */
 function leadRuleLine(lines: SourceLine[]): number | null {
-  return lines.find((l) => LEAD_RULE_RE.test(foldWidth(l.text)))?.line ?? null;
+  return lines.find((l) => MAY_STATE_LEAD_RULE_RE.test(l.text) && LEAD_RULE_RE.test(foldWidth(l.text)))?.line ?? null;
 }
 
 export function parsePlan(raw: string): ParsedPlan {

@@ -218,6 +218,8 @@ function readBareUnitList(content: string): AnnotationContent | null {
 export const LEAD_RULE_RE =
   /(?:列|排|排名|名列|排列)?在?(?:第一位|第一个|第一家|首位|最前|第一)(?:的|者)?(?:单位|部门)?(?:者)?(?:为|是)(?:牵头|主责)(?:单位|部门)?(?:[，,]\s*下同)?/;
 const LEAD_RULE_GLOBAL_RE = new RegExp(LEAD_RULE_RE.source, "g");
+/** Every wording of the rule names 牵头 or 主责: a cheap test before the rule's own regex. */
+export const MAY_STATE_LEAD_RULE_RE = /牵头|主责/;
 
 export interface AssignmentScan {
   units: WrittenUnit[];
@@ -252,7 +254,7 @@ export function resetScanCache(): void {
 
 function scanText(written: string): AssignmentScan {
   // Blanked, not cut: offsets stay valid and "（A、B负责。列第一位者为牵头单位，下同）" reads as "（A、B负责。）".
-  const text = written.replace(LEAD_RULE_GLOBAL_RE, (m) => " ".repeat(m.length));
+  const text = MAY_STATE_LEAD_RULE_RE.test(written) ? written.replace(LEAD_RULE_GLOBAL_RE, (m) => " ".repeat(m.length)) : written;
   const folded = foldWidth(text);
   const { spans, unclosed } = matchBrackets(text);
   const scan: AssignmentScan = { units: [], deadlines: [], leaders: [], remainder: text, unterminatedAt: null, emptyLabelAt: null };

@@ -56,15 +56,17 @@ export function readMarker(text: string): Marker | null {
   return null;
 }
 
+const INLINE_SHI_RE = new RegExp(`(?<=[。；;，,：:])\\s*(${CN}是)`, "g");
+
 /**
  * Inline "一是…二是…" enumerations. They count only after a sentence or clause break (so
  * "统一是" never matches) and only in unbroken sequence starting from `next`.
  */
 export function findInlineShi(text: string, next: number): Array<{ offset: number; number: string; ordinal: number }> {
   const found: Array<{ offset: number; number: string; ordinal: number }> = [];
-  const re = new RegExp(`(?<=[。；;，,：:])\\s*(${CN}是)`, "g");
+  if (!text.includes("是")) return found;
   let expected = next;
-  for (const m of text.matchAll(re)) {
+  for (const m of text.matchAll(INLINE_SHI_RE)) {
     const number = m[1] ?? "";
     const ordinal = chineseToInt(number.slice(0, -1));
     if (ordinal !== expected) continue;

@@ -41,7 +41,22 @@ export function splitLines(text: string): SourceLine[] {
  * folded copy are valid in the original: match on the fold, report slices of the original.
  */
 export function foldWidth(s: string): string {
-  return s.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  // A loop over char codes: the parser folds every clause, and a replace callback per full-width
+  // comma was one of its hot spots.
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xff01 && c <= 0xff5e) break;
+  }
+  if (i === s.length) return s;
+  const codes = new Array<number>(s.length);
+  for (let j = 0; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    codes[j] = c >= 0xff01 && c <= 0xff5e ? c - 0xfee0 : c;
+  }
+  let out = "";
+  for (let j = 0; j < codes.length; j += 4096) out += String.fromCharCode(...codes.slice(j, j + 4096));
+  return out;
 }
 
 /** Joins pieces with "\n" and returns a lookup from an offset in the joined text to its line. */
@@ -127,8 +142,17 @@ export function splitOutsideBrackets(text: string, separators: RegExp): { text: 
   // Most clauses hold no separator at all: skip the walk.
   if (!separators.test(text)) return [{ text, start: 0 }];
   const pieces: { text: string; start: number }[] = [];
-  let depth = 0;
   let start = 0;
+  // Without brackets or quotes every separator splits: one regex pass finds them.
+  if (!SPLIT_SHIELD_RE.test(text)) {
+    for (const m of text.matchAll(globalOf(separators))) {
+      pieces.push({ text: text.slice(start, m.index), start });
+      start = m.index + m[0].length;
+    }
+    pieces.push({ text: text.slice(start), start });
+    return pieces;
+  }
+  let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] ?? "";
     if (SPLIT_OPENERS.has(ch)) depth++;
@@ -140,6 +164,19 @@ export function splitOutsideBrackets(text: string, separators: RegExp): { text: 
   }
   pieces.push({ text: text.slice(start), start });
   return pieces;
+}
+
+const SPLIT_SHIELD_RE = new RegExp(`[${[...SPLIT_OPENERS, ...SPLIT_CLOSERS].map((c) => `\\${c}`).join("")}]`);
+
+/** The callers' one-character separator classes, made global once each (matchAll needs the flag); keyed by source, as a literal is a new object per call. */
+const globalSeparators = new Map<string, RegExp>();
+function globalOf(separators: RegExp): RegExp {
+  let re = globalSeparators.get(separators.source);
+  if (!re) {
+    re = new RegExp(separators.source, `${separators.flags.replace("g", "")}g`);
+    if (globalSeparators.size < 100) globalSeparators.set(separators.source, re);
+  }
+  return re;
 }
 
 /** Removes the given [start, end) ranges from text (ranges may overlap or come unsorted). */
@@ -156,11 +193,22 @@ export function cutRanges(text: string, ranges: Array<[number, number]>): string
 
 const EDGE_PUNCT = "、，,；;。.：:！!？?·\\s";
 
-/** Trims spaces and list/sentence punctuation from both ends. */
-const EDGE_PUNCT_RE = new RegExp(`^[${EDGE_PUNCT}]+|[${EDGE_PUNCT}]+$`, "g");
+/** Trims spaces and list/sentence punctuation from both ends (the same as replacing this with ""). */
+export const EDGE_PUNCT_RE = new RegExp(`^[${EDGE_PUNCT}]+|[${EDGE_PUNCT}]+$`, "g");
 
 export function trimPunct(s: string): string {
-  return s.replace(EDGE_PUNCT_RE, "");
+  // A loop from both ends: the regex's end-anchored branch was tried at every offset of every clause.
+  let start = 0;
+  let end = s.length;
+  while (start < end && isEdgePunct(s.charCodeAt(start))) start++;
+  while (end > start && isEdgePunct(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+
+/** The characters EDGE_PUNCT_RE trims: its punctuation and \s (WhiteSpace and LineTerminator). */
+const EDGE_CODES = new Set([..."、，,；;。.：:！!？?·", "\t", "\n", "\v", "\f", "\r", " ", "\u00a0", "\u1680", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff"].map((c) => c.charCodeAt(0)));
+function isEdgePunct(code: number): boolean {
+  return EDGE_CODES.has(code) || (code >= 0x2000 && code <= 0x200a);
 }
 
 const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, "○": 0, Ｏ: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };

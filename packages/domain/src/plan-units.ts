@@ -15,6 +15,18 @@ const EDGE_RE = new RegExp(`^[${EDGE}\\s]+|[${EDGE}\\s]+$`, "g");
  * unified to full-width, surrounding punctuation and a trailing "等/等单位" dropped.
  */
 export function normalizeUnitName(raw: string): string {
+  const known = normalized.get(raw);
+  if (known !== undefined) return known;
+  const name = normalize(raw);
+  // Splitting a list normalises the same pieces several times; the cache is bounded.
+  if (normalized.size >= 10_000) normalized.clear();
+  normalized.set(raw, name);
+  return name;
+}
+
+const normalized = new Map<string, string>();
+
+function normalize(raw: string): string {
   let s = raw.replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
   s = s.replace(/\(/g, "（").replace(/\)/g, "）");
   s = s.replace(SPACE_LIKE, " ").trim();
@@ -103,12 +115,24 @@ const ROLE_SUFFIXES: Array<{ re: RegExp; role: WrittenRole }> = [
 /** Splits a trailing role word off a written name: "市发改委牵头" → 市发改委, lead. */
 export function splitRoleSuffix(token: string): { name: string; role: WrittenRole | null } {
   const trimmed = token.trim();
+  // Every role word ends in one of these characters: most tokens (plain names) skip the regexes,
+  // which are end-anchored and so tried at every offset.
+  if (!ROLE_LAST_CHARS.has(trimmed.charAt(trimmed.length - 1))) return { name: trimmed, role: null };
   for (const { re, role } of ROLE_SUFFIXES) {
     const m = re.exec(trimmed);
     if (m && m.index > 0) return { name: trimmed.slice(0, m.index), role };
   }
   return { name: trimmed, role: null };
 }
+
+/** The last character of every role word in ROLE_SUFFIXES (read from their sources, so they stay in step). */
+const ROLE_LAST_CHARS = new Set(
+  ROLE_SUFFIXES.flatMap(({ re }) => {
+    const body = re.source.replace(/\$$/, "");
+    if (body.endsWith("[）)]")) return ["）", ")"];
+    return body.replace(/^\(|\)$/g, "").split("|").map((word) => word.slice(-1));
+  }),
+);
 
 /** "由市发改委" → "市发改委": the preposition belongs to the sentence, not the name. */
 function dropLeadingPreposition(name: string): string {
