@@ -253,3 +253,25 @@ export function latestStatusByTaskUnit(db: Db, planId: number) {
          ORDER BY l."createdAt" DESC, l."id" DESC
          LIMIT 1)`;
 }
+
+/**
+ * A token that changes whenever the board of `planId` may have: the console polls it and fetches
+ * the whole board only when it moves. Built from what every change the board shows leaves behind —
+ * the newest status update (a reply, an office entry: the only way a submission is marked in),
+ * round and submission (rounds opening), extension request, and audit event (coordination,
+ * extensions decided, edits of tasks, units, deadlines and the calendar, re-imports, archiving) —
+ * each a MAX over a primary key, so one query of index look-ups however large the history. It is
+ * coarse on purpose (a change in another plan moves it too: one needless refetch). Lights also
+ * move with the clock (a due moment passing, a round opening), so the token carries the minute.
+ */
+export async function boardVersion(db: Db, now: Date, planId?: number | null): Promise<string> {
+  const plan = await resolvePlanId(db, planId);
+  const [row] = await db.$queryRaw<Array<Record<"statusUpdate" | "round" | "submission" | "extension" | "audit", number | bigint | null>>>`
+    SELECT (SELECT MAX("id") FROM "StatusUpdate") AS "statusUpdate",
+           (SELECT MAX("id") FROM "Round") AS "round",
+           (SELECT MAX("id") FROM "Submission") AS "submission",
+           (SELECT MAX("id") FROM "ExtensionRequest") AS "extension",
+           (SELECT MAX("id") FROM "AuditEvent") AS "audit"`;
+  const ids = ["statusUpdate", "round", "submission", "extension", "audit"] as const;
+  return [plan ?? 0, ...ids.map((k) => Number(row?.[k] ?? 0)), Math.floor(now.getTime() / 60_000)].join(".");
+}
