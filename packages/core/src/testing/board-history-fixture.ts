@@ -45,7 +45,10 @@ async function bulkInsert(db: Db, table: string, rows: Array<Record<string, Valu
   }
 }
 
-export async function insertBoardHistory(db: Db, options: { tasks: number; units: number; unitsPerTask: number; quarters: number; collectives?: boolean }): Promise<BoardHistory> {
+export async function insertBoardHistory(
+  db: Db,
+  options: { tasks: number; units: number; unitsPerTask: number; quarters: number; collectives?: boolean; provider?: "sqlite" | "postgresql" },
+): Promise<BoardHistory> {
   const { tasks: taskCount, units: unitCount, unitsPerTask, quarters } = options;
   const created = new Date(shanghaiInstant(quarterOf(0, quarters).opens, "00:00").getTime() - 30 * 86_400_000);
   await db.unit.createMany({ data: Array.from({ length: unitCount }, (_, u) => ({ id: u + 1, name: `历史单位${u + 1}`, collective: options.collectives === true && u % 25 === 0, createdAt: created })) });
@@ -106,5 +109,11 @@ export async function insertBoardHistory(db: Db, options: { tasks: number; units
   await bulkInsert(db, "Round", rounds);
   await bulkInsert(db, "Submission", submissions);
   await bulkInsert(db, "StatusUpdate", updates);
+  if (options.provider === "postgresql") {
+    // Rows went in with their ids: move the sequences past them for the rows a test adds after.
+    for (const table of ["Unit", "Task", "Assignment", "Deadline", "Round", "Submission", "StatusUpdate"]) {
+      await db.$executeRawUnsafe(`SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), (SELECT MAX("id") FROM "${table}"))`);
+    }
+  }
   return { planId: plan.id, tasks: tasks.length, cells: assignments.length, rounds: rounds.length, submissions: submissions.length, updates: updates.length };
 }
