@@ -3,7 +3,7 @@ import { shanghaiDate } from "@duban/domain/calendar";
 import { lightOf, worseLight, type Light } from "@duban/domain/light";
 import { periodKeyOf } from "@duban/domain/period";
 import { loadCalendar } from "./calendar-source.ts";
-import { resolvePlanId } from "./plans.ts";
+import { resolvePlanId, toDate } from "./plans.ts";
 
 export interface BoardFilter {
   /** The plan to show; without it the default plan (see `defaultPlanId`). */
@@ -49,48 +49,69 @@ export const BLOCKED_STATUS = "blocked";
  * submissions of the task's open rounds (opened on or before now): the earliest still owed
  * wins, since an old unanswered round keeps a unit behind; otherwise the latest submitted one.
  * A collective unit's cell covers its own submissions and those of its members.
+ *
+ * Read set-based: the database folds the history into one row per task × unit (counts and the two
+ * candidate obligations) and seeks the newest status per cell; nothing is read per row or loaded
+ * whole. `testing/board-from-history.ts` keeps the earlier fold of every row, which tests and the
+ * benchmark compare this against.
  */
 export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
-  const calendar = await loadCalendar(db);
   const planId = await resolvePlanId(db, filter.planId);
   const period = periodKeyOf(shanghaiDate(now), "quarterly");
   if (planId === null) {
     return { now, period, planId: null, planTitle: null, archived: false, groups: [], units: [], unitOptions: [], rows: [], counts: { red: 0, yellow: 0, green: 0, total: 0 } };
   }
 
-  const [plan, tasks, members, submissions, latestUpdates] = await Promise.all([
+  const [calendar, plan, tasks, assignments, members, owedRows, latestRows] = await Promise.all([
+    loadCalendar(db),
     db.plan.findUniqueOrThrow({ where: { id: planId }, include: { groups: { orderBy: { ordinal: "asc" } } } }),
-    db.task.findMany({
-      where: { planId, active: true },
-      orderBy: { ordinal: "asc" },
-      include: { assignments: { where: { active: true }, orderBy: { ordinal: "asc" }, include: { unit: true } } },
-    }),
+    db.task.findMany({ where: { planId, active: true }, orderBy: { ordinal: "asc" }, select: { id: true, number: true, title: true, groupId: true } }),
+    db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; role: string; name: string; collective: boolean | number | bigint }>>`
+      SELECT a."taskId" AS "taskId", a."unitId" AS "unitId", a."role" AS "role", u."name" AS "name", u."collective" AS "collective"
+        FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "Unit" u ON u."id" = a."unitId"
+       WHERE t."planId" = ${planId} AND t."active" = true AND a."active" = true
+       ORDER BY a."taskId", a."ordinal", a."id"`,
     db.unitMember.findMany(),
-    db.submission.findMany({
-      where: { round: { opensAt: { lte: now }, deadline: { active: true, task: { planId } } } },
-      include: { round: { select: { periodKey: true, deadline: { select: { taskId: true } } } } },
-    }),
-    db.statusUpdate.findMany({
-      where: { task: { planId } },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      select: { taskId: true, unitId: true, status: true, progress: true, createdAt: true, coordinatedAt: true },
-    }),
+    owedByTaskUnit(db, planId, now),
+    latestStatusByTaskUnit(db, planId),
   ]);
 
   const membersOf = new Map<number, number[]>();
   for (const m of members) membersOf.set(m.collectiveId, [...(membersOf.get(m.collectiveId) ?? []), m.memberId]);
-
-  const subsByTaskUnit = new Map<string, typeof submissions>();
-  for (const s of submissions) {
-    const key = `${s.round.deadline.taskId}:${s.unitId}`;
-    subsByTaskUnit.set(key, [...(subsByTaskUnit.get(key) ?? []), s]);
+  const assignmentsOf = new Map<number, Array<{ unit: { id: number; name: string; collective: boolean }; role: string }>>();
+  for (const a of assignments) {
+    const taskId = Number(a.taskId);
+    assignmentsOf.set(taskId, [...(assignmentsOf.get(taskId) ?? []), { role: a.role, unit: { id: Number(a.unitId), name: a.name, collective: Boolean(Number(a.collective)) } }]);
   }
-  // findMany is newest first, so the first seen per task×unit is the latest.
-  const latestByTaskUnit = new Map<string, (typeof latestUpdates)[number]>();
-  for (const u of latestUpdates) {
-    const key = `${u.taskId}:${u.unitId}`;
-    if (!latestByTaskUnit.has(key)) latestByTaskUnit.set(key, u);
+  const owedOf = new Map<string, Owed>();
+  for (const row of owedRows) {
+    owedOf.set(`${row.taskId}:${row.unitId}`, {
+      expected: Number(row.expected),
+      done: Number(row.done),
+      pending: row.pendingDue === null ? null : { dueAt: toDate(row.pendingDue), periodKey: periodKeyIn(row.pendingKey) },
+      made: row.madeDue === null ? null : { dueAt: toDate(row.madeDue), periodKey: periodKeyIn(row.madeKey) },
+    });
   }
+  const latestOf = new Map<string, Latest>();
+  for (const row of latestRows) {
+    latestOf.set(`${row.taskId}:${row.unitId}`, {
+      status: row.status,
+      progress: row.progress === null ? null : Number(row.progress),
+      createdAt: toDate(row.createdAt),
+      coordinatedAt: row.coordinatedAt === null ? null : toDate(row.coordinatedAt),
+    });
+  }
+  // Cells share a handful of due dates: work each light out once.
+  const lights = new Map<string, Light>();
+  const lightFor = (dueAt: Date | null, submitted: boolean, blocked: boolean) => {
+    const key = `${dueAt?.getTime() ?? ""}:${submitted}:${blocked}`;
+    let light = lights.get(key);
+    if (light === undefined) {
+      light = lightOf({ now, dueAt, submitted, blocked }, calendar);
+      lights.set(key, light);
+    }
+    return light;
+  };
 
   const unitColumns = new Map<number, { id: number; name: string; collective: boolean }>();
   const rows: BoardRow[] = [];
@@ -99,23 +120,32 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
   for (const task of tasks) {
     if (filter.groupId && task.groupId !== filter.groupId) continue;
     const cells: BoardCell[] = [];
-    for (const assignment of task.assignments) {
+    for (const assignment of assignmentsOf.get(task.id) ?? []) {
       const unit = assignment.unit;
       if (filter.unitId && unit.id !== filter.unitId) continue;
       const unitIds = [unit.id, ...(unit.collective ? (membersOf.get(unit.id) ?? []) : [])];
-      const owed = unitIds.flatMap((id) => subsByTaskUnit.get(`${task.id}:${id}`) ?? []);
-      const pending = owed.filter((s) => !s.submittedAt).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
-      const made = owed.filter((s) => s.submittedAt).sort((a, b) => b.dueAt.getTime() - a.dueAt.getTime());
-      const focus = pending[0] ?? made[0] ?? null;
-      const latest = unitIds
-        .map((id) => latestByTaskUnit.get(`${task.id}:${id}`))
-        .filter((u) => u !== undefined)
-        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-      const light = lightOf(
-        // A difficulty the office has coordinated no longer holds the light at yellow.
-        { now, dueAt: focus?.dueAt ?? null, submitted: focus ? focus.submittedAt !== null : false, blocked: latest?.status === BLOCKED_STATUS && !latest.coordinatedAt },
-        calendar,
-      );
+      // A collective cell folds its members in: the earliest owed, the latest made and the newest
+      // status win; on a tie the unit itself, then its members in order (as the history fold did).
+      let expected = 0;
+      let done = 0;
+      let pending: Focus | null = null;
+      let made: Focus | null = null;
+      let latest: Latest | undefined;
+      for (const id of unitIds) {
+        const owed = owedOf.get(`${task.id}:${id}`);
+        if (owed) {
+          expected += owed.expected;
+          done += owed.done;
+          if (owed.pending && (!pending || owed.pending.dueAt < pending.dueAt)) pending = owed.pending;
+          if (owed.made && (!made || owed.made.dueAt > made.dueAt)) made = owed.made;
+        }
+        const update = latestOf.get(`${task.id}:${id}`);
+        if (update && (!latest || update.createdAt > latest.createdAt)) latest = update;
+      }
+      const focus = pending ?? made;
+      const submitted = focus !== null && focus === made;
+      // A difficulty the office has coordinated no longer holds the light at yellow.
+      const light = lightFor(focus?.dueAt ?? null, submitted, latest?.status === BLOCKED_STATUS && !latest.coordinatedAt);
       if (filter.light && light !== filter.light) continue;
       cells.push({
         unitId: unit.id,
@@ -126,10 +156,10 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
         coordinated: latest?.status === BLOCKED_STATUS && latest.coordinatedAt !== null,
         lastUpdateAt: latest?.createdAt ?? null,
         dueAt: focus?.dueAt ?? null,
-        submitted: focus ? focus.submittedAt !== null : false,
-        periodKey: focus?.round.periodKey ?? null,
-        expected: owed.length,
-        done: made.length,
+        submitted,
+        periodKey: focus?.periodKey ?? null,
+        expected,
+        done,
       });
       unitColumns.set(unit.id, { id: unit.id, name: unit.name, collective: unit.collective });
       counts[light]++;
@@ -155,10 +185,93 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
     groups: plan.groups.map((g) => ({ id: g.id, number: g.number, heading: g.heading })),
     units: [...unitColumns.values()],
     /** Every unit of the plan, for the unit filter (columns above are only those shown). */
-    unitOptions: [...new Map(tasks.flatMap((t) => t.assignments.map((a) => [a.unit.id, { id: a.unit.id, name: a.unit.name }] as const))).values()],
+    unitOptions: [...new Map(tasks.flatMap((t) => (assignmentsOf.get(t.id) ?? []).map((a) => [a.unit.id, { id: a.unit.id, name: a.unit.name }] as const))).values()],
     rows,
     counts,
   };
 }
 
 export type Board = Awaited<ReturnType<typeof loadBoard>>;
+
+type Focus = { dueAt: Date; periodKey: string };
+type Owed = { expected: number; done: number; pending: Focus | null; made: Focus | null };
+type Latest = { status: string; progress: number | null; createdAt: Date; coordinatedAt: Date | null };
+
+/** The period key at the end of an `obligationKey` ("<due as text> <id key> <periodKey>"). */
+function periodKeyIn(key: string | null): string {
+  return key === null ? "" : key.slice(key.lastIndexOf(" ") + 1);
+}
+
+/**
+ * Per task × unit of the plan's active deadlines, over the rounds opened by `now`, in one grouped
+ * pass over covering indexes (Round(deadlineId, opensAt, periodKey), Submission(roundId, unitId,
+ * submittedAt, dueAt)): how many submissions are owed and made, the earliest due still owed and
+ * the latest due made. Which round each of those two is (its period) rides along as the MIN/MAX
+ * of a text key "<due> <id> <periodKey>": the due date as text sorts in time order on both
+ * databases (fixed-width ISO on SQLite; on PostgreSQL the separator sorts below a fraction's "."),
+ * and the 12-digit id part breaks a tie on the lowest submission id for either end.
+ */
+export function owedByTaskUnit(db: Db, planId: number, now: Date) {
+  return db.$queryRaw<
+    Array<{ taskId: number | bigint; unitId: number | bigint; expected: number | bigint; done: number | bigint; pendingDue: Date | string | null; madeDue: Date | string | null; pendingKey: string | null; madeKey: string | null }>
+  >`
+    SELECT d."taskId" AS "taskId", s."unitId" AS "unitId",
+           COUNT(*) AS "expected", COUNT(s."submittedAt") AS "done",
+           MIN(CASE WHEN s."submittedAt" IS NULL THEN s."dueAt" END) AS "pendingDue",
+           MAX(CASE WHEN s."submittedAt" IS NOT NULL THEN s."dueAt" END) AS "madeDue",
+           MIN(CASE WHEN s."submittedAt" IS NULL THEN CAST(s."dueAt" AS TEXT) || ' ' || CAST(100000000000 + s."id" AS TEXT) || ' ' || r."periodKey" END) AS "pendingKey",
+           MAX(CASE WHEN s."submittedAt" IS NOT NULL THEN CAST(s."dueAt" AS TEXT) || ' ' || CAST(900000000000 - s."id" AS TEXT) || ' ' || r."periodKey" END) AS "madeKey"
+      FROM "Task" t
+      JOIN "Deadline" d ON d."taskId" = t."id"
+      JOIN "Round" r ON r."deadlineId" = d."id"
+      JOIN "Submission" s ON s."roundId" = r."id"
+     WHERE t."planId" = ${planId} AND t."active" = true AND d."active" = true AND r."opensAt" <= ${now}
+     GROUP BY d."taskId", s."unitId"`;
+}
+
+/**
+ * The newest status update (by createdAt, then id) of every task × unit the board can show: the
+ * plan's active assignments and, for a collective unit, its members. One index seek per cell on
+ * StatusUpdate(taskId, unitId, createdAt, id), however long the history.
+ */
+export function latestStatusByTaskUnit(db: Db, planId: number) {
+  return db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; status: string; progress: number | bigint | null; createdAt: Date | string; coordinatedAt: Date | string | null }>>`
+    WITH cells AS (
+      SELECT a."taskId" AS "taskId", a."unitId" AS "unitId"
+        FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId"
+       WHERE t."planId" = ${planId} AND t."active" = true AND a."active" = true
+      UNION
+      SELECT a."taskId", m."memberId"
+        FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "UnitMember" m ON m."collectiveId" = a."unitId"
+       WHERE t."planId" = ${planId} AND t."active" = true AND a."active" = true)
+    SELECT su."taskId" AS "taskId", su."unitId" AS "unitId", su."status" AS "status", su."progress" AS "progress",
+           su."createdAt" AS "createdAt", su."coordinatedAt" AS "coordinatedAt"
+      FROM cells c
+      JOIN "StatusUpdate" su ON su."id" = (
+        SELECT l."id" FROM "StatusUpdate" l
+         WHERE l."taskId" = c."taskId" AND l."unitId" = c."unitId"
+         ORDER BY l."createdAt" DESC, l."id" DESC
+         LIMIT 1)`;
+}
+
+/**
+ * A token that changes whenever the board of `planId` may have: the console polls it and fetches
+ * the whole board only when it moves. Built from what every change the board shows leaves behind —
+ * the newest status update (a reply, an office entry: the only way a submission is marked in),
+ * round and submission (rounds opening), extension request, and audit event (coordination,
+ * extensions decided, edits of tasks, units, deadlines and the calendar, re-imports, archiving) —
+ * each a MAX over a primary key, so one query of index look-ups however large the history. It is
+ * coarse on purpose (a change in another plan moves it too: one needless refetch). Lights also
+ * move with the clock (a due moment passing, a round opening), so the token carries the minute.
+ */
+export async function boardVersion(db: Db, now: Date, planId?: number | null): Promise<string> {
+  const plan = await resolvePlanId(db, planId);
+  const [row] = await db.$queryRaw<Array<Record<"statusUpdate" | "round" | "submission" | "extension" | "audit", number | bigint | null>>>`
+    SELECT (SELECT MAX("id") FROM "StatusUpdate") AS "statusUpdate",
+           (SELECT MAX("id") FROM "Round") AS "round",
+           (SELECT MAX("id") FROM "Submission") AS "submission",
+           (SELECT MAX("id") FROM "ExtensionRequest") AS "extension",
+           (SELECT MAX("id") FROM "AuditEvent") AS "audit"`;
+  const ids = ["statusUpdate", "round", "submission", "extension", "audit"] as const;
+  return [plan ?? 0, ...ids.map((k) => Number(row?.[k] ?? 0)), Math.floor(now.getTime() / 60_000)].join(".");
+}

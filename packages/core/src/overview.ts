@@ -37,40 +37,53 @@ type Latest = { status: string; coordinated: boolean; createdAt: Date; id: numbe
 /**
  * The page the office head opens first: every active plan's lights, and which units are late in
  * which plan. The same light rule as the board, computed from three set-based queries over all
- * active plans (per task × unit: earliest owed and latest submitted due date of opened rounds,
- * and the latest status) — no query per plan, task or unit.
+ * active plans (the cells; per task × unit the earliest owed and latest submitted due date of
+ * opened rounds, one grouped pass over covering indexes; the latest status, one index seek per
+ * cell) — no query per plan, task or unit.
  */
 export async function loadOverview(db: Db, now: Date): Promise<Overview> {
   const [calendar, plans, assignments, members, aggregates, latest] = await Promise.all([
     loadCalendar(db),
     db.plan.findMany({ where: { archivedAt: null }, orderBy: [{ importedAt: "asc" }, { id: "asc" }], select: { id: true, title: true, docNumber: true } }),
-    db.assignment.findMany({
-      where: { active: true, task: { active: true, plan: { archivedAt: null } } },
-      select: { taskId: true, unitId: true, task: { select: { planId: true } }, unit: { select: { name: true, collective: true } } },
-    }),
+    db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; planId: number | bigint; name: string; collective: boolean | number | bigint }>>`
+      SELECT a."taskId" AS "taskId", a."unitId" AS "unitId", t."planId" AS "planId", u."name" AS "name", u."collective" AS "collective"
+        FROM "Assignment" a
+        JOIN "Task" t ON t."id" = a."taskId"
+        JOIN "Plan" p ON p."id" = t."planId"
+        JOIN "Unit" u ON u."id" = a."unitId"
+       WHERE a."active" = true AND t."active" = true AND p."archivedAt" IS NULL
+       ORDER BY a."id"`,
     db.unitMember.findMany(),
     db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; pendingDue: Date | string | null; madeDue: Date | string | null }>>`
       SELECT d."taskId" AS "taskId", s."unitId" AS "unitId",
              MIN(CASE WHEN s."submittedAt" IS NULL THEN s."dueAt" END) AS "pendingDue",
              MAX(CASE WHEN s."submittedAt" IS NOT NULL THEN s."dueAt" END) AS "madeDue"
-        FROM "Submission" s
-        JOIN "Round" r ON r."id" = s."roundId"
-        JOIN "Deadline" d ON d."id" = r."deadlineId"
-        JOIN "Task" t ON t."id" = d."taskId"
-        JOIN "Plan" p ON p."id" = t."planId"
-       WHERE r."opensAt" <= ${now} AND d."active" = true AND t."active" = true AND p."archivedAt" IS NULL
+        FROM "Plan" p
+        JOIN "Task" t ON t."planId" = p."id"
+        JOIN "Deadline" d ON d."taskId" = t."id"
+        JOIN "Round" r ON r."deadlineId" = d."id"
+        JOIN "Submission" s ON s."roundId" = r."id"
+       WHERE p."archivedAt" IS NULL AND t."active" = true AND d."active" = true AND r."opensAt" <= ${now}
        GROUP BY d."taskId", s."unitId"`,
+    // The newest status per cell (and per member of a collective cell): one index seek each on
+    // StatusUpdate(taskId, unitId, createdAt), however long the history.
     db.$queryRaw<Array<{ id: number | bigint; taskId: number | bigint; unitId: number | bigint; status: string; coordinatedAt: Date | string | null; createdAt: Date | string }>>`
+      WITH cells AS (
+        SELECT a."taskId" AS "taskId", a."unitId" AS "unitId"
+          FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "Plan" p ON p."id" = t."planId"
+         WHERE a."active" = true AND t."active" = true AND p."archivedAt" IS NULL
+        UNION
+        SELECT a."taskId", m."memberId"
+          FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "Plan" p ON p."id" = t."planId" JOIN "UnitMember" m ON m."collectiveId" = a."unitId"
+         WHERE a."active" = true AND t."active" = true AND p."archivedAt" IS NULL)
       SELECT su."id" AS "id", su."taskId" AS "taskId", su."unitId" AS "unitId", su."status" AS "status",
              su."coordinatedAt" AS "coordinatedAt", su."createdAt" AS "createdAt"
-        FROM "StatusUpdate" su
-        JOIN "Task" t ON t."id" = su."taskId"
-        JOIN "Plan" p ON p."id" = t."planId"
-       WHERE t."active" = true AND p."archivedAt" IS NULL
-         AND NOT EXISTS (
-           SELECT 1 FROM "StatusUpdate" later
-            WHERE later."taskId" = su."taskId" AND later."unitId" = su."unitId"
-              AND (later."createdAt" > su."createdAt" OR (later."createdAt" = su."createdAt" AND later."id" > su."id")))`,
+        FROM cells c
+        JOIN "StatusUpdate" su ON su."id" = (
+          SELECT l."id" FROM "StatusUpdate" l
+           WHERE l."taskId" = c."taskId" AND l."unitId" = c."unitId"
+           ORDER BY l."createdAt" DESC, l."id" DESC
+           LIMIT 1)`,
   ]);
 
   const membersOf = new Map<number, number[]>();
@@ -90,8 +103,21 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
   const taskLights = new Map<number, { planId: number; light: Light }>();
   const unitRows = new Map<number, { unit: string; plans: Map<number, { cells: number; late: number }> }>();
 
-  for (const a of assignments) {
-    const planId = a.task.planId;
+  // Cells share a handful of due dates: work each light out once.
+  const lights = new Map<string, Light>();
+  const lightFor = (dueAt: Date | null, submitted: boolean, blocked: boolean) => {
+    const key = `${dueAt?.getTime() ?? ""}:${submitted}:${blocked}`;
+    let light = lights.get(key);
+    if (light === undefined) {
+      light = lightOf({ now, dueAt, submitted, blocked }, calendar);
+      lights.set(key, light);
+    }
+    return light;
+  };
+
+  for (const row of assignments) {
+    const a = { taskId: Number(row.taskId), unitId: Number(row.unitId), unit: { name: row.name, collective: Boolean(Number(row.collective)) } };
+    const planId = Number(row.planId);
     // A collective unit's cell covers its own obligations and its members' (as on the board).
     const unitIds = [a.unitId, ...(a.unit.collective ? (membersOf.get(a.unitId) ?? []) : [])];
     let pendingDue: Date | null = null;
@@ -105,10 +131,7 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
       const update = latestOf.get(key);
       if (update && (!newest || update.createdAt > newest.createdAt)) newest = update;
     }
-    const light = lightOf(
-      { now, dueAt: pendingDue ?? madeDue, submitted: pendingDue === null && madeDue !== null, blocked: newest?.status === BLOCKED_STATUS && !newest.coordinated },
-      calendar,
-    );
+    const light = lightFor(pendingDue ?? madeDue, pendingDue === null && madeDue !== null, newest?.status === BLOCKED_STATUS && !newest.coordinated);
     const plan = planRows.get(planId)!;
     plan.counts[light]++;
     plan.counts.total++;

@@ -116,8 +116,17 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!;
-  for (const [name, xs] of samples) console.log(`p95 ${name}: ${p95(xs).toFixed(1)} ms (${xs.length} runs)`);
+  const q = (name: string, at: number) => {
+    const xs = [...(samples.get(name) ?? [Number.NaN])].sort((a, b) => a - b);
+    return xs[Math.min(xs.length - 1, Math.ceil(xs.length * at) - 1)]!;
+  };
+  if (samples.size > 0) {
+    console.log(
+      `plans: ${PLANS} plans × ${TASKS} tasks × ${UNITS} units, ${QUARTERS / 4} years: ` +
+        `board.get one plan p50 ${q("board.get one plan", 0.5).toFixed(1)} ms, p95 ${q("board.get one plan", 0.95).toFixed(1)} ms (target ≤ 30; hand-written SQL p95 ${q("board hand SQL", 0.95).toFixed(1)} ms, ${(q("board.get one plan", 0.5) / q("board hand SQL", 0.5)).toFixed(2)}× at p50); ` +
+        `overview p50 ${q("overview", 0.5).toFixed(1)} ms, p95 ${q("overview", 0.95).toFixed(1)} ms (target ≤ 100; hand-written SQL p95 ${q("overview hand SQL", 0.95).toFixed(1)} ms, ${(q("overview", 0.5) / q("overview hand SQL", 0.5)).toFixed(2)}× at p50)`,
+    );
+  }
   await test?.cleanup();
 });
 

@@ -7,6 +7,7 @@ import { LIGHT_COLOR, type LightValue, useLightLabel } from "../components/light
 import { AddTaskButton } from "../components/task-editing.tsx";
 import { fmtDateTime, periodText, statusText } from "../format.ts";
 import { useLang, useT } from "../i18n.tsx";
+import { useRefetchWhenBoardChanges } from "../board-version.ts";
 import { usePlanId } from "../plan-route.ts";
 import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 import "./board.css";
@@ -111,9 +112,11 @@ export default function BoardPage() {
   const lightLabel = useLightLabel();
   const { filters, set, setParams } = useBoardFilters();
   const [cell, setCell] = useState<{ taskId: number; unitId: number } | null>(null);
-  // Polling keeps the board within seconds of a liaison's reply in chat, with no manual reload.
+  // Polling the version keeps the board within seconds of a liaison's reply in chat, with no
+  // manual reload; the board itself is fetched again only when the version moved.
   const planId = usePlanId();
-  const board = useQuery(trpc.board.get.queryOptions({ ...filters, planId }, { refetchInterval: 5000, placeholderData: (prev) => prev }));
+  const board = useQuery(trpc.board.get.queryOptions({ ...filters, planId }, { placeholderData: (prev) => prev }));
+  useRefetchWhenBoardChanges(planId, board.refetch);
 
   if (board.isError && !board.data) return <Alert type="error" showIcon title={errorMessage(board.error)} />;
   const data = board.data;
@@ -126,7 +129,7 @@ export default function BoardPage() {
         <div style={{ minWidth: 0 }}>
           <h3 className="board-title">{t("总览", "Board")}</h3>
           <span className="board-muted">
-            {data ? `${data.planTitle ?? t("尚未导入方案", "No plan yet")} · ${t("数据截至", "as of")} ${fmtDateTime(data.now)} · ${t("每 5 秒自动刷新", "refreshes every 5 s")}` : t("加载中…", "Loading…")}
+            {data ? `${data.planTitle ?? t("尚未导入方案", "No plan yet")} · ${t("数据截至", "as of")} ${fmtDateTime(data.now)} · ${t("每 5 秒检查更新", "checks for changes every 5 s")}` : t("加载中…", "Loading…")}
           </span>
         </div>
         <Space>

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Space, Table, Tag } from "antd";
 import { Link } from "react-router";
+import { useRefetchWhenBoardChanges } from "../board-version.ts";
 import { useT } from "../i18n.tsx";
 import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 
@@ -11,7 +12,9 @@ export default function OverviewPage() {
   const t = useT();
   const trpc = useTRPC();
   const errorMessage = useErrorMessage();
-  const overview = useQuery(trpc.board.overview.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const overview = useQuery(trpc.board.overview.queryOptions());
+  // The version token covers every plan's changes: the overview is fetched again only when it moves.
+  useRefetchWhenBoardChanges(null, overview.refetch);
   if (overview.isError) return <Alert type="error" showIcon title={errorMessage(overview.error)} />;
   const plans = overview.data?.plans ?? [];
   return (

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { loadBoard } from "@duban/core/board";
+import { boardVersion, loadBoard } from "@duban/core/board";
 import { assertTaskInPlan } from "@duban/core/plans";
 import { loadOverview } from "@duban/core/overview";
 import { cellHistory } from "@duban/core/task-detail";
@@ -13,6 +13,8 @@ export const boardRouter = router({
   get: authedProcedure
     .input(z.object({ planId: id.nullish(), groupId: id.nullish(), unitId: id.nullish(), light: z.enum(["red", "yellow", "green"]).nullish() }).default({}))
     .query(({ ctx, input }) => run(() => loadBoard(ctx.db, ctx.now(), input))),
+  /** A token that moves when the board may have changed: the console polls this, and `get` only when it moves. */
+  version: authedProcedure.input(z.object({ planId: id.nullish() }).default({})).query(({ ctx, input }) => run(() => boardVersion(ctx.db, ctx.now(), input.planId))),
   cell: authedProcedure.input(z.object({ planId: id.nullish(), taskId: id, unitId: id })).query(({ ctx, input }) =>
     run(async () => {
       if (input.planId) await assertTaskInPlan(ctx.db, input.planId, input.taskId);

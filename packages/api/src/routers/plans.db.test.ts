@@ -50,6 +50,9 @@ describe("plan-scoped procedures (temporary database)", { timeout: 180_000 }, ()
     expect((await staff.plan.get())!.id).toBe(business);
     expect((await staff.board.get({ planId: business })).rows).toHaveLength(3);
     expect(await codeOf(staff.board.get({ planId: 9999 }))).toBe("NOT_FOUND");
+    expect(await staff.board.version({ planId: business })).toMatch(/^\d+(\.\d+)+$/);
+    expect(await viewer.board.version({ planId: business })).toBe(await staff.board.version({ planId: business }));
+    expect(await codeOf(staff.board.version({ planId: 9999 }))).toBe("NOT_FOUND");
 
     const seedTask = await f.taskId("8");
     expect((await staff.tasks.get({ id: seedTask, planId: seed })).id).toBe(seedTask);
