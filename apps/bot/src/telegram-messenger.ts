@@ -102,6 +102,16 @@ export class TelegramMessenger implements Messenger {
       return classifySendError(error);
     }
   }
+
+  /** A plain message to a chat that is no contact's (the office's daily digest). */
+  async sendText(chatId: string, text: string): Promise<SendResult> {
+    try {
+      const sent = await this.api.sendMessage(chatId, text);
+      return { ok: true, messageId: String(sent.message_id) };
+    } catch (error) {
+      return classifySendError(error);
+    }
+  }
 }
 
 export function createTelegramMessenger(bot: { api: Api; token: string }): TelegramMessenger {

@@ -38,6 +38,8 @@ export interface Messenger {
    * sent on its own). The result stands for all of them.
    */
   sendDigest?(messages: OutgoingMessage[]): Promise<SendResult>;
+  /** A plain message to a chat that is no contact's (the office's daily digest). */
+  sendText?(chatId: string, text: string): Promise<SendResult>;
 }
 
 /** Records what it would send; used by the CLI (`scheduler tick`) and tests. */
@@ -53,6 +55,12 @@ export class RecordingMessenger implements Messenger {
   async sendDigest(messages: OutgoingMessage[]): Promise<SendResult> {
     this.sent.push(...messages);
     this.digests.push(messages);
+    return { ok: true, messageId: `recorded-${this.next++}` };
+  }
+  /** Plain messages to a chat (the office digest). */
+  readonly texts: Array<{ chatId: string; text: string }> = [];
+  async sendText(chatId: string, text: string): Promise<SendResult> {
+    this.texts.push({ chatId, text });
     return { ok: true, messageId: `recorded-${this.next++}` };
   }
 }
