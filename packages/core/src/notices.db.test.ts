@@ -100,10 +100,11 @@ describe("通知 broadcast (temporary SQLite)", () => {
     expect(envRow.recipients.map((r) => [r.role, r.receivedAt !== null]).sort()).toEqual([["head", true], ["liaison", false]]);
     expect(listed!.units.find((u) => u.unit === "农业局")!.receivedAt).toBeNull();
 
-    // Re-send: only 农业局 (环保局 signed through its head); twice at once queues it once.
+    // Re-send: only 农业局 (环保局 signed through its head); re-send 1 asked twice (a double click) queues it once.
     const later = new Date(now.getTime() + 3600_000);
-    const [a, b] = await Promise.all([remindUnreceived(f.db, { noticeId, now: later, actor: office }), remindUnreceived(f.db, { noticeId, now: later, actor: office })]);
+    const [a, b] = await Promise.all([remindUnreceived(f.db, { noticeId, ordinal: 1, now: later, actor: office }), remindUnreceived(f.db, { noticeId, ordinal: 1, now: later, actor: office })]);
     expect(a.recipients + b.recipients).toBe(1);
+    expect((await remindUnreceived(f.db, { noticeId, ordinal: 1, now: later, actor: office })).recipients).toBe(0);
     let again = await f.db.reminder.findMany({ where: { kind: "notice", rung: "notice-again" }, include: { unit: true } });
     expect(again.map((r) => r.unit.name)).toEqual(["农业局"]);
     expect(again[0]?.text).toBe("【通知·再次提醒】会议\n周五开会");
@@ -111,7 +112,7 @@ describe("通知 broadcast (temporary SQLite)", () => {
     expect(await f.db.auditEvent.count({ where: { action: "notice.remind" } })).toBe(1);
 
     // A later re-send is a new one: one more message to whoever has still not signed.
-    await remindUnreceived(f.db, { noticeId, now: new Date(later.getTime() + 3600_000), actor: office });
+    await remindUnreceived(f.db, { noticeId, ordinal: 2, now: new Date(later.getTime() + 3600_000), actor: office });
     again = await f.db.reminder.findMany({ where: { kind: "notice", rung: "notice-again" }, include: { unit: true } });
     expect(again.map((r) => r.unit.name)).toEqual(["农业局", "农业局"]);
     // The re-send does not count as another recipient of the notice.

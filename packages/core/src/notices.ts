@@ -200,10 +200,11 @@ export async function recordNoticeReceipt(db: Db, input: { noticeId: number; con
 
 /**
  * 再次提醒未签收: the notice again, only to the people it went to in units where nobody has
- * signed yet (and who are still reachable). Each re-send has its ordinal in the keys, so a
- * double click queues it once: the second call finds the same keys taken and adds nothing.
+ * signed yet (and who are still reachable). Each re-send has its ordinal in the keys: the console
+ * asks for re-send n+1 after the n it has seen, so a double click (or a second office user on the
+ * same view) queues it once — the second call finds the same keys taken and adds nothing.
  */
-export async function remindUnreceived(db: Db, input: { noticeId: number; now: Date; actor: number }) {
+export async function remindUnreceived(db: Db, input: { noticeId: number; now: Date; actor: number; ordinal?: number }) {
   const { event, detail } = await loadNotice(db, input.noticeId);
   const [sent, receipts, previous] = await Promise.all([
     db.reminder.findMany({
@@ -215,7 +216,7 @@ export async function remindUnreceived(db: Db, input: { noticeId: number; now: D
   ]);
   const signed = new Set(receipts.map((r) => r.unitId));
   const targets = sent.filter((r) => !signed.has(r.unitId) && r.contact && reachabilityOf(r.contact) === "ok");
-  const again = previous + 1;
+  const again = input.ordinal ?? previous + 1;
   const queued = await queueRemindersOnce(
     db,
     targets.map((r) => ({

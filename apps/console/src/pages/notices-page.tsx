@@ -232,7 +232,7 @@ export default function NoticesPage() {
                     title: "",
                     render: (_: unknown, n: Notice) =>
                       n.receivedUnits < n.totalUnits ? (
-                        <Button size="small" icon={<BellOutlined />} loading={remind.isPending && remind.variables?.noticeId === n.id} onClick={() => remind.mutate({ noticeId: n.id })}>
+                        <Button size="small" icon={<BellOutlined />} loading={remind.isPending && remind.variables?.noticeId === n.id} onClick={() => remind.mutate({ noticeId: n.id, ordinal: n.reminded.length + 1 })}>
                           {t("再次提醒未签收", "Remind who has not signed")}
                         </Button>
                       ) : null,

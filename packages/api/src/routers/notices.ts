@@ -15,10 +15,10 @@ export const noticesRouter = router({
       return result;
     }),
   ),
-  /** 再次提醒未签收: the notice again to the units that have not signed it. */
-  remind: editorProcedure.input(z.object({ noticeId: z.number().int().positive().max(2_147_483_647) })).mutation(({ ctx, input }) =>
+  /** 再次提醒未签收: the notice again to the units that have not signed it; `ordinal` = re-sends seen + 1 (a repeat is a no-op). */
+  remind: editorProcedure.input(z.object({ noticeId: z.number().int().positive().max(2_147_483_647), ordinal: z.number().int().positive().max(1000) })).mutation(({ ctx, input }) =>
     run(async () => {
-      const result = await remindUnreceived(ctx.db, { noticeId: input.noticeId, now: ctx.now(), actor: ctx.user.id });
+      const result = await remindUnreceived(ctx.db, { noticeId: input.noticeId, ordinal: input.ordinal, now: ctx.now(), actor: ctx.user.id });
       if (result.recipients > 0) ctx.deliverNow?.();
       return result;
     }),
