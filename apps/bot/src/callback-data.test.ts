@@ -17,6 +17,7 @@ describe("callback data", () => {
     { action: "pick-task", contactId: 1, taskId: 8 },
     { action: "pick-round", contactId: 1, roundId: 8 },
     { action: "language", contactId: 1, language: "en" },
+    { action: "notice-receipt", contactId: 3, noticeId: 2_147_483_647 },
   ];
 
   it("round-trips every action within Telegram's 64 bytes", () => {

@@ -21,7 +21,8 @@ export type CallbackAction =
   | { action: "report"; contactId: number; taskId: number }
   | { action: "pick-task"; contactId: number; taskId: number }
   | { action: "pick-round"; contactId: number; roundId: number }
-  | { action: "language"; contactId: number; language: "zh" | "en" };
+  | { action: "language"; contactId: number; language: "zh" | "en" }
+  | { action: "notice-receipt"; contactId: number; noticeId: number };
 
 const STATUS_CODES = { done: "d", in_progress: "p", blocked: "b", not_started: "n" } as const satisfies Record<ReportStatus, string>;
 const CODE_STATUS = Object.fromEntries(Object.entries(STATUS_CODES).map(([s, c]) => [c, s])) as Record<string, ReportStatus>;
@@ -37,6 +38,7 @@ const ACTION_CODES = {
   "pick-task": "pt",
   "pick-round": "pr",
   language: "lg",
+  "notice-receipt": "nr",
 } as const satisfies Record<CallbackAction["action"], string>;
 
 const id = z.string().regex(/^[1-9]\d{0,9}$/).transform(Number);
@@ -60,6 +62,7 @@ const schemas = {
   pt: z.tuple([id, id]).transform(([contactId, taskId]) => ({ action: "pick-task" as const, contactId, taskId })),
   pr: z.tuple([id, id]).transform(([contactId, roundId]) => ({ action: "pick-round" as const, contactId, roundId })),
   lg: z.tuple([id, z.enum(["zh", "en"])]).transform(([contactId, language]) => ({ action: "language" as const, contactId, language })),
+  nr: z.tuple([id, id]).transform(([contactId, noticeId]) => ({ action: "notice-receipt" as const, contactId, noticeId })),
 } satisfies Record<string, z.ZodType<CallbackAction, readonly string[]>>;
 
 /** 60 bits of HMAC: enough that guessing a valid payload for someone else's button is hopeless. */
@@ -89,6 +92,8 @@ function argsOf(data: CallbackAction): Array<string | number> {
       return [data.taskId];
     case "language":
       return [data.language];
+    case "notice-receipt":
+      return [data.noticeId];
     case "skip":
     case "finish":
       return [];

@@ -14,6 +14,7 @@ import { gate } from "./features/gate.ts";
 import { help } from "./features/help.ts";
 import { language } from "./features/language.ts";
 import { membership } from "./features/membership.ts";
+import { notices } from "./features/notices.ts";
 import { onboarding } from "./features/onboarding.ts";
 import { replies } from "./features/replies.ts";
 import { report } from "./features/report.ts";
@@ -146,6 +147,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     await next();
   });
   chat.use(help, language, tasks, report, status, replies);
+  chat.use(notices);
 
   bot.catch((error) => {
     log.error({ err: error.error, updateId: error.ctx.update.update_id }, "unhandled bot error");

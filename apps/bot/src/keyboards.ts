@@ -41,6 +41,11 @@ export class Buttons {
     return keyboard.text(this.t("button-finish"), this.data({ action: "finish" }));
   }
 
+  /** 收到 under a 通知; once signed, the same button reads 已签收 (a tap again only says so). */
+  noticeReceipt(noticeId: number, signed: boolean): InlineKeyboard {
+    return new InlineKeyboard().text(this.t(signed ? "button-notice-signed" : "button-notice-receipt"), this.data({ action: "notice-receipt", noticeId }));
+  }
+
   list(items: ReadonlyArray<{ label: string; data: Data }>): InlineKeyboard {
     const keyboard = new InlineKeyboard();
     for (const item of items) keyboard.text(item.label, this.data(item.data)).row();

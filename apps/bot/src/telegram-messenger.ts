@@ -1,5 +1,6 @@
 import { GrammyError, HttpError, type Api } from "grammy";
 import type { Messenger, OutgoingMessage, SendResult } from "@duban/core/messenger";
+import { noticeIdOfKey } from "@duban/core/notices";
 import { digestGroups, reminderDigestText } from "@duban/domain/reminder-text";
 import { callbackSecretFor } from "./callback-data.ts";
 import { translator } from "./i18n.ts";
@@ -42,7 +43,7 @@ export function classifySendError(error: unknown): Exclude<SendResult, { ok: tru
 
 /**
  * The scheduler's Messenger over the Bot API. Reminders, urges and head escalations get the
- * status buttons (bound to the recipient); office escalations, notices and decisions are plain.
+ * status buttons (bound to the recipient), notices a 收到 button; office escalations and decisions are plain.
  * Uses the bot's Api, so auto-retry (short 429/5xx waits) and the throttler apply; what is
  * still failing is classified for the dispatcher, which keeps the outbox state.
  */
@@ -65,6 +66,10 @@ export class TelegramMessenger implements Messenger {
         { kind: "reminder", id: message.reminderId },
         { snoozeReminderId: message.kind === "escalation-head" ? null : message.reminderId, extensionRoundId: message.roundId },
       );
+    }
+    const noticeId = message.kind === "notice" ? noticeIdOfKey(message.key) : null;
+    if (message.contactId !== null && noticeId !== null) {
+      reply_markup = new Buttons(translator(language), message.contactId, this.secret).noticeReceipt(noticeId, false);
     }
     try {
       const sent = await this.api.sendMessage(message.chatId, message.text, reply_markup ? { reply_markup } : {});
@@ -93,6 +98,16 @@ export class TelegramMessenger implements Messenger {
     const reply_markup = buttons.list([...rounds].map(([roundId, label]) => ({ label, data: { action: "pick-round" as const, roundId } })));
     try {
       const sent = await this.api.sendMessage(first.chatId, reminderDigestText(language, messages.map((m) => m.text)), { reply_markup });
+      return { ok: true, messageId: String(sent.message_id) };
+    } catch (error) {
+      return classifySendError(error);
+    }
+  }
+
+  /** A plain message to a chat that is no contact's (the office's daily digest). */
+  async sendText(chatId: string, text: string): Promise<SendResult> {
+    try {
+      const sent = await this.api.sendMessage(chatId, text);
       return { ok: true, messageId: String(sent.message_id) };
     } catch (error) {
       return classifySendError(error);

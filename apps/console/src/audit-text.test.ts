@@ -34,4 +34,9 @@ describe("auditDetailText", () => {
       "date: 2026-10-10; kind: make-up workday; before: (kind: holiday, name: —)",
     );
   });
+
+  it("words a notice's re-send and broadcast details", () => {
+    expect(auditDetailText(JSON.stringify({ recipients: 3, units: 2 }), "zh")).toBe("收件人数：3；单位：2");
+    expect(auditDetailText(JSON.stringify({ title: "会议", includeHeads: false, withoutContact: ["住建局"] }), "zh")).toMatch(/^标题：会议；含一把手：.+；无法送达的单位：住建局$/);
+  });
 });

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS: Record<string, Words> = {
   "extension.approve": ["批准延期", "Approved an extension"],
   "extension.reject": ["驳回延期", "Rejected an extension"],
   "notice.broadcast": ["发送通知", "Sent a notice"],
+  "notice.remind": ["再次提醒未签收", "Re-sent a notice to who had not signed"],
   "invite.create": ["生成邀请链接", "Created an invite"],
   "invite.revoke": ["撤销邀请", "Revoked an invite"],
   "invite.redeem": ["联络员通过邀请加入", "Joined by invite"],
@@ -105,6 +106,12 @@ const DETAIL_KEYS: Record<string, Words> = {
   changes: ["变更", "changes"],
   moved: ["换单位", "moved"],
   from: ["原单位", "from"],
+  text: ["内容", "text"],
+  includeHeads: ["含一把手", "heads too"],
+  plan: ["方案", "plan"],
+  unitIds: ["单位ID", "unit ids"],
+  recipients: ["收件人数", "recipients"],
+  withoutContact: ["无法送达的单位", "units nobody can receive it in"],
 };
 
 const VALUES: Record<string, Words> = {

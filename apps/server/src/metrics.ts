@@ -131,6 +131,8 @@ export function createMetrics(db: Db, now: () => Date = () => new Date()): Serve
       return {
         send: async (message) => countResult(await messenger.send(message)),
         ...(messenger.sendDigest ? { sendDigest: async (messages) => countResult(await messenger.sendDigest!(messages)) } : {}),
+        ...(messenger.updateCard ? { updateCard: (update) => messenger.updateCard!(update) } : {}),
+        ...(messenger.sendText ? { sendText: (chatId, text) => messenger.sendText!(chatId, text) } : {}),
       };
     },
   };

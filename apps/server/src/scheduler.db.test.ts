@@ -1,5 +1,6 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RecordingMessenger } from "@duban/core/messenger";
 import { at, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { startScheduler } from "./scheduler.ts";
 
@@ -51,5 +52,23 @@ describe("the server's scheduler (temporary SQLite)", () => {
     expect(sends).toHaveLength(1);
     const waiting = (await f.db.reminder.findMany({ where: { kind: "notice", state: "pending" } })).map((r) => r.key);
     expect(waiting.sort()).toEqual(["notice-1", "notice-2", "notice-3"].filter((k) => k !== sends[0]));
+  });
+
+  it("sends the office's daily digest once a working day, whatever the number of instances", async () => {
+    const digestPass = async (now: Date, messenger: RecordingMessenger) => {
+      const scheduler = startScheduler({ db: f.db, messenger, log: pino({ level: "silent" }), officeChatId: "-100555", now: () => now, pollMs: 60_000 });
+      await scheduler.catchUp;
+      await scheduler.stop();
+    };
+    const one = new RecordingMessenger();
+    const two = new RecordingMessenger();
+    await digestPass(at("2026-10-20", "08:30"), one);
+    expect(one.texts).toEqual([]);
+    await Promise.all([digestPass(at("2026-10-20", "09:00"), one), digestPass(at("2026-10-20", "09:00"), two)]);
+    await digestPass(at("2026-10-20", "11:00"), two);
+    const texts = [...one.texts, ...two.texts];
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatchObject({ chatId: "-100555" });
+    expect(texts[0]!.text).toContain("【督办日报】10月20日");
   });
 });

@@ -2,9 +2,11 @@ import cron from "node-cron";
 import type { Logger } from "pino";
 import type { Messenger } from "@duban/core/messenger";
 import { dispatchReminders } from "@duban/core/dispatch-reminders";
+import { loadCalendar } from "@duban/core/calendar-source";
+import { sendOfficeDigest } from "@duban/core/office/office-digest";
 import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
 import type { Db } from "@duban/db/client";
-import type { WorkingHours } from "@duban/domain/working-hours";
+import { DEFAULT_WORKING_HOURS, type WorkingHours } from "@duban/domain/working-hours";
 import type { SchedulerPassInfo } from "./metrics.ts";
 
 export interface SchedulerOptions {
@@ -105,6 +107,20 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
       });
       if (result.roundsCreated.length || result.planned.length) {
         options.log.info({ reason, rounds: result.roundsCreated.length, planned: result.planned.length }, "scheduler pass");
+      }
+      // 每日督办简报: the first pass in working hours each workday sends it once (unique per day).
+      // Its own failure is logged and retried by the next pass; the pass itself went fine.
+      if (options.messenger && options.officeChatId) {
+        try {
+          const digest = await sendOfficeDigest(options.db, options.messenger, now(), {
+            officeChatId: options.officeChatId,
+            calendar: await loadCalendar(options.db),
+            workingHours: options.workingHours ?? DEFAULT_WORKING_HOURS,
+          });
+          if (digest !== "outside-hours" && digest !== "already-sent") options.log.info({ digest }, "office digest");
+        } catch (error) {
+          options.log.error({ err: error }, "office digest failed; the next pass retries");
+        }
       }
       ok = true;
     } catch (error) {

@@ -53,6 +53,8 @@ export interface Messenger {
    * spent). `ref` is what the channel needs to find the card (企业微信: the tap's response_code).
    */
   updateCard?(update: CardUpdate): Promise<SendResult>;
+  /** A plain message to a chat that is no contact's (the office's daily digest). */
+  sendText?(chatId: string, text: string): Promise<SendResult>;
 }
 
 export interface CardUpdate {
@@ -91,6 +93,12 @@ export function routeByChannel(adapters: Partial<Record<Channel, Messenger>>): M
       if (!adapter?.updateCard) return missing(update.channel);
       return adapter.updateCard(update);
     },
+    // The office chat is a Telegram chat (TELEGRAM_OFFICE_CHAT_ID).
+    async sendText(chatId, text) {
+      const adapter = adapters.telegram;
+      if (!adapter?.sendText) return missing("telegram");
+      return adapter.sendText(chatId, text);
+    },
   };
 }
 
@@ -107,6 +115,12 @@ export class RecordingMessenger implements Messenger {
   async sendDigest(messages: OutgoingMessage[]): Promise<SendResult> {
     this.sent.push(...messages);
     this.digests.push(messages);
+    return { ok: true, messageId: `recorded-${this.next++}` };
+  }
+  /** Plain messages to a chat (the office digest). */
+  readonly texts: Array<{ chatId: string; text: string }> = [];
+  async sendText(chatId: string, text: string): Promise<SendResult> {
+    this.texts.push({ chatId, text });
     return { ok: true, messageId: `recorded-${this.next++}` };
   }
 }

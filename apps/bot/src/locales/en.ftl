@@ -143,3 +143,9 @@ error = Sorry, something went wrong and your message was not processed. Please t
 
 lang-choose = 请选择语言 / Choose your language:
 lang-set = Language set to English.
+
+button-notice-receipt = Received
+button-notice-signed = ✅ Signed
+notice-signed = Signed, thank you!
+notice-signed-already = You have already signed this notice.
+notice-not-yours = This notice was not sent to you; nothing was recorded.

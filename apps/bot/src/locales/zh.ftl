@@ -143,3 +143,9 @@ error = 抱歉，系统暂时出现问题，您的消息未能处理，请稍后
 
 lang-choose = 请选择语言 / Choose your language:
 lang-set = 已切换为中文。
+
+button-notice-receipt = 收到
+button-notice-signed = ✅ 已签收
+notice-signed = 已签收，谢谢！
+notice-signed-already = 您已签收过该通知。
+notice-not-yours = 该通知不是发给您的，未作记录。

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -11,8 +11,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** The contact_channels migration carries every Telegram-bound contact over to ContactChannel (plain SQL backfill). */
 it("existing Telegram contacts get their telegram channel row; unbound contacts none", { timeout: 120_000 }, async () => {
   const all = migrationNames(MIGRATIONS_DIR);
-  const index = all.findIndex((name) => name.endsWith("_contact_channels"));
-  expect(index).toBeGreaterThan(0);
+  // This release's migration (the last) adds ContactChannel and ends with the backfill.
+  const index = all.length - 1;
+  expect(readFileSync(path.join(MIGRATIONS_DIR, all[index]!, "migration.sql"), "utf8")).toContain('CREATE TABLE "ContactChannel"');
   const previous = path.join(dir, "previous");
   for (const name of all.slice(0, index)) cpSync(path.join(MIGRATIONS_DIR, name), path.join(previous, name), { recursive: true });
   cpSync(path.join(MIGRATIONS_DIR, "migration_lock.toml"), path.join(previous, "migration_lock.toml"));

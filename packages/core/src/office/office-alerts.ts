@@ -30,7 +30,7 @@ export async function officeAlerts(db: Db, input: { now: Date; since: Date | nul
   ]);
 
   // A 有困难 stays open until coordinated or until the unit reports again on that task.
-  const openBlockers = await stillLatest(db, openBlocked);
+  const openBlockers = (await stillLatest(db, openBlocked)).size;
   const redCells = new Set(overdue.map((s) => `${s.round.deadline.taskId}:${s.unitId}`)).size;
 
   const dueThisWeek = new Map<number, { roundId: number; taskId: number; number: string; title: string; deadline: string; periodKey: string; dueAt: Date; owed: number }>();
@@ -66,9 +66,9 @@ export async function officeAlerts(db: Db, input: { now: Date; since: Date | nul
   };
 }
 
-/** How many of these 有困难 reports are still the latest word of their unit on their task. */
-async function stillLatest(db: Db, blocked: { id: number; taskId: number; unitId: number }[]): Promise<number> {
-  if (blocked.length === 0) return 0;
+/** Which of these 有困难 reports are still the latest word of their unit on their task ("task:unit" keys). */
+export async function stillLatest(db: Db, blocked: { id: number; taskId: number; unitId: number }[]): Promise<Set<string>> {
+  if (blocked.length === 0) return new Set();
   const minId = Math.min(...blocked.map((b) => b.id));
   const taskIds = [...new Set(blocked.map((b) => b.taskId))];
   const unitIds = [...new Set(blocked.map((b) => b.unitId))];
@@ -84,5 +84,5 @@ async function stillLatest(db: Db, blocked: { id: number; taskId: number; unitId
     const key = `${b.taskId}:${b.unitId}`;
     if ((newest.get(key) ?? 0) <= b.id) open.add(key);
   }
-  return open.size;
+  return open;
 }
