@@ -4,6 +4,7 @@ import { boardVersion, loadBoard } from "./board.ts";
 import { coordinateBlocker } from "./coordinate-blocker.ts";
 import { recordStatus } from "./record-status.ts";
 import { createUser } from "./users/create-user.ts";
+import { loadOverview } from "./overview.ts";
 import { loadBoardFromHistory } from "./testing/board-from-history.ts";
 import { HISTORY_NOW, insertBoardHistory } from "./testing/board-history-fixture.ts";
 import { at, liaisonFixture, type LiaisonFixture } from "./testing/liaison-fixture.ts";
@@ -64,6 +65,21 @@ describe("loadBoard reads the latest state and shows what the full-history fold 
     for (const filter of [{ unitId: 1 }, { unitId: 2 }, { light: "red" as const }, { light: "yellow" as const }, { light: "green" as const }]) {
       expect(await loadBoard(test.db, HISTORY_NOW, { planId, ...filter })).toEqual(await loadBoardFromHistory(test.db, HISTORY_NOW, { planId, ...filter }));
     }
+  });
+
+  it("the overview, which reads only what is still owed, counts every moment's lights as the full-history board does", async () => {
+    const moments = [HISTORY_NOW, new Date(HISTORY_NOW.getTime() + 2 * DAY), at("2025-05-01", "09:00"), at("2024-01-14", "18:00")];
+    const seen = new Set<string>();
+    for (const now of moments) {
+      const board = await loadBoardFromHistory(test.db, now, { planId });
+      const row = (await loadOverview(test.db, now)).plans.find((p) => p.planId === planId)!;
+      expect(row.counts).toEqual(board.counts);
+      const tasks = { red: 0, yellow: 0, green: 0, total: board.rows.length };
+      for (const r of board.rows) tasks[r.light]++;
+      expect(row.tasks).toEqual(tasks);
+      for (const light of ["red", "yellow", "green"] as const) if (board.counts[light] > 0) seen.add(light);
+    }
+    expect(seen).toEqual(new Set(["red", "yellow", "green"]));
   });
 });
 

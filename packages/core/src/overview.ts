@@ -31,15 +31,14 @@ export interface Overview {
   units: OverviewUnit[];
 }
 
-type Agg = { pendingDue: Date | null; madeDue: Date | null };
-type Latest = { status: string; coordinated: boolean; createdAt: Date; id: number };
+type Latest = { status: string; coordinated: boolean; createdAt: Date };
 
 /**
  * The page the office head opens first: every active plan's lights, and which units are late in
  * which plan. The same light rule as the board, computed from three set-based queries over all
- * active plans (the cells; per task × unit the earliest owed and latest submitted due date of
- * opened rounds, one grouped pass over covering indexes; the latest status, one index seek per
- * cell) — no query per plan, task or unit.
+ * active plans (the cells; per task × unit the earliest still-owed due date of opened rounds, read
+ * from the unanswered submissions only; the latest status, one index seek per cell) — no query
+ * per plan, task or unit, and answered history is not read.
  */
 export async function loadOverview(db: Db, now: Date): Promise<Overview> {
   const [calendar, plans, assignments, members, aggregates, latest] = await Promise.all([
@@ -54,20 +53,22 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
        WHERE a."active" = true AND t."active" = true AND p."archivedAt" IS NULL
        ORDER BY a."id"`,
     db.unitMember.findMany(),
-    db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; pendingDue: Date | string | null; madeDue: Date | string | null }>>`
-      SELECT d."taskId" AS "taskId", s."unitId" AS "unitId",
-             MIN(CASE WHEN s."submittedAt" IS NULL THEN s."dueAt" END) AS "pendingDue",
-             MAX(CASE WHEN s."submittedAt" IS NOT NULL THEN s."dueAt" END) AS "madeDue"
-        FROM "Plan" p
-        JOIN "Task" t ON t."planId" = p."id"
-        JOIN "Deadline" d ON d."taskId" = t."id"
-        JOIN "Round" r ON r."deadlineId" = d."id"
-        JOIN "Submission" s ON s."roundId" = r."id"
-       WHERE p."archivedAt" IS NULL AND t."active" = true AND d."active" = true AND r."opensAt" <= ${now}
+    // Only what is still owed decides a light here: once nothing is owed the cell is green (or
+    // yellow when blocked) whatever the latest due date was, so answered history is never read.
+    // The scan starts from Submission(submittedAt, …) at the unanswered rows.
+    db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; pendingDue: Date | string | null }>>`
+      SELECT d."taskId" AS "taskId", s."unitId" AS "unitId", MIN(s."dueAt") AS "pendingDue"
+        FROM "Submission" s
+        JOIN "Round" r ON r."id" = s."roundId"
+        JOIN "Deadline" d ON d."id" = r."deadlineId"
+        JOIN "Task" t ON t."id" = d."taskId"
+        JOIN "Plan" p ON p."id" = t."planId"
+       WHERE s."submittedAt" IS NULL AND r."opensAt" <= ${now} AND d."active" = true AND t."active" = true AND p."archivedAt" IS NULL
        GROUP BY d."taskId", s."unitId"`,
-    // The newest status per cell (and per member of a collective cell): one index seek each on
-    // StatusUpdate(taskId, unitId, createdAt), however long the history.
-    db.$queryRaw<Array<{ id: number | bigint; taskId: number | bigint; unitId: number | bigint; status: string; coordinatedAt: Date | string | null; createdAt: Date | string }>>`
+    // The newest status of every cell the overview shows (active assignments and, for a collective,
+    // its members): one index seek per cell on StatusUpdate(taskId, unitId, createdAt), not a pass
+    // over every update ever made.
+    db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; status: string; coordinatedAt: Date | string | null; createdAt: Date | string }>>`
       WITH cells AS (
         SELECT a."taskId" AS "taskId", a."unitId" AS "unitId"
           FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "Plan" p ON p."id" = t."planId"
@@ -76,7 +77,7 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
         SELECT a."taskId", m."memberId"
           FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "Plan" p ON p."id" = t."planId" JOIN "UnitMember" m ON m."collectiveId" = a."unitId"
          WHERE a."active" = true AND t."active" = true AND p."archivedAt" IS NULL)
-      SELECT su."id" AS "id", su."taskId" AS "taskId", su."unitId" AS "unitId", su."status" AS "status",
+      SELECT su."taskId" AS "taskId", su."unitId" AS "unitId", su."status" AS "status",
              su."coordinatedAt" AS "coordinatedAt", su."createdAt" AS "createdAt"
         FROM cells c
         JOIN "StatusUpdate" su ON su."id" = (
@@ -88,13 +89,11 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
 
   const membersOf = new Map<number, number[]>();
   for (const m of members) membersOf.set(m.collectiveId, [...(membersOf.get(m.collectiveId) ?? []), m.memberId]);
-  const agg = new Map<string, Agg>();
-  for (const row of aggregates) {
-    agg.set(`${row.taskId}:${row.unitId}`, { pendingDue: row.pendingDue === null ? null : toDate(row.pendingDue), madeDue: row.madeDue === null ? null : toDate(row.madeDue) });
-  }
+  const pendingOf = new Map<string, Date>();
+  for (const row of aggregates) if (row.pendingDue !== null) pendingOf.set(`${row.taskId}:${row.unitId}`, toDate(row.pendingDue));
   const latestOf = new Map<string, Latest>();
   for (const row of latest) {
-    latestOf.set(`${row.taskId}:${row.unitId}`, { status: row.status, coordinated: row.coordinatedAt !== null, createdAt: toDate(row.createdAt), id: Number(row.id) });
+    latestOf.set(`${row.taskId}:${row.unitId}`, { status: row.status, coordinated: row.coordinatedAt !== null, createdAt: toDate(row.createdAt) });
   }
 
   const planRows = new Map<number, OverviewPlan>(
@@ -105,11 +104,12 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
 
   // Cells share a handful of due dates: work each light out once.
   const lights = new Map<string, Light>();
-  const lightFor = (dueAt: Date | null, submitted: boolean, blocked: boolean) => {
-    const key = `${dueAt?.getTime() ?? ""}:${submitted}:${blocked}`;
+  const lightFor = (pendingDue: Date | null, blocked: boolean) => {
+    const key = `${pendingDue?.getTime() ?? ""}:${blocked}`;
     let light = lights.get(key);
     if (light === undefined) {
-      light = lightOf({ now, dueAt, submitted, blocked }, calendar);
+      // Nothing owed: the board's "submitted, latest due" case, which is never red or due soon.
+      light = lightOf({ now, dueAt: pendingDue, submitted: false, blocked }, calendar);
       lights.set(key, light);
     }
     return light;
@@ -121,17 +121,15 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
     // A collective unit's cell covers its own obligations and its members' (as on the board).
     const unitIds = [a.unitId, ...(a.unit.collective ? (membersOf.get(a.unitId) ?? []) : [])];
     let pendingDue: Date | null = null;
-    let madeDue: Date | null = null;
     let newest: Latest | null = null;
     for (const id of unitIds) {
       const key = `${a.taskId}:${id}`;
-      const own = agg.get(key);
-      if (own?.pendingDue && (!pendingDue || own.pendingDue < pendingDue)) pendingDue = own.pendingDue;
-      if (own?.madeDue && (!madeDue || own.madeDue > madeDue)) madeDue = own.madeDue;
+      const owed = pendingOf.get(key);
+      if (owed && (!pendingDue || owed < pendingDue)) pendingDue = owed;
       const update = latestOf.get(key);
       if (update && (!newest || update.createdAt > newest.createdAt)) newest = update;
     }
-    const light = lightFor(pendingDue ?? madeDue, pendingDue === null && madeDue !== null, newest?.status === BLOCKED_STATUS && !newest.coordinated);
+    const light = lightFor(pendingDue, newest?.status === BLOCKED_STATUS && !newest.coordinated);
     const plan = planRows.get(planId)!;
     plan.counts[light]++;
     plan.counts.total++;

@@ -1,47 +1,43 @@
 -- CreateTable
 CREATE TABLE "ContactChannel" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "contactId" INTEGER NOT NULL,
     "channel" TEXT NOT NULL,
     "externalId" TEXT NOT NULL,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "ContactChannel_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "ContactChannel_contactId_fkey" FOREIGN KEY ("contactId") REFERENCES "Contact" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "NoticeReceipt" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "noticeId" INTEGER NOT NULL,
     "contactId" INTEGER NOT NULL,
     "unitId" INTEGER NOT NULL,
-    "receivedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "NoticeReceipt_pkey" PRIMARY KEY ("id")
+    "receivedAt" DATETIME NOT NULL,
+    CONSTRAINT "NoticeReceipt_contactId_fkey" FOREIGN KEY ("contactId") REFERENCES "Contact" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "OfficeDigest" (
-    "day" TEXT NOT NULL,
+    "day" TEXT NOT NULL PRIMARY KEY,
     "text" TEXT NOT NULL,
     "state" TEXT NOT NULL,
     "attempts" INTEGER NOT NULL DEFAULT 1,
-    "claimedAt" TIMESTAMP(3) NOT NULL,
-    "nextAttemptAt" TIMESTAMP(3),
-    "sentAt" TIMESTAMP(3),
+    "claimedAt" DATETIME NOT NULL,
+    "nextAttemptAt" DATETIME,
+    "sentAt" DATETIME,
     "chatMessageId" TEXT,
-    "lastError" TEXT,
-
-    CONSTRAINT "OfficeDigest_pkey" PRIMARY KEY ("day")
+    "lastError" TEXT
 );
 
 -- CreateTable
 CREATE TABLE "ChannelEvent" (
     "channel" TEXT NOT NULL,
     "eventId" TEXT NOT NULL,
-    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "ChannelEvent_pkey" PRIMARY KEY ("channel","eventId")
+    PRIMARY KEY ("channel", "eventId")
 );
 
 -- CreateIndex
@@ -59,11 +55,8 @@ CREATE INDEX "Round_deadlineId_opensAt_periodKey_idx" ON "Round"("deadlineId", "
 -- CreateIndex
 CREATE INDEX "Submission_roundId_unitId_submittedAt_dueAt_idx" ON "Submission"("roundId", "unitId", "submittedAt", "dueAt");
 
--- AddForeignKey
-ALTER TABLE "ContactChannel" ADD CONSTRAINT "ContactChannel_contactId_fkey" FOREIGN KEY ("contactId") REFERENCES "Contact"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "NoticeReceipt" ADD CONSTRAINT "NoticeReceipt_contactId_fkey" FOREIGN KEY ("contactId") REFERENCES "Contact"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+-- CreateIndex
+CREATE INDEX "Submission_submittedAt_roundId_unitId_dueAt_idx" ON "Submission"("submittedAt", "roundId", "unitId", "dueAt");
 
 -- Backfill: every contact already bound in Telegram is reachable on the telegram channel.
 INSERT INTO "ContactChannel" ("contactId", "channel", "externalId", "createdAt")
