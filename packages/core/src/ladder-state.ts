@@ -13,6 +13,7 @@ export interface RoundInfo {
   taskId: number;
   taskNumber: string;
   taskTitle: string;
+  planId: number;
   planTitle: string;
 }
 
@@ -56,6 +57,7 @@ export async function loadLadderContext(db: Db, now: Date, calendar: Calendar, w
       taskId: round.deadline.taskId,
       taskNumber: round.deadline.task.number,
       taskTitle: round.deadline.task.title,
+      planId: round.deadline.task.planId,
       planTitle: round.deadline.task.plan.title,
     });
     // Units with an approved extension have their own due date: one ladder round per due date.

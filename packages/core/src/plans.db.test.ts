@@ -7,6 +7,7 @@ import { getPlan } from "./get-plan.ts";
 import { importPlan, previewImport } from "./import-plan.ts";
 import { listRounds } from "./list-rounds.ts";
 import { loadOverview } from "./overview.ts";
+import { previewReminders } from "./preview-reminders.ts";
 import { archivePlan, assertDeadlineInPlan, assertRoundInPlan, assertTaskInPlan, listPlans, restorePlan } from "./plans.ts";
 import { runSchedulerPass } from "./run-scheduler-pass.ts";
 import { urgeRound } from "./urge-round.ts";
@@ -162,6 +163,22 @@ describe("several plans in one office", { timeout: 120_000 }, () => {
     const resumed = await runSchedulerPass({ db, messenger: null, now: at("2027-01-18", "12:00") });
     const planOfRound2 = new Map((await listRounds(db, {})).map((r) => [r.roundId, r.planId]));
     expect(resumed.roundsCreated.some((r) => planOfRound2.get(r.roundId) === business)).toBe(true);
+  });
+
+  it("the reminder preview of one plan lists that plan's reminders only", async () => {
+    const { db, seed, business, river } = await threePlans();
+    await runSchedulerPass({ db, messenger: null, now: at("2026-10-12", "10:00") });
+    const planOf = new Map((await listRounds(db, {})).map((r) => [r.roundId, r.planId]));
+    const from = at("2026-10-12", "10:00");
+    const to = new Date(from.getTime() + 31 * 86_400_000);
+    const all = await previewReminders(db, from, to);
+    expect(new Set(all.map((r) => planOf.get(r.roundId)))).toEqual(new Set([seed, business, river]));
+    for (const planId of [seed, business, river]) {
+      const one = await previewReminders(db, from, to, undefined, planId);
+      expect(one.length).toBeGreaterThan(0);
+      expect(one.every((r) => planOf.get(r.roundId) === planId)).toBe(true);
+      expect(one).toEqual(all.filter((r) => planOf.get(r.roundId) === planId));
+    }
   });
 
   it("the overview counts every active plan's lights exactly as each plan's board does", async () => {

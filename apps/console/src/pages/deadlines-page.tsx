@@ -233,7 +233,7 @@ export default function DeadlinesPage() {
   const [editing, setEditing] = useState<Deadline | "new" | null>(null);
   const planId = usePlanId();
   const deadlines = useQuery(trpc.deadlines.list.queryOptions({ taskId: taskFilter, planId }));
-  const preview = useQuery(trpc.deadlines.preview.queryOptions({ days: 7 }));
+  const preview = useQuery(trpc.deadlines.preview.queryOptions({ days: 7, planId }));
   const archive = useMutation(
     trpc.deadlines.archive.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.deadlines.pathKey() }),

@@ -43,8 +43,11 @@ export const deadlinesRouter = router({
     }),
   ),
   /** What the ladder will send in the coming days (default 7). */
-  preview: authedProcedure.input(z.object({ days: z.number().int().min(1).max(31).default(7) }).default({ days: 7 })).query(({ ctx, input }) => {
-    const from = ctx.now();
-    return previewReminders(ctx.db, from, new Date(from.getTime() + input.days * DAY_MS), ctx.workingHours);
-  }),
+  preview: authedProcedure.input(z.object({ days: z.number().int().min(1).max(31).default(7), planId: id.nullish() }).default({ days: 7 })).query(({ ctx, input }) =>
+    run(async () => {
+      if (input.planId) await resolvePlanId(ctx.db, input.planId);
+      const from = ctx.now();
+      return previewReminders(ctx.db, from, new Date(from.getTime() + input.days * DAY_MS), ctx.workingHours, input.planId ?? undefined);
+    }),
+  ),
 });
