@@ -1,4 +1,5 @@
 import type { Db } from "@duban/db/client";
+import { Prisma as Sql } from "@duban/db/generated/prisma/client";
 import { shanghaiDate } from "@duban/domain/calendar";
 import { lightOf, worseLight, type Light } from "@duban/domain/light";
 import { periodKeyOf } from "@duban/domain/period";
@@ -231,19 +232,21 @@ export function owedByTaskUnit(db: Db, planId: number, now: Date) {
 
 /**
  * The newest status update (by createdAt, then id) of every task × unit the board can show: the
- * plan's active assignments and, for a collective unit, its members. One index seek per cell on
- * StatusUpdate(taskId, unitId, createdAt, id), however long the history.
+ * plan's active assignments (every active plan's when `planId` is null: the overview) and, for a
+ * collective unit, its members. One index seek per cell on StatusUpdate(taskId, unitId,
+ * createdAt, id), however long the history.
  */
-export function latestStatusByTaskUnit(db: Db, planId: number) {
+export function latestStatusByTaskUnit(db: Db, planId: number | null) {
+  const scope = planId === null ? Sql.sql`JOIN "Plan" p ON p."id" = t."planId" WHERE p."archivedAt" IS NULL` : Sql.sql`WHERE t."planId" = ${planId}`;
   return db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; status: string; progress: number | bigint | null; createdAt: Date | string; coordinatedAt: Date | string | null }>>`
     WITH cells AS (
       SELECT a."taskId" AS "taskId", a."unitId" AS "unitId"
         FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId"
-       WHERE t."planId" = ${planId} AND t."active" = true AND a."active" = true
+       ${scope} AND t."active" = true AND a."active" = true
       UNION
       SELECT a."taskId", m."memberId"
         FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "UnitMember" m ON m."collectiveId" = a."unitId"
-       WHERE t."planId" = ${planId} AND t."active" = true AND a."active" = true)
+       ${scope} AND t."active" = true AND a."active" = true)
     SELECT su."taskId" AS "taskId", su."unitId" AS "unitId", su."status" AS "status", su."progress" AS "progress",
            su."createdAt" AS "createdAt", su."coordinatedAt" AS "coordinatedAt"
       FROM cells c

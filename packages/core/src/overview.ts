@@ -1,7 +1,7 @@
 import type { Db } from "@duban/db/client";
 import { lightOf, worseLight, type Light } from "@duban/domain/light";
 import { shortPlanTitle } from "@duban/domain/short-title";
-import { BLOCKED_STATUS } from "./board.ts";
+import { BLOCKED_STATUS, latestStatusByTaskUnit } from "./board.ts";
 import { loadCalendar } from "./calendar-source.ts";
 import { toDate } from "./plans.ts";
 
@@ -65,26 +65,8 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
         JOIN "Plan" p ON p."id" = t."planId"
        WHERE s."submittedAt" IS NULL AND r."opensAt" <= ${now} AND d."active" = true AND t."active" = true AND p."archivedAt" IS NULL
        GROUP BY d."taskId", s."unitId"`,
-    // The newest status of every cell the overview shows (active assignments and, for a collective,
-    // its members): one index seek per cell on StatusUpdate(taskId, unitId, createdAt), not a pass
-    // over every update ever made.
-    db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; status: string; coordinatedAt: Date | string | null; createdAt: Date | string }>>`
-      WITH cells AS (
-        SELECT a."taskId" AS "taskId", a."unitId" AS "unitId"
-          FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "Plan" p ON p."id" = t."planId"
-         WHERE a."active" = true AND t."active" = true AND p."archivedAt" IS NULL
-        UNION
-        SELECT a."taskId", m."memberId"
-          FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "Plan" p ON p."id" = t."planId" JOIN "UnitMember" m ON m."collectiveId" = a."unitId"
-         WHERE a."active" = true AND t."active" = true AND p."archivedAt" IS NULL)
-      SELECT su."taskId" AS "taskId", su."unitId" AS "unitId", su."status" AS "status",
-             su."coordinatedAt" AS "coordinatedAt", su."createdAt" AS "createdAt"
-        FROM cells c
-        JOIN "StatusUpdate" su ON su."id" = (
-          SELECT l."id" FROM "StatusUpdate" l
-           WHERE l."taskId" = c."taskId" AND l."unitId" = c."unitId"
-           ORDER BY l."createdAt" DESC, l."id" DESC
-           LIMIT 1)`,
+    // The newest status of every cell the overview shows, one index seek per cell (as the board).
+    latestStatusByTaskUnit(db, null),
   ]);
 
   const membersOf = new Map<number, number[]>();

@@ -5,6 +5,7 @@
  */
 import type { DefaultDeadline } from "@duban/domain/default-deadlines";
 import type { ParsedGroup, ParsedTask } from "@duban/domain/parse-plan";
+import type { TaskFields } from "../tasks/edit-task.ts";
 import { Prisma as Sql } from "@duban/db/generated/prisma/client";
 import { chunks, groupIds, insertRows, MAX_BOUND, type Tx, updateById } from "./bulk-rows.ts";
 
@@ -50,14 +51,8 @@ export async function writeGroups(tx: Tx, planId: number, groups: readonly Parse
   return ids;
 }
 
-export interface TaskRow {
+export interface TaskRow extends TaskFields {
   groupId: number | null;
-  number: string;
-  title: string;
-  body: string;
-  deadlineText: string | null;
-  leader: string | null;
-  unitNote: string | null;
   editedAt: Date | null;
   active: boolean;
 }
