@@ -10,6 +10,7 @@ import { loadOverview } from "./overview.ts";
 import { previewReminders } from "./preview-reminders.ts";
 import { archivePlan, assertDeadlineInPlan, assertRoundInPlan, assertTaskInPlan, listPlans, restorePlan } from "./plans.ts";
 import { runSchedulerPass } from "./run-scheduler-pass.ts";
+import { listUnits } from "./units.ts";
 import { urgeRound } from "./urge-round.ts";
 import { at, SEED_PLAN_TEXT } from "./testing/liaison-fixture.ts";
 import { BUSINESS_PLAN_TEXT, RIVER_PLAN_TEXT } from "./testing/extra-plans.ts";
@@ -163,6 +164,20 @@ describe("several plans in one office", { timeout: 120_000 }, () => {
     const resumed = await runSchedulerPass({ db, messenger: null, now: at("2027-01-18", "12:00") });
     const planOfRound2 = new Map((await listRounds(db, {})).map((r) => [r.roundId, r.planId]));
     expect(resumed.roundsCreated.some((r) => planOfRound2.get(r.roundId) === business)).toBe(true);
+  });
+
+  it("the units list names each task's plan and leaves archived plans' tasks out", async () => {
+    const { db, seed, business, unit } = await threePlans();
+    const sma = await unit("市场监督管理局");
+    const tasksOf = async () => (await listUnits(db, at("2026-10-12", "10:00"))).find((u) => u.id === sma)!.tasks;
+    const before = await tasksOf();
+    const titles = new Map((await db.plan.findMany()).map((p) => [p.id, shortPlanTitle(p.title)]));
+    expect(new Set(before.map((t) => t.planId))).toEqual(new Set([seed, business]));
+    for (const task of before) expect(task.planShortTitle).toBe(titles.get(task.planId));
+    await archivePlan(db, { planId: business, now: at("2026-10-12", "11:00"), actor: system });
+    const after = await tasksOf();
+    expect(after.length).toBeGreaterThan(0);
+    expect(after).toEqual(before.filter((t) => t.planId !== business));
   });
 
   it("the reminder preview of one plan lists that plan's reminders only", async () => {

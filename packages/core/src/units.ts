@@ -1,4 +1,5 @@
 import type { Db } from "@duban/db/client";
+import { shortPlanTitle } from "@duban/domain/short-title";
 import { cancelWaitingReminders } from "@duban/db/repositories/reminder-outbox";
 import { writeAudit } from "./audit.ts";
 
@@ -35,7 +36,12 @@ export async function listUnits(db: Db, now: Date) {
     include: {
       contacts: { orderBy: [{ role: "asc" }, { id: "asc" }], include: { channels: { select: { channel: true }, orderBy: { id: "asc" } } } },
       invites: { where: { usedAt: null, revokedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } },
-      assignments: { where: { active: true, task: { active: true } }, select: { role: true, task: { select: { id: true, number: true } } } },
+      // Work in active plans only (an archived plan's history is on the unit's page).
+      assignments: {
+        where: { active: true, task: { active: true, plan: { archivedAt: null } } },
+        orderBy: [{ task: { planId: "asc" } }, { task: { ordinal: "asc" } }],
+        select: { role: true, task: { select: { id: true, number: true, planId: true, plan: { select: { title: true } } } } },
+      },
       members: { select: { memberId: true } },
     },
   });
@@ -58,7 +64,7 @@ export async function listUnits(db: Db, now: Date) {
       name: unit.name,
       collective: unit.collective,
       memberCount: unit.members.length,
-      tasks: unit.assignments.map((a) => ({ taskId: a.task.id, number: a.task.number, role: a.role })),
+      tasks: unit.assignments.map((a) => ({ taskId: a.task.id, number: a.task.number, role: a.role, planId: a.task.planId, planShortTitle: shortPlanTitle(a.task.plan.title) })),
       contacts,
       /** The unit as a whole: can the office reach a liaison there? */
       reachability: liaisons.some((c) => c.reachability === "ok")

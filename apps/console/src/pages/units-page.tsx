@@ -149,12 +149,15 @@ export default function UnitsPage() {
                 <Tag>{t("配合", "support")}</Tag>
               </span>
             ),
-            render: (_: unknown, u) =>
-              u.tasks.map((task) => (
-                <Tooltip key={task.taskId} title={`${t("任务", "Task")}${task.number}${task.role === "lead" ? t("（牵头）", " (lead)") : t("（配合）", " (support)")}`}>
-                  <Tag color={task.role === "lead" ? "red" : undefined}>{task.number}</Tag>
+            // Task numbers repeat across plans: with several plans, each tag names its plan.
+            render: (_: unknown, u) => {
+              const severalPlans = new Set(u.tasks.map((task) => task.planId)).size > 1;
+              return u.tasks.map((task) => (
+                <Tooltip key={task.taskId} title={`《${task.planShortTitle}》${t("任务", "Task")}${task.number}${task.role === "lead" ? t("（牵头）", " (lead)") : t("（配合）", " (support)")}`}>
+                  <Tag color={task.role === "lead" ? "red" : undefined}>{severalPlans ? `${task.planShortTitle}·${task.number}` : task.number}</Tag>
                 </Tooltip>
-              )),
+              ));
+            },
           },
           { title: t("联络情况", "Reachability"), dataIndex: "reachability", render: reachTag },
           { title: t("联系人", "Contacts"), render: (_: unknown, u) => u.contacts.filter((c) => c.reachability !== "revoked").length },
