@@ -145,14 +145,25 @@ describe("several plans in the console", { timeout: 180_000 }, () => {
     await page.getByTestId("plan-text").fill(BUSINESS_PLAN_TEXT);
     await page.getByTestId("preview-import").click();
     await targetText.getByText("将更新已有方案").waitFor();
+    // A correction made before changing the target survives the new preview and is imported.
+    await page.locator('[data-testid^="add-after-"]').last().click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByTestId("draft-number").fill("99");
+    await dialog.getByTestId("draft-title").fill("办公室补充的营商任务");
+    await dialog.locator("#draft-new-unit").fill("气象局");
+    await dialog.getByTestId("draft-add-unit").click();
+    await dialog.getByTestId("save-preview-task").click();
+    await page.getByTestId("preview-task-99").waitFor();
     await page.getByTestId("import-target").click();
     await page.locator(".ant-select-item-option").getByText("新建方案").click();
     await targetText.getByText("将新建一个方案").waitFor();
+    expect(await page.getByTestId("preview-task-99").textContent()).toContain("办公室补充的营商任务");
     await page.getByTestId("confirm-import").click();
     await page.waitForURL((url) => /^\/plans\/\d+\/board$/.test(url.pathname) && url.pathname !== `/plans/${business}/board`);
     const added = Number(/\/plans\/(\d+)\//.exec(new URL(page.url()).pathname)![1]);
     expect(await c.fx.db.plan.count()).toBe(before + 1);
     expect((await c.fx.db.plan.findUniqueOrThrow({ where: { id: added } })).docNumber).toBe("同政办发〔2026〕11号");
+    expect(await c.fx.db.task.count({ where: { planId: added, number: "99", title: "办公室补充的营商任务" } })).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -3,7 +3,7 @@ import { createTestDb, type TestDb } from "@duban/db/testing";
 import { PlanParseError } from "@duban/domain/parse-plan";
 import { SEED_PLAN } from "../test/scheduler-fixture.ts";
 import { parsePlan } from "@duban/domain/parse-plan";
-import { assignUnit, emptyTask, addTask, renameUnit, updateTask } from "@duban/domain/plan-edit";
+import { assignUnit, emptyTask, addTask, refAt, renameUnit, updateTask } from "@duban/domain/plan-edit";
 import { importParsedPlan, importPlan, previewImport } from "./import-plan.ts";
 
 let test: TestDb | null = null;
@@ -147,6 +147,34 @@ describe("importPlan on a real database", () => {
     const again = await previewImport(test.db, SEED_PLAN);
     expect(again.changes).toEqual([]);
     expect(again.keptEdits.map((k) => k.task)).toEqual(["3", "6", "14"]);
+  });
+
+  it("a preview against another target keeps the office's corrections; that target's stored edits apply to the untouched tasks only", async () => {
+    test = await createTestDb();
+    // The stored plan has office edits on tasks 3 (title) and 6, 14 (renamed unit).
+    let stored = parsePlan(SEED_PLAN);
+    stored = renameUnit(stored, "交运局", "交通运输局");
+    stored = updateTask(stored, { group: 0, task: 2 }, { title: "加强城市质量文化建设（办公室）" });
+    const { planId } = await importParsedPlan(test.db, { text: SEED_PLAN, plan: stored }, now, { actorType: "user", actorId: 7 });
+    // In a new preview the office corrects task 3 differently and task 5, then picks that plan as the target.
+    let draft = parsePlan(SEED_PLAN);
+    draft = updateTask(draft, { group: 0, task: 2 }, { title: "加强质量文化（本次修订）" });
+    draft = updateTask(draft, refAt(draft, 4)!, { title: "第五项任务（本次修订）" });
+    const preview = await previewImport(test.db, SEED_PLAN, { planId }, draft);
+    expect(preview.targetPlanId).toBe(planId);
+    const tasks = preview.plan.groups.flatMap((g) => g.tasks);
+    expect(tasks[2]!.title).toBe("加强质量文化（本次修订）");
+    expect(tasks[4]!.title).toBe("第五项任务（本次修订）");
+    // Tasks 6 and 14 were not touched in this preview: the stored edit (renamed unit) applies and is listed.
+    expect(preview.keptEdits.map((k) => k.task)).toEqual(["6", "14"]);
+    expect(tasks.filter((t) => t.units.some((u) => u.name === "交通运输局")).map((t) => t.number)).toEqual(["6", "14"]);
+    expect(preview.lines.some((l) => l.includes("任务 3") && l.includes("本次修订"))).toBe(true);
+    expect(preview.lines.some((l) => l.includes("任务 5") && l.includes("本次修订"))).toBe(true);
+    // The same corrections previewed as a new plan: no stored edits, every correction as the office made it.
+    const asNew = await previewImport(test.db, SEED_PLAN, { newPlan: true }, draft);
+    expect(asNew.targetPlanId).toBeNull();
+    expect(asNew.keptEdits).toEqual([]);
+    expect(asNew.plan.groups.flatMap((g) => g.tasks).map((t) => t.title)).toEqual(draft.groups.flatMap((g) => g.tasks).map((t) => t.title));
   });
 
   it("refuses a corrected plan with errors and writes nothing", async () => {

@@ -95,7 +95,7 @@ function contentKey(task: ParsedTask): string {
  * office's version in place of the document's task it matches (`matchTasks`: number and title);
  * edited tasks the document no longer has (the office's own) stay, at the end of the last group.
  */
-function withOfficeEdits(document: ParsedPlan, stored: StoredTask[]): ParsedPlan {
+function withOfficeEdits(document: ParsedPlan, stored: StoredTask[], fresh: ReadonlySet<number> = new Set()): ParsedPlan {
   const match = matchTasks(
     stored.map((s) => s.task),
     document.groups.flatMap((g) => g.tasks),
@@ -104,9 +104,11 @@ function withOfficeEdits(document: ParsedPlan, stored: StoredTask[]): ParsedPlan
   const groups = document.groups.map((group) => ({
     ...group,
     tasks: group.tasks.map((task) => {
-      const at = match[index++];
+      const position = index++;
+      const at = match[position];
       const old = at === null || at === undefined ? undefined : stored[at];
-      return old?.editedAt ? { ...old.task, line: task.line, cadences: task.cadences } : task;
+      // A task the office corrected in this preview is newer than any edit stored earlier.
+      return old?.editedAt && !fresh.has(position) ? { ...old.task, line: task.line, cadences: task.cadences } : task;
     }),
   }));
   const matched = new Set(match);
@@ -129,26 +131,48 @@ interface Compared {
 }
 
 /** The stored plan against what would be imported; `keepEdits` puts the office's edited tasks into the document first. */
-async function compare(db: Pick<Db, "plan">, document: ParsedPlan, keepEdits: boolean, target: ImportTarget): Promise<Compared> {
+async function compare(db: Pick<Db, "plan">, document: ParsedPlan, keepEdits: boolean, target: ImportTarget, fresh: ReadonlySet<number> = new Set()): Promise<Compared> {
   const planId = await importTargetId(db, document, target);
   const storedPlan = planId === null ? null : await loadStoredPlan(db, planId);
   const stored = storedPlan?.tasks ?? [];
   const before = storedPlan && snapshotOfStored(storedPlan);
-  const effective = keepEdits ? withOfficeEdits(document, stored) : document;
+  const effective = keepEdits ? withOfficeEdits(document, stored, fresh) : document;
   const after = snapshotOf(effective);
   const changes = diffPlan(before, after);
   const documentTasks = document.groups.flatMap((g) => g.tasks);
   const kept = keepEdits
-    ? keptEdits(before, snapshotOf(document)).map((k) => ({ index: k.index, task: k.task, title: k.title, archived: k.archived, line: describeKeptEdit(k), documentTask: documentTasks[k.index]! }))
+    ? keptEdits(before, snapshotOf(document))
+        .filter((k) => !fresh.has(k.index))
+        .map((k) => ({ index: k.index, task: k.task, title: k.title, archived: k.archived, line: describeKeptEdit(k), documentTask: documentTasks[k.index]! }))
     : [];
   const { plan, warnings } = withImportWarnings(effective, before, after);
   return { planId, before, stored, plan, changes, lines: changes.map(describeChange), warnings, keptEdits: kept };
 }
 
 /** Parses and compares with the stored plan without writing anything (throws PlanParseError). */
-export async function previewImport(db: Db, text: string, target: ImportTarget = {}): Promise<ImportPreview & { targetPlanId: number | null }> {
-  const { planId, plan, changes, lines, warnings, keptEdits } = await compare(db, parsePlan(cleanPlanText(text)), true, target);
+export async function previewImport(db: Db, text: string, target: ImportTarget = {}, corrected?: ParsedPlan): Promise<ImportPreview & { targetPlanId: number | null }> {
+  const parsed = parsePlan(cleanPlanText(text));
+  // The office's corrections so far (it changed the target plan after editing the preview) are
+  // compared against the new target as they are; the target's stored edits still apply to the
+  // tasks the office left as the parser read them.
+  const document = corrected ? withUnitKinds(corrected) : parsed;
+  const { planId, plan, changes, lines, warnings, keptEdits } = await compare(db, document, true, target, corrected ? correctedTasks(corrected, parsed) : undefined);
   return { plan, changes, lines, warnings, keptEdits, targetPlanId: planId };
+}
+
+/** Positions of the tasks in `corrected` that no task of the parser's reading matches exactly. */
+function correctedTasks(corrected: ParsedPlan, parsed: ParsedPlan): Set<number> {
+  const read = new Set(parsed.groups.flatMap((g) => g.tasks).map(contentKey));
+  const fresh = new Set<number>();
+  corrected.groups.flatMap((g) => g.tasks).forEach((task, index) => {
+    if (!read.has(contentKey(task))) fresh.add(index);
+  });
+  return fresh;
+}
+
+/** Whether a unit stands for all others is read from its name, as the parser does, never taken from the browser. */
+function withUnitKinds(plan: ParsedPlan): ParsedPlan {
+  return { ...plan, groups: plan.groups.map((g) => ({ ...g, tasks: g.tasks.map((t) => ({ ...t, units: t.units.map((u) => ({ ...u, collective: isCollectiveUnit(u.name) })) })) })) };
 }
 
 /**
@@ -183,8 +207,7 @@ export async function importParsedPlan(db: Db, input: { text: string; plan: Pars
   } catch {
     // The office corrected a text the parser refuses: every task is then the office's own.
   }
-  // Whether a unit stands for all others is read from its name, as the parser does, never taken from the browser.
-  const plan = { ...input.plan, groups: input.plan.groups.map((g) => ({ ...g, tasks: g.tasks.map((t) => ({ ...t, units: t.units.map((u) => ({ ...u, collective: isCollectiveUnit(u.name) })) })) })) };
+  const plan = withUnitKinds(input.plan);
   return writePlan(db, { text, document, plan }, now, actor, target);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePlan, type ParsedPlan } from "./parse-plan.ts";
-import { addTask, assignUnit, refAt, replaceTask, deleteTask, emptyTask, mapUnits, mergeWithNext, planProblems, renameUnit, setTaskUnits, splitTask, taskText, unassignUnit, updateTask } from "./plan-edit.ts";
+import { addTask, assignUnit, refAt, replaceTask, deleteTask, emptyTask, mapUnits, mergeWithNext, planProblems, renameUnit, setTaskUnits, splitTask, taskText, unassignUnit, updateTask, withoutKeptEdits } from "./plan-edit.ts";
 
 const TEXT = [
   "某市质量提升行动方案",
@@ -102,5 +102,25 @@ describe("preview editing", () => {
     const replaced = replaceTask(plan, refAt(plan, 1)!, emptyTask("2", "文件版本"));
     expect(tasksOf(replaced)[1]).toMatchObject({ number: "2", title: "文件版本", units: [] });
     expect(unitsOf(replaced, 1)).toEqual([]);
+  });
+});
+
+describe("withoutKeptEdits", () => {
+  it("puts the document's reading back for tasks still as the target's stored edit, and keeps the office's own corrections", () => {
+    // The server's preview: task 1 carries a stored edit of the previewed target plan.
+    const storedEdit = { ...tasksOf(plan)[0]!, title: "完善计量体系（办公室修订）" };
+    const base = replaceTask(plan, { group: 0, task: 0 }, storedEdit);
+    const kept = [{ index: 0, documentTask: tasksOf(plan)[0]! }];
+    // The office then corrects task 3 and adds a task.
+    const draft = addTask(updateTask(base, { group: 0, task: 2 }, { title: "推进质量认证" }), 0, emptyTask("4", "新增任务"));
+    const sent = withoutKeptEdits(draft, base, kept);
+    expect(tasksOf(sent).map((t) => t.title)).toEqual([tasksOf(plan)[0]!.title, tasksOf(plan)[1]!.title, "推进质量认证", "新增任务"]);
+  });
+
+  it("keeps a kept-edit task the office changed further, and returns the draft as is without kept edits", () => {
+    const base = replaceTask(plan, { group: 0, task: 0 }, { ...tasksOf(plan)[0]!, title: "修订一" });
+    const draft = updateTask(base, { group: 0, task: 0 }, { title: "修订二" });
+    expect(tasksOf(withoutKeptEdits(draft, base, [{ index: 0, documentTask: tasksOf(plan)[0]! }]))[0]!.title).toBe("修订二");
+    expect(withoutKeptEdits(draft, base, [])).toBe(draft);
   });
 });

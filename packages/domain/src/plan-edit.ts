@@ -243,3 +243,21 @@ export function planProblems(plan: ParsedPlan): PlanProblem[] {
   }
   return problems;
 }
+
+/**
+ * The office's own corrections of a preview, without the stored edits the previewed target plan
+ * put in (`kept`: each a position in `base`, the preview as the server sent it, and the document's
+ * reading of that task). A task still as the server sent it goes back to the document's reading;
+ * anything the office changed, added or moved stays. Used when the office picks another target
+ * plan after editing: the new target's own stored edits apply instead.
+ */
+export function withoutKeptEdits(draft: ParsedPlan, base: ParsedPlan, kept: ReadonlyArray<{ index: number; documentTask: ParsedTask }>): ParsedPlan {
+  const baseTasks = base.groups.flatMap((g) => g.tasks);
+  const documentOf = new Map<string, ParsedTask>();
+  for (const k of kept) {
+    const sent = baseTasks[k.index];
+    if (sent) documentOf.set(JSON.stringify(sent), k.documentTask);
+  }
+  if (documentOf.size === 0) return draft;
+  return { ...draft, groups: draft.groups.map((g) => ({ ...g, tasks: g.tasks.map((task) => documentOf.get(JSON.stringify(task)) ?? task) })) };
+}

@@ -3,7 +3,7 @@ import { Alert, App, Button, Card, Collapse, Descriptions, Empty, Input, Result,
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import type { ParsedPlan } from "@duban/domain/parse-plan";
-import { planProblems } from "@duban/domain/plan-edit";
+import { planProblems, withoutKeptEdits } from "@duban/domain/plan-edit";
 import PlanFileUpload from "../components/plan-file-upload.tsx";
 import { PlanPreviewEditor } from "../components/plan-preview-editor.tsx";
 import { useT } from "../i18n.tsx";
@@ -124,8 +124,11 @@ export default function ImportPage() {
                           disabled={preview.isPending}
                           onChange={(next) => {
                             setTarget(next);
-                            // The diff and kept edits depend on the plan compared against: preview again.
-                            preview.mutate(next === "new" ? { text, newPlan: true } : { text, planId: next });
+                            // The diff and kept edits depend on the plan compared against: preview again,
+                            // with the office's corrections so far (the old target's stored edits taken out).
+                            const corrected = draft && preview.data ? withoutKeptEdits(draft, preview.data.plan as ParsedPlan, preview.data.keptEdits) : undefined;
+                            const chosen = next === "new" ? { newPlan: true } : { planId: next };
+                            preview.mutate({ text, ...chosen, ...(corrected ? { plan: corrected } : {}) });
                           }}
                           options={[
                             { value: "new" as const, label: t("新建方案", "A new plan") },

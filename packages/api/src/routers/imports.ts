@@ -12,8 +12,9 @@ const target = { planId: recordId.nullish(), newPlan: z.boolean().optional() };
 export const importsRouter = router({
   /** Parses and diffs against the stored plan without writing (a mutation: it carries the whole text). */
   preview: editorProcedure
-    .input(z.object({ text: planText, ...target }))
-    .mutation(({ ctx, input }) => run(() => previewImport(ctx.db, input.text, { planId: input.planId, newPlan: input.newPlan }))),
+    // `plan`: the office's corrections so far, compared against the (changed) target instead of a fresh reading.
+    .input(z.object({ text: planText, plan: parsedPlanInput.optional(), ...target }))
+    .mutation(({ ctx, input }) => run(() => previewImport(ctx.db, input.text, { planId: input.planId, newPlan: input.newPlan }, input.plan))),
   /**
    * Imports the plan as the office corrected it in the preview (`plan`), exactly; without `plan`,
    * the text as the parser reads it.
