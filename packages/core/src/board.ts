@@ -238,7 +238,7 @@ export function owedByTaskUnit(db: Db, planId: number, now: Date) {
  */
 export function latestStatusByTaskUnit(db: Db, planId: number | null) {
   const scope = planId === null ? Sql.sql`JOIN "Plan" p ON p."id" = t."planId" WHERE p."archivedAt" IS NULL` : Sql.sql`WHERE t."planId" = ${planId}`;
-  return db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; status: string; progress: number | bigint | null; createdAt: Date | string; coordinatedAt: Date | string | null }>>`
+  return db.$queryRaw<Array<{ id: number | bigint; taskId: number | bigint; unitId: number | bigint; status: string; progress: number | bigint | null; createdAt: Date | string; coordinatedAt: Date | string | null }>>`
     WITH cells AS (
       SELECT a."taskId" AS "taskId", a."unitId" AS "unitId"
         FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId"
@@ -247,7 +247,7 @@ export function latestStatusByTaskUnit(db: Db, planId: number | null) {
       SELECT a."taskId", m."memberId"
         FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "UnitMember" m ON m."collectiveId" = a."unitId"
        ${scope} AND t."active" = true AND a."active" = true)
-    SELECT su."taskId" AS "taskId", su."unitId" AS "unitId", su."status" AS "status", su."progress" AS "progress",
+    SELECT su."id" AS "id", su."taskId" AS "taskId", su."unitId" AS "unitId", su."status" AS "status", su."progress" AS "progress",
            su."createdAt" AS "createdAt", su."coordinatedAt" AS "coordinatedAt"
       FROM cells c
       JOIN "StatusUpdate" su ON su."id" = (

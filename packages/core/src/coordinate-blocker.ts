@@ -1,10 +1,12 @@
 import type { Db } from "@duban/db/client";
 import { queueReminders } from "@duban/db/repositories/reminder-outbox";
 import { periodLabel } from "@duban/domain/period";
+import { shortPlanTitle } from "@duban/domain/short-title";
 import { z } from "zod";
 import { writeAudit } from "./audit.ts";
 import { BLOCKED_STATUS } from "./board.ts";
 import { ONCE_PERIOD } from "./ensure-rounds.ts";
+import { PlanScopeError } from "./plans.ts";
 
 export class CoordinateBlockerError extends Error {
   constructor(
@@ -17,15 +19,17 @@ export class CoordinateBlockerError extends Error {
 
 export const coordinateBlockerInput = z.object({
   statusUpdateId: z.number().int().positive(),
+  /** The plan the office is looking at: the report must be about one of its tasks. */
+  planId: z.number().int().positive().nullish(),
   note: z.string().trim().min(1, "请填写协调结果").max(500, "协调结果请控制在500字以内"),
 });
 export type CoordinateBlockerInput = z.input<typeof coordinateBlockerInput>;
 
-function coordinationText(lang: "zh" | "en", input: { task: string; period: string | null; note: string }): string {
+function coordinationText(lang: "zh" | "en", input: { plan: string; task: string; period: string | null; note: string }): string {
   if (lang === "en") {
-    return `The office has coordinated the difficulty your unit reported on task ${input.task}${input.period ? ` (${input.period})` : ""}.\nResult: ${input.note}\nPlease carry on and report your progress.`;
+    return `The office has coordinated the difficulty your unit reported on task ${input.task} of “${input.plan}”${input.period ? ` (${input.period})` : ""}.\nResult: ${input.note}\nPlease carry on and report your progress.`;
   }
-  return `【协调结果】贵单位在任务${input.task}${input.period ? `（${input.period}）` : ""}中反映的困难，办公室已协调。\n协调意见：${input.note}\n请继续推进并及时报送进展。`;
+  return `【协调结果】贵单位在《${input.plan}》任务${input.task}${input.period ? `（${input.period}）` : ""}中反映的困难，办公室已协调。\n协调意见：${input.note}\n请继续推进并及时报送进展。`;
 }
 
 /**
@@ -40,12 +44,13 @@ export async function coordinateBlocker(db: Db, raw: CoordinateBlockerInput, now
   const update = await db.statusUpdate.findUnique({
     where: { id: input.statusUpdateId },
     include: {
-      task: { select: { number: true, title: true } },
+      task: { select: { number: true, title: true, planId: true, plan: { select: { title: true } } } },
       round: { select: { periodKey: true } },
       unit: { include: { contacts: true } },
     },
   });
   if (!update) throw new CoordinateBlockerError("not-found", "该条进展记录不存在");
+  if (input.planId != null && update.task.planId !== input.planId) throw new PlanScopeError(`进展记录 ${input.statusUpdateId} 不属于方案 ${input.planId}`);
   if (update.status !== BLOCKED_STATUS) throw new CoordinateBlockerError("not-blocked", "该条进展不是“有困难”");
   if (update.coordinatedAt) throw new CoordinateBlockerError("already-coordinated", "该困难已标记为已协调");
   const newer = await db.statusUpdate.findFirst({
@@ -77,7 +82,7 @@ export async function coordinateBlocker(db: Db, raw: CoordinateBlockerInput, now
           contactId: contact.id,
           rung: "decision",
           dueAt: now,
-          text: coordinationText(lang, { task: `${update.task.number} ${update.task.title}`, period: period ? periodLabel(period, lang) : null, note: input.note }),
+          text: coordinationText(lang, { plan: shortPlanTitle(update.task.plan.title), task: `${update.task.number} ${update.task.title}`, period: period ? periodLabel(period, lang) : null, note: input.note }),
           now,
         };
       }),

@@ -2,9 +2,12 @@ import type { Db } from "@duban/db/client";
 import { cancelWaitingReminders, queueReminders } from "@duban/db/repositories/reminder-outbox";
 import { isoDateSchema, shanghaiDate, shanghaiInstant } from "@duban/domain/calendar";
 import { periodLabel } from "@duban/domain/period";
+import { shortPlanTitle } from "@duban/domain/short-title";
 import { z } from "zod";
 import { writeAudit } from "./audit.ts";
-import { BLOCKED_STATUS } from "./board.ts";
+import { BLOCKED_STATUS, latestStatusByTaskUnit } from "./board.ts";
+import { chunks } from "./plans/bulk-rows.ts";
+import { PlanScopeError, resolvePlanId } from "./plans.ts";
 import { ONCE_PERIOD } from "./ensure-rounds.ts";
 import { userNames } from "./users/user-names.ts";
 import { LADDER_KINDS } from "./messenger.ts";
@@ -21,12 +24,15 @@ export class ExtensionError extends Error {
 export const decideExtensionInput = z.discriminatedUnion("decision", [
   z.object({
     id: z.number().int().positive(),
+    /** The plan the office is looking at: the request must be one of its. */
+    planId: z.number().int().positive().nullish(),
     decision: z.literal("approve"),
     newDueDate: isoDateSchema,
     reason: z.string().trim().max(500).default(""),
   }),
   z.object({
     id: z.number().int().positive(),
+    planId: z.number().int().positive().nullish(),
     decision: z.literal("reject"),
     reason: z.string().trim().min(1, "请填写不予延期的理由").max(500),
   }),
@@ -34,38 +40,46 @@ export const decideExtensionInput = z.discriminatedUnion("decision", [
 export type DecideExtensionInput = z.input<typeof decideExtensionInput>;
 
 /**
- * The 延期与协调 queue: extension requests (pending first, then the latest decisions) and the
- * task × unit pairs whose latest status is 有困难 — still open, or already coordinated.
+ * The 延期与协调 queue of every active plan (or of `planId`): extension requests (pending first,
+ * then the latest decisions) and the task × unit pairs whose latest status is 有困难 — still open,
+ * or already coordinated. Each item names its plan. The newest status of each cell is one index
+ * seek (`latestStatusByTaskUnit`), so the queue does not read the history.
  */
-export async function listExtensionQueue(db: Db) {
+export async function listExtensionQueue(db: Db, filter: { planId?: number | null } = {}) {
+  const planId = filter.planId ?? null;
+  if (planId !== null) await resolvePlanId(db, planId);
+  const plan = { select: { id: true, title: true } } as const;
+  const inScope = planId === null ? { plan: { archivedAt: null } } : { planId };
   const requests = await db.extensionRequest.findMany({
+    where: { round: { deadline: { task: inScope } } },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: 200,
     include: {
       unit: { select: { id: true, name: true } },
       contact: { select: { name: true, telegramName: true } },
-      round: { include: { deadline: { include: { task: { select: { id: true, number: true, title: true } } } }, submissions: true } },
+      round: { include: { deadline: { include: { task: { select: { id: true, number: true, title: true, plan } } } }, submissions: true } },
     },
   });
   const deciders = await userNames(db, requests.map((r) => r.decidedById));
 
-  const latest = await db.statusUpdate.findMany({
-    where: { task: { active: true } },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    include: { unit: { select: { id: true, name: true } }, task: { select: { id: true, number: true, title: true } }, contact: { select: { name: true, telegramName: true } } },
-  });
-  const seen = new Set<string>();
-  const blockedUpdates: typeof latest = [];
-  for (const u of latest) {
-    const key = `${u.taskId}:${u.unitId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (u.status === BLOCKED_STATUS) blockedUpdates.push(u);
-  }
+  const blockedIds = (await latestStatusByTaskUnit(db, planId)).filter((row) => row.status === BLOCKED_STATUS).map((row) => Number(row.id));
+  const blockedUpdates = (
+    await Promise.all(
+      chunks(blockedIds, 500).map((ids) =>
+        db.statusUpdate.findMany({
+          where: { id: { in: ids } },
+          include: { unit: { select: { id: true, name: true } }, task: { select: { id: true, number: true, title: true, plan } }, contact: { select: { name: true, telegramName: true } } },
+        }),
+      ),
+    )
+  )
+    .flat()
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id);
   const coordinators = await userNames(db, blockedUpdates.map((u) => u.coordinatedById));
-  const flag = (u: (typeof latest)[number]) => ({
+  const flag = (u: (typeof blockedUpdates)[number]) => ({
     statusUpdateId: u.id,
-    task: u.task,
+    plan: planRef(u.task.plan),
+    task: { id: u.task.id, number: u.task.number, title: u.task.title },
     unit: u.unit,
     note: u.note,
     at: u.createdAt,
@@ -90,7 +104,8 @@ export async function listExtensionQueue(db: Db) {
       at: r.createdAt,
       unit: r.unit,
       contact: r.contact?.name ?? r.contact?.telegramName ?? null,
-      task: r.round.deadline.task,
+      plan: planRef(r.round.deadline.task.plan),
+      task: { id: r.round.deadline.task.id, number: r.round.deadline.task.number, title: r.round.deadline.task.title },
       deadline: r.round.deadline.title,
       roundId: r.roundId,
       periodKey: r.round.periodKey,
@@ -111,15 +126,19 @@ export async function listExtensionQueue(db: Db) {
   };
 }
 
-function decisionText(lang: "zh" | "en", input: { approved: boolean; task: string; period: string | null; newDueDate: string | null; oldDueDate: string; reason: string }): string {
+function planRef(plan: { id: number; title: string }) {
+  return { id: plan.id, title: plan.title, shortTitle: shortPlanTitle(plan.title) };
+}
+
+function decisionText(lang: "zh" | "en", input: { approved: boolean; plan: string; task: string; period: string | null; newDueDate: string | null; oldDueDate: string; reason: string }): string {
   const reason = input.reason.trim();
   if (lang === "en") {
-    const what = `your extension request for task ${input.task}${input.period ? ` (${input.period})` : ""}`;
+    const what = `your extension request for task ${input.task} of “${input.plan}”${input.period ? ` (${input.period})` : ""}`;
     return input.approved
       ? `The office approved ${what}. New due date: ${input.newDueDate}.${reason ? `\nNote: ${reason}` : ""}`
       : `The office did not approve ${what}. The due date stays ${input.oldDueDate}.\nReason: ${reason}`;
   }
-  const what = `贵单位关于任务${input.task}${input.period ? `（${input.period}）` : ""}的延期申请`;
+  const what = `贵单位关于《${input.plan}》任务${input.task}${input.period ? `（${input.period}）` : ""}的延期申请`;
   return input.approved
     ? `【延期批复】${what}已批准，新的截止日期：${input.newDueDate}。${reason ? `\n说明：${reason}` : ""}`
     : `【延期批复】${what}未获批准，截止日期仍为 ${input.oldDueDate}。\n理由：${reason}`;
@@ -136,11 +155,12 @@ export async function decideExtension(db: Db, raw: DecideExtensionInput, now: Da
   const request = await db.extensionRequest.findUnique({
     where: { id: input.id },
     include: {
-      round: { include: { deadline: { include: { task: true } } } },
+      round: { include: { deadline: { include: { task: { include: { plan: { select: { title: true } } } } } } } },
       unit: { include: { contacts: true } },
     },
   });
   if (!request) throw new ExtensionError("not-found", "延期申请不存在");
+  if (input.planId != null && request.round.deadline.task.planId !== input.planId) throw new PlanScopeError(`延期申请 ${input.id} 不属于方案 ${input.planId}`);
   if (request.state !== "pending") throw new ExtensionError("already-decided", "该申请已处理");
 
   const submission = await db.submission.findUnique({ where: { roundId_unitId: { roundId: request.roundId, unitId: request.unitId } } });
@@ -187,6 +207,7 @@ export async function decideExtension(db: Db, raw: DecideExtensionInput, now: Da
           dueAt: now,
           text: decisionText(lang, {
             approved,
+            plan: shortPlanTitle(request.round.deadline.task.plan.title),
             task: `${request.round.deadline.task.number} ${request.round.deadline.task.title}`,
             period: period ? periodLabel(period, lang) : null,
             newDueDate: newDueAt ? shanghaiDate(newDueAt) : null,

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, DatePicker, Descriptions, Form, Input, Modal, Space, Table, Tabs, Tag, Typography } from "antd";
+import { Alert, Button, DatePicker, Descriptions, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from "antd";
 import type { Dayjs } from "dayjs";
 import { useState } from "react";
 import { Link } from "react-router";
@@ -11,6 +11,12 @@ import { useErrorMessage, type Outputs, useTRPC } from "../trpc.ts";
 type Queue = Outputs["extensions"]["queue"];
 type Request = Queue["pending"][number];
 type Blocker = Queue["blocked"][number];
+
+const planTag = (plan: { title: string; shortTitle: string }) => (
+  <Tag title={plan.title} style={{ maxWidth: 140, overflow: "hidden", textOverflow: "ellipsis" }}>
+    {plan.shortTitle}
+  </Tag>
+);
 
 /** 有困难 → 已协调: the note goes back to the liaison who raised it. */
 function CoordinateModal({ target, onClose }: { target: Blocker | null; onClose: () => void }) {
@@ -47,6 +53,7 @@ function CoordinateModal({ target, onClose }: { target: Blocker | null; onClose:
           style={{ marginBottom: 16 }}
           items={[
             { label: t("单位", "Unit"), children: target.unit.name },
+            { label: t("方案", "Plan"), children: target.plan.title },
             { label: t("任务", "Task"), children: `${target.task.number}. ${target.task.title}` },
             { label: t("反映时间", "Reported"), children: `${fmtDateTime(target.at)}${target.contact ? ` · ${target.contact}` : ""}` },
             { label: t("困难", "Difficulty"), children: <span style={{ whiteSpace: "pre-wrap" }}>{target.note ?? "—"}</span> },
@@ -54,7 +61,7 @@ function CoordinateModal({ target, onClose }: { target: Blocker | null; onClose:
         />
       )}
       {coordinate.isError && <Alert type="error" showIcon title={errorMessage(coordinate.error)} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" onFinish={(v) => target && coordinate.mutate({ statusUpdateId: target.statusUpdateId, note: v.note })}>
+      <Form form={form} layout="vertical" onFinish={(v) => target && coordinate.mutate({ statusUpdateId: target.statusUpdateId, planId: target.plan.id, note: v.note })}>
         <Form.Item
           name="note"
           label={t("协调结果（将发给该单位联络员）", "Outcome (sent to the unit's liaison)")}
@@ -106,8 +113,8 @@ function DecisionModal({ target, onClose }: { target: { request: Request; decisi
         layout="vertical"
         onFinish={(v) => {
           if (!target) return;
-          if (approve) decide.mutate({ id: target.request.id, decision: "approve", newDueDate: (v.newDueDate as Dayjs).format("YYYY-MM-DD"), reason: v.reason ?? "" });
-          else decide.mutate({ id: target.request.id, decision: "reject", reason: v.reason });
+          if (approve) decide.mutate({ id: target.request.id, planId: target.request.plan.id, decision: "approve", newDueDate: (v.newDueDate as Dayjs).format("YYYY-MM-DD"), reason: v.reason ?? "" });
+          else decide.mutate({ id: target.request.id, planId: target.request.plan.id, decision: "reject", reason: v.reason });
         }}
       >
         {approve && (
@@ -129,7 +136,9 @@ export default function ExtensionsPage() {
   const t = useT();
   const trpc = useTRPC();
   const canEdit = useCanEdit();
-  const queue = useQuery(trpc.extensions.queue.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const plans = useQuery(trpc.plan.list.queryOptions());
+  const [planId, setPlanId] = useState<number | null>(null);
+  const queue = useQuery(trpc.extensions.queue.queryOptions({ planId }, { refetchInterval: 10_000 }));
   const { lang } = useLang();
   const [target, setTarget] = useState<{ request: Request; decision: "approve" | "reject" } | null>(null);
   const [coordinating, setCoordinating] = useState<Blocker | null>(null);
@@ -141,7 +150,8 @@ export default function ExtensionsPage() {
   const base = [
     { title: t("提出时间", "Asked"), dataIndex: "at", render: (v: string) => fmtDateTime(v), width: 150 },
     { title: t("单位", "Unit"), render: (_: unknown, r: Request) => r.unit.name },
-    { title: t("任务", "Task"), render: (_: unknown, r: Request) => <Link to={`/tasks/${r.task.id}`}>{`${r.task.number}. ${r.task.title}`}</Link>, ellipsis: true },
+    { title: t("方案", "Plan"), render: (_: unknown, r: Request) => planTag(r.plan), width: 150 },
+    { title: t("任务", "Task"), render: (_: unknown, r: Request) => <Link to={`/plans/${r.plan.id}/tasks/${r.task.id}`}>{`${r.task.number}. ${r.task.title}`}</Link>, ellipsis: true },
     { title: t("期次", "Period"), dataIndex: "periodKey", width: 130, render: (v: string) => periodText(v, lang) },
     { title: t("原截止", "Due"), dataIndex: "currentDueAt", render: (v: string) => fmtDate(v), width: 110 },
     { title: t("理由", "Reason"), dataIndex: "reason", render: (v: string) => <span style={{ whiteSpace: "pre-wrap" }}>{v}</span> },
@@ -149,9 +159,18 @@ export default function ExtensionsPage() {
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t("延期与协调", "Extensions & blockers")}
-      </Typography.Title>
+      <Space wrap style={{ justifyContent: "space-between", width: "100%" }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t("延期与协调", "Extensions & blockers")}
+        </Typography.Title>
+        <Select<number>
+          style={{ minWidth: 240 }}
+          value={planId ?? 0}
+          onChange={(v) => setPlanId(v === 0 ? null : v)}
+          options={[{ value: 0, label: t("全部在办方案", "All active plans") }, ...(plans.data ?? []).filter((p) => !p.archived).map((p) => ({ value: p.id, label: p.title }))]}
+          data-testid="extensions-plan"
+        />
+      </Space>
       <Tabs
         items={[
           {
@@ -200,7 +219,8 @@ export default function ExtensionsPage() {
                 columns={[
                   { title: t("反映时间", "Reported"), dataIndex: "at", render: (v: string) => fmtDateTime(v), width: 150 },
                   { title: t("单位", "Unit"), render: (_: unknown, b) => b.unit.name, width: 160 },
-                  { title: t("任务", "Task"), render: (_: unknown, b) => <Link to={`/tasks/${b.task.id}`}>{`${b.task.number}. ${b.task.title}`}</Link>, ellipsis: true, width: 240 },
+                  { title: t("方案", "Plan"), render: (_: unknown, b) => planTag(b.plan), width: 150 },
+                  { title: t("任务", "Task"), render: (_: unknown, b) => <Link to={`/plans/${b.plan.id}/tasks/${b.task.id}`}>{`${b.task.number}. ${b.task.title}`}</Link>, ellipsis: true, width: 240 },
                   { title: t("联络员", "Liaison"), dataIndex: "contact", render: (v: string | null) => v ?? t("办公室录入", "office entry"), width: 110 },
                   { title: t("困难说明", "Difficulty"), dataIndex: "note", render: (v: string | null) => <span style={{ whiteSpace: "pre-wrap" }}>{v ?? "—"}</span> },
                   ...(canEdit
@@ -232,7 +252,8 @@ export default function ExtensionsPage() {
                 locale={{ emptyText: t("暂无已协调的困难", "Nothing coordinated yet") }}
                 columns={[
                   { title: t("单位", "Unit"), render: (_: unknown, b) => b.unit.name, width: 160 },
-                  { title: t("任务", "Task"), render: (_: unknown, b) => <Link to={`/tasks/${b.task.id}`}>{`${b.task.number}. ${b.task.title}`}</Link>, ellipsis: true, width: 240 },
+                  { title: t("方案", "Plan"), render: (_: unknown, b) => planTag(b.plan), width: 150 },
+                  { title: t("任务", "Task"), render: (_: unknown, b) => <Link to={`/plans/${b.plan.id}/tasks/${b.task.id}`}>{`${b.task.number}. ${b.task.title}`}</Link>, ellipsis: true, width: 240 },
                   { title: t("困难说明", "Difficulty"), dataIndex: "note", render: (v: string | null) => <span style={{ whiteSpace: "pre-wrap" }}>{v ?? "—"}</span> },
                   { title: t("协调结果", "Outcome"), dataIndex: "coordinationNote", render: (v: string | null) => <span style={{ whiteSpace: "pre-wrap" }}>{v ?? "—"}</span> },
                   { title: t("协调时间", "When"), dataIndex: "coordinatedAt", render: (v: string | null) => fmtDateTime(v), width: 150 },

@@ -115,7 +115,7 @@ export default function ScoresPage() {
                   title: t("操作", "Actions"),
                   render: (_: unknown, i: Item) =>
                     i.outcome === "exempt" ? (
-                      <Popconfirm title={t("撤销免责？该事项将重新计分。", "Withdraw the exemption? The item counts again.")} onConfirm={() => unexempt.mutate({ submissionId: i.submissionId })}>
+                      <Popconfirm title={t("撤销免责？该事项将重新计分。", "Withdraw the exemption? The item counts again.")} onConfirm={() => unexempt.mutate({ submissionId: i.submissionId, planId })}>
                         <Button size="small" data-testid={`unexempt-${i.submissionId}`}>
                           {t("撤销免责", "Withdraw")}
                         </Button>
@@ -224,7 +224,7 @@ export default function ScoresPage() {
         okText={t("免责", "Exempt")}
         onCancel={() => setExempting(null)}
         okButtonProps={{ disabled: reason.trim().length < 2, loading: exempt.isPending, ...({ "data-testid": "exempt-confirm" } as Record<string, string>) }}
-        onOk={() => exempting && exempt.mutate({ submissionId: exempting.submissionId, reason })}
+        onOk={() => exempting && exempt.mutate({ submissionId: exempting.submissionId, planId, reason })}
       >
         {exempting && (
           <Space orientation="vertical" style={{ width: "100%" }}>

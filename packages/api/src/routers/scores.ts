@@ -16,10 +16,10 @@ export const scoresRouter = router({
   rule: authedProcedure.query(({ ctx }) => loadScoreRule(ctx.db)),
   setRule: adminProcedure.input(scoreRuleSchema).mutation(({ ctx, input }) => run(() => updateScoreRule(ctx.db, { rule: input, userId: ctx.user.id, now: ctx.now() }))),
   exempt: editorProcedure
-    .input(z.object({ submissionId: z.number().int().positive(), reason: z.string().max(500) }))
+    .input(z.object({ submissionId: z.number().int().positive(), planId: z.number().int().positive().nullish(), reason: z.string().max(500) }))
     .mutation(({ ctx, input }) => run(() => grantScoreExemption(ctx.db, { ...input, userId: ctx.user.id, now: ctx.now() }))),
   unexempt: editorProcedure
-    .input(z.object({ submissionId: z.number().int().positive() }))
+    .input(z.object({ submissionId: z.number().int().positive(), planId: z.number().int().positive().nullish() }))
     .mutation(({ ctx, input }) => run(() => revokeScoreExemption(ctx.db, { ...input, userId: ctx.user.id, now: ctx.now() }))),
   xlsx: authedProcedure.input(scope).query(({ ctx, input }) =>
     run(async () => {
