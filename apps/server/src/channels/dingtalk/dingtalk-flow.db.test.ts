@@ -57,6 +57,8 @@ describe("the 钉钉 liaison flow against the local OpenAPI + Stream emulator (t
     stream = startDingtalkStream({ clientId: CONFIG.clientId, clientSecret: CONFIG.clientSecret, apiRoot: emulator.url }, { db: f.db, now, log, robotCode: CONFIG.robotCode, messenger });
     await stream.connected;
     await emulator.connected();
+    // Only the two topics Duban reads: no EVENT subscription.
+    expect(emulator.subscriptions.sort()).toEqual(["CALLBACK /v1.0/card/instances/callback", "CALLBACK /v1.0/im/bot/messages/get"]);
   });
 
   afterAll(async () => {

@@ -20,7 +20,10 @@ class GatewayClient extends DWClient {
   constructor(
     private readonly options: { clientId: string; clientSecret: string; gatewayUrl: string; log?: Logger },
   ) {
-    super({ clientId: options.clientId, clientSecret: options.clientSecret, keepAlive: true, debug: false });
+    // Its own subscription list: the SDK's default is one array shared by every client, and
+    // subscribes to all EVENTs (organisation changes…), which Duban does not read.
+    const own = { clientId: options.clientId, clientSecret: options.clientSecret, keepAlive: true, debug: false, subscriptions: [] as Array<{ type: string; topic: string }> };
+    super(own);
   }
 
   override async getEndpoint(): Promise<this> {

@@ -66,6 +66,8 @@ export class DingtalkEmulator {
   /** Each frame pushed, and how many times (pushed again while not acked). */
   readonly deliveries = new Map<string, number>();
   tokenFetches = 0;
+  /** What the last connection subscribed to ("CALLBACK /v1.0/im/bot/messages/get", …). */
+  subscriptions: string[] = [];
   url = "";
   private tokens = new Map<string, { expired: boolean }>();
   private tickets = new Set<string>();
@@ -263,6 +265,7 @@ export class DingtalkEmulator {
       if (body.clientId !== this.options.clientId || body.clientSecret !== this.options.clientSecret) return error(401, "InvalidAuthentication", "clientId or clientSecret invalid");
       const subscriptions = Array.isArray(body.subscriptions) ? (body.subscriptions as Array<{ type?: unknown; topic?: unknown }>) : [];
       if (!subscriptions.some((s) => s.type === "CALLBACK" && s.topic === TOPIC_ROBOT)) return error(400, "InvalidParameter", "subscriptions missing");
+      this.subscriptions = subscriptions.map((s) => `${String(s.type)} ${String(s.topic)}`);
       const ticket = randomBytes(12).toString("hex");
       this.tickets.add(ticket);
       return answer(200, { endpoint: `${this.url.replace("http", "ws")}/connect`, ticket });
