@@ -16,6 +16,7 @@ import { handleCardCallback, handleRobotMessage, TOPIC_CARD_CALLBACK, TOPIC_ROBO
  */
 class GatewayClient extends DWClient {
   private failing = false;
+  private stopped = false;
 
   constructor(
     private readonly options: { clientId: string; clientSecret: string; gatewayUrl: string; log?: Logger },
@@ -26,7 +27,23 @@ class GatewayClient extends DWClient {
     super(own);
   }
 
+  /** Stops for good: the SDK would otherwise reconnect from a retry already scheduled. */
+  stop(): void {
+    this.stopped = true;
+    this.disconnect();
+  }
+
+  // The SDK starts a keep-alive interval per connection and clears it only on disconnect():
+  // after 钉钉 closes a connection, the next one would run beside the old interval.
+  override async _connect(): Promise<void> {
+    if (this.stopped) throw new Error("dingtalk stream stopped");
+    const self = this as unknown as { heartbeatIntervallId?: ReturnType<typeof setInterval> };
+    if (self.heartbeatIntervallId !== undefined) clearInterval(self.heartbeatIntervallId);
+    return super._connect();
+  }
+
   override async getEndpoint(): Promise<this> {
+    if (this.stopped) throw new Error("dingtalk stream stopped");
     const { clientId, clientSecret, gatewayUrl, log } = this.options;
     let answer = null as { endpoint?: unknown; ticket?: unknown; code?: unknown } | null;
     let status = 0;
@@ -100,6 +117,6 @@ export function startDingtalkStream(config: { clientId: string; clientSecret: st
   return {
     connected,
     isConnected: () => client.connected,
-    stop: () => client.disconnect(),
+    stop: () => client.stop(),
   };
 }
