@@ -51,9 +51,16 @@ export const envSchema = z.object({
   WECOM_TOKEN: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9]{1,32}$/.test(v), "the callback Token: up to 32 letters and digits"),
   WECOM_AES_KEY: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9+/]{43}$/.test(v), "the EncodingAESKey: 43 characters of Base64"),
   WECOM_API_ROOT: z.url().default("https://qyapi.weixin.qq.com"),
+  /** 钉钉 企业内部应用 with a robot in Stream mode: all three, or none (the channel is off). */
+  DINGTALK_CLIENT_ID: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(v), "the app's Client ID (原 AppKey), letters and digits"),
+  DINGTALK_CLIENT_SECRET: optionalText,
+  DINGTALK_ROBOT_CODE: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(v), "the robot's RobotCode, letters and digits"),
+  /** https://api.dingtalk.com: the OpenAPI and the Stream gateway (tests point it at a local emulator). */
+  DINGTALK_API_ROOT: z.url().default("https://api.dingtalk.com"),
 });
 
 export const WECOM_VARIABLES = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_AES_KEY"] as const;
+export const DINGTALK_VARIABLES = ["DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET", "DINGTALK_ROBOT_CODE"] as const;
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -72,6 +79,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const wecomSet = WECOM_VARIABLES.filter((name) => env[name] !== undefined);
     if (wecomSet.length > 0 && wecomSet.length < WECOM_VARIABLES.length) {
       throw new EnvError(`企业微信 needs all of ${WECOM_VARIABLES.join(", ")}; missing: ${WECOM_VARIABLES.filter((name) => env[name] === undefined).join(", ")}`);
+    }
+    const dingtalkSet = DINGTALK_VARIABLES.filter((name) => env[name] !== undefined);
+    if (dingtalkSet.length > 0 && dingtalkSet.length < DINGTALK_VARIABLES.length) {
+      throw new EnvError(`钉钉 needs all of ${DINGTALK_VARIABLES.join(", ")}; missing: ${DINGTALK_VARIABLES.filter((name) => env[name] === undefined).join(", ")}`);
     }
     return env;
   }

@@ -12,6 +12,7 @@ import { holdServerLock } from "@duban/db/backup/server-lock";
 import { migrationTarget, resolveDatabaseUrl } from "@duban/db/client";
 import { isPostgresUrl, REPO_ROOT } from "@duban/db/migrate/migrations";
 import { createServerApp } from "./app.ts";
+import { dingtalkChannel } from "./channels/dingtalk/dingtalk-channel.ts";
 import { wecomChannel } from "./channels/wecom/wecom-channel.ts";
 import { startNightlyBackup } from "./backup-schedule.ts";
 import { prepareDatabase } from "./boot.ts";
@@ -63,9 +64,11 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
   const webhook = telegram && env.TELEGRAM_WEBHOOK_URL ? { url: env.TELEGRAM_WEBHOOK_URL, secretToken: env.TELEGRAM_WEBHOOK_SECRET! } : null;
   // One messenger over every configured channel; each reminder goes to its contact's channel.
   const wecom = wecomChannel(env, log);
+  const dingtalk = dingtalkChannel(env, log);
   const adapters: Partial<Record<Channel, Messenger>> = {
     ...(telegram ? { telegram: createTelegramMessenger(telegram) } : {}),
     ...(wecom ? { wecom: wecom.messenger } : {}),
+    ...(dingtalk ? { dingtalk: dingtalk.messenger } : {}),
   };
   const messenger: Messenger | null = Object.keys(adapters).length > 0 ? metrics.countSends(routeByChannel(adapters)) : null;
 
@@ -95,6 +98,8 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
       resolve({ server, url: `http://${host}:${info.port}` });
     });
   });
+  // 钉钉 pushes taps and messages over a connection the server opens (Stream mode).
+  const dingtalkStream = dingtalk ? dingtalk.listen({ db, log, workingHours: env.WORKING_HOURS }) : null;
   let bot: RunningBot | null = null;
   if (telegram) {
     try {
@@ -112,6 +117,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       await scheduler?.stop();
       await nightly?.stop();
+      dingtalkStream?.stop();
       // Long polling against an unreachable Telegram may not answer the abort at once.
       await Promise.race([bot?.stop(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await closed;

@@ -1,6 +1,7 @@
 /**
  * The port through which reminders, urges, escalations and notices leave Duban, on any channel.
- * Each channel has an adapter: Telegram (apps/bot), 企业微信 (apps/server/src/channels/wecom);
+ * Each channel has an adapter: Telegram (apps/bot), 企业微信 (apps/server/src/channels/wecom),
+ * 钉钉 (apps/server/src/channels/dingtalk);
  * `routeByChannel` hands each message to its channel's adapter. Tests and the CLI use the
  * recording messenger. Implementations never throw for delivery problems: they classify them.
  * What comes back (a tap, a text) goes through `./channels/liaison-actions.ts`, so every channel
@@ -63,6 +64,8 @@ export interface CardUpdate {
   ref: string;
   /** The spent buttons' new label, e.g. "已记录：推进中". */
   label: string;
+  /** The card's message text and kind, for channels whose update replaces the whole card (钉钉). */
+  message?: { text: string; kind: ReminderKind };
 }
 
 /**

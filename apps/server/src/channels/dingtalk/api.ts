@@ -1,0 +1,118 @@
+/**
+ * The few 钉钉 OpenAPI calls Duban makes (api.dingtalk.com, the "新版服务端API"), over plain
+ * fetch: the official @alicloud/dingtalk client would add a large dependency tree for four calls.
+ * Followed from the developer docs (open.dingtalk.com):
+ * - 获取企业内部应用的accessToken: POST /v1.0/oauth2/accessToken {appKey, appSecret} →
+ *   {accessToken, expireIn: 7200}; a wrong pair answers 400 {code: "invalidClientIdOrSecret"}.
+ *   Cached until it expires, not one per call.
+ * - Every other call carries the token in the `x-acs-dingtalk-access-token` header. Errors are an
+ *   HTTP status with {code, message, requestid}: 401 InvalidAuthentication (token expired or
+ *   unknown: fetch a new one and retry once), 403 Forbidden.AccessDenied.QpsLimitForApi /
+ *   QpsLimitForAppkeyAndApi (API 调用频率限制: wait about a second), 5xx (钉钉 trouble).
+ */
+
+export interface DingtalkConfig {
+  /** Client ID (原 AppKey) of the 企业内部应用. */
+  clientId: string;
+  /** Client Secret (原 AppSecret). */
+  clientSecret: string;
+  /** The app's robot (机器人): its robotCode, usually equal to the Client ID. */
+  robotCode: string;
+  /** https://api.dingtalk.com (tests: the local emulator); the Stream gateway is under it too. */
+  apiRoot: string;
+}
+
+export interface DingtalkAnswer {
+  /** HTTP status of the answer. */
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** A call that did not get an answer from 钉钉 (connection refused, timeout, not JSON). */
+export class DingtalkTransportError extends Error {
+  constructor(
+    message: string,
+    /** The request may have reached 钉钉 (timeout, connection lost after sending). */
+    readonly maybeDelivered: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** The access token could not be had (wrong Client ID or Secret, or 钉钉 refused). */
+export class DingtalkTokenError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(`accessToken: HTTP ${status} ${code}`);
+  }
+}
+
+/** Refresh a little before 钉钉 says, so a call never carries a token that expires in flight. */
+const TOKEN_MARGIN_MS = 5 * 60 * 1000;
+const TIMEOUT_MS = 15_000;
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
+export class DingtalkApi {
+  private token: { value: string; expiresAt: number } | null = null;
+  private pending: Promise<string> | null = null;
+
+  constructor(
+    readonly config: DingtalkConfig,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** The cached access token, fetched when missing or about to expire (one fetch for concurrent callers). */
+  async accessToken(): Promise<string> {
+    if (this.token && this.token.expiresAt > this.clock()) return this.token.value;
+    this.pending ??= this.fetchToken().finally(() => {
+      this.pending = null;
+    });
+    return this.pending;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const answer = await request("POST", new URL("/v1.0/oauth2/accessToken", this.config.apiRoot), null, { appKey: this.config.clientId, appSecret: this.config.clientSecret });
+    const token = answer.body.accessToken;
+    if (answer.status !== 200 || typeof token !== "string") throw new DingtalkTokenError(answer.status, String(answer.body.code ?? "no accessToken"));
+    const seconds = typeof answer.body.expireIn === "number" ? answer.body.expireIn : 7200;
+    this.token = { value: token, expiresAt: this.clock() + seconds * 1000 - TOKEN_MARGIN_MS };
+    return token;
+  }
+
+  /** Calls an OpenAPI path with the access token; a token 钉钉 no longer accepts is refreshed and the call retried once. */
+  async call(method: "POST" | "PUT", path: string, body: unknown): Promise<DingtalkAnswer> {
+    for (let tries = 0; ; tries++) {
+      const token = await this.accessToken();
+      const answer = await request(method, new URL(path, this.config.apiRoot), token, body);
+      if (answer.status === 401 && tries === 0) {
+        if (this.token?.value === token) this.token = null;
+        continue;
+      }
+      return answer;
+    }
+  }
+}
+
+async function request(method: "POST" | "PUT", url: URL, token: string | null, body: unknown): Promise<DingtalkAnswer> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: { "content-type": "application/json", accept: "application/json", ...(token ? { "x-acs-dingtalk-access-token": token } : {}) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    const notSent = typeof code === "string" && NOT_SENT_CODES.has(code);
+    throw new DingtalkTransportError(`${url.pathname}: ${notSent ? code : error instanceof Error ? error.name : "network error"}`, !notSent);
+  }
+  const parsed = (await response.json().catch(() => null)) as unknown;
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+    // 钉钉's gateway answers an HTML page when it throttles a whole IP: not a 钉钉 answer, try later.
+    throw new DingtalkTransportError(`${url.pathname}: HTTP ${response.status}, not a 钉钉 answer`, response.status >= 500);
+  }
+  return { status: response.status, body: parsed as Record<string, unknown> };
+}

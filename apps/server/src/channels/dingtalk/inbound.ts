@@ -1,0 +1,201 @@
+import { z } from "zod";
+import type { Logger } from "pino";
+import { applyCardAction, applyText, contactOnChannel, firstDelivery, parseCardActionKey, type ActionOutcome } from "@duban/core/channels/liaison-actions";
+import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
+import { markContactReachable } from "@duban/core/mark-contact-unreachable";
+import type { ReminderKind } from "@duban/core/messenger";
+import type { Db } from "@duban/db/client";
+import type { ReportStatus } from "@duban/domain/parse-reply";
+import type { WorkingHours } from "@duban/domain/working-hours";
+import type { DingtalkMessenger } from "./messenger.ts";
+
+/**
+ * What 钉钉 pushes over Stream mode, handled the same way as 企业微信's callback: a member's
+ * message to the robot (topic /v1.0/im/bot/messages/get: 机器人接收消息) and a tap on a card's
+ * 回传请求 button (topic /v1.0/card/instances/callback: 卡片回调). The socket (stream.ts) acks a
+ * frame only after this returned, so a frame that failed is pushed again by 钉钉.
+ * Each event is stored first (ChannelEvent) under a key of its own content — the message's msgId;
+ * a card, its member and its button — so a frame 钉钉 pushes again (no ack in time, or replayed
+ * after a reconnect, with a new messageId) is handled once. Only 1-on-1 messages from members of
+ * the robot's own organisation count: a userId means nothing in another organisation.
+ */
+export interface DingtalkInboundDeps {
+  db: Db;
+  now: () => Date;
+  log?: Logger;
+  workingHours?: WorkingHours;
+  robotCode: string;
+  messenger: DingtalkMessenger;
+}
+
+export const TOPIC_ROBOT_MESSAGE = "/v1.0/im/bot/messages/get";
+export const TOPIC_CARD_CALLBACK = "/v1.0/card/instances/callback";
+
+const robotMessageSchema = z.object({
+  msgId: z.string().min(1).max(200),
+  msgtype: z.string(),
+  conversationType: z.string(),
+  robotCode: z.string().optional(),
+  chatbotCorpId: z.string().optional(),
+  senderCorpId: z.string().optional(),
+  /** The member's userId; absent for people outside the organisation. */
+  senderStaffId: z.string().min(1).max(64).optional(),
+  text: z.object({ content: z.string() }).optional(),
+});
+
+const cardCallbackSchema = z.object({
+  outTrackId: z.string().min(1).max(200),
+  userId: z.string().min(1).max(64),
+  corpId: z.string().optional(),
+  /** JSON: {"cardPrivateData": {"actionIds": [...], "params": {...}}} */
+  value: z.string().optional(),
+  content: z.string().optional(),
+});
+
+const cardValueSchema = z.object({ cardPrivateData: z.object({ actionIds: z.array(z.string()).min(1) }) });
+
+const STATUS_LABEL: Record<ReportStatus, string> = { not_started: "未开始", in_progress: "推进中", done: "已完成", blocked: "有困难" };
+
+const shanghai = (date: Date) =>
+  new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(date);
+
+/** The spent card's label and the message that follows a tap or text. */
+function answerOf(outcome: ActionOutcome): { label: string; text: string } {
+  switch (outcome.kind) {
+    case "recorded":
+      return {
+        label: `已记录：${STATUS_LABEL[outcome.status]}`,
+        text: `已记录：${STATUS_LABEL[outcome.status]}。${outcome.askProgress ? "请回复完成百分比（如 60%）。" : outcome.submitted ? "本期报送已完成，谢谢！" : ""}`,
+      };
+    case "progress-recorded":
+      return { label: "已记录", text: `已记录进度 ${outcome.progress}%，谢谢！` };
+    case "snoozed":
+      return { label: "稍后提醒", text: outcome.until ? `好的，将于 ${shanghai(outcome.until)} 再次提醒。` : "本单位已报送，无需再提醒。" };
+    case "ask-extension-reason":
+      return { label: "申请延期", text: "请回复延期理由（一两句话），提交后由办公室审核。" };
+    case "extension-requested":
+      return { label: "已申请延期", text: "延期申请已提交，办公室审核后会通知您。" };
+    case "refused": {
+      const text = {
+        "not-yours": "该事项不属于本单位，或已不需要填报。",
+        "already-submitted": "本单位已报送，无需延期。",
+        "already-pending": "已有延期申请正在审核。",
+        "contact-inactive": "您的联络人身份已停用，请联系办公室。",
+        "invalid-reason": "请说明延期理由（至少两个字）。",
+      }[outcome.reason];
+      return { label: "未处理", text };
+    }
+    case "help":
+      return { label: "", text: "请点击提醒卡片上的按钮填报进度；推进中之后可回复百分比（如 60%）。" };
+  }
+}
+
+const NOT_BOUND = "您尚未绑定督办联络人身份：请向办公室索取邀请码，并在此发送“绑定 邀请码”。";
+
+export type InboundResult = "handled" | "duplicate" | "ignored" | "refused";
+
+/** Runs `handle` once per event id; a failure forgets the id, so 钉钉's next push is handled again. */
+async function once(db: Db, eventId: string, now: Date, handle: () => Promise<void>): Promise<InboundResult> {
+  if (!(await firstDelivery(db, "dingtalk", eventId, now))) return "duplicate";
+  try {
+    await handle();
+    return "handled";
+  } catch (error) {
+    await db.channelEvent.deleteMany({ where: { channel: "dingtalk", eventId } });
+    throw error;
+  }
+}
+
+export async function handleRobotMessage(deps: DingtalkInboundDeps, data: unknown): Promise<InboundResult> {
+  const { db, log } = deps;
+  const parsed = robotMessageSchema.safeParse(data);
+  if (!parsed.success) {
+    log?.warn("dingtalk: robot message not understood");
+    return "ignored";
+  }
+  const message = parsed.data;
+  if (message.robotCode !== undefined && message.robotCode !== deps.robotCode) {
+    log?.warn("dingtalk: message for another robot refused");
+    return "refused";
+  }
+  // Group chats are not where liaisons answer; nothing is recorded from them.
+  if (message.conversationType !== "1") return "ignored";
+  const userId = message.senderStaffId;
+  if (!userId || !message.senderCorpId || message.senderCorpId !== message.chatbotCorpId) {
+    log?.warn("dingtalk: message from outside the organisation refused");
+    return "refused";
+  }
+  const now = deps.now();
+  return once(db, `msg:${message.msgId}`, now, async () => {
+    const content = message.msgtype === "text" ? (message.text?.content ?? "").trim() : null;
+    // "绑定 <token>": the office's single-use invitation, sent to the robot by the member it is for.
+    const token = content !== null ? inviteTokenInText(content) : null;
+    if (token) {
+      const result = await redeemChannelInvite(db, { token, channel: "dingtalk", externalId: userId, now });
+      log?.info({ ok: result.ok, reason: result.ok ? undefined : result.reason, contactId: result.ok ? result.contactId : undefined }, "dingtalk: invite");
+      const role = result.ok && result.role === "head" ? "负责人" : "联络员";
+      await deps.messenger.sendText(userId, result.ok ? `已绑定为「${result.unit.name}」的${role}。督办提醒将发送到这里。` : "邀请无效、已使用或已过期，请向办公室重新索取。");
+      return;
+    }
+    const contact = await contactOnChannel(db, "dingtalk", userId);
+    if (!contact) {
+      await deps.messenger.sendText(userId, NOT_BOUND);
+      return;
+    }
+    // The member wrote to the robot: reachable again if a send had failed (as Telegram's middleware does).
+    await markContactReachable(db, { contactId: contact.id, now });
+    if (content === null) {
+      await deps.messenger.sendText(userId, "暂不支持在钉钉中上传图片或文件，请通过办公室提交。");
+      return;
+    }
+    const outcome = await applyText(db, who(deps, userId, contact.id, now), content);
+    log?.info({ contactId: contact.id, outcome: outcome.kind }, "dingtalk: text");
+    await deps.messenger.sendText(userId, answerOf(outcome).text);
+  });
+}
+
+export async function handleCardCallback(deps: DingtalkInboundDeps, data: unknown): Promise<InboundResult> {
+  const { db, log } = deps;
+  const parsed = cardCallbackSchema.safeParse(data);
+  const value = parsed.success ? parseJson(parsed.data.value ?? parsed.data.content ?? "") : null;
+  const actionId = cardValueSchema.safeParse(value).data?.cardPrivateData.actionIds[0];
+  if (!parsed.success || !actionId) {
+    log?.warn("dingtalk: card callback not understood");
+    return "ignored";
+  }
+  const { outTrackId, userId } = parsed.data;
+  const now = deps.now();
+  // A card's button is tapped once by its member: the buttons are gone after the update.
+  return once(db, `card:${outTrackId}:${userId}:${actionId.slice(0, 40)}`, now, async () => {
+    const contact = await contactOnChannel(db, "dingtalk", userId);
+    if (!contact) {
+      log?.info("dingtalk: card tap by a member who is not bound");
+      await deps.messenger.sendText(userId, NOT_BOUND);
+      return;
+    }
+    await markContactReachable(db, { contactId: contact.id, now });
+    const action = parseCardActionKey(actionId);
+    const outcome: ActionOutcome = action ? await applyCardAction(db, who(deps, userId, contact.id, now), action) : { kind: "refused", reason: "not-yours" };
+    const { label, text } = answerOf(outcome);
+    log?.info({ contactId: contact.id, outcome: outcome.kind }, "dingtalk: card tap");
+    if (action && outcome.kind !== "refused") {
+      // 钉钉 replaces the whole card: it is drawn again from the reminder's own text.
+      const reminder = await db.reminder.findUnique({ where: { id: action.reminderId }, select: { text: true, kind: true } });
+      const updated = await deps.messenger.updateCard({ channel: "dingtalk", chatId: userId, ref: outTrackId, label, ...(reminder ? { message: { text: reminder.text, kind: reminder.kind as ReminderKind } } : {}) });
+      if (!updated.ok) log?.warn({ contactId: contact.id, error: updated.error }, "dingtalk: card not updated");
+    }
+    await deps.messenger.sendText(userId, text);
+  });
+}
+
+function who(deps: DingtalkInboundDeps, externalId: string, contactId: number, now: Date) {
+  return { channel: "dingtalk" as const, externalId, contactId, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
