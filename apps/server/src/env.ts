@@ -51,9 +51,18 @@ export const envSchema = z.object({
   WECOM_TOKEN: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9]{1,32}$/.test(v), "the callback Token: up to 32 letters and digits"),
   WECOM_AES_KEY: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9+/]{43}$/.test(v), "the EncodingAESKey: 43 characters of Base64"),
   WECOM_API_ROOT: z.url().default("https://qyapi.weixin.qq.com"),
+  /** 飞书 self-built app (自建应用): both, or neither (the channel is off). Events come over the long connection. */
+  FEISHU_APP_ID: optionalText.refine((v) => v === undefined || /^cli_[0-9a-fA-F]{16}$/.test(v), "the App ID (凭证与基础信息), cli_ and 16 hex digits"),
+  FEISHU_APP_SECRET: optionalText,
+  /** https://open.feishu.cn; Lark (international): https://open.larksuite.com. */
+  FEISHU_API_ROOT: z.url().default("https://open.feishu.cn"),
+  /** Messages/s this instance may send (飞书 allows 50/s per app: 25 each for two instances). */
+  FEISHU_RATE: z.coerce.number().int().min(1).max(50).default(50),
 });
 
 export const WECOM_VARIABLES = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_AES_KEY"] as const;
+
+export const FEISHU_VARIABLES = ["FEISHU_APP_ID", "FEISHU_APP_SECRET"] as const;
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -72,6 +81,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const wecomSet = WECOM_VARIABLES.filter((name) => env[name] !== undefined);
     if (wecomSet.length > 0 && wecomSet.length < WECOM_VARIABLES.length) {
       throw new EnvError(`企业微信 needs all of ${WECOM_VARIABLES.join(", ")}; missing: ${WECOM_VARIABLES.filter((name) => env[name] === undefined).join(", ")}`);
+    }
+    const feishuSet = FEISHU_VARIABLES.filter((name) => env[name] !== undefined);
+    if (feishuSet.length > 0 && feishuSet.length < FEISHU_VARIABLES.length) {
+      throw new EnvError(`飞书 needs all of ${FEISHU_VARIABLES.join(", ")}; missing: ${FEISHU_VARIABLES.filter((name) => env[name] === undefined).join(", ")}`);
     }
     return env;
   }

@@ -13,6 +13,7 @@ import { migrationTarget, resolveDatabaseUrl } from "@duban/db/client";
 import { isPostgresUrl, REPO_ROOT } from "@duban/db/migrate/migrations";
 import { createServerApp } from "./app.ts";
 import { wecomChannel } from "./channels/wecom/wecom-channel.ts";
+import { feishuChannel } from "./channels/feishu/feishu-channel.ts";
 import { startNightlyBackup } from "./backup-schedule.ts";
 import { prepareDatabase } from "./boot.ts";
 import type { Env } from "./env.ts";
@@ -63,9 +64,11 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
   const webhook = telegram && env.TELEGRAM_WEBHOOK_URL ? { url: env.TELEGRAM_WEBHOOK_URL, secretToken: env.TELEGRAM_WEBHOOK_SECRET! } : null;
   // One messenger over every configured channel; each reminder goes to its contact's channel.
   const wecom = wecomChannel(env, log);
+  const feishu = feishuChannel(env, log);
   const adapters: Partial<Record<Channel, Messenger>> = {
     ...(telegram ? { telegram: createTelegramMessenger(telegram) } : {}),
     ...(wecom ? { wecom: wecom.messenger } : {}),
+    ...(feishu ? { feishu: feishu.messenger } : {}),
   };
   const messenger: Messenger | null = Object.keys(adapters).length > 0 ? metrics.countSends(routeByChannel(adapters)) : null;
 
@@ -95,6 +98,8 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
       resolve({ server, url: `http://${host}:${info.port}` });
     });
   });
+  // 飞书's taps and texts come over its long connection, opened from here (no public URL needed).
+  const feishuConnection = feishu?.connect({ db, now: () => new Date(), log, workingHours: env.WORKING_HOURS }) ?? null;
   let bot: RunningBot | null = null;
   if (telegram) {
     try {
@@ -111,6 +116,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
       // The console's open keep-alive connections would otherwise hold the close.
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       await scheduler?.stop();
+      feishuConnection?.stop();
       await nightly?.stop();
       // Long polling against an unreachable Telegram may not answer the abort at once.
       await Promise.race([bot?.stop(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
