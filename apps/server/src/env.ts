@@ -56,8 +56,8 @@ export const envSchema = z.object({
   FEISHU_APP_SECRET: optionalText,
   /** https://open.feishu.cn; Lark (international): https://open.larksuite.com. */
   FEISHU_API_ROOT: z.url().default("https://open.feishu.cn"),
-  /** Messages/s this instance may send (飞书 allows 50/s per app: 25 each for two instances). */
-  FEISHU_RATE: z.coerce.number().int().min(1).max(50).default(50),
+  /** Calls/s this instance may start (飞书 allows 50/s per app; the default leaves room; 20 each for two instances). */
+  FEISHU_RATE: z.coerce.number().int().min(1).max(50).default(40),
 });
 
 export const WECOM_VARIABLES = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_AES_KEY"] as const;

@@ -127,7 +127,7 @@ export class FeishuApi {
 
   /** Spaces the calls this instance starts to the app's rate (the platform answers 99991400 beyond it). */
   private async throttle(): Promise<void> {
-    const gap = 1000 / (this.config.ratePerSecond ?? 50);
+    const gap = 1000 / (this.config.ratePerSecond ?? 40);
     const now = Date.now();
     const at = Math.max(now, this.nextSlot);
     this.nextSlot = at + gap;

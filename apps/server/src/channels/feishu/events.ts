@@ -138,9 +138,8 @@ async function onCardAction(deps: FeishuInboundDeps, data: unknown): Promise<Car
   if (!ours(deps, event.app_id, "card.action.trigger")) return undefined;
   const work = once(deps, event.event_id, () => handleTap(deps, event.operator.open_id, event.action.value?.key ?? ""));
   // Answer within 飞书's 3 seconds whatever happens; a slow handling still finishes and replies by message.
-  const late = Symbol("late");
-  const first = await Promise.race([work, new Promise<typeof late>((resolve) => setTimeout(resolve, deps.answerWithinMs ?? 2500, late).unref())]);
-  if (first === late) {
+  const first = await withinDeadline(work, deps.answerWithinMs ?? 2500);
+  if (first === LATE) {
     work.then(
       (answer) => {
         if (answer !== "seen" && answer.followUp) void deps.messenger.sendText(event.operator.open_id, answer.followUp);
@@ -156,6 +155,18 @@ async function onCardAction(deps: FeishuInboundDeps, data: unknown): Promise<Car
     setImmediate(() => void deps.messenger.sendText(event.operator.open_id, followUp));
   }
   return first.answer;
+}
+
+export const LATE = Symbol("late");
+
+/** The work's result, or LATE when it takes longer than `ms` (the work goes on; its failure is the caller's to handle). */
+export async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof LATE> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, ms, LATE)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function handleTap(deps: FeishuInboundDeps, openId: string, key: string): Promise<{ answer: CardAnswer; followUp: string | null }> {

@@ -14,8 +14,7 @@ const TITLES: Record<string, string> = {
 /** Codes (发送消息's error list) for "this person cannot be reached by the app". */
 const UNREACHABLE = new Set([
   230013, // Bot has NO availability to this user: outside the app's 可用范围
-  230001, // invalid receive_id (open_id of another app, or none)
-  99992361, // open_id cross app
+  99992361, // open_id cross app: an open_id of another app
 ]);
 /** Answers worth another try later, with how long to wait when 飞书 does not say. */
 const RETRY_LATER = new Map([

@@ -148,6 +148,11 @@ export class FeishuEmulator {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** The tenant_access_tokens issued so far (tests check none reaches a log). */
+  issuedTokens(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   /** Every token issued so far is refused from now on (as when it expired). */
   expireTokens(): void {
     for (const token of this.tokens.values()) token.expired = true;
@@ -298,15 +303,14 @@ export class FeishuEmulator {
     this.connections++;
     ws.on("close", () => this.sockets.delete(ws));
     ws.on("message", (raw: Buffer) => this.onFrame(ws, raw));
-    // What was pushed but not answered (the connection broke) is pushed again, as 飞书 does.
-    const again = this.queued.splice(0);
-    for (const pushed of again) this.push(pushed);
   }
 
   private onFrame(ws: WebSocket, raw: Buffer): void {
     const frame = decodeFrame(raw);
     if (frame.method === CONTROL && headerOf(frame, "type") === "ping") {
       ws.send(encodeFrame({ SeqID: 0, LogID: 0, service: this.serviceId, method: CONTROL, headers: [{ key: "type", value: "pong" }], payload: Buffer.from(JSON.stringify({ PingInterval: 120, ReconnectCount: -1, ReconnectInterval: 1, ReconnectNonce: 0 })) }));
+      // What was pushed but not answered (the connection broke) is pushed again once the client is listening, as 飞书 does.
+      for (const pushed of this.queued.splice(0)) this.push(pushed);
       return;
     }
     if (frame.method !== DATA) return;
