@@ -106,7 +106,7 @@ const isAnswer = (value: unknown): value is FeishuAnswer => typeof value === "ob
 export class FeishuApi {
   private readonly cache: TokenCache;
   private readonly client: lark.Client;
-  private nextSlot = 0;
+  private starts: number[] = [];
 
   constructor(
     readonly config: FeishuConfig,
@@ -125,13 +125,24 @@ export class FeishuApi {
     });
   }
 
-  /** Spaces the calls this instance starts to the app's rate (the platform answers 99991400 beyond it). */
+  /**
+   * At most `ratePerSecond` calls started in any second (the platform answers 99991400 beyond
+   * 50/s per app). A sliding window of start times, not a fixed spacing: a stalled event loop
+   * would otherwise release every overdue slot at once.
+   */
   private async throttle(): Promise<void> {
-    const gap = 1000 / (this.config.ratePerSecond ?? 40);
-    const now = Date.now();
-    const at = Math.max(now, this.nextSlot);
-    this.nextSlot = at + gap;
-    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+    const rate = this.config.ratePerSecond ?? 40;
+    for (;;) {
+      const now = Date.now();
+      while (this.starts.length > 0 && this.starts[0]! <= now - 1000) this.starts.shift();
+      // Evenly spaced too, so a second's calls do not all leave in its first moment.
+      const spaced = (this.starts.at(-1) ?? -Infinity) + 1000 / rate;
+      if (this.starts.length < rate && spaced <= now) {
+        this.starts.push(now);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(spaced - now, this.starts.length < rate ? 0 : this.starts[0]! + 1000 - now, 1)));
+    }
   }
 
   /** One API call with the tenant_access_token; an invalid token is dropped and the call retried once. */

@@ -105,6 +105,8 @@ export class FeishuEmulator {
   /** Paths of every API call (the body may carry the secret). */
   readonly calls: string[] = [];
   tokenFetches = 0;
+  /** Calls refused with 99991400 (the app's 50/s). */
+  tooMany = 0;
   endpointPulls = 0;
   connections = 0;
   private tokens = new Map<string, { expired: boolean }>();
@@ -222,7 +224,10 @@ export class FeishuEmulator {
       const [f] = this.failures.splice(failure, 1);
       return answer(f!.status, { code: f!.code, msg: f!.msg }, f!.headers);
     }
-    if (!this.withinAppRate()) return answer(429, { code: 99991400, msg: "request trigger frequency limit" }, { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": "1" });
+    if (!this.withinAppRate()) {
+      this.tooMany++;
+      return answer(429, { code: 99991400, msg: "request trigger frequency limit" }, { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": "1" });
+    }
     if (req.method === "POST" && url.pathname === "/open-apis/im/v1/messages") {
       const [status, result] = this.send(url.searchParams.get("receive_id_type"), body);
       return answer(status, result);
