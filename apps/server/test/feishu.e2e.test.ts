@@ -40,6 +40,9 @@ beforeAll(async () => {
   });
   server = await startDuban(env, pino({ level: "info" }, new Writable({ write: (chunk, _encoding, done) => ((logged += String(chunk)), done()) })));
   await emulator.until(() => emulator.connected === 1, 10_000);
+  // The test's own client writes only after the server's first pass: two clients in one process
+  // would wait for each other's SQLite write lock with the event loop blocked.
+  await emulator.until(() => logged.includes("scheduler pass"), 30_000);
   db = createDb(databaseUrl);
 }, 60_000);
 
@@ -67,7 +70,7 @@ describe("server with the 飞书 channel in one process (no Telegram)", () => {
     const round = rounds.find((r) => r.taskNumber === "5" && r.units.some((u) => u.unit === "市场监督管理局" && !u.submittedAt))!;
     const sma = round.units.find((u) => u.unit === "市场监督管理局")!;
     expect(await trpc<{ reminders: number }>("rounds.urge", { roundId: round.roundId, unitIds: [sma.unitId] }, "POST")).toMatchObject({ reminders: 1 });
-    await emulator.until(() => emulator.sent.some((m) => m.msg_type === "interactive" && m.card?.header?.title?.content === "催办：请尽快报送"), 5_000);
+    await emulator.until(() => emulator.sent.some((m) => m.msg_type === "interactive" && m.card?.header?.title?.content === "催办：请尽快报送"), 20_000);
     const card = emulator.sent.find((m) => m.msg_type === "interactive")!;
     expect(card.card?.elements[0]?.text?.content).toContain("任务5");
 
@@ -78,5 +81,6 @@ describe("server with the 飞书 channel in one process (no Telegram)", () => {
     const detail = await trpc<{ history: Array<{ status: string; unit: { name: string } }> }>("tasks.get", { id: task5.id });
     expect(detail.history[0]).toMatchObject({ status: "done", unit: { name: "市场监督管理局" } });
     expect(logged).not.toContain(APP.appSecret);
-  });
+    // A whole server and its first scheduler pass share the machine with the other test files.
+  }, 90_000);
 });

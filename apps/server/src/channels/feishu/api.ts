@@ -127,15 +127,14 @@ export class FeishuApi {
 
   /**
    * At most `ratePerSecond` calls started in any second (the platform answers 99991400 beyond
-   * 50/s per app). A sliding window of start times, not a fixed spacing: a stalled event loop
-   * would otherwise release every overdue slot at once.
+   * 50/s per app), evenly spaced. The window counts real start times, so a stalled event loop
+   * cannot release a burst of overdue slots at once.
    */
   private async throttle(): Promise<void> {
     const rate = this.config.ratePerSecond ?? 40;
     for (;;) {
       const now = Date.now();
       while (this.starts.length > 0 && this.starts[0]! <= now - 1000) this.starts.shift();
-      // Evenly spaced too, so a second's calls do not all leave in its first moment.
       const spaced = (this.starts.at(-1) ?? -Infinity) + 1000 / rate;
       if (this.starts.length < rate && spaced <= now) {
         this.starts.push(now);

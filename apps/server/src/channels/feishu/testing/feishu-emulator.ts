@@ -115,6 +115,8 @@ export class FeishuEmulator {
   private perApp: number[] = [];
   private tickets = new Set<string>();
   private sockets = new Set<WebSocket>();
+  /** Sockets whose client has pinged: it listens (the SDK attaches its handler right after opening). */
+  private listening = new Set<WebSocket>();
   private waiting = new Map<string, Pushed>();
   private queued: Pushed[] = [];
   private server: Server | null = null;
@@ -170,8 +172,9 @@ export class FeishuEmulator {
     for (const ws of this.sockets) ws.terminate();
   }
 
+  /** Clients connected and listening. */
   get connected(): number {
-    return this.sockets.size;
+    return this.listening.size;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -306,13 +309,17 @@ export class FeishuEmulator {
   private accept(ws: WebSocket): void {
     this.sockets.add(ws);
     this.connections++;
-    ws.on("close", () => this.sockets.delete(ws));
+    ws.on("close", () => {
+      this.sockets.delete(ws);
+      this.listening.delete(ws);
+    });
     ws.on("message", (raw: Buffer) => this.onFrame(ws, raw));
   }
 
   private onFrame(ws: WebSocket, raw: Buffer): void {
     const frame = decodeFrame(raw);
     if (frame.method === CONTROL && headerOf(frame, "type") === "ping") {
+      this.listening.add(ws);
       ws.send(encodeFrame({ SeqID: 0, LogID: 0, service: this.serviceId, method: CONTROL, headers: [{ key: "type", value: "pong" }], payload: Buffer.from(JSON.stringify({ PingInterval: 120, ReconnectCount: -1, ReconnectInterval: 1, ReconnectNonce: 0 })) }));
       // What was pushed but not answered (the connection broke) is pushed again once the client is listening, as 飞书 does.
       for (const pushed of this.queued.splice(0)) this.push(pushed);
@@ -336,7 +343,7 @@ export class FeishuEmulator {
 
   private push(pushed: Pushed): void {
     // Each event goes to one connected client.
-    const [ws] = [...this.sockets].filter((s) => s.readyState === s.OPEN);
+    const [ws] = [...this.listening].filter((s) => s.readyState === s.OPEN);
     if (!ws) {
       this.queued.push(pushed);
       return;
@@ -361,9 +368,12 @@ export class FeishuEmulator {
     ws.send(encodeFrame(frame));
   }
 
-  /** Pushes an event (schema 2.0) and resolves with the client's answer, after any redelivery. */
+  /** Pushes an event (schema 2.0) and resolves with the client's answer, after any redelivery; fails when none comes in 20 s. */
   deliver(body: Record<string, unknown>, options: { loseAnswer?: boolean } = {}): Promise<EventAnswer> {
-    return new Promise((resolve) => this.push({ body, loseAnswer: options.loseAnswer ?? false, resolve, sentAt: 0, messageId: "" }));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("emulator: the client did not answer the event")), 20_000);
+      this.push({ body, loseAnswer: options.loseAnswer ?? false, resolve: (answer) => (clearTimeout(timer), resolve(answer)), sentAt: 0, messageId: "" });
+    });
   }
 
   private header(eventType: string, appId?: string) {
