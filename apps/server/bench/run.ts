@@ -6,6 +6,7 @@
  */
 import { benchCatchUp } from "./catch-up.ts";
 import { benchDelivery } from "./delivery.ts";
+import { benchDeliveryFeishu } from "./delivery-feishu.ts";
 
 const size = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -15,4 +16,5 @@ const size = (name: string, fallback: number) => {
 
 const only = process.argv[2];
 if (!only || only === "delivery") console.log(await benchDelivery(size("BENCH_DELIVERY", 600)));
+if (!only || only === "delivery" || only === "delivery-feishu") console.log(await benchDeliveryFeishu(size("BENCH_DELIVERY", 600)));
 if (!only || only === "catch-up") console.log(await benchCatchUp(size("BENCH_LIAISONS", 10_000), size("BENCH_RUNS", 3)));

@@ -57,10 +57,19 @@ export const envSchema = z.object({
   DINGTALK_ROBOT_CODE: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(v), "the robot's RobotCode, letters and digits"),
   /** https://api.dingtalk.com: the OpenAPI and the Stream gateway (tests point it at a local emulator). */
   DINGTALK_API_ROOT: z.url().default("https://api.dingtalk.com"),
+  /** 飞书 self-built app (自建应用): both, or neither (the channel is off). Events come over the long connection. */
+  FEISHU_APP_ID: optionalText.refine((v) => v === undefined || /^cli_[0-9a-fA-F]{16}$/.test(v), "the App ID (凭证与基础信息), cli_ and 16 hex digits"),
+  FEISHU_APP_SECRET: optionalText,
+  /** https://open.feishu.cn; Lark (international): https://open.larksuite.com. */
+  FEISHU_API_ROOT: z.url().default("https://open.feishu.cn"),
+  /** Calls/s this instance may start (飞书 allows 50/s per app; the default leaves room; 20 each for two instances). */
+  FEISHU_RATE: z.coerce.number().int().min(1).max(50).default(40),
 });
 
 export const WECOM_VARIABLES = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_AES_KEY"] as const;
 export const DINGTALK_VARIABLES = ["DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET", "DINGTALK_ROBOT_CODE"] as const;
+
+export const FEISHU_VARIABLES = ["FEISHU_APP_ID", "FEISHU_APP_SECRET"] as const;
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -83,6 +92,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const dingtalkSet = DINGTALK_VARIABLES.filter((name) => env[name] !== undefined);
     if (dingtalkSet.length > 0 && dingtalkSet.length < DINGTALK_VARIABLES.length) {
       throw new EnvError(`钉钉 needs all of ${DINGTALK_VARIABLES.join(", ")}; missing: ${DINGTALK_VARIABLES.filter((name) => env[name] === undefined).join(", ")}`);
+    }
+    const feishuSet = FEISHU_VARIABLES.filter((name) => env[name] !== undefined);
+    if (feishuSet.length > 0 && feishuSet.length < FEISHU_VARIABLES.length) {
+      throw new EnvError(`飞书 needs all of ${FEISHU_VARIABLES.join(", ")}; missing: ${FEISHU_VARIABLES.filter((name) => env[name] === undefined).join(", ")}`);
     }
     return env;
   }

@@ -14,6 +14,7 @@ import { isPostgresUrl, REPO_ROOT } from "@duban/db/migrate/migrations";
 import { createServerApp } from "./app.ts";
 import { dingtalkChannel } from "./channels/dingtalk/dingtalk-channel.ts";
 import { wecomChannel } from "./channels/wecom/wecom-channel.ts";
+import { feishuChannel } from "./channels/feishu/feishu-channel.ts";
 import { startNightlyBackup } from "./backup-schedule.ts";
 import { prepareDatabase } from "./boot.ts";
 import type { Env } from "./env.ts";
@@ -65,10 +66,12 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
   // One messenger over every configured channel; each reminder goes to its contact's channel.
   const wecom = wecomChannel(env, log);
   const dingtalk = dingtalkChannel(env, log);
+  const feishu = feishuChannel(env, log);
   const adapters: Partial<Record<Channel, Messenger>> = {
     ...(telegram ? { telegram: createTelegramMessenger(telegram) } : {}),
     ...(wecom ? { wecom: wecom.messenger } : {}),
     ...(dingtalk ? { dingtalk: dingtalk.messenger } : {}),
+    ...(feishu ? { feishu: feishu.messenger } : {}),
   };
   const messenger: Messenger | null = Object.keys(adapters).length > 0 ? metrics.countSends(routeByChannel(adapters)) : null;
 
@@ -100,6 +103,8 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
   });
   // 钉钉 pushes taps and messages over a connection the server opens (Stream mode).
   const dingtalkStream = dingtalk ? dingtalk.listen({ db, log, workingHours: env.WORKING_HOURS }) : null;
+  // 飞书's taps and texts come over its long connection, opened from here (no public URL needed).
+  const feishuConnection = feishu?.connect({ db, now: () => new Date(), log, workingHours: env.WORKING_HOURS }) ?? null;
   let bot: RunningBot | null = null;
   if (telegram) {
     try {
@@ -116,6 +121,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
       // The console's open keep-alive connections would otherwise hold the close.
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       await scheduler?.stop();
+      feishuConnection?.stop();
       await nightly?.stop();
       dingtalkStream?.stop();
       // Long polling against an unreachable Telegram may not answer the abort at once.

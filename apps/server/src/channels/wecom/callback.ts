@@ -70,7 +70,7 @@ const shanghai = (date: Date) =>
   new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(date);
 
 /** The spent card's button label and the message that follows a tap or text. */
-function answerOf(outcome: ActionOutcome): { label: string; text: string } {
+export function answerOf(outcome: ActionOutcome): { label: string; text: string } {
   switch (outcome.kind) {
     case "recorded":
       return {

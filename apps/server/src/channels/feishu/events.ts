@@ -1,0 +1,191 @@
+import * as lark from "@larksuiteoapi/node-sdk";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { applyCardAction, applyText, contactOnChannel, firstDelivery, parseCardActionKey, type ActionOutcome } from "@duban/core/channels/liaison-actions";
+import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
+import { markContactReachable } from "@duban/core/mark-contact-unreachable";
+import type { Db } from "@duban/db/client";
+import type { WorkingHours } from "@duban/domain/working-hours";
+import { answerOf } from "../wecom/callback.ts";
+import { sdkLogger } from "./api.ts";
+import { spentCard, type FeishuMessenger } from "./messenger.ts";
+
+/**
+ * What 飞书 sends the app, over the long connection (WSClient) or the HTTP callback, as the
+ * SDK's EventDispatcher hands it over (schema 2.0: the header's fields and the event's, flat):
+ * - im.message.receive_v1 (接收消息): a text to the bot in a p2p chat → "绑定 <code>", or the
+ *   answer to the question asked back (the percentage after 推进中, the extension's reason);
+ * - card.action.trigger (卡片回传交互): a tap on a reminder card's button. It must be answered
+ *   within 3 seconds: the answer (a toast and the card with its buttons spent) is what the
+ *   liaison sees; a slower handling answers "已收到" and finishes afterwards.
+ * Each event is stored first by its header.event_id (ChannelEvent), so a replay after a
+ * reconnect is handled once; an event for another app is dropped. No rule lives here.
+ */
+export interface FeishuInboundDeps {
+  db: Db;
+  now: () => Date;
+  log?: Logger;
+  workingHours?: WorkingHours;
+  /** Our app's id: events carrying another app_id are refused. */
+  appId: string;
+  messenger: FeishuMessenger;
+  /** How long a tap's handling may take before the 3-second answer goes out without it. */
+  answerWithinMs?: number;
+}
+
+const headerSchema = z.object({ event_id: z.string().min(1).max(128), app_id: z.string() });
+
+const messageEventSchema = headerSchema.extend({
+  sender: z.object({ sender_id: z.object({ open_id: z.string().min(1).max(128) }), sender_type: z.string() }),
+  message: z.object({ message_id: z.string(), chat_type: z.string(), message_type: z.string(), content: z.string() }),
+});
+
+const cardEventSchema = headerSchema.extend({
+  operator: z.object({ open_id: z.string().min(1).max(128) }),
+  action: z.object({ value: z.object({ key: z.string().max(64) }).partial().nullish() }),
+  context: z.object({ open_message_id: z.string().optional() }).optional(),
+});
+
+type CardAnswer = { toast: { type: "success" | "info" | "warning" | "error"; content: string }; card?: { type: "raw"; data: unknown } };
+
+const toast = (type: CardAnswer["toast"]["type"], content: string): CardAnswer => ({ toast: { type, content } });
+
+export function feishuEventDispatcher(deps: FeishuInboundDeps, keys: { encryptKey?: string; verificationToken?: string } = {}): lark.EventDispatcher {
+  return new lark.EventDispatcher({ ...keys, logger: sdkLogger(deps.log), loggerLevel: lark.LoggerLevel.warn }).register({
+    "im.message.receive_v1": async (data: unknown) => {
+      await onMessage(deps, data);
+    },
+    "card.action.trigger": (data: unknown) => onCardAction(deps, data),
+  });
+}
+
+/** True when the event is for our app; logs and refuses it otherwise. */
+function ours(deps: FeishuInboundDeps, appId: string, type: string): boolean {
+  if (appId === deps.appId) return true;
+  deps.log?.warn({ type }, "feishu: event for another app refused");
+  return false;
+}
+
+/** Runs the handling once per event id; when it fails the id is forgotten, so 飞书's retry is handled again. */
+async function once<T>(deps: FeishuInboundDeps, eventId: string, handle: () => Promise<T>): Promise<T | "seen"> {
+  if (!(await firstDelivery(deps.db, "feishu", eventId, deps.now()))) return "seen";
+  try {
+    return await handle();
+  } catch (error) {
+    await deps.db.channelEvent.deleteMany({ where: { channel: "feishu", eventId } });
+    throw error;
+  }
+}
+
+async function onMessage(deps: FeishuInboundDeps, data: unknown): Promise<void> {
+  const parsed = messageEventSchema.safeParse(data);
+  if (!parsed.success) {
+    deps.log?.warn("feishu: message event not understood");
+    return;
+  }
+  const event = parsed.data;
+  if (!ours(deps, event.app_id, "im.message.receive_v1")) return;
+  // Only people writing to the bot one-to-one; group chats and other bots are not liaisons' answers.
+  if (event.sender.sender_type !== "user" || event.message.chat_type !== "p2p") return;
+  const { db, log, messenger } = deps;
+  const openId = event.sender.sender_id.open_id;
+  await once(deps, event.event_id, async () => {
+    const now = deps.now();
+    const text = event.message.message_type === "text" ? textOf(event.message.content) : null;
+    // "绑定 <code>": the office's single-use invitation, sent to the bot by the member it is for.
+    const token = text === null ? null : inviteTokenInText(text);
+    if (token) {
+      const result = await redeemChannelInvite(db, { token, channel: "feishu", externalId: openId, now });
+      log?.info({ ok: result.ok, reason: result.ok ? undefined : result.reason, contactId: result.ok ? result.contactId : undefined }, "feishu: invite");
+      const role = result.ok && result.role === "head" ? "负责人" : "联络员";
+      await messenger.sendText(openId, result.ok ? `已绑定为「${result.unit.name}」的${role}。督办提醒将发送到这里。` : "邀请无效、已使用或已过期，请向办公室重新索取。");
+      return;
+    }
+    const contact = await contactOnChannel(db, "feishu", openId);
+    if (!contact) {
+      await messenger.sendText(openId, "您尚未绑定督办联络人身份：请向办公室索取邀请码，并在此发送“绑定 邀请码”。");
+      return;
+    }
+    // The member wrote to the bot: reachable again if a send had failed.
+    await markContactReachable(db, { contactId: contact.id, now });
+    if (text === null) {
+      await messenger.sendText(openId, "暂不支持在飞书中上传图片或文件，请通过办公室提交。");
+      return;
+    }
+    const outcome = await applyText(db, { channel: "feishu", externalId: openId, contactId: contact.id, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) }, text);
+    log?.info({ contactId: contact.id, outcome: outcome.kind }, "feishu: text");
+    await messenger.sendText(openId, answerOf(outcome).text);
+  });
+}
+
+/** A text message's content is JSON: {"text":"..."}. */
+function textOf(content: string): string | null {
+  try {
+    const value = (JSON.parse(content) as { text?: unknown }).text;
+    return typeof value === "string" ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+async function onCardAction(deps: FeishuInboundDeps, data: unknown): Promise<CardAnswer | undefined> {
+  const parsed = cardEventSchema.safeParse(data);
+  if (!parsed.success) {
+    deps.log?.warn("feishu: card action not understood");
+    return toast("error", "无法识别的操作。");
+  }
+  const event = parsed.data;
+  if (!ours(deps, event.app_id, "card.action.trigger")) return undefined;
+  const work = once(deps, event.event_id, () => handleTap(deps, event.operator.open_id, event.action.value?.key ?? ""));
+  // Answer within 飞书's 3 seconds whatever happens; a slow handling still finishes and replies by message.
+  const first = await withinDeadline(work, deps.answerWithinMs ?? 2500);
+  if (first === LATE) {
+    work.then(
+      (answer) => {
+        if (answer !== "seen" && answer.followUp) void deps.messenger.sendText(event.operator.open_id, answer.followUp);
+      },
+      (error: unknown) => deps.log?.error({ err: error }, "feishu: card tap failed after answering"),
+    );
+    return toast("info", "已收到，正在处理。");
+  }
+  if (first === "seen") return toast("info", "已处理。");
+  if (first.followUp) {
+    // After the answer: the question asked back stays in the conversation, as in Telegram.
+    const followUp = first.followUp;
+    setImmediate(() => void deps.messenger.sendText(event.operator.open_id, followUp));
+  }
+  return first.answer;
+}
+
+export const LATE = Symbol("late");
+
+/** The work's result, or LATE when it takes longer than `ms` (the work goes on; its failure is the caller's to handle). */
+export async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof LATE> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, ms, LATE)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function handleTap(deps: FeishuInboundDeps, openId: string, key: string): Promise<{ answer: CardAnswer; followUp: string | null }> {
+  const { db, log } = deps;
+  const now = deps.now();
+  const contact = await contactOnChannel(db, "feishu", openId);
+  if (!contact) return { answer: toast("warning", "您尚未绑定督办联络人身份：请向办公室索取邀请码，并向本应用发送“绑定 邀请码”。"), followUp: null };
+  await markContactReachable(db, { contactId: contact.id, now });
+  const action = parseCardActionKey(key);
+  const who = { channel: "feishu" as const, externalId: openId, contactId: contact.id, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) };
+  const outcome: ActionOutcome = action ? await applyCardAction(db, who, action) : { kind: "refused", reason: "not-yours" };
+  log?.info({ contactId: contact.id, outcome: outcome.kind }, "feishu: card tap");
+  const { label, text } = answerOf(outcome);
+  if (outcome.kind === "refused") return { answer: toast("warning", text), followUp: null };
+  // The card keeps its reminder text, its buttons replaced by what was recorded.
+  const reminder = action ? await db.reminder.findFirst({ where: { id: action.reminderId, contactId: contact.id }, select: { kind: true, text: true } }) : null;
+  const asksBack = outcome.kind === "ask-extension-reason" || (outcome.kind === "recorded" && outcome.askProgress);
+  return {
+    answer: { toast: { type: "success", content: text }, card: { type: "raw", data: spentCard(reminder?.kind ?? "reminder", reminder?.text ?? null, label) } },
+    followUp: asksBack ? text : null,
+  };
+}
