@@ -5,7 +5,7 @@
  * brackets at the very end of the item. Returns the text with those annotations cut out.
  */
 import { cutRanges, foldWidth, matchBrackets, splitOutsideBrackets, topLevelSpans, trimPunct } from "./plan-text.ts";
-import { isPlaceholder, looksLikeUnit, splitRoleSuffix, splitUnitClause, type WrittenRole, type WrittenUnit } from "./plan-units.ts";
+import { isPlaceholder, looksLikeUnit, normalizeUnitName, splitRoleSuffix, splitUnitClause, type WrittenRole, type WrittenUnit } from "./plan-units.ts";
 
 const LEAD_LABELS = ["牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位", "牵头责任单位", "牵头责任部门", "牵头落实单位"];
 const SUPPORT_LABELS = [
@@ -146,11 +146,24 @@ function plausibleUnitList(units: WrittenUnit[]): boolean {
 export function readLabelledUnits(value: string, role: WrittenRole): WrittenUnit[] {
   const units: WrittenUnit[] = [];
   for (const piece of splitOutsideBrackets(value, /[，,；;]/)) {
-    const clause = trimPunct(piece.text);
+    const clause = spacedList(trimPunct(piece.text));
     if (clause === "" || isUnlabelledDeadline(clause)) continue;
     units.push(...(readJointClause(clause, role) ?? splitUnitClause(clause, role)));
   }
   return units;
+}
+
+/**
+ * Units separated by spaces only ("人民银行X分行 市金融工作局 市财政局", or a table cell whose
+ * units stood on lines of their own): spaces become 、 when every piece is a unit name or a
+ * placeholder, so a name written with a space inside ("国网 供电公司") is left alone.
+ */
+export function spacedList(clause: string): string {
+  if (!/\s/.test(clause)) return clause;
+  const pieces = clause.split(/\s+/).filter((p) => p !== "");
+  if (pieces.length < 2) return clause;
+  const names = pieces.map((p) => normalizeUnitName(splitRoleSuffix(p).name));
+  return names.every((n) => looksLikeUnit(n) || isPlaceholder(n)) ? pieces.join("、") : clause;
 }
 
 /** Deadlines written inside a unit label's value ("责任单位：X，2017年底前完成"). */

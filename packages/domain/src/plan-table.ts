@@ -8,7 +8,7 @@
 import { readLabelledUnits } from "./plan-assignments.ts";
 import { readMarker } from "./plan-numbering.ts";
 import { cleanSpaces, trimPunct } from "./plan-text.ts";
-import { isPlaceholder, looksLikeUnit, normalizeUnitName, splitRoleSuffix, type WrittenRole, type WrittenUnit } from "./plan-units.ts";
+import type { WrittenRole, WrittenUnit } from "./plan-units.ts";
 
 type Column = "number" | "task" | "leader" | "lead" | "support" | "generic" | "deadline" | "other";
 
@@ -72,17 +72,6 @@ function isGroupRow(values: string[], number: string, hasUnits: boolean): boolea
   return filled.length === 1 || kind === "cn-dun" || kind === "cn-paren" || kind === "chapter";
 }
 
-/**
- * A cell whose units stood on lines of their own arrives with spaces between them ("区发改局 区财政局"):
- * spaces become 、 when every piece is a unit name or a placeholder.
- */
-function spacedList(cell: string): string {
-  const pieces = cell.split(/\s+/).filter((p) => p !== "");
-  if (pieces.length < 2) return cell;
-  const names = pieces.map((p) => normalizeUnitName(splitRoleSuffix(p).name));
-  return names.every((n) => looksLikeUnit(n) || isPlaceholder(n)) ? pieces.join("、") : cell;
-}
-
 export function readTables(text: string): Tables {
   const raw = text.split("\n");
   const tables: Tables = { groups: [], lines: new Set() };
@@ -136,7 +125,7 @@ export function readTables(text: string): Tables {
     (columns as Column[]).forEach((kind, c) => {
       const role = ROLE_OF[kind];
       const value = values[c] ?? "";
-      if (role && value !== "") written.push(...readLabelledUnits(spacedList(value).replace(/[。\n]/g, "，"), role));
+      if (role && value !== "") written.push(...readLabelledUnits(value.replace(/[。\n]/g, "，"), role));
     });
     const deadlines = at("deadline").filter((v) => v !== "");
     const leaders = at("leader").filter((v) => v !== "");

@@ -1,0 +1,81 @@
+/**
+ * The parser on 任务分工方案 / 任务分解 layouts the dev set has few of: units and time limits in
+ * every label form, on the lines after the task, spaces between units, table rows aligned with
+ * spaces, 第一条 numbering, (1)/① items with the roles on a line of their own. Each fixture in
+ * test/fixtures/plans is written the way such documents are; the tests pin down every task.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { type ParsedPlan, type ParsedTask, parsePlan } from "./parse-plan.ts";
+
+const fixture = (name: string): ParsedPlan => parsePlan(readFileSync(new URL(`../test/fixtures/plans/${name}.txt`, import.meta.url), "utf8"));
+
+/** "number title :: unit/role, … +placeholders ⏰deadline" — one line per task, per group. */
+function outline(plan: ParsedPlan): Array<[string, string[]]> {
+  const line = (t: ParsedTask) =>
+    `${t.number} ${t.title} :: ${t.units.map((u) => `${u.name}/${u.role}`).join(", ")}${t.unitNote ? ` +${t.unitNote}` : ""}${t.deadline ? ` ⏰${t.deadline}` : ""}`;
+  return plan.groups.map((g) => [`${g.number} ${g.heading}`.trim(), g.tasks.map(line)]);
+}
+const warningCodes = (plan: ParsedPlan) => plan.warningDetails.map((w) => `${w.code} ${w.taskNumber ?? ""}`.trim());
+
+describe("分工方案 with every label form on the lines after the task", () => {
+  const plan = fixture("division-label-forms");
+
+  it("reads the plan's own title under the covering notice", () => {
+    expect(plan.title).toBe("青山市2026年优化营商环境重点工作任务分工方案");
+    expect(plan.docNumber).toBe("青政办〔2026〕8号");
+  });
+
+  it("reads 牵头/配合 labels, X（牵头）in a 责任单位 list, 部门 labels, spaces between units and every time-limit form", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "（一） 提升政务服务效能",
+        [
+          "1 深化“一件事一次办”改革 :: 市政务服务数据管理局/lead, 市公安局/support, 市人力资源社会保障局/support, 市卫生健康委/support ⏰2026年12月底前",
+          "2 推行告知承诺制 :: 市司法局/lead, 市市场监管局/support, 市商务局/support ⏰2026年6月底前",
+          "3 优化不动产登记服务 :: 市自然资源和规划局/lead, 市住房城乡建设局/support, 市税务局/support ⏰长期坚持",
+        ],
+      ],
+      [
+        "（二） 强化要素保障",
+        [
+          "4 降低企业用能成本 :: 市发展改革委/lead, 国网青山供电公司/support, 市工业和信息化局/support ⏰2026年底前完成",
+          "5 加大信贷支持力度 :: 人民银行青山市分行/lead, 市金融工作局/support, 市财政局/support ⏰持续推进",
+          "6 保障重点项目用地 :: 市自然资源和规划局/lead, 市发展改革委/support +各县（市、区）人民政府",
+          "7 落实惠企政策 ::  +各相关部门",
+        ],
+      ],
+    ]);
+  });
+
+  it("keeps the task's second paragraph in its body and the labels out of it", () => {
+    const first = plan.groups[0]?.tasks[0];
+    expect(first?.body).toBe("年内新增“一件事”集成服务事项10项以上，实现线上线下同标准办理。");
+    expect(first?.indicators.map((i) => `${i.name} ${i.comparator} ${i.value}${i.unit ?? ""}`)).toEqual(["年内新增“一件事”集成服务事项 >= 10项"]);
+  });
+
+  it("warns only where the lead is a guess or nobody is named (按职责分工负责 names nobody)", () => {
+    expect(warningCodes(plan)).toEqual(["lead-assumed 5", "no-units 7"]);
+  });
+});
+
+describe("a department's 任务分解 copied from a web page", () => {
+  const plan = fixture("bullet-title");
+
+  it("takes the 任务分解 line as the title, not a menu bullet", () => {
+    expect(plan.title).toBe("县市场监管局2026年民生实事任务分解");
+    expect(plan.date).toBe("2026-03-02");
+  });
+
+  it("reads 1、 items with 牵头责任单位 / 主要协作单位 lines (two leads in one label)", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "",
+        [
+          "1 开展食品安全“你点我检”活动100批次以上 :: 县市场监管局/lead, 县教育局/support, 县商务局/support",
+          "2 新建智慧农贸市场3个 :: 县市场监管局/lead, 县商务局/lead +各乡镇人民政府",
+        ],
+      ],
+    ]);
+  });
+});
