@@ -290,6 +290,7 @@ function scanText(written: string): AssignmentScan {
   }
 
   readLabelLines(text, folded, annotationSpans, scan, cuts);
+  if (scan.units.length === 0 && scan.leaders.length === 0) readRoleSentences(text, scan, cuts);
 
   for (const offset of unclosed) {
     if (LABEL_AT_START_RE.test(folded.slice(offset + 1).split("\n")[0] ?? "")) {
@@ -348,6 +349,31 @@ function readLabelLines(text: string, folded: string, annotationSpans: Array<[nu
     cuts.push([separatorBefore ? hit.start - 1 : hit.start, !separatorBefore && text[end] === "。" ? end + 1 : end]);
   });
 }
+
+/**
+ * Roles written as a plain sentence after the task, with no bracket and no label:
+ * "区住房城乡建设局牵头，区城市管理局配合；2026年6月底前完成。" on the next line, or closing the
+ * paragraph. Read only when nothing else in the item assigns units, never from its first sentence
+ * (the task itself), and only when the sentence is nothing but role clauses naming at least one
+ * real unit ("各地要按职责分工负责" names nobody and stays prose).
+ */
+function readRoleSentences(text: string, scan: AssignmentScan, cuts: Array<[number, number]>): void {
+  if (!ROLE_SENTENCE_HINT_RE.test(text)) return;
+  const sentences = splitOutsideBrackets(text, /[。\n]/);
+  for (const sentence of sentences.slice(1)) {
+    const clause = trimPunct(sentence.text);
+    if (clause === "") continue;
+    const found = readRoleClauses(clause, true);
+    if (!found || !found.units.some((u) => !isPlaceholder(u.name))) continue;
+    scan.units.push(...markFirst(found.units));
+    scan.deadlines.push(...found.deadlines);
+    const end = sentence.start + sentence.text.length;
+    cuts.push([sentence.start, text[end] === "。" ? end + 1 : end]);
+  }
+}
+
+/** Every role sentence ends a clause with one of these words: a cheap test before splitting sentences. */
+const ROLE_SENTENCE_HINT_RE = /牵头|负责|配合|参与|协助|协办|协同|主责|主办|落实|实施|指导/;
 
 /** Cleans what is left after cutting annotations: stray spaces, doubled or dangling punctuation. */
 function tidyRemainder(text: string): string {

@@ -79,3 +79,62 @@ describe("a department's 任务分解 copied from a web page", () => {
     ]);
   });
 });
+
+describe("(1) tasks with ① sub-items, half-width punctuation and roles on a line of their own", () => {
+  const plan = fixture("paren-circled");
+
+  it("reads a role sentence on the next line, ① sub-items with their own units as sub-tasks, and skips 工作要求", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "(一) 打好蓝天保卫战",
+        [
+          "(1) 推进工业企业深度治理 :: 区生态环境分局/lead, 区工业和信息化局/support, 区发展改革局/support",
+          "(2) 加强扬尘污染管控 :: 区住房城乡建设局/lead, 区城市管理局/support, 区交通运输局/support ⏰2026年6月底前完成",
+        ],
+      ],
+      [
+        "(二) 打好碧水保卫战",
+        [
+          "(3)① 完成排污口排查溯源 :: 区生态环境分局/lead, 区水利局/support",
+          "(3)② 建立排污口动态管理台账 :: 区生态环境分局/lead",
+          "(4) 保障饮用水水源安全，每季度开展一次水质监测 :: 区水利局/lead, 区卫生健康局/support ⏰长期坚持",
+        ],
+      ],
+    ]);
+  });
+
+  it("cuts the role sentence out of the task's body", () => {
+    const task = plan.groups[0]?.tasks[1];
+    expect(task?.body).toBe("");
+    expect(warningCodes(plan)).toEqual(["lead-assumed (3)①"]);
+  });
+});
+
+describe("若干措施 written as 第一条…第五条 articles", () => {
+  const plan = fixture("article-numbering");
+
+  it("reads each article as a task with its labelled or 按职责分工负责 units, and not the closing 施行 article", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "",
+        [
+          "第一条 降低市场准入门槛 :: 市发展改革委/lead, 市市场监管局/support",
+          "第二条 加大财政支持力度 :: 市财政局/lead, 市工业和信息化局/support ⏰每年",
+          "第三条 强化融资服务 :: 市金融工作局/lead, 人民银行东岭市分行/support, 国家金融监督管理总局东岭监管分局/support",
+          "第四条 保护民营企业产权 :: 市中级人民法院/lead, 市人民检察院/support, 市公安局/support",
+        ],
+      ],
+    ]);
+    expect(plan.groups[0]?.tasks[2]?.body).toBe("建立民营企业融资需求清单，组织银企对接活动每季度不少于1次。");
+  });
+});
+
+describe("a role sentence is read only where it is nothing but roles", () => {
+  it("leaves prose that names nobody, or a role word inside a longer sentence, in the body", () => {
+    const plan = parsePlan(
+      ["重点任务", "1.加强统筹协调。市发展改革委负责统筹协调，各地要按职责分工负责。", "2.强化资金保障。由市财政局牵头，市发展改革委配合。"].join("\n"),
+    );
+    expect(outline(plan)).toEqual([["重点任务", ["1 加强统筹协调 :: ", "2 强化资金保障 :: 市财政局/lead, 市发展改革委/support"]]]);
+    expect(plan.groups[0]?.tasks[0]?.body).toBe("市发展改革委负责统筹协调，各地要按职责分工负责。");
+  });
+});

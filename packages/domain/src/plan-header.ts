@@ -41,7 +41,7 @@ function isPlanTitleLike(text: string): boolean {
 function firstStructuralIndex(lines: SourceLine[]): number {
   const i = lines.findIndex((l) => {
     const kind = readMarker(l.text)?.kind;
-    return kind === "chapter" || kind === "cn-dun" || kind === "cn-paren" || kind === "ar-dot";
+    return kind === "chapter" || kind === "article" || kind === "cn-dun" || kind === "cn-paren" || kind === "ar-dot";
   });
   return i < 0 ? lines.length : i;
 }
