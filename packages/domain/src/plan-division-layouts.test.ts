@@ -138,3 +138,50 @@ describe("a role sentence is read only where it is nothing but roles", () => {
     expect(plan.groups[0]?.tasks[0]?.body).toBe("市发展改革委负责统筹协调，各地要按职责分工负责。");
   });
 });
+
+describe("任务分解表 whose columns are aligned with spaces (text taken from a PDF or typed)", () => {
+  it("reads 一、 group rows and task rows by the header's columns", () => {
+    const plan = fixture("multispace-table");
+    expect(plan.title).toBe("白河县2026年重点工作任务分解表");
+    expect(outline(plan)).toEqual([
+      [
+        "一 扩大有效投资",
+        [
+          "1 实施重点项目120个以上，完成投资80亿元以上 :: 县发展改革委/lead, 县财政局/support, 县自然资源局/support ⏰2026年12月底前",
+          "2 新开工保障性租赁住房500套 :: 县住房城乡建设局/lead, 县财政局/support ⏰2026年10月底前",
+        ],
+      ],
+      [
+        "二 推进乡村振兴",
+        [
+          "3 粮食播种面积稳定在45万亩以上 :: 县农业农村局/lead +各乡镇人民政府 ⏰长期坚持",
+          "4 新建高标准农田3万亩 :: 县农业农村局/lead, 县财政局/support, 县水利局/support ⏰2026年11月底前",
+        ],
+      ],
+    ]);
+  });
+
+  it("joins cells wrapped over several lines (a unit name cut in two included) and stops at the prose after the table", () => {
+    const plan = fixture("pdf-layout-table");
+    expect(outline(plan)).toEqual([
+      [
+        "",
+        [
+          "1 新增城镇就业岗位3.5万个以上，城镇登记失业率控制在3.5%以内 :: 市人力资源社会保障局/lead, 市发展改革委/support, 市财政局/support ⏰2026年12月底前",
+          "2 改造城镇老旧小区60个 :: 市住房城乡建设局/lead +各县（市、区）人民政府 ⏰2026年11月底前",
+          "3 新建普惠性托育机构8所 :: 市卫生健康委/lead, 市教育局/support ⏰长期坚持",
+        ],
+      ],
+    ]);
+    expect(plan.groups[0]?.tasks.map((t) => t.line)).toEqual([6, 10, 12]);
+    expect(plan.groups[0]?.tasks[0]?.indicators.map((i) => `${i.name} ${i.comparator} ${i.value}${i.unit ?? ""}`)).toEqual([
+      "新增城镇就业岗位 >= 3.5万个",
+      "城镇登记失业率 <= 3.5%",
+    ]);
+  });
+
+  it("leaves a paragraph with double spaces that is not under a task-table header as text", () => {
+    const plan = parsePlan(["重点任务", "1.推进项目建设  加快进度  确保质量。（市发展改革委负责）"].join("\n"));
+    expect(outline(plan)).toEqual([["重点任务", ["1 推进项目建设  加快进度  确保质量 :: 市发展改革委/lead"]]]);
+  });
+});

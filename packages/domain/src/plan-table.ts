@@ -72,9 +72,112 @@ function isGroupRow(values: string[], number: string, hasUnits: boolean): boolea
   return filled.length === 1 || kind === "cn-dun" || kind === "cn-paren" || kind === "chapter";
 }
 
+/** Display width of a character in a monospaced layout: CJK and full-width forms take two columns. */
+function widthOf(ch: string): number {
+  const c = ch.charCodeAt(0);
+  return c >= 0x1100 && (c <= 0x115f || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6)) ? 2 : 1;
+}
+
+/** Cells of a line whose columns are aligned with runs of spaces, each with its display column. */
+function spacedCells(line: string): Array<{ at: number; text: string }> {
+  const out: Array<{ at: number; text: string }> = [];
+  let col = 0;
+  let cell: { at: number; text: string } | null = null;
+  let spaces = 0;
+  for (const ch of line.replace(/\u3000/g, "  ").replace(/\u00a0/g, " ")) {
+    if (ch === " ") {
+      spaces++;
+    } else {
+      if (cell && spaces >= 2) {
+        out.push(cell);
+        cell = null;
+      }
+      if (cell) cell.text += " ".repeat(spaces) + ch;
+      else cell = { at: col, text: ch };
+      spaces = 0;
+    }
+    col += widthOf(ch);
+  }
+  if (cell) out.push(cell);
+  return out;
+}
+
+const NUMBER_CELL_RE = /^[0-9０-９一二三四五六七八九十百（()）、.．]+$/;
+
+/**
+ * A table laid out with spaces (text taken from a PDF keeps its columns aligned): rewritten as
+ * tab-separated rows on the same lines. A cell is placed under the header cell it starts under;
+ * a line without a number while the table numbers its rows is a cell's wrapped text and is
+ * joined to the row above (its own line left empty). The table ends at a line whose first
+ * column holds something other than a number, or whose text runs across the columns (prose).
+ */
+function alignSpacedTables(raw: string[]): { lines: string[]; consumed: Set<number> } {
+  const lines = [...raw];
+  const consumed = new Set<number>();
+  let starts: number[] | null = null;
+  let numberColumn = -1;
+  let rowIndex = -1;
+  let rowValues: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (line.includes("\t")) {
+      starts = null;
+      continue;
+    }
+    const found = spacedCells(line);
+    const header = found.length >= 3 ? found.map((c) => c.text).join("\t") : "";
+    if (header !== "" && readHeaderRow(header)) {
+      lines[i] = header;
+      starts = found.map((c) => c.at);
+      numberColumn = readHeaderRow(header)?.indexOf("number") ?? -1;
+      rowIndex = -1;
+      continue;
+    }
+    if (!starts || found.length === 0) continue;
+    const values: string[] = starts.map(() => "");
+    let spills = false;
+    for (const cell of found) {
+      let column = 0;
+      starts.forEach((start, c) => {
+        if (start <= cell.at + 2) column = c;
+      });
+      const next = starts[column + 1];
+      if (next !== undefined && cell.at + [...cell.text].reduce((n, ch) => n + widthOf(ch), 0) > next + 2) spills = true;
+      values[column] = values[column] === "" ? cell.text : `${values[column]} ${cell.text}`;
+    }
+    // Text running across the columns is prose after the table.
+    if (spills) {
+      starts = null;
+      continue;
+    }
+    const number = numberColumn >= 0 ? (values[numberColumn] ?? "") : "";
+    if (number !== "" && !NUMBER_CELL_RE.test(number)) {
+      starts = null;
+      continue;
+    }
+    if (number === "" && numberColumn >= 0 && rowIndex >= 0) {
+      // Wrapped text: CJK runs on without a space, anything else with one.
+      rowValues = rowValues.map((v, c) => {
+        const more = values[c] ?? "";
+        if (more === "" || v === "") return v + more;
+        return /[\x00-\x7f]$/.test(v) && /^[\x00-\x7f]/.test(more) ? `${v} ${more}` : v + more;
+      });
+      lines[rowIndex] = rowValues.join("\t");
+      lines[i] = "";
+      consumed.add(i + 1);
+      continue;
+    }
+    rowIndex = i;
+    rowValues = values;
+    lines[i] = values.join("\t");
+  }
+  return { lines, consumed };
+}
+
 export function readTables(text: string): Tables {
-  const raw = text.split("\n");
-  const tables: Tables = { groups: [], lines: new Set() };
+  const aligned = alignSpacedTables(text.split("\n"));
+  const raw = aligned.lines;
+  const tables: Tables = { groups: [], lines: new Set(aligned.consumed) };
   let columns: Column[] | null = null;
   let group: TableGroup | null = null;
   let last: TableTask | null = null;
