@@ -185,3 +185,48 @@ describe("任务分解表 whose columns are aligned with spaces (text taken from
     expect(outline(plan)).toEqual([["重点任务", ["1 推进项目建设  加快进度  确保质量 :: 市发展改革委/lead"]]]);
   });
 });
+
+describe("任务清单 with units split by ；/， and lists broken over lines", () => {
+  const plan = fixture("list-mixed-separators");
+
+  it("reads a bracket that breaks after 、, units separated by ；, 按职责分工负责 as support, and two time points", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "重点任务",
+        [
+          "1 加快推进城乡供水一体化，新建改造供水管网120公里以上，农村自来水普及率达到95%以上 :: 县水利局/lead, 县发展改革委/support, 县财政局/support, 县住房城乡建设局/support ⏰2026年10月底前",
+          "2 深入推进农村人居环境整治 :: 县农业农村局/lead, 县卫生健康局/support +各乡镇人民政府",
+          "3 持续优化营商环境，推进“高效办成一件事” :: 县数据资源局/lead, 县市场监管局/support, 县公安局/support ⏰长期坚持",
+          "4 推进老旧小区改造 :: 县住房城乡建设局/lead, 县财政局/support +各乡镇人民政府 ⏰2026年6月底前开工，2026年12月底前完工",
+        ],
+      ],
+    ]);
+  });
+
+  it("does not take 保障措施, whose items name nobody, as tasks", () => {
+    expect(plan.groups.map((g) => g.heading)).toEqual(["重点任务"]);
+    expect(warningCodes(plan)).toEqual(["lead-assumed 2", "lead-assumed 4"]);
+  });
+});
+
+describe("a table whose unit column states the lead rule in its header", () => {
+  const plan = fixture("table-lead-rule-header");
+
+  it("reads the column as one list whose first unit leads, backed by the rule (no lead assumed)", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "",
+        [
+          "1 新建社区养老服务站10个 :: 区民政局/lead, 区财政局/support +各街道办事处 ⏰2026年12月底前",
+          "2 改造提升农贸市场5个 :: 区商务局/lead, 区市场监管局/support ⏰2026年9月底前",
+        ],
+      ],
+    ]);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it("still reads separate 牵头单位 / 配合单位 columns by their roles", () => {
+    const table = parsePlan(["序号\t工作任务\t牵头单位\t配合单位", "1\t建设智慧停车场\t区城管局、区交通局\t区财政局"].join("\n"));
+    expect(outline(table)).toEqual([["", ["1 建设智慧停车场 :: 区城管局/lead, 区交通局/lead, 区财政局/support"]]]);
+  });
+});

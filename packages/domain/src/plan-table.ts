@@ -5,7 +5,7 @@
  * with a 一、/（一） number or a lone cell and no units), or the continuation of the task above
  * (a merged number/task cell repeats no text).
  */
-import { readLabelledUnits } from "./plan-assignments.ts";
+import { LEAD_RULE_RE, readLabelledUnits } from "./plan-assignments.ts";
 import { readMarker } from "./plan-numbering.ts";
 import { cleanSpaces, trimPunct } from "./plan-text.ts";
 import type { WrittenRole, WrittenUnit } from "./plan-units.ts";
@@ -18,6 +18,8 @@ function columnOf(cell: string): Column {
   if (c === "") return "other";
   if (/^(序号|编号|序|项次|No\.?)$/i.test(c)) return "number";
   if (/领导|责任人/.test(c)) return "leader";
+  // "责任单位（排在第一位的为牵头单位）", "牵头及配合单位": one list, its first unit leads.
+  if (LEAD_RULE_RE.test(c) || (/牵头|主责|主办/.test(c) && /配合|协同|协作|协办|参与/.test(c))) return "generic";
   if (/(牵头|主责|主办|指导部门|指导单位)/.test(c)) return "lead";
   if (/(配合|协同|协作|协办|参与)/.test(c)) return "support";
   if (/(责任|负责|承办|实施)(单位|部门|主体)/.test(c)) return "generic";
@@ -102,6 +104,8 @@ function spacedCells(line: string): Array<{ at: number; text: string }> {
   return out;
 }
 
+const SPACE_RUN_RE = /[ \u00a0\u3000]{2}|\u3000/;
+
 const NUMBER_CELL_RE = /^[0-9０-９一二三四五六七八九十百（()）、.．]+$/;
 
 /**
@@ -124,6 +128,8 @@ function alignSpacedTables(raw: string[]): { lines: string[]; consumed: Set<numb
       starts = null;
       continue;
     }
+    // Most lines of a document are prose: no run of spaces, no header to look for.
+    if (!starts && !SPACE_RUN_RE.test(line)) continue;
     const found = spacedCells(line);
     const header = found.length >= 3 ? found.map((c) => c.text).join("\t") : "";
     if (header !== "" && readHeaderRow(header)) {
