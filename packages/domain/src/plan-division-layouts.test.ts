@@ -230,3 +230,18 @@ describe("a table whose unit column states the lead rule in its header", () => {
     expect(outline(table)).toEqual([["", ["1 建设智慧停车场 :: 区城管局/lead, 区交通局/lead, 区财政局/support"]]]);
   });
 });
+
+describe("a document title printed over two lines", () => {
+  it("joins the 关于 line above the title's end, for a plan title and for a 通知 read from the first lines", () => {
+    const body = ["各县（市、区）人民政府：", "一、重点任务", "（一）建设农产品冷链物流设施。（县商务局牵头，县农业农村局配合）"];
+    expect(parsePlan(["北川县人民政府关于加快发展", "农村寄递物流的实施意见", "北政发〔2026〕3号", ...body].join("\n")).title).toBe("北川县人民政府关于加快发展农村寄递物流的实施意见");
+    expect(parsePlan(["北川县人民政府办公室关于对真抓实干成效明显乡镇", "进一步加大激励支持力度的通知", ...body].join("\n")).title).toBe(
+      "北川县人民政府办公室关于对真抓实干成效明显乡镇进一步加大激励支持力度的通知",
+    );
+  });
+
+  it("does not join a line above that is a sentence or a title of its own", () => {
+    const plan = parsePlan(["根据省政府关于营商环境的部署，制定本方案。", "北川县优化营商环境实施方案", "一、重点任务", "（一）压减开办时间。（县市场监管局负责）"].join("\n"));
+    expect(plan.title).toBe("北川县优化营商环境实施方案");
+  });
+});

@@ -46,6 +46,21 @@ function firstStructuralIndex(lines: SourceLine[]): number {
   return i < 0 ? lines.length : i;
 }
 
+/** How an official document's title ends: "…的通知", "…的指导意见". */
+const DOCUMENT_END_RE = /的(?:通知|意见|指导意见|若干意见|决定|函|报告|批复|通报)$/;
+
+/**
+ * A title printed over two lines ("国务院关于促进综合保税区" / "高水平开放高质量发展的若干意见"):
+ * the line above starts it when it holds 关于 and is not a sentence or a title of its own.
+ * Returns that line, or "" when the line above is something else.
+ */
+function titleStart(above: string): string {
+  const text = above.trim();
+  if (text.length < 4 || text.length > 40 || !text.includes("关于") || /[。，,；;：:]/.test(text)) return "";
+  if (isPlanTitleLike(text) || DOCUMENT_END_RE.test(text) || NOTICE_RE.test(text) || readMarker(text) !== null) return "";
+  return text;
+}
+
 function findTitle(lines: SourceLine[], headerEnd: number): { title: string; index: number | null } {
   const notice = lines.slice(0, headerEnd).map((l) => NOTICE_RE.exec(l.text)).find((m) => m !== null);
   const announced = notice?.[2]?.trim();
@@ -57,11 +72,14 @@ function findTitle(lines: SourceLine[], headerEnd: number): { title: string; ind
   }
   for (let i = headerEnd - 1; i >= 0; i--) {
     const text = unbullet(lines[i]?.text ?? "");
-    if (isPlanTitleLike(text)) return { title: text.replace(/^[《“]|[》”]$/g, ""), index: i };
+    if (isPlanTitleLike(text)) return { title: titleStart(lines[i - 1]?.text ?? "") + text.replace(/^[《“]|[》”]$/g, ""), index: i };
   }
   if (announced) return { title: announced, index: null };
-  const first = lines.find((l) => unbullet(l.text) !== "");
-  return { title: unbullet(first?.text ?? ""), index: null };
+  const at = lines.findIndex((l) => unbullet(l.text) !== "");
+  const first = unbullet(lines[at]?.text ?? "");
+  const next = lines[at + 1]?.text ?? "";
+  const continued = titleStart(first) !== "" && (DOCUMENT_END_RE.test(next) || isPlanTitleLike(next)) && !/[。，,；;：:]/.test(next) ? next : "";
+  return { title: first + continued, index: null };
 }
 
 function findDocNumber(lines: SourceLine[]): string | null {
