@@ -245,3 +245,21 @@ describe("a document title printed over two lines", () => {
     expect(plan.title).toBe("北川县优化营商环境实施方案");
   });
 });
+
+describe("1）-numbered tasks with their roles in a bracket on the next line", () => {
+  const plan = fixture("close-paren-numbering");
+
+  it("reads 1） as task numbering and the bracket below each task as its units; 工作要求 is not a task", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "一 整治任务",
+        [
+          "1 开展燃气安全隐患排查，实现餐饮场所全覆盖 :: 镇应急管理办/lead, 镇市场监管所/support, 镇派出所/support",
+          "2 整治电动自行车违规充电 :: 镇派出所/lead +各村（社区） ⏰2026年5月底前",
+          "3 加强道路交通安全管理，查处酒驾醉驾等违法行为 :: 镇派出所/lead, 镇交管站/support",
+        ],
+      ],
+    ]);
+    expect(warningCodes(plan)).toEqual(["lead-assumed 3"]);
+  });
+});
