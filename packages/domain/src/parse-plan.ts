@@ -313,12 +313,14 @@ export function parsePlan(raw: string): ParsedPlan {
   if (text.trim() === "") failAt(1, "方案文本为空");
   resetScanCache();
   const tables = readTables(text);
-  const lines = splitLines(text).map((l) => (tables.lines.has(l.line) ? { ...l, text: "" } : l));
+  const allLines = splitLines(text);
+  const lines = allLines.map((l) => (tables.lines.has(l.line) ? { ...l, text: "" } : l));
   const header = readHeader(lines);
   const body = lines.slice((header.titleIndex ?? -1) + 1);
   const firstLine = body.find((l) => l.text !== "")?.line ?? 1;
 
-  const builder = new PlanBuilder(leadRuleLine(lines));
+  // A table's header may state the rule too: "责任单位（排在第一位的为牵头单位）".
+  const builder = new PlanBuilder(leadRuleLine(allLines));
   let groups: ParsedGroup[] = [];
   try {
     const outline = locateTasks(toBlocks(body), firstLine);

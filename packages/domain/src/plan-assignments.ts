@@ -5,7 +5,7 @@
  * brackets at the very end of the item. Returns the text with those annotations cut out.
  */
 import { cutRanges, foldWidth, matchBrackets, splitOutsideBrackets, topLevelSpans, trimPunct } from "./plan-text.ts";
-import { isPlaceholder, looksLikeUnit, splitRoleSuffix, splitUnitClause, type WrittenRole, type WrittenUnit } from "./plan-units.ts";
+import { isPlaceholder, looksLikeUnit, normalizeUnitName, splitRoleSuffix, splitUnitClause, type WrittenRole, type WrittenUnit } from "./plan-units.ts";
 
 const LEAD_LABELS = ["牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位", "牵头责任单位", "牵头责任部门", "牵头落实单位"];
 const SUPPORT_LABELS = [
@@ -146,11 +146,24 @@ function plausibleUnitList(units: WrittenUnit[]): boolean {
 export function readLabelledUnits(value: string, role: WrittenRole): WrittenUnit[] {
   const units: WrittenUnit[] = [];
   for (const piece of splitOutsideBrackets(value, /[，,；;]/)) {
-    const clause = trimPunct(piece.text);
+    const clause = spacedList(trimPunct(piece.text));
     if (clause === "" || isUnlabelledDeadline(clause)) continue;
     units.push(...(readJointClause(clause, role) ?? splitUnitClause(clause, role)));
   }
   return units;
+}
+
+/**
+ * Units separated by spaces only ("人民银行X分行 市金融工作局 市财政局", or a table cell whose
+ * units stood on lines of their own): spaces become 、 when every piece is a unit name or a
+ * placeholder, so a name written with a space inside ("国网 供电公司") is left alone.
+ */
+export function spacedList(clause: string): string {
+  if (!/\s/.test(clause)) return clause;
+  const pieces = clause.split(/\s+/).filter((p) => p !== "");
+  if (pieces.length < 2) return clause;
+  const names = pieces.map((p) => normalizeUnitName(splitRoleSuffix(p).name));
+  return names.every((n) => looksLikeUnit(n) || isPlaceholder(n)) ? pieces.join("、") : clause;
 }
 
 /** Deadlines written inside a unit label's value ("责任单位：X，2017年底前完成"). */
@@ -277,6 +290,7 @@ function scanText(written: string): AssignmentScan {
   }
 
   readLabelLines(text, folded, annotationSpans, scan, cuts);
+  if (scan.units.length === 0 && scan.leaders.length === 0) readRoleSentences(text, scan, cuts);
 
   for (const offset of unclosed) {
     if (LABEL_AT_START_RE.test(folded.slice(offset + 1).split("\n")[0] ?? "")) {
@@ -335,6 +349,31 @@ function readLabelLines(text: string, folded: string, annotationSpans: Array<[nu
     cuts.push([separatorBefore ? hit.start - 1 : hit.start, !separatorBefore && text[end] === "。" ? end + 1 : end]);
   });
 }
+
+/**
+ * Roles written as a plain sentence after the task, with no bracket and no label:
+ * "区住房城乡建设局牵头，区城市管理局配合；2026年6月底前完成。" on the next line, or closing the
+ * paragraph. Read only when nothing else in the item assigns units, never from its first sentence
+ * (the task itself), and only when the sentence is nothing but role clauses naming at least one
+ * real unit ("各地要按职责分工负责" names nobody and stays prose).
+ */
+function readRoleSentences(text: string, scan: AssignmentScan, cuts: Array<[number, number]>): void {
+  if (!ROLE_SENTENCE_HINT_RE.test(text)) return;
+  const sentences = splitOutsideBrackets(text, /[。\n]/);
+  for (const sentence of sentences.slice(1)) {
+    const clause = trimPunct(sentence.text);
+    if (clause === "") continue;
+    const found = readRoleClauses(clause, true);
+    if (!found || !found.units.some((u) => !isPlaceholder(u.name))) continue;
+    scan.units.push(...markFirst(found.units));
+    scan.deadlines.push(...found.deadlines);
+    const end = sentence.start + sentence.text.length;
+    cuts.push([sentence.start, text[end] === "。" ? end + 1 : end]);
+  }
+}
+
+/** Every role sentence ends a clause with one of these words: a cheap test before splitting sentences. */
+const ROLE_SENTENCE_HINT_RE = /牵头|负责|配合|参与|协助|协办|协同|主责|主办|落实|实施|指导/;
 
 /** Cleans what is left after cutting annotations: stray spaces, doubled or dangling punctuation. */
 function tidyRemainder(text: string): string {

@@ -16,11 +16,15 @@ export interface PlanHeader {
 }
 
 const NOTICE_RE = /^(.*?)关于印发[《“"]?(.+?)[》”"]?的(?:通知|函)$/;
-const PLAN_TITLE_RE = /(方案|计划|规划|意见|细则|要点|办法|清单|措施|纲要|安排|行动|分工)(\s*[（(][^（）()]*[）)])?$/;
+const PLAN_TITLE_RE = /(方案|计划|规划|意见|细则|要点|办法|清单|措施|纲要|安排|行动|分工|分解|分解表|任务表|责任表)(\s*[（(][^（）()]*[）)])?$/;
 const DOC_NUMBER_RE = /[\u4e00-\u9fff]{1,16}\s*[〔［\[【（(]\s*(?:19|20)\d{2}\s*[〕］\]】）)]\s*\d{1,4}\s*号/;
 const ORG_RE = /(人民政府|办公室|办公厅|委员会|领导小组|指挥部|局|厅|委|部)$/;
 
 const compact = (s: string) => s.replace(/\s+/g, "");
+
+/** A list bullet copied from a web page's menu or list ("• 政府信息公开"): never part of a title. */
+const BULLET_RE = /^[•·●○◆◇■□▪▫►▶★☆※\-*]+\s*/;
+const unbullet = (s: string) => s.replace(BULLET_RE, "");
 
 function isPlanTitleLike(text: string): boolean {
   return (
@@ -37,9 +41,24 @@ function isPlanTitleLike(text: string): boolean {
 function firstStructuralIndex(lines: SourceLine[]): number {
   const i = lines.findIndex((l) => {
     const kind = readMarker(l.text)?.kind;
-    return kind === "chapter" || kind === "cn-dun" || kind === "cn-paren" || kind === "ar-dot";
+    return kind === "chapter" || kind === "article" || kind === "cn-dun" || kind === "cn-paren" || kind === "ar-dot";
   });
   return i < 0 ? lines.length : i;
+}
+
+/** How an official document's title ends: "…的通知", "…的指导意见". */
+const DOCUMENT_END_RE = /的(?:通知|意见|指导意见|若干意见|决定|函|报告|批复|通报)$/;
+
+/**
+ * A title printed over two lines ("国务院关于促进综合保税区" / "高水平开放高质量发展的若干意见"):
+ * the line above starts it when it holds 关于 and is not a sentence or a title of its own.
+ * Returns that line, or "" when the line above is something else.
+ */
+function titleStart(above: string): string {
+  const text = above.trim();
+  if (text.length < 4 || text.length > 40 || !text.includes("关于") || /[。，,；;：:]/.test(text)) return "";
+  if (isPlanTitleLike(text) || DOCUMENT_END_RE.test(text) || NOTICE_RE.test(text) || readMarker(text) !== null) return "";
+  return text;
 }
 
 function findTitle(lines: SourceLine[], headerEnd: number): { title: string; index: number | null } {
@@ -52,12 +71,15 @@ function findTitle(lines: SourceLine[], headerEnd: number): { title: string; ind
     if (own >= 0) return { title: lines[own]?.text ?? announced, index: own };
   }
   for (let i = headerEnd - 1; i >= 0; i--) {
-    const text = lines[i]?.text ?? "";
-    if (isPlanTitleLike(text)) return { title: text.replace(/^[《“]|[》”]$/g, ""), index: i };
+    const text = unbullet(lines[i]?.text ?? "");
+    if (isPlanTitleLike(text)) return { title: titleStart(lines[i - 1]?.text ?? "") + text.replace(/^[《“]|[》”]$/g, ""), index: i };
   }
   if (announced) return { title: announced, index: null };
-  const first = lines.find((l) => l.text !== "");
-  return { title: first?.text ?? "", index: null };
+  const at = lines.findIndex((l) => unbullet(l.text) !== "");
+  const first = unbullet(lines[at]?.text ?? "");
+  const next = lines[at + 1]?.text ?? "";
+  const continued = titleStart(first) !== "" && (DOCUMENT_END_RE.test(next) || isPlanTitleLike(next)) && !/[。，,；;：:]/.test(next) ? next : "";
+  return { title: first + continued, index: null };
 }
 
 function findDocNumber(lines: SourceLine[]): string | null {
@@ -103,12 +125,13 @@ function readDateMeta(text: string): string | null {
 }
 
 /** The signing date under the notice; else a 发布时间 field; else the date line closing the document. */
-function findDate(lines: SourceLine[], headerEnd: number): string | null {
+function findDate(lines: SourceLine[], headerEnd: number, underTitle: SourceLine[]): string | null {
   for (const l of lines.slice(0, headerEnd)) {
     const d = readDateLine(l.text);
     if (d) return d;
   }
-  for (const l of lines.slice(0, headerEnd)) {
+  // A web page prints its 发布时间 line above or right under the title.
+  for (const l of [...lines.slice(0, headerEnd), ...underTitle]) {
     const d = readDateMeta(l.text);
     if (d) return d;
   }
@@ -141,6 +164,6 @@ export function readHeader(lines: SourceLine[]): PlanHeader {
     titleIndex: index,
     docNumber: findDocNumber(lines.slice(0, headerEnd)) ?? (index === null ? null : findDocNumber(linesRightAfter(lines, index))),
     issuer: findIssuer(lines, headerEnd),
-    date: findDate(lines, headerEnd),
+    date: findDate(lines, headerEnd, index === null ? [] : linesRightAfter(lines, index)),
   };
 }

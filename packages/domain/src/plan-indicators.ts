@@ -18,8 +18,8 @@ const MEASURE_UNITS = [
   "场", "期", "小时", "分钟", "倍", "套", "部", "篇", "分", "%", "‰",
   "毫克每立方米", "微克每立方米", "毫克/立方米", "微克/立方米",
 ].sort((a, b) => b.length - a.length);
-// A rate per population or area stays one unit: "4批次/千人", "3张/千人".
-const UNIT_RE = new RegExp(`^\\s*((?:${MEASURE_UNITS.map((u) => u.replace(/[%/]/g, "\\$&")).join("|")})(?:\\/[\\u4e00-\\u9fff]{1,4}(?![\\u4e00-\\u9fff]))?)`);
+// A rate per population or area stays one unit: "4批次/千人", "3张/千人"; 万/亿 scale any unit ("3.5万个", "2万亩").
+const UNIT_RE = new RegExp(`^\\s*((?:万|亿)?(?:${MEASURE_UNITS.map((u) => u.replace(/[%/]/g, "\\$&")).join("|")})(?:\\/[\\u4e00-\\u9fff]{1,4}(?![\\u4e00-\\u9fff]))?)`);
 
 type Sense = "ge" | "le" | "gt" | "lt" | "eq";
 

@@ -5,7 +5,7 @@
  */
 import { chineseToInt } from "./plan-text.ts";
 
-export type MarkerKind = "chapter" | "cn-dun" | "cn-paren" | "ar-dot" | "ar-paren" | "circled" | "cn-shi";
+export type MarkerKind = "chapter" | "article" | "cn-dun" | "cn-paren" | "ar-dot" | "ar-paren" | "ar-close" | "circled" | "cn-shi";
 
 export interface Marker {
   kind: MarkerKind;
@@ -22,8 +22,12 @@ const AR = "[0-9０-９]{1,3}";
 
 const PATTERNS: Array<{ kind: MarkerKind; re: RegExp }> = [
   { kind: "chapter", re: new RegExp(`^(第${CN}(?:章|部分))[\\s、：:.．]*`) },
+  // 若干措施 written as articles: "第一条　降低市场准入门槛。…".
+  { kind: "article", re: new RegExp(`^(第${CN}条)[\\s、：:.．]*`) },
   { kind: "cn-paren", re: new RegExp(`^([（(]\\s*${CN}\\s*[）)])[\\s、.．]*`) },
   { kind: "ar-paren", re: new RegExp(`^([（(]\\s*${AR}\\s*[）)])[\\s、.．]*`) },
+  // "1）…" with only the closing bracket: its own kind, neither "(1)" nor "1.".
+  { kind: "ar-close", re: new RegExp(`^(${AR})\\s*[）)]\\s*`) },
   { kind: "cn-dun", re: new RegExp(`^(${CN})\\s*[、.．]\\s*`) },
   // "1." must not be a decimal ("2.5%…"); "1、" is the same kind written with a 顿号.
   { kind: "ar-dot", re: new RegExp(`^(${AR})\\s*(?:[.．](?![0-9０-９])|、)\\s*`) },

@@ -193,7 +193,7 @@ function selectTasks(blocks: Block[], explicit: boolean): Selection {
 
   const byParent = new Map<OutlineNode | null, OutlineNode[]>();
   for (const n of nodes) {
-    if (n.marker.kind !== taskKind) continue;
+    if (n.marker.kind !== taskKind || (isClosingProvision(n) && !assigned.has(n))) continue;
     const list = byParent.get(n.parent) ?? [];
     list.push(n);
     byParent.set(n.parent, list);
@@ -205,6 +205,13 @@ function selectTasks(blocks: Block[], explicit: boolean): Selection {
   }
   if (explicit) rejectEmptyGroups(roots, groups, taskKind);
   return { kind: "tasks", groups, assigned: assigned.size > 0 };
+}
+
+/** "本措施自印发之日起施行" / "本方案由市发展改革委负责解释": the closing article of a document, not a task. */
+const CLOSING_PROVISION_RE = /^本(?:方案|措施|意见|办法|细则|规定|计划|通知|若干措施)[^。]{0,30}(?:施行|起实施|有效期|负责解释)/;
+
+function isClosingProvision(node: OutlineNode): boolean {
+  return node.children.length === 0 && CLOSING_PROVISION_RE.test(node.marker.rest.trim());
 }
 
 function subtreeAssigns(node: OutlineNode, assigned: Set<OutlineNode>): boolean {

@@ -5,10 +5,10 @@
  * with a 一、/（一） number or a lone cell and no units), or the continuation of the task above
  * (a merged number/task cell repeats no text).
  */
-import { readLabelledUnits } from "./plan-assignments.ts";
+import { LEAD_RULE_RE, readLabelledUnits } from "./plan-assignments.ts";
 import { readMarker } from "./plan-numbering.ts";
 import { cleanSpaces, trimPunct } from "./plan-text.ts";
-import { isPlaceholder, looksLikeUnit, normalizeUnitName, splitRoleSuffix, type WrittenRole, type WrittenUnit } from "./plan-units.ts";
+import type { WrittenRole, WrittenUnit } from "./plan-units.ts";
 
 type Column = "number" | "task" | "leader" | "lead" | "support" | "generic" | "deadline" | "other";
 
@@ -18,6 +18,8 @@ function columnOf(cell: string): Column {
   if (c === "") return "other";
   if (/^(序号|编号|序|项次|No\.?)$/i.test(c)) return "number";
   if (/领导|责任人/.test(c)) return "leader";
+  // "责任单位（排在第一位的为牵头单位）", "牵头及配合单位": one list, its first unit leads.
+  if (LEAD_RULE_RE.test(c) || (/牵头|主责|主办/.test(c) && /配合|协同|协作|协办|参与/.test(c))) return "generic";
   if (/(牵头|主责|主办|指导部门|指导单位)/.test(c)) return "lead";
   if (/(配合|协同|协作|协办|参与)/.test(c)) return "support";
   if (/(责任|负责|承办|实施)(单位|部门|主体)/.test(c)) return "generic";
@@ -72,20 +74,116 @@ function isGroupRow(values: string[], number: string, hasUnits: boolean): boolea
   return filled.length === 1 || kind === "cn-dun" || kind === "cn-paren" || kind === "chapter";
 }
 
+/** Display width of a character in a monospaced layout: CJK and full-width forms take two columns. */
+function widthOf(ch: string): number {
+  const c = ch.charCodeAt(0);
+  return c >= 0x1100 && (c <= 0x115f || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6)) ? 2 : 1;
+}
+
+/** Cells of a line whose columns are aligned with runs of spaces, each with its display column. */
+function spacedCells(line: string): Array<{ at: number; text: string }> {
+  const out: Array<{ at: number; text: string }> = [];
+  let col = 0;
+  let cell: { at: number; text: string } | null = null;
+  let spaces = 0;
+  for (const ch of line.replace(/\u3000/g, "  ").replace(/\u00a0/g, " ")) {
+    if (ch === " ") {
+      spaces++;
+    } else {
+      if (cell && spaces >= 2) {
+        out.push(cell);
+        cell = null;
+      }
+      if (cell) cell.text += " ".repeat(spaces) + ch;
+      else cell = { at: col, text: ch };
+      spaces = 0;
+    }
+    col += widthOf(ch);
+  }
+  if (cell) out.push(cell);
+  return out;
+}
+
+const SPACE_RUN_RE = /[ \u00a0\u3000]{2}|\u3000/;
+
+const NUMBER_CELL_RE = /^[0-9０-９一二三四五六七八九十百（()）、.．]+$/;
+
 /**
- * A cell whose units stood on lines of their own arrives with spaces between them ("区发改局 区财政局"):
- * spaces become 、 when every piece is a unit name or a placeholder.
+ * A table laid out with spaces (text taken from a PDF keeps its columns aligned): rewritten as
+ * tab-separated rows on the same lines. A cell is placed under the header cell it starts under;
+ * a line without a number while the table numbers its rows is a cell's wrapped text and is
+ * joined to the row above (its own line left empty). The table ends at a line whose first
+ * column holds something other than a number, or whose text runs across the columns (prose).
  */
-function spacedList(cell: string): string {
-  const pieces = cell.split(/\s+/).filter((p) => p !== "");
-  if (pieces.length < 2) return cell;
-  const names = pieces.map((p) => normalizeUnitName(splitRoleSuffix(p).name));
-  return names.every((n) => looksLikeUnit(n) || isPlaceholder(n)) ? pieces.join("、") : cell;
+function alignSpacedTables(raw: string[]): { lines: string[]; consumed: Set<number> } {
+  const lines = [...raw];
+  const consumed = new Set<number>();
+  let starts: number[] | null = null;
+  let numberColumn = -1;
+  let rowIndex = -1;
+  let rowValues: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (line.includes("\t")) {
+      starts = null;
+      continue;
+    }
+    // Most lines of a document are prose: no run of spaces, no header to look for.
+    if (!starts && !SPACE_RUN_RE.test(line)) continue;
+    const found = spacedCells(line);
+    const header = found.length >= 3 ? found.map((c) => c.text).join("\t") : "";
+    if (header !== "" && readHeaderRow(header)) {
+      lines[i] = header;
+      starts = found.map((c) => c.at);
+      numberColumn = readHeaderRow(header)?.indexOf("number") ?? -1;
+      rowIndex = -1;
+      continue;
+    }
+    if (!starts || found.length === 0) continue;
+    const values: string[] = starts.map(() => "");
+    let spills = false;
+    for (const cell of found) {
+      let column = 0;
+      starts.forEach((start, c) => {
+        if (start <= cell.at + 2) column = c;
+      });
+      const next = starts[column + 1];
+      if (next !== undefined && cell.at + [...cell.text].reduce((n, ch) => n + widthOf(ch), 0) > next + 2) spills = true;
+      values[column] = values[column] === "" ? cell.text : `${values[column]} ${cell.text}`;
+    }
+    // Text running across the columns is prose after the table.
+    if (spills) {
+      starts = null;
+      continue;
+    }
+    const number = numberColumn >= 0 ? (values[numberColumn] ?? "") : "";
+    if (number !== "" && !NUMBER_CELL_RE.test(number)) {
+      starts = null;
+      continue;
+    }
+    if (number === "" && numberColumn >= 0 && rowIndex >= 0) {
+      // Wrapped text: CJK runs on without a space, anything else with one.
+      rowValues = rowValues.map((v, c) => {
+        const more = values[c] ?? "";
+        if (more === "" || v === "") return v + more;
+        return /[\x00-\x7f]$/.test(v) && /^[\x00-\x7f]/.test(more) ? `${v} ${more}` : v + more;
+      });
+      lines[rowIndex] = rowValues.join("\t");
+      lines[i] = "";
+      consumed.add(i + 1);
+      continue;
+    }
+    rowIndex = i;
+    rowValues = values;
+    lines[i] = values.join("\t");
+  }
+  return { lines, consumed };
 }
 
 export function readTables(text: string): Tables {
-  const raw = text.split("\n");
-  const tables: Tables = { groups: [], lines: new Set() };
+  const aligned = alignSpacedTables(text.split("\n"));
+  const raw = aligned.lines;
+  const tables: Tables = { groups: [], lines: new Set(aligned.consumed) };
   let columns: Column[] | null = null;
   let group: TableGroup | null = null;
   let last: TableTask | null = null;
@@ -136,7 +234,7 @@ export function readTables(text: string): Tables {
     (columns as Column[]).forEach((kind, c) => {
       const role = ROLE_OF[kind];
       const value = values[c] ?? "";
-      if (role && value !== "") written.push(...readLabelledUnits(spacedList(value).replace(/[。\n]/g, "，"), role));
+      if (role && value !== "") written.push(...readLabelledUnits(value.replace(/[。\n]/g, "，"), role));
     });
     const deadlines = at("deadline").filter((v) => v !== "");
     const leaders = at("leader").filter((v) => v !== "");
