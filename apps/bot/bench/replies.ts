@@ -5,12 +5,15 @@
  * next: half taps on a reminder's 推进中 button, half a typed “完成80%” in reply to that reminder.
  * Beside it, in the same run: bare grammY (`handleUpdate` with one reply handler, same
  * transformer) and raw better-sqlite3 commits (one INSERT per transaction, same file).
+ * The setup opens the rounds with the scheduler's own `ensureRounds` and writes one delivered
+ * reminder per liaison and round in a single INSERT … SELECT.
  * BENCH_REPLIES sets the number of replies (default 10000, even).
  */
 import Database from "better-sqlite3";
 import { Bot } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
-import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
+import { loadCalendar } from "@duban/core/calendar-source";
+import { ensureRounds } from "@duban/core/ensure-rounds";
 import { at } from "@duban/core/testing/liaison-fixture";
 import { insertScalePlan } from "@duban/core/testing/scale-fixture";
 import { createTestDb } from "@duban/db/testing";
@@ -52,9 +55,15 @@ export async function benchReplies(replies: number): Promise<string> {
   try {
     await insertScalePlan(t.db, { tasks: 50, unitsPerTask: Math.ceil(liaisons / 50), units: liaisons, contacts: true, createdAt: at("2026-07-01", "08:00") });
     const now = at("2027-01-04", "10:00");
-    await runSchedulerPass({ db: t.db, messenger: null, now });
-    // Delivered: each reminder carries the chat message id a reply can point at.
-    await t.db.$executeRaw`UPDATE "Reminder" SET "state" = 'sent', "sentAt" = ${now}, "chatMessageId" = CAST("id" AS TEXT)`;
+    await ensureRounds(t.db, now, await loadCalendar(t.db));
+    // The setup only needs a delivered reminder per liaison and round, not the ladder: written in one
+    // statement, each carrying the chat message id a reply can point at.
+    await t.db.$executeRaw`
+      INSERT INTO "Reminder" ("key", "kind", "roundId", "unitId", "contactId", "rung", "dueAt", "text", "state", "attempts", "nextAttemptAt", "sentAt", "createdAt")
+      SELECT 'bench:r' || s."roundId" || ':c' || c."id", 'reminder', s."roundId", s."unitId", c."id", 'before-5', ${now}, '…', 'sent', 1, ${now}, ${now}, ${now}
+      FROM "Submission" s JOIN "Contact" c ON c."unitId" = s."unitId" AND c."role" = 'liaison'
+      ORDER BY s."roundId", s."unitId"`;
+    await t.db.$executeRaw`UPDATE "Reminder" SET "chatMessageId" = CAST("id" AS TEXT)`;
     const reminders = await t.db.reminder.findMany({ where: { contactId: { not: null } }, orderBy: { id: "asc" }, select: { id: true, contactId: true } });
     const firstOf = new Map<number, number>();
     for (const r of reminders) if (r.contactId !== null && !firstOf.has(r.contactId)) firstOf.set(r.contactId, r.id);

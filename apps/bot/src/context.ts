@@ -25,6 +25,8 @@ export interface DubanContext {
   callback: CallbackAction | null;
   /** The chat session row read with the contact (its stored JSON; null: none), so it is not read twice. */
   storedSession?: { key: string; value: string | null };
+  /** Who is writing and their session, read with the update's dedupe (see dedupeUpdates). */
+  writer?: { contact: ContactInfo | null; session: string | null | undefined; sessionKey: string | null };
 }
 
 export type BotContext = Context & I18nFlavor & SessionFlavor<ChatSessionData> & { duban: DubanContext };

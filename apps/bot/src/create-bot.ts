@@ -2,11 +2,10 @@ import { Api, Bot, BotError, GrammyError, HttpError, type StorageAdapter } from 
 import type { UserFromGetMe } from "grammy/types";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
-import { PrismaAdapter } from "@grammyjs/storage-prisma";
 import { apiThrottler, type APIThrottlerOptions } from "@grammyjs/transformer-throttler";
 import pino, { type Logger } from "pino";
 import type { Db } from "@duban/db/client";
-import { botSessionStore } from "@duban/db/repositories/bot-sessions";
+import { botSessionStorage } from "@duban/db/repositories/bot-sessions";
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from "@duban/domain/working-hours";
 import { callbackSecretFor } from "./callback-data.ts";
 import type { BotContext } from "./context.ts";
@@ -99,7 +98,7 @@ export const BOT_COMMANDS = ["tasks", "report", "overdue", "lang", "help"] as co
 export function createBot(token: string, deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
   const log = deps.log ?? pino({ level: "silent" });
   const now = deps.now ?? (() => new Date());
-  const sessionStorage = deps.sessionStorage ?? new PrismaAdapter<ChatSessionData>(botSessionStore(deps.db));
+  const sessionStorage = deps.sessionStorage ?? botSessionStorage<ChatSessionData>(deps.db);
   const callbackSecret = callbackSecretFor(token);
 
   const bot = new Bot<BotContext>(token, {

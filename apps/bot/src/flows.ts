@@ -232,14 +232,22 @@ async function explainUnclear(ctx: BotContext, parsed: Extract<ParsedReply, { ki
  * A message that is not an answer to a question of the bot: a reply to a reminder (target
  * known), or free text (the task is found from the indicator it names, or asked).
  */
-export async function handleReply(ctx: BotContext, text: string, attachments: AttachmentInput[], target: ReplyTarget | null, among: readonly number[] = []): Promise<boolean> {
+export async function handleReply(
+  ctx: BotContext,
+  text: string,
+  attachments: AttachmentInput[],
+  target: ReplyTarget | null,
+  among: readonly number[] = [],
+  /** The target task's active indicators, when the caller read them already (a reply to a reminder). */
+  targetIndicators?: ReadonlyArray<{ id: number; taskId: number; name: string; measureUnit: string | null }>,
+): Promise<boolean> {
   const contact = contactOf(ctx);
   const { db, now } = ctx.duban;
   // "申请延期" needs no task list to be read (startExtension reads what is owed).
   const all = target || (attachments.length === 0 && extensionRequestOf(text)) ? [] : await unitTasks(db, { unitId: contact.unitId, now, lang: languageOf(ctx) });
   // `among`: the tasks of the digest replied to, when they are still the unit's.
   const tasks = all.some((t) => among.includes(t.taskId)) ? all.filter((t) => among.includes(t.taskId)) : all;
-  const indicators = await taskIndicators(db, target ? [target.taskId] : tasks.map((t) => t.taskId));
+  const indicators = target && targetIndicators ? [...targetIndicators] : await taskIndicators(db, target ? [target.taskId] : tasks.map((t) => t.taskId));
   const source = target ? "telegram-reply" : "telegram-text";
 
   const read = text.trim() ? parseReply(text, { indicators }) : null;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { findContactByTelegramUser, findReminderByMessage, findWriter, remindersOfMessage, overdueItems, setContactLanguage, taskIndicators, unitTaskDetail, unitTasks } from "./contact-queries.ts";
+import { findContactByTelegramUser, findReminderByMessage, findWriter, findWriterOfNewUpdate, remindersOfMessage, overdueItems, setContactLanguage, taskIndicators, unitTaskDetail, unitTasks } from "./contact-queries.ts";
 import { recordStatus } from "./record-status.ts";
 import { at, liaisonFixture, type LiaisonFixture } from "./testing/liaison-fixture.ts";
 
@@ -34,6 +34,22 @@ describe("contact queries (temporary SQLite)", () => {
     expect(await findWriter(f.db, { telegramUserId: "9999", sessionKey: "chat:9999" })).toEqual({ contact: null, session: undefined });
     await f.db.contact.update({ where: { id: liaison }, data: { status: "revoked" } });
     expect((await findWriter(f.db, { telegramUserId: "1001", sessionKey: "chat:1001" })).contact).toBeNull();
+  });
+
+  it("stores an update id and reads the writer in the same statement: the same answer as findWriter, and null for a repeated id", async () => {
+    const now = at("2026-10-12", "10:00");
+    await f.db.botSession.create({ data: { key: "chat:1001", value: '{"reply":null}' } });
+    const writer = await findWriterOfNewUpdate(f.db, { updateId: 7001, at: now, telegramUserId: "1001", sessionKey: "chat:1001" });
+    expect(writer).toEqual(await findWriter(f.db, { telegramUserId: "1001", sessionKey: "chat:1001" }));
+    expect(writer?.contact?.id).toBe(liaison);
+    expect(await f.db.processedUpdate.findUnique({ where: { updateId: 7001n } })).toMatchObject({ at: now });
+    expect(await findWriterOfNewUpdate(f.db, { updateId: 7001, at: now, telegramUserId: "1001", sessionKey: "chat:1001" })).toBeNull();
+    expect(await findWriterOfNewUpdate(f.db, { updateId: 7002, at: now, telegramUserId: "1001", sessionKey: null })).toEqual(await findWriter(f.db, { telegramUserId: "1001", sessionKey: null }));
+    expect(await findWriterOfNewUpdate(f.db, { updateId: 7003, at: now, telegramUserId: "9999", sessionKey: "chat:9999" })).toEqual({ contact: null, session: undefined });
+    await f.db.contact.update({ where: { id: liaison }, data: { status: "revoked" } });
+    expect(await findWriterOfNewUpdate(f.db, { updateId: 7004, at: now, telegramUserId: "1001", sessionKey: "chat:1001" })).toEqual({ contact: null, session: undefined });
+    expect(await f.db.processedUpdate.count()).toBe(4);
+    await expect(findWriterOfNewUpdate(f.db, { updateId: -1, at: now, telegramUserId: "1001", sessionKey: null })).rejects.toThrow(RangeError);
   });
 
   it("lists the unit's tasks in plan order with the next deadline, status and light", async () => {
@@ -77,7 +93,11 @@ describe("contact queries (temporary SQLite)", () => {
     expect(await findReminderByMessage(f.db, { chatId: "2001", messageId: "42" })).toBeNull();
     // A digest: two reminders in one message are both returned, and no single one is "the" reminder.
     await f.db.reminder.create({ data: { key: "k2", kind: "reminder", roundId, unitId: sma, contactId: liaison, rung: "due-1", dueAt: now, text: "t", nextAttemptAt: now, chatMessageId: "42", state: "sent" } });
-    expect(await remindersOfMessage(f.db, { chatId: "1001", messageId: "42" })).toHaveLength(2);
+    const carried = await remindersOfMessage(f.db, { chatId: "1001", messageId: "42" });
+    expect(carried).toHaveLength(2);
+    // Each carries its task's indicators, as taskIndicators lists them.
+    for (const reminder of carried) expect(reminder.indicators).toEqual(await taskIndicators(f.db, [await f.taskId("8")]));
+    expect(carried[0]!.indicators).toHaveLength(2);
     expect(await findReminderByMessage(f.db, { chatId: "1001", messageId: "42" })).toBeNull();
     await setContactLanguage(f.db, { contactId: liaison, language: "en", now });
     expect((await findContactByTelegramUser(f.db, "1001"))?.language).toBe("en");

@@ -41,33 +41,65 @@ export async function findContactByTelegramUser(db: Db, telegramUserId: string):
   };
 }
 
+type WriterRow = { id: number | bigint | null; unitId: number | bigint | null; role: string | null; name: string | null; language: string | null; status: string | null; telegramChatId: string | null; unitName: string | null; session: string | null };
+
+function writerOf(row: WriterRow | undefined, sessionKey: string | null): { contact: ContactInfo | null; session: string | null | undefined } {
+  if (!row || row.id === null || row.status === "revoked") return { contact: null, session: undefined };
+  return {
+    contact: {
+      id: Number(row.id),
+      unitId: Number(row.unitId),
+      unitName: row.unitName ?? "",
+      role: row.role === "head" ? "head" : "liaison",
+      name: row.name,
+      language: row.language === "en" ? "en" : "zh",
+      status: row.status ?? "active",
+      telegramChatId: row.telegramChatId,
+    },
+    session: sessionKey === null ? undefined : row.session,
+  };
+}
+
 /**
  * Who is writing to the bot and, in the same statement, the stored value of a key of theirs
  * (the bot's chat session): `session` is undefined when not read (a stranger), null when none.
  */
 export async function findWriter(db: Db, input: { telegramUserId: string; sessionKey: string | null }): Promise<{ contact: ContactInfo | null; session: string | null | undefined }> {
-  const rows = await db.$queryRaw<Array<{ id: number | bigint; unitId: number | bigint; role: string; name: string | null; language: string; status: string; telegramChatId: string | null; unitName: string; session: string | null }>>`
+  const rows = await db.$queryRaw<WriterRow[]>`
     SELECT c."id" AS "id", c."unitId" AS "unitId", c."role" AS "role", c."name" AS "name", c."language" AS "language", c."status" AS "status",
            c."telegramChatId" AS "telegramChatId", u."name" AS "unitName", s."value" AS "session"
       FROM "Contact" c
       JOIN "Unit" u ON u."id" = c."unitId"
       LEFT JOIN "BotSession" s ON s."key" = ${input.sessionKey ?? ""}
      WHERE c."telegramUserId" = ${input.telegramUserId}`;
-  const row = rows[0];
-  if (!row || row.status === "revoked") return { contact: null, session: undefined };
-  return {
-    contact: {
-      id: Number(row.id),
-      unitId: Number(row.unitId),
-      unitName: row.unitName,
-      role: row.role === "head" ? "head" : "liaison",
-      name: row.name,
-      language: row.language === "en" ? "en" : "zh",
-      status: row.status,
-      telegramChatId: row.telegramChatId,
-    },
-    session: input.sessionKey === null ? undefined : row.session,
-  };
+  return writerOf(rows[0], input.sessionKey);
+}
+
+/**
+ * The bot's first statement for an update from a person: stores the update id (the dedupe of
+ * `markUpdateHandled`) and reads who is writing with their session (`findWriter`) in the same
+ * statement, from the inserted row's RETURNING (SQLite and PostgreSQL both allow subqueries
+ * there). null: the id was stored already, the update is a repeat and nothing was read.
+ */
+export async function findWriterOfNewUpdate(
+  db: Db,
+  input: { updateId: number; at: Date; telegramUserId: string; sessionKey: string | null },
+): Promise<{ contact: ContactInfo | null; session: string | null | undefined } | null> {
+  if (!Number.isSafeInteger(input.updateId) || input.updateId < 0) throw new RangeError("update_id must be a non-negative safe integer");
+  const user = input.telegramUserId;
+  const rows = await db.$queryRaw<WriterRow[]>`
+    INSERT INTO "ProcessedUpdate" ("updateId", "at") VALUES (${BigInt(input.updateId)}, ${input.at})
+    ON CONFLICT ("updateId") DO NOTHING
+    RETURNING (SELECT c."id" FROM "Contact" c WHERE c."telegramUserId" = ${user}) AS "id",
+              (SELECT c."unitId" FROM "Contact" c WHERE c."telegramUserId" = ${user}) AS "unitId",
+              (SELECT c."role" FROM "Contact" c WHERE c."telegramUserId" = ${user}) AS "role",
+              (SELECT c."name" FROM "Contact" c WHERE c."telegramUserId" = ${user}) AS "name",
+              (SELECT c."language" FROM "Contact" c WHERE c."telegramUserId" = ${user}) AS "language",
+              (SELECT c."status" FROM "Contact" c WHERE c."telegramUserId" = ${user}) AS "status",
+              (SELECT c."telegramChatId" FROM "Contact" c WHERE c."telegramUserId" = ${user}) AS "telegramChatId",
+              (SELECT u."name" FROM "Contact" c JOIN "Unit" u ON u."id" = c."unitId" WHERE c."telegramUserId" = ${user}) AS "unitName",
+              (SELECT s."value" FROM "BotSession" s WHERE s."key" = ${input.sessionKey ?? ""}) AS "session"`;
+  return rows.length === 0 ? null : writerOf(rows[0], input.sessionKey);
 }
 
 /** /lang: the language of the bot's messages and of future reminders to this contact. */
@@ -320,24 +352,45 @@ export function findReminder(db: Db, reminderId: number): Promise<ReminderTarget
  */
 export async function findReminderByMessage(db: Db, input: { chatId: string; messageId: string }): Promise<ReminderTarget | null> {
   const reminders = await remindersOfMessage(db, input);
-  return reminders.length === 1 ? reminders[0]! : null;
+  if (reminders.length !== 1) return null;
+  const { indicators: _, ...target } = reminders[0]!;
+  return target;
+}
+
+/** A reminder a chat message carried, with its task's active indicators in order (what a reply may name). */
+export interface CarriedReminder extends ReminderTarget {
+  indicators: Array<{ id: number; taskId: number; name: string; measureUnit: string | null }>;
 }
 
 /**
- * The reminders a chat message carried (one, or several for a digest), with their tasks, in
- * one statement: what a reply to that message is about.
+ * The reminders a chat message carried (one, or several for a digest), with their tasks and the
+ * tasks' indicators, in one statement: what a reply to that message is about.
  */
-export async function remindersOfMessage(db: Db, input: { chatId: string; messageId: string }): Promise<ReminderTarget[]> {
-  const rows = await db.$queryRaw<Array<{ id: number | bigint; kind: string; contactId: number | bigint | null; unitId: number | bigint; roundId: number | bigint | null; taskId: number | bigint | null }>>`
-    SELECT rm."id" AS "id", rm."kind" AS "kind", rm."contactId" AS "contactId", rm."unitId" AS "unitId", rm."roundId" AS "roundId", d."taskId" AS "taskId"
+export async function remindersOfMessage(db: Db, input: { chatId: string; messageId: string }): Promise<CarriedReminder[]> {
+  const rows = await db.$queryRaw<
+    Array<{ id: number | bigint; kind: string; contactId: number | bigint | null; unitId: number | bigint; roundId: number | bigint | null; taskId: number | bigint | null; indicatorId: number | bigint | null; indicatorName: string | null; measureUnit: string | null }>
+  >`
+    SELECT rm."id" AS "id", rm."kind" AS "kind", rm."contactId" AS "contactId", rm."unitId" AS "unitId", rm."roundId" AS "roundId", d."taskId" AS "taskId",
+           i."id" AS "indicatorId", i."name" AS "indicatorName", i."measureUnit" AS "measureUnit"
       FROM "Reminder" rm
       JOIN "Contact" c ON c."id" = rm."contactId"
       LEFT JOIN "Round" r ON r."id" = rm."roundId"
       LEFT JOIN "Deadline" d ON d."id" = r."deadlineId"
+      LEFT JOIN "Indicator" i ON i."taskId" = d."taskId" AND i."active" = true
      WHERE rm."chatMessageId" = ${input.messageId} AND c."telegramChatId" = ${input.chatId}
-     ORDER BY rm."id" DESC`;
+     ORDER BY rm."id" DESC, i."ordinal" ASC`;
   const n = (v: number | bigint | null) => (v === null ? null : Number(v));
-  return rows.map((r) => ({ reminderId: Number(r.id), kind: r.kind, contactId: n(r.contactId), unitId: Number(r.unitId), roundId: n(r.roundId), taskId: n(r.taskId) }));
+  const reminders = new Map<number, CarriedReminder>();
+  for (const r of rows) {
+    const id = Number(r.id);
+    let reminder = reminders.get(id);
+    if (!reminder) {
+      reminder = { reminderId: id, kind: r.kind, contactId: n(r.contactId), unitId: Number(r.unitId), roundId: n(r.roundId), taskId: n(r.taskId), indicators: [] };
+      reminders.set(id, reminder);
+    }
+    if (r.indicatorId !== null) reminder.indicators.push({ id: Number(r.indicatorId), taskId: Number(r.taskId), name: r.indicatorName!, measureUnit: r.measureUnit });
+  }
+  return [...reminders.values()];
 }
 
 /** The tasks a digest message was about (several reminders sent as one); empty for any other message. */

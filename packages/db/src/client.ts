@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import Database from "better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
@@ -40,6 +41,12 @@ export function migrationTarget(databaseUrl: string, cwd = process.cwd()): strin
 }
 
 /**
+ * Errors carry Prisma's message and code but no code frame: the other formats capture a stack
+ * trace on every query, in case it fails (a tenth of a reply's time in the client).
+ */
+const ERROR_FORMAT = "minimal";
+
+/**
  * Creates a Prisma client for DATABASE_URL: SQLite through better-sqlite3 (creating the folder),
  * or PostgreSQL through node-postgres.
  */
@@ -50,19 +57,21 @@ export function createDb(databaseUrl: string = DEFAULT_DATABASE_URL, options: { 
     // generated from the same models (prisma/postgresql/schema.prisma is the twin of
     // prisma/schema.prisma), so their APIs are the same but for the transaction isolation levels
     // PostgreSQL adds: the SQLite type, `Db`, is the common ground every caller is written against.
-    return new PostgresPrismaClient({ adapter: counted(new PrismaPg({ connectionString: databaseUrl })) }) as Db;
+    return new PostgresPrismaClient({ adapter: counted(new PrismaPg({ connectionString: databaseUrl })), errorFormat: ERROR_FORMAT }) as Db;
   }
   const file = sqliteFilePath(databaseUrl);
   mkdirSync(path.dirname(file), { recursive: true });
   // busy timeout: two schedulers on one file wait for each other's write lock instead of failing.
   const adapter = new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 });
-  return new PrismaClient({ adapter: counted(withSqlitePragmas(adapter)) });
+  return new PrismaClient({ adapter: counted(withSqlitePragmas(adapter)), errorFormat: ERROR_FORMAT });
 }
+
 
 /**
  * Per-connection SQLite settings. The file is in WAL mode (set by the migrations, persistent);
  * with WAL, synchronous=NORMAL syncs at checkpoints instead of every commit: a commit survives
  * the process being killed, and only an OS crash or power loss can take the last moments back.
+ * Prepared statements are kept (see cachePreparedStatements).
  */
 function withSqlitePragmas(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
   return new Proxy(factory, {
@@ -74,8 +83,62 @@ function withSqlitePragmas(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
       return async () => {
         const connection = await object.connect();
         await connection.executeScript("PRAGMA synchronous = NORMAL;");
+        const holder = connection as unknown as { client?: unknown };
+        if (holder.client instanceof Database) holder.client = cachePreparedStatements(holder.client);
         return connection;
       };
+    },
+  });
+}
+
+/** How many distinct SQL texts keep their prepared statement (least recently used dropped first). */
+const PREPARED_STATEMENT_CACHE = 500;
+
+/**
+ * The better-sqlite3 adapter prepares every statement anew (`prepare(sql).bind(args)`), and on
+ * the reply path preparing (parsing and planning) costs more than running. This hands it the
+ * same SQLite statement again for the same SQL text, bound per call instead of once; SQLite
+ * re-prepares a kept statement by itself when the schema changes. Only the calls the adapter
+ * makes (`prepare(sql).run()`, `prepare(sql).bind(args)` then `reader`, `run`, `columns`, `raw().all()`)
+ * are served.
+ */
+function cachePreparedStatements(database: Database.Database): Database.Database {
+  const cache = new Map<string, Database.Statement<unknown[]>>();
+  const prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (statement) {
+      cache.delete(sql);
+    } else {
+      statement = database.prepare<unknown[]>(sql);
+      if (cache.size >= PREPARED_STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, statement);
+    const kept = statement;
+    return {
+      reader: kept.reader,
+      run: () => kept.run(),
+      bind: (args: unknown[]) => {
+        // The adapter asks for the columns before the rows. A kept statement is re-prepared by
+        // SQLite when it runs after a schema change (`SELECT *` then has other columns), so the
+        // rows are read first and the columns taken from the statement as it ran.
+        let rows: unknown[] | null = null;
+        return {
+          reader: kept.reader,
+          run: () => kept.run(args),
+          columns: () => {
+            rows = kept.raw(true).all(args);
+            return kept.columns();
+          },
+          raw: () => ({ all: () => rows ?? kept.raw(true).all(args) }),
+        };
+      },
+    };
+  };
+  return new Proxy(database, {
+    get(object, property) {
+      if (property === "prepare") return prepare;
+      const value = Reflect.get(object, property, object);
+      return typeof value === "function" ? value.bind(object) : value;
     },
   });
 }

@@ -31,7 +31,8 @@ async function handleMessage(ctx: BotContext, message: Message, text: string, at
   const contact = contactOf(ctx);
   const { db, now } = ctx.duban;
   const replied = message.reply_to_message;
-  // What the message replied to carried: one reminder, or several (a digest); one statement.
+  // What the message replied to carried: one reminder, or several (a digest), with the tasks'
+  // indicators; one statement.
   const carried = replied ? await remindersOfMessage(db, { chatId: String(message.chat.id), messageId: String(replied.message_id) }) : [];
   const own = carried.filter((r) => r.unitId === contact.unitId);
   const reminder = carried.length === 1 && own.length === 1 && own[0]!.taskId !== null ? own[0]! : null;
@@ -40,7 +41,7 @@ async function handleMessage(ctx: BotContext, message: Message, text: string, at
     // acknowledges in its own transaction, anything else ("收到", a question back) here.
     clearSession(ctx);
     const target: ReplyTarget = { taskId: reminder.taskId!, roundId: reminder.roundId, reminderId: reminder.reminderId };
-    const recorded = await handleReply(ctx, text, attachment ? [attachment] : [], target);
+    const recorded = await handleReply(ctx, text, attachment ? [attachment] : [], target, [], reminder.indicators);
     if (!recorded) await acknowledgeRound(db, { reminderId: reminder.reminderId, roundId: reminder.roundId, unitId: reminder.unitId, contactId: contact.id, now });
     return;
   }

@@ -4,8 +4,9 @@ import { botHarness, type BotHarness } from "../../test/harness.ts";
 /**
  * The reply path's statement budget, counted by a wrapper around the database driver (every
  * statement the bot's client sends, BEGIN and COMMIT included): the update's dedupe row, who
- * is writing with their chat's step, the reply's checks, the status, the submission, the audit
- * and the step — a regression that adds queries fails here.
+ * is writing with their chat's step (one statement), the reminder replied to with its task's
+ * indicators, the reply's checks, the status, the submission, the audit and the step — a
+ * regression that adds queries fails here.
  */
 describe("statements per reply (counting driver adapter, temporary SQLite)", () => {
   let h: BotHarness;
@@ -29,7 +30,7 @@ describe("statements per reply (counting driver adapter, temporary SQLite)", () 
     return [...h.statements];
   };
 
-  it("a tap on a reminder's status button: 9 statements in one transaction", async () => {
+  it("a tap on a reminder's status button: 8 statements in one transaction", async () => {
     const reminder = await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局" });
     const card = h.lastMessage();
     h.drain();
@@ -37,17 +38,17 @@ describe("statements per reply (counting driver adapter, temporary SQLite)", () 
     expect(h.texts().at(-1)).toContain("状态：推进中");
     expect(await h.f.db.submission.findFirstOrThrow({ where: { roundId: reminder.roundId!, unitId: reminder.unitId } })).toMatchObject({ submittedAt: h.now, acknowledgedAt: h.now });
     expect(statements.filter((s) => s === "BEGIN")).toHaveLength(1);
-    expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(9);
+    expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(8);
   });
 
-  it("a typed “完成80%” in reply to a reminder: 11 statements in one transaction", async () => {
+  it("a typed “完成80%” in reply to a reminder: 9 statements in one transaction", async () => {
     const reminder = await h.remind({ contactId: liaison, task: "6", unit: "市场监督管理局", progress: false });
     h.drain();
     const statements = await measure(() => h.send(1001, "完成80%", { replyTo: Number(reminder.chatMessageId) }));
     expect(h.texts().at(-1)).toContain("进度：80%");
     expect(await h.f.db.statusUpdate.findFirstOrThrow({ where: { reminderId: reminder.id } })).toMatchObject({ status: "in_progress", progress: 80, source: "telegram-reply" });
     expect(statements.filter((s) => s === "BEGIN")).toHaveLength(1);
-    expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(11);
+    expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(9);
   });
 
   it("a replayed update costs one statement and changes nothing", async () => {

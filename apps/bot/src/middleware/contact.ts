@@ -6,12 +6,14 @@ import { chatSessionKey } from "./chat-session.ts";
 
 /**
  * Who is writing: their bound contact, or null for a stranger. Writing again ends "unreachable".
- * The chat's session row is read in the same statement (the session middleware uses it).
+ * The chat's session row is read in the same statement (the session middleware uses it); both
+ * were usually read already with the update's dedupe (`ctx.duban.writer`).
  */
 export const loadContact: MiddlewareFn<BotContext> = async (ctx, next) => {
   if (ctx.from && !ctx.from.is_bot) {
     const sessionKey = chatSessionKey(ctx) ?? null;
-    const { contact, session } = await findWriter(ctx.duban.db, { telegramUserId: String(ctx.from.id), sessionKey });
+    const read = ctx.duban.writer?.sessionKey === sessionKey ? ctx.duban.writer : null;
+    const { contact, session } = read ?? (await findWriter(ctx.duban.db, { telegramUserId: String(ctx.from.id), sessionKey }));
     if (contact?.status === "blocked" && ctx.update.my_chat_member === undefined) {
       await markContactReachable(ctx.duban.db, { contactId: contact.id, now: ctx.duban.now });
       contact.status = "active";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, testProviders, type TestDb } from "../testing.ts";
-import { forgetBotSessionsBefore } from "./bot-sessions.ts";
+import { botSessionStorage, forgetBotSessionsBefore } from "./bot-sessions.ts";
 import { forgetUpdatesBefore, markUpdateHandled } from "./processed-updates.ts";
 import { cancelWaitingReminders, claimReminder, dueReminders, queueReminderOnce, queueReminders, recordDelivery, releaseClaim, staleClaims, type NewReminder } from "./reminder-outbox.ts";
 import { createRoundOnce } from "./rounds.ts";
@@ -98,6 +98,23 @@ describe.each(testProviders())("repositories (temporary %s database)", (provider
     expect(await markUpdateHandled(t.db, 101, minutes(10))).toBe(true);
     expect(await forgetUpdatesBefore(t.db, minutes(5))).toBe(1);
     expect(await markUpdateHandled(t.db, 100, minutes(20))).toBe(true);
+  });
+
+  it("chat sessions are read, written over and deleted by key, as JSON", async () => {
+    const store = botSessionStorage<{ step: string; n?: number }>(t.db);
+    expect(await store.read("chat:7")).toBeUndefined();
+    const before = new Date();
+    await store.write("chat:7", { step: "progress", n: 1 });
+    await store.write("chat:8", { step: "details" });
+    await store.write("chat:7", { step: "details", n: 2 });
+    expect(await store.read("chat:7")).toEqual({ step: "details", n: 2 });
+    const row = await t.db.botSession.findUniqueOrThrow({ where: { key: "chat:7" } });
+    expect(JSON.parse(row.value)).toEqual({ step: "details", n: 2 });
+    expect(row.updatedAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    await store.delete("chat:7");
+    await store.delete("chat:7");
+    expect(await store.read("chat:7")).toBeUndefined();
+    expect(await store.read("chat:8")).toEqual({ step: "details" });
   });
 
   it("old chat sessions are forgotten", async () => {
