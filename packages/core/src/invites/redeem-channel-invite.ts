@@ -13,6 +13,9 @@ export interface RedeemChannelInviteInput {
   now: Date;
 }
 
+/** What the member sends the app to join (企业微信, 钉钉, 飞书): read back by `inviteTokenInText`. */
+export const bindCommand = (token: string) => `绑定 ${token}`;
+
 /** "绑定 <token>" (or "bind <token>"), as the liaison sends it to the app: the token, else null. */
 export function inviteTokenInText(text: string): string | null {
   const match = /^\s*(?:绑定|bind)\s*[:：]?\s*(\S+)\s*$/i.exec(text);

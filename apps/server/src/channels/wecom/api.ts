@@ -153,10 +153,16 @@ export async function fetchWecomMedia(api: WecomApi, mediaId: string, maxBytes: 
     }
     const chunks: Uint8Array[] = [];
     let size = 0;
-    for await (const chunk of response.body ?? []) {
-      size += chunk.byteLength;
-      if (size > maxBytes) return { ok: false, problem: "too-large", error: `over ${maxBytes} bytes` };
-      chunks.push(chunk);
+    const reader = response.body?.getReader();
+    for (;;) {
+      const read = reader ? await reader.read() : { done: true as const, value: undefined };
+      if (read.done) break;
+      size += read.value.byteLength;
+      if (size > maxBytes) {
+        await reader?.cancel();
+        return { ok: false, problem: "too-large", error: `over ${maxBytes} bytes` };
+      }
+      chunks.push(read.value);
     }
     const bytes = new Uint8Array(size);
     let at = 0;
