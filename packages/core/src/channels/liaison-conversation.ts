@@ -184,6 +184,8 @@ export async function converse(db: Db, who: Liaison, message: LiaisonMessage): P
       if (status) return await proceedWithTarget(ctx, { taskId: step.taskId, roundId: step.roundId }, { ...step.pending, status });
     }
     await writeStep(db, who, null);
+    // "完成报送" with nothing open is not a report of 已完成 on some task.
+    if (command === "finish" || command === "skip") return t.ackNoted;
     return await freeReply(ctx, text, file);
   } catch (error) {
     if (error instanceof RecordStatusError) {

@@ -105,6 +105,10 @@ describe("the 企业微信 liaison conversation against the local API emulator (
     expect(Buffer.from(download!.content!).equals(png)).toBe(true);
 
     expect(await send("完成报送")).toContain("本次报送已完成");
+    // Said again with nothing open, it records nothing (not 已完成 on some task).
+    const updates = await f.db.statusUpdate.count();
+    expect(await send("完成报送")).toContain("收到，谢谢");
+    expect(await f.db.statusUpdate.count()).toBe(updates);
   });
 
   it("a file over the limit, or one 企业微信 no longer has, is refused with a clear reply and nothing is stored", async () => {
