@@ -7,6 +7,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { createUser } from "@duban/core/users/create-user";
 import { FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { createServerApp } from "../../server/src/app.ts";
+import { WecomApi } from "../../server/src/channels/wecom/api.ts";
+import { WecomMessenger } from "../../server/src/channels/wecom/messenger.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIST = path.resolve(here, "../dist");
@@ -33,7 +35,7 @@ export interface ConsoleUnderTest {
  * A real server (the lead's Hono app: tRPC, session cookies, the built console) over a fresh
  * database with the seed plan imported and the current rounds opened, plus a headless chromium.
  */
-export async function startConsole(): Promise<ConsoleUnderTest> {
+export async function startConsole(options: { wecom?: boolean } = {}): Promise<ConsoleUnderTest> {
   if (!existsSync(path.join(CONSOLE_DIST, "index.html"))) {
     throw new Error(`the console is not built (${CONSOLE_DIST}); run \`npm run test:e2e -w @duban/console\`, which builds it first`);
   }
@@ -42,7 +44,11 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
   for (const [role, user] of Object.entries(USERS)) {
     await createUser(fx.db, { ...user, role: role as keyof typeof USERS, displayName: null, now, actor: null });
   }
-  const app = createServerApp({ db: fx.db, now: () => now, botUsername: "duban_test_bot", consoleDist: CONSOLE_DIST });
+  // 企业微信 configured (its API never called here): the console offers it for invites.
+  const wecom = options.wecom
+    ? { config: { corpId: "wwconsole0000001", token: "ConsoleToken", aesKey: "a".repeat(43) }, messenger: new WecomMessenger(new WecomApi({ corpId: "wwconsole0000001", agentId: 1000009, secret: "unused", apiRoot: "http://127.0.0.1:9" })) }
+    : null;
+  const app = createServerApp({ db: fx.db, now: () => now, botUsername: "duban_test_bot", consoleDist: CONSOLE_DIST, wecom });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once("listening", () => resolve())));
   const { port } = server.address() as AddressInfo;

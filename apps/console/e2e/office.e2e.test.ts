@@ -213,7 +213,7 @@ describe("the office at work", () => {
     await page.getByTestId(`invite-${unit}`).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("姓名（可选）").fill("赵联络");
-    await dialog.getByRole("button", { name: "生成邀请链接" }).click();
+    await dialog.getByRole("button", { name: "生成邀请" }).click();
     const link = await dialog.getByTestId("invite-link").textContent();
     expect(link).toMatch(/^https:\/\/t\.me\/duban_test_bot\?start=[A-Za-z0-9_-]{32}$/);
     const qr = dialog.getByRole("img", { name: "邀请二维码" });

@@ -95,6 +95,7 @@ export function createServerApp(deps: ServerDeps): Hono {
         setHeader: (name, value) => resHeaders.append(name, value),
         messenger: deps.messenger ?? null,
         botUsername: deps.botUsername ?? null,
+        inviteChannels: [...(deps.botUsername ? (["telegram"] as const) : []), ...(deps.wecom ? (["wecom"] as const) : [])],
         secureCookies: deps.secureCookies ?? false,
         workingHours: deps.workingHours ?? DEFAULT_WORKING_HOURS,
         ...(deps.deliverNow ? { deliverNow: deps.deliverNow } : {}),

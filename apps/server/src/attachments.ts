@@ -26,10 +26,11 @@ export function mountAttachmentRoutes(app: Hono, deps: { db: Db; now: () => Date
     const id = Number(c.req.param("id"));
     const attachment = id >= 1 && id <= MAX_RECORD_ID ? await findAttachmentDownload(deps.db, id) : null;
     if (!attachment) return c.text("附件不存在。No such attachment.", 404);
-    if (!deps.files) return c.text("Telegram 机器人未连接，暂时无法取回附件。The Telegram bot is not connected.", 503);
-    let bytes: Uint8Array<ArrayBuffer>;
+    // Stored with the record (企业微信 and the other channels), else Telegram keeps it for the bot.
+    let bytes: Uint8Array<ArrayBuffer> | null = attachment.content;
+    if (!bytes && !deps.files) return c.text("Telegram 机器人未连接，暂时无法取回附件。The Telegram bot is not connected.", 503);
     try {
-      bytes = await deps.files.read(attachment.telegramFileId);
+      bytes ??= await deps.files!.read(attachment.telegramFileId);
     } catch (error) {
       deps.log?.warn({ err: error, attachmentId: attachment.id }, "could not fetch an attachment from Telegram");
       // The details (which may quote Telegram's URL) stay in the log, which scrubs the token.

@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Db } from "@duban/db/client";
-import type { Messenger } from "@duban/core/messenger";
+import type { Channel, Messenger } from "@duban/core/messenger";
 import type { WorkingHours } from "@duban/domain/working-hours";
 import { MAX_UNIT_NAME_LENGTH } from "@duban/domain/plan-units";
 
@@ -26,6 +26,8 @@ export interface ApiContext {
   /** Present when the bot runs in this process; used by 催办 and notices. */
   messenger: Messenger | null;
   botUsername: string | null;
+  /** The channels a member can join on in this instance (configured adapters); Telegram's when absent and a bot runs. */
+  inviteChannels?: Channel[];
   /**
    * Asks the scheduler to send what is due now (after 催办, a notice, a decision) instead of
    * waiting for its next minute. Does not wait for delivery; absent in tests and the CLI.

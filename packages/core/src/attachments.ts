@@ -1,6 +1,6 @@
 import type { Db } from "@duban/db/client";
 
-/** Where the bytes of an attachment come from (Telegram, through the bot). */
+/** Where the bytes of a Telegram attachment come from (through the bot); other channels' are stored with it. */
 export interface AttachmentFiles {
   read(telegramFileId: string): Promise<Uint8Array<ArrayBuffer>>;
 }
@@ -12,6 +12,8 @@ export interface AttachmentDownload {
   contentType: string;
   /** Safe to show in the browser (images, PDF); anything else is downloaded, never rendered. */
   inline: boolean;
+  /** The bytes, when copied at receipt (channels other than Telegram); else read through `AttachmentFiles`. */
+  content: Uint8Array<ArrayBuffer> | null;
 }
 
 const INLINE_TYPES = /^(image\/(jpeg|png|gif|webp)|application\/pdf)$/;
@@ -22,5 +24,5 @@ export async function findAttachmentDownload(db: Db, id: number): Promise<Attach
   if (!a) return null;
   const contentType = a.mimeType ?? (a.kind === "photo" ? "image/jpeg" : "application/octet-stream");
   const fallback = `任务${a.statusUpdate.task.number}-${a.statusUpdate.unit.name}-${a.kind === "photo" ? "照片" : "附件"}${a.id}${a.kind === "photo" ? ".jpg" : ""}`;
-  return { id: a.id, telegramFileId: a.telegramFileId, fileName: a.fileName ?? fallback, contentType, inline: INLINE_TYPES.test(contentType) };
+  return { id: a.id, telegramFileId: a.telegramFileId, fileName: a.fileName ?? fallback, contentType, inline: INLINE_TYPES.test(contentType), content: a.content ? new Uint8Array(a.content) : null };
 }

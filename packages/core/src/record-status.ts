@@ -34,6 +34,8 @@ export const attachmentInputSchema = z.object({
   fileName: z.string().max(255).nullish(),
   mimeType: z.string().max(120).nullish(),
   size: z.number().int().nonnegative().nullish(),
+  /** The bytes, from a channel that keeps files only for days (see channels/liaison-conversation.ts). */
+  content: z.instanceof(Uint8Array<ArrayBuffer>).nullish(),
 });
 export type AttachmentInput = z.infer<typeof attachmentInputSchema>;
 

@@ -45,6 +45,7 @@ export async function listUnits(db: Db, now: Date) {
       members: { select: { memberId: true } },
     },
   });
+  const delivery = await deliveryByContact(db);
   return units.map((unit) => {
     const contacts = unit.contacts.map((c) => ({
       id: c.id,
@@ -56,6 +57,8 @@ export async function listUnits(db: Db, now: Date) {
       /** Where the contact joined: "telegram", "wecom" … */
       channels: [...new Set([...(c.telegramChatId ? ["telegram"] : []), ...c.channels.map((ch) => ch.channel)])],
       unreachableAt: c.unreachableAt,
+      /** What the outbox says about reaching them (whatever the channel). */
+      delivery: deliveryStateOf(c, delivery.get(c.id)),
       createdAt: c.createdAt,
     }));
     const liaisons = contacts.filter((c) => c.role === "liaison" && c.reachability !== "revoked");
@@ -77,6 +80,46 @@ export async function listUnits(db: Db, now: Date) {
       invites: unit.invites.map((i) => ({ id: i.id, role: i.role, name: i.name, expiresAt: i.expiresAt, createdAt: i.createdAt })),
     };
   });
+}
+
+/**
+ * A contact's delivery as the outbox records it: `unreachable` when the channel said the person
+ * cannot be reached (blocked the bot, left the corp) and nobody has heard from them since;
+ * `failed` when the latest attempt after the last delivery was refused for good; `delivered`
+ * with the time of the last message that arrived; `none` before any message was sent.
+ */
+export type DeliveryState =
+  | { state: "delivered"; lastDeliveredAt: Date }
+  | { state: "unreachable"; since: Date; lastDeliveredAt: Date | null }
+  | { state: "failed"; at: Date; error: string | null; lastDeliveredAt: Date | null }
+  | { state: "none" };
+
+interface OutboxFacts {
+  lastDeliveredAt: Date | null;
+  lastFailure: { at: Date; error: string | null } | null;
+}
+
+/** Two grouped reads of the outbox for every contact at once (never one per contact). */
+async function deliveryByContact(db: Db): Promise<Map<number, OutboxFacts>> {
+  const [delivered, failed] = await Promise.all([
+    db.reminder.groupBy({ by: ["contactId"], where: { state: "sent", contactId: { not: null } }, _max: { sentAt: true } }),
+    db.reminder.groupBy({ by: ["contactId"], where: { state: "failed", contactId: { not: null } }, _max: { id: true } }),
+  ]);
+  const failedIds = failed.flatMap((f) => (f._max.id !== null ? [f._max.id] : []));
+  const failures = failedIds.length > 0 ? await db.reminder.findMany({ where: { id: { in: failedIds } }, select: { contactId: true, claimedAt: true, nextAttemptAt: true, lastError: true } }) : [];
+  const facts = new Map<number, OutboxFacts>();
+  const of = (contactId: number) => facts.get(contactId) ?? facts.set(contactId, { lastDeliveredAt: null, lastFailure: null }).get(contactId)!;
+  for (const d of delivered) if (d.contactId !== null) of(d.contactId).lastDeliveredAt = d._max.sentAt;
+  for (const f of failures) if (f.contactId !== null) of(f.contactId).lastFailure = { at: f.claimedAt ?? f.nextAttemptAt, error: f.lastError };
+  return facts;
+}
+
+function deliveryStateOf(contact: { unreachableAt: Date | null }, facts: OutboxFacts | undefined): DeliveryState {
+  const lastDeliveredAt = facts?.lastDeliveredAt ?? null;
+  if (contact.unreachableAt) return { state: "unreachable", since: contact.unreachableAt, lastDeliveredAt };
+  const failure = facts?.lastFailure;
+  if (failure && (!lastDeliveredAt || failure.at > lastDeliveredAt)) return { state: "failed", at: failure.at, error: failure.error, lastDeliveredAt };
+  return lastDeliveredAt ? { state: "delivered", lastDeliveredAt } : { state: "none" };
 }
 
 /** Removes a contact from the unit: no more reminders; history keeps their replies. */

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Input, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useState } from "react";
 import { Link } from "react-router";
+import { CHANNEL_COLOR, useChannelName } from "../components/channels.tsx";
 import { InviteModal } from "../components/invite-modal.tsx";
 import { fmtDateTime } from "../format.ts";
 import { useT } from "../i18n.tsx";
@@ -49,6 +50,30 @@ export default function UnitsPage() {
     "no-liaison": { color: "default", text: t("无联络员", "No liaison") },
   };
   const reachTag = (r: string) => <Tag color={reach[r]?.color}>{reach[r]?.text ?? r}</Tag>;
+  const channelName = useChannelName();
+  /** The outbox's word on this person: last delivered, or why the latest message did not arrive. */
+  const deliveryText = (d: Unit["contacts"][number]["delivery"]) => {
+    switch (d.state) {
+      case "delivered":
+        return `${t("最近送达", "Last delivered")} ${fmtDateTime(d.lastDeliveredAt)}`;
+      case "unreachable":
+        return (
+          <Tag color="red">
+            {t("无法送达", "Unreachable")} {fmtDateTime(d.since)}
+          </Tag>
+        );
+      case "failed":
+        return (
+          <Tooltip title={d.error ?? undefined}>
+            <Tag color="orange">
+              {t("发送失败", "Failed")} {fmtDateTime(d.at)}
+            </Tag>
+          </Tooltip>
+        );
+      case "none":
+        return <Typography.Text type="secondary">{t("尚未发送提醒", "Nothing sent yet")}</Typography.Text>;
+    }
+  };
 
   if (units.isError && !units.data) return <Alert type="error" showIcon title={errorMessage(units.error)} />;
   const rows = (units.data ?? []).filter((u) => !search || u.name.includes(search));
@@ -78,8 +103,24 @@ export default function UnitsPage() {
                   columns={[
                     { title: t("身份", "Role"), dataIndex: "role", render: (r: string) => (r === "head" ? t("一把手", "Head") : t("联络员", "Liaison")) },
                     { title: t("姓名", "Name"), render: (_: unknown, c) => c.name ?? c.telegramName ?? "—" },
-                    { title: "Telegram", dataIndex: "telegramName", render: (v: string | null) => v ?? "—" },
+                    {
+                      title: t("渠道", "Channels"),
+                      render: (_: unknown, c) =>
+                        c.channels.length === 0 ? (
+                          "—"
+                        ) : (
+                          <Space size={4} data-testid="contact-channels">
+                            {c.channels.map((ch) => (
+                              <Tag key={ch} color={CHANNEL_COLOR[ch]}>
+                                {channelName(ch)}
+                                {ch === "telegram" && c.telegramName ? ` · ${c.telegramName}` : ""}
+                              </Tag>
+                            ))}
+                          </Space>
+                        ),
+                    },
                     { title: t("状态", "Reachability"), dataIndex: "reachability", render: reachTag },
+                    { title: t("送达情况", "Delivery"), render: (_: unknown, c) => <span data-testid="contact-delivery">{deliveryText(c.delivery)}</span> },
                     { title: t("加入时间", "Joined"), dataIndex: "createdAt", render: (v: string) => fmtDateTime(v) },
                     {
                       title: t("操作", "Actions"),

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveSession } from "@duban/core/auth/session";
+import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
 import { recordStatus } from "@duban/core/record-status";
 import { at, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { createUser } from "@duban/core/users/create-user";
@@ -163,6 +164,27 @@ describe("office work through the API (temporary SQLite)", () => {
       expect(await refusal(open.auth.login({ username: "viewer", password: "viewer password 1" }))).toMatchObject({ code: "UNAUTHORIZED" });
       expect((await open.auth.login({ username: "viewer", password: "a new password" })).user.username).toBe("viewer");
       expect(await f.db.auditEvent.count({ where: { action: "auth.change-password", actorId: String(users.viewer.id) } })).toBe(1);
+    });
+  });
+
+  describe("units.createInvite per channel", () => {
+    it("offers the configured channels; 企业微信 answers the 绑定 line that redeems it, Telegram the link; an unconfigured channel is refused", async () => {
+      const sma = await f.unitId("市场监督管理局");
+      const staff = createCaller(ctx("staff", { botUsername: "duban_bot", inviteChannels: ["telegram", "wecom"] }));
+      expect(await staff.units.inviteChannels()).toEqual(["telegram", "wecom"]);
+
+      const wecom = await staff.units.createInvite({ unitId: sma, role: "liaison", name: "王芳", channel: "wecom" });
+      expect(wecom).toMatchObject({ channel: "wecom", link: null, bindText: expect.stringMatching(/^绑定 [A-Za-z0-9_-]{32}$/) });
+      const token = inviteTokenInText(wecom.bindText!)!;
+      expect(await redeemChannelInvite(f.db, { token, channel: "wecom", externalId: "wangfang", now })).toMatchObject({ ok: true, role: "liaison", unit: { id: sma } });
+
+      const telegram = await staff.units.createInvite({ unitId: sma, role: "head" });
+      expect(telegram).toMatchObject({ channel: "telegram", bindText: null, link: expect.stringMatching(/^https:\/\/t\.me\/duban_bot\?start=/) });
+
+      const telegramOnly = createCaller(ctx("staff", { botUsername: "duban_bot" }));
+      expect(await telegramOnly.units.inviteChannels()).toEqual(["telegram"]);
+      expect(await refusal(telegramOnly.units.createInvite({ unitId: sma, role: "liaison", channel: "wecom" }))).toMatchObject({ code: "PRECONDITION_FAILED" });
+      expect(await f.db.invite.count()).toBe(2);
     });
   });
 });

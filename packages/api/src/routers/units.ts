@@ -1,6 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createInvite } from "@duban/core/invites/create-invite";
+import { bindCommand } from "@duban/core/invites/redeem-channel-invite";
+import { CHANNELS, type Channel } from "@duban/core/messenger";
 import { revokeInvite } from "@duban/core/invites/revoke-invite";
 import { listUnits, revokeContact, updateContact } from "@duban/core/units";
 import { mergeUnit, renameUnit } from "@duban/core/units/edit-unit";
@@ -9,6 +11,8 @@ import { authedProcedure, editorProcedure, router, recordId, unitName } from "..
 import { run } from "./to-trpc-error.ts";
 
 const id = recordId;
+
+const channelsOf = (ctx: { inviteChannels?: Channel[]; botUsername: string | null }): Channel[] => ctx.inviteChannels ?? (ctx.botUsername ? ["telegram"] : []);
 
 export const unitsRouter = router({
   list: authedProcedure.query(({ ctx }) => listUnits(ctx.db, ctx.now())),
@@ -30,17 +34,34 @@ export const unitsRouter = router({
         return { ok: true };
       }),
     ),
-  /** A single-use deep link (and its QR code in the console); the token is shown only in this answer. */
+  /** Where a member can join in this instance: the console offers these when inviting. */
+  inviteChannels: authedProcedure.query(({ ctx }) => channelsOf(ctx)),
+  /**
+   * A single-use invitation for one channel; the token is shown only in this answer. Telegram: a
+   * deep link (and its QR code in the console); 企业微信 and the others: the text the member sends the app.
+   */
   createInvite: editorProcedure
-    .input(z.object({ unitId: id, role: z.enum(["liaison", "head"]), name: z.string().trim().max(50).nullish() }))
+    .input(z.object({ unitId: id, role: z.enum(["liaison", "head"]), name: z.string().trim().max(50).nullish(), channel: z.enum(CHANNELS).default("telegram") }))
     .mutation(({ ctx, input }) => {
-      const botUsername = ctx.botUsername;
-      if (!botUsername) {
-        throw new TRPCError({ code: "PRECONDITION_FAILED", message: "未配置 Telegram 机器人（TELEGRAM_BOT_TOKEN），无法生成邀请链接" });
+      if (!channelsOf(ctx).includes(input.channel)) {
+        throw new TRPCError({
+          code: "PRECONDITION_FAILED",
+          message: input.channel === "telegram" ? "未配置 Telegram 机器人（TELEGRAM_BOT_TOKEN），无法生成邀请链接" : `本实例未配置该渠道（${input.channel}），无法生成邀请`,
+        });
       }
+      const { channel, ...invite } = input;
       return run(async () => {
-        const invite = await createInvite(ctx.db, { ...input, botUsername, now: ctx.now(), actor: { actorType: "user", actorId: ctx.user.id } });
-        return { inviteId: invite.inviteId, link: invite.link, expiresAt: invite.expiresAt, unit: invite.unit, role: invite.role, name: invite.name };
+        const created = await createInvite(ctx.db, { ...invite, botUsername: channel === "telegram" ? ctx.botUsername : null, now: ctx.now(), actor: { actorType: "user", actorId: ctx.user.id } });
+        return {
+          inviteId: created.inviteId,
+          channel,
+          link: channel === "telegram" ? created.link : null,
+          bindText: channel === "telegram" ? null : bindCommand(created.token),
+          expiresAt: created.expiresAt,
+          unit: created.unit,
+          role: created.role,
+          name: created.name,
+        };
       });
     }),
   rename: editorProcedure.input(z.object({ unitId: id, name: unitName })).mutation(({ ctx, input }) =>

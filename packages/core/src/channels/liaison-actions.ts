@@ -74,7 +74,7 @@ const pendingStepSchema = z.discriminatedUnion("step", [
 type PendingStep = z.infer<typeof pendingStepSchema>;
 
 // Kept in BotSession beside grammY's sessions; grammY's keys are chat ids, these are prefixed.
-const stepKey = (channel: Channel, externalId: string) => `channel:${channel}:${externalId}`;
+export const stepKey = (channel: Channel, externalId: string) => `channel:${channel}:${externalId}`;
 
 async function setStep(db: Db, channel: Channel, externalId: string, step: PendingStep | null): Promise<void> {
   const key = stepKey(channel, externalId);
@@ -90,7 +90,7 @@ async function getStep(db: Db, channel: Channel, externalId: string): Promise<Pe
 }
 
 export type ActionOutcome =
-  | { kind: "recorded"; status: ReportStatus; submitted: boolean; askProgress: boolean }
+  | { kind: "recorded"; status: ReportStatus; submitted: boolean; askProgress: boolean; statusUpdateId?: number }
   | { kind: "progress-recorded"; progress: number }
   | { kind: "snoozed"; until: Date | null }
   | { kind: "ask-extension-reason" }
@@ -136,7 +136,7 @@ export async function applyCardAction(db: Db, who: Who, action: CardAction): Pro
     // As in Telegram: after 推进中 the next number the liaison sends is the percentage.
     const askProgress = action.status === "in_progress";
     await setStep(db, who.channel, who.externalId, askProgress ? { step: "progress", statusUpdateId: recorded.statusUpdateId } : null);
-    return { kind: "recorded", status: action.status, submitted: recorded.submitted, askProgress };
+    return { kind: "recorded", status: action.status, submitted: recorded.submitted, askProgress, statusUpdateId: recorded.statusUpdateId };
   } catch (error) {
     if (error instanceof ReminderAccessError) return { kind: "refused", reason: "not-yours" };
     if (error instanceof RecordStatusError) return { kind: "refused", reason: error.code === "contact-inactive" ? "contact-inactive" : "not-yours" };

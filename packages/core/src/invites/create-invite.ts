@@ -17,8 +17,8 @@ export const createInviteInputSchema = z
   .refine((v) => v.unitId !== undefined || v.unitName !== undefined, { message: "unitId or unitName is required", path: ["unitName"] });
 
 export type CreateInviteInput = z.input<typeof createInviteInputSchema> & {
-  /** The bot's @username, for the deep link. */
-  botUsername: string;
+  /** The bot's @username, for the Telegram deep link; without it (a member joins on 企业微信 …) there is no link. */
+  botUsername: string | null;
   now: Date;
   actor?: { actorType: "user" | "system"; actorId?: number | string | null };
 };
@@ -27,7 +27,8 @@ export interface CreatedInvite {
   inviteId: number;
   /** Shown once; only its hash is stored. */
   token: string;
-  link: string;
+  /** Telegram's deep link (null without a bot); other channels bind with `bindCommand(token)`. */
+  link: string | null;
   expiresAt: Date;
   unit: { id: number; name: string };
   role: InviteRole;
@@ -90,5 +91,5 @@ export async function createInvite(db: Db, input: CreateInviteInput): Promise<Cr
     });
     return row;
   });
-  return { inviteId: invite.id, token, link: inviteLink(input.botUsername, token), expiresAt, unit: { id: unit.id, name: unit.name }, role: parsed.role, name };
+  return { inviteId: invite.id, token, link: input.botUsername ? inviteLink(input.botUsername, token) : null, expiresAt, unit: { id: unit.id, name: unit.name }, role: parsed.role, name };
 }

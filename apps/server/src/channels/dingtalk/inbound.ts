@@ -1,11 +1,12 @@
 import { z } from "zod";
 import type { Logger } from "pino";
-import { applyCardAction, applyText, contactOnChannel, firstDelivery, parseCardActionKey, type ActionOutcome } from "@duban/core/channels/liaison-actions";
+import { contactOnChannel, firstDelivery, parseCardActionKey } from "@duban/core/channels/liaison-actions";
+import { converse, tapCard } from "@duban/core/channels/liaison-conversation";
+import { TEXTS } from "@duban/core/channels/liaison-texts";
 import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
 import { markContactReachable } from "@duban/core/mark-contact-unreachable";
 import type { ReminderKind } from "@duban/core/messenger";
 import type { Db } from "@duban/db/client";
-import type { ReportStatus } from "@duban/domain/parse-reply";
 import type { WorkingHours } from "@duban/domain/working-hours";
 import type { DingtalkMessenger } from "./messenger.ts";
 
@@ -53,42 +54,6 @@ const cardCallbackSchema = z.object({
 });
 
 const cardValueSchema = z.object({ cardPrivateData: z.object({ actionIds: z.array(z.string()).min(1) }) });
-
-const STATUS_LABEL: Record<ReportStatus, string> = { not_started: "未开始", in_progress: "推进中", done: "已完成", blocked: "有困难" };
-
-const shanghai = (date: Date) =>
-  new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(date);
-
-/** The spent card's label and the message that follows a tap or text. */
-function answerOf(outcome: ActionOutcome): { label: string; text: string } {
-  switch (outcome.kind) {
-    case "recorded":
-      return {
-        label: `已记录：${STATUS_LABEL[outcome.status]}`,
-        text: `已记录：${STATUS_LABEL[outcome.status]}。${outcome.askProgress ? "请回复完成百分比（如 60%）。" : outcome.submitted ? "本期报送已完成，谢谢！" : ""}`,
-      };
-    case "progress-recorded":
-      return { label: "已记录", text: `已记录进度 ${outcome.progress}%，谢谢！` };
-    case "snoozed":
-      return { label: "稍后提醒", text: outcome.until ? `好的，将于 ${shanghai(outcome.until)} 再次提醒。` : "本单位已报送，无需再提醒。" };
-    case "ask-extension-reason":
-      return { label: "申请延期", text: "请回复延期理由（一两句话），提交后由办公室审核。" };
-    case "extension-requested":
-      return { label: "已申请延期", text: "延期申请已提交，办公室审核后会通知您。" };
-    case "refused": {
-      const text = {
-        "not-yours": "该事项不属于本单位，或已不需要填报。",
-        "already-submitted": "本单位已报送，无需延期。",
-        "already-pending": "已有延期申请正在审核。",
-        "contact-inactive": "您的联络人身份已停用，请联系办公室。",
-        "invalid-reason": "请说明延期理由（至少两个字）。",
-      }[outcome.reason];
-      return { label: "未处理", text };
-    }
-    case "help":
-      return { label: "", text: "请点击提醒卡片上的按钮填报进度；推进中之后可回复百分比（如 60%）。" };
-  }
-}
 
 const NOT_BOUND = "您尚未绑定督办联络人身份：请向办公室索取邀请码，并在此发送“绑定 邀请码”。";
 
@@ -148,9 +113,10 @@ export async function handleRobotMessage(deps: DingtalkInboundDeps, data: unknow
       await deps.messenger.sendText(userId, "暂不支持在钉钉中上传图片或文件，请通过办公室提交。");
       return;
     }
-    const outcome = await applyText(db, who(deps, userId, contact.id, now), content);
-    log?.info({ contactId: contact.id, outcome: outcome.kind }, "dingtalk: text");
-    await deps.messenger.sendText(userId, answerOf(outcome).text);
+    // The conversation every channel shares: statuses and percentages in free text, 任务, 帮助, 申请延期, language.
+    const reply = await converse(db, who(deps, userId, contact.id, now), { text: content });
+    log?.info({ contactId: contact.id }, "dingtalk: text");
+    await deps.messenger.sendText(userId, reply);
   });
 }
 
@@ -175,8 +141,7 @@ export async function handleCardCallback(deps: DingtalkInboundDeps, data: unknow
     }
     await markContactReachable(db, { contactId: contact.id, now });
     const action = parseCardActionKey(actionId);
-    const outcome: ActionOutcome = action ? await applyCardAction(db, who(deps, userId, contact.id, now), action) : { kind: "refused", reason: "not-yours" };
-    const { label, text } = answerOf(outcome);
+    const { label, text, outcome } = action ? await tapCard(db, who(deps, userId, contact.id, now), action) : { label: "未处理", text: TEXTS.zh.notYourTask, outcome: { kind: "refused" as const } };
     log?.info({ contactId: contact.id, outcome: outcome.kind }, "dingtalk: card tap");
     if (action && outcome.kind !== "refused") {
       // 钉钉 replaces the whole card: it is drawn again from the reminder's own text.

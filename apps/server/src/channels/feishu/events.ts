@@ -1,12 +1,13 @@
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { applyCardAction, applyText, contactOnChannel, firstDelivery, parseCardActionKey, type ActionOutcome } from "@duban/core/channels/liaison-actions";
+import { contactOnChannel, firstDelivery, parseCardActionKey } from "@duban/core/channels/liaison-actions";
+import { converse, tapCard } from "@duban/core/channels/liaison-conversation";
+import { TEXTS } from "@duban/core/channels/liaison-texts";
 import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
 import { markContactReachable } from "@duban/core/mark-contact-unreachable";
 import type { Db } from "@duban/db/client";
 import type { WorkingHours } from "@duban/domain/working-hours";
-import { answerOf } from "../wecom/callback.ts";
 import { sdkLogger } from "./api.ts";
 import { spentCard, type FeishuMessenger } from "./messenger.ts";
 
@@ -112,9 +113,10 @@ async function onMessage(deps: FeishuInboundDeps, data: unknown): Promise<void> 
       await messenger.sendText(openId, "暂不支持在飞书中上传图片或文件，请通过办公室提交。");
       return;
     }
-    const outcome = await applyText(db, { channel: "feishu", externalId: openId, contactId: contact.id, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) }, text);
-    log?.info({ contactId: contact.id, outcome: outcome.kind }, "feishu: text");
-    await messenger.sendText(openId, answerOf(outcome).text);
+    // The conversation every channel shares: statuses and percentages in free text, 任务, 帮助, 申请延期, language.
+    const reply = await converse(db, { channel: "feishu", externalId: openId, contactId: contact.id, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) }, { text });
+    log?.info({ contactId: contact.id }, "feishu: text");
+    await messenger.sendText(openId, reply);
   });
 }
 
@@ -177,9 +179,8 @@ async function handleTap(deps: FeishuInboundDeps, openId: string, key: string): 
   await markContactReachable(db, { contactId: contact.id, now });
   const action = parseCardActionKey(key);
   const who = { channel: "feishu" as const, externalId: openId, contactId: contact.id, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) };
-  const outcome: ActionOutcome = action ? await applyCardAction(db, who, action) : { kind: "refused", reason: "not-yours" };
+  const { label, text, outcome } = action ? await tapCard(db, who, action) : { label: "未处理", text: TEXTS.zh.notYourTask, outcome: { kind: "refused" as const } };
   log?.info({ contactId: contact.id, outcome: outcome.kind }, "feishu: card tap");
-  const { label, text } = answerOf(outcome);
   if (outcome.kind === "refused") return { answer: toast("warning", text), followUp: null };
   // The card keeps its reminder text, its buttons replaced by what was recorded.
   const reminder = action ? await db.reminder.findFirst({ where: { id: action.reminderId, contactId: contact.id }, select: { kind: true, text: true } }) : null;

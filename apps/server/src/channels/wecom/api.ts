@@ -5,6 +5,8 @@
  *   { access_token, expires_in: 7200 }; cache it until it expires, not one per call.
  * - 发送应用消息 (90236): POST /cgi-bin/message/send?access_token → { msgid, response_code, invaliduser }.
  * - 更新模版卡片消息 (94888): POST /cgi-bin/message/update_template_card, once per response_code, 72 h.
+ * - 获取临时素材 (90254): GET /cgi-bin/media/get?access_token&media_id → the file's bytes with
+ *   Content-Type and Content-disposition (filename), or a JSON error (40007 不合法的媒体文件id).
  * - 全局错误码 (90313): 42001 access_token 已过期 / 40014 不合法的access_token → fetch a new one and
  *   retry once; 45009 接口调用超过限制 → later; -1 系统繁忙 → later.
  */
@@ -72,6 +74,11 @@ export class WecomApi {
     return answer.access_token;
   }
 
+  /** Drops a token 企业微信 called expired, so the next call fetches a new one. */
+  forgetToken(token: string): void {
+    if (this.token?.value === token) this.token = null;
+  }
+
   /** POSTs JSON to an API path with the access_token; an expired token is refreshed and the call retried once. */
   async post(path: string, body: unknown): Promise<WecomAnswer> {
     for (let tries = 0; ; tries++) {
@@ -85,6 +92,85 @@ export class WecomApi {
       }
       return answer;
     }
+  }
+}
+
+export type WecomMedia =
+  | { ok: true; bytes: Uint8Array<ArrayBuffer>; contentType: string | null; fileName: string | null }
+  | { ok: false; problem: "too-large" | "unavailable"; error: string };
+
+/** `filename="…"` or RFC 5987 `filename*=UTF-8''…` from a Content-disposition header. */
+function fileNameOf(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition);
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1]!.trim());
+    } catch {
+      return null;
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(disposition);
+  return plain ? plain[1]!.trim() : null;
+}
+
+/**
+ * A file a member sent the app (its MediaId is valid for 3 days), read whole up to `maxBytes`:
+ * a larger one is refused from its Content-Length, or cut off while reading when it has none.
+ */
+export async function fetchWecomMedia(api: WecomApi, mediaId: string, maxBytes: number): Promise<WecomMedia> {
+  for (let tries = 0; ; tries++) {
+    let token: string;
+    try {
+      token = await api.accessToken();
+    } catch (error) {
+      return { ok: false, problem: "unavailable", error: error instanceof Error ? error.message : "gettoken failed" };
+    }
+    const url = new URL("/cgi-bin/media/get", api.config.apiRoot);
+    url.searchParams.set("access_token", token);
+    url.searchParams.set("media_id", mediaId);
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+    } catch (error) {
+      return { ok: false, problem: "unavailable", error: `/cgi-bin/media/get: ${error instanceof Error ? error.name : "network error"}` };
+    }
+    if (!response.ok) return { ok: false, problem: "unavailable", error: `/cgi-bin/media/get: HTTP ${response.status}` };
+    const contentType = response.headers.get("content-type");
+    // An error comes back as JSON instead of the file.
+    if (contentType?.startsWith("application/json") || contentType?.startsWith("text/plain")) {
+      const answer = (await response.json().catch(() => null)) as WecomAnswer | null;
+      if (answer && TOKEN_EXPIRED.has(answer.errcode) && tries === 0) {
+        api.forgetToken(token);
+        continue;
+      }
+      return { ok: false, problem: "unavailable", error: `/cgi-bin/media/get: ${answer ? `${answer.errcode} ${answer.errmsg}` : "not a file"}` };
+    }
+    const length = Number(response.headers.get("content-length") ?? NaN);
+    if (length > maxBytes) {
+      await response.body?.cancel();
+      return { ok: false, problem: "too-large", error: `${length} bytes` };
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = response.body?.getReader();
+    for (;;) {
+      const read = reader ? await reader.read() : { done: true as const, value: undefined };
+      if (read.done) break;
+      size += read.value.byteLength;
+      if (size > maxBytes) {
+        await reader?.cancel();
+        return { ok: false, problem: "too-large", error: `over ${maxBytes} bytes` };
+      }
+      chunks.push(read.value);
+    }
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return { ok: true, bytes, contentType: contentType?.split(";")[0]?.trim() || null, fileName: fileNameOf(response.headers.get("content-disposition")) };
   }
 }
 

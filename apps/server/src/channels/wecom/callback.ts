@@ -2,12 +2,14 @@ import { timingSafeEqual } from "node:crypto";
 import { decrypt, getSignature } from "@wecom/crypto";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
-import { applyCardAction, applyText, contactOnChannel, firstDelivery, parseCardActionKey, type ActionOutcome } from "@duban/core/channels/liaison-actions";
+import { contactOnChannel, firstDelivery, parseCardActionKey } from "@duban/core/channels/liaison-actions";
+import { CHANNEL_FILE_MAX_BYTES, converse, tapCard, type LiaisonMessage } from "@duban/core/channels/liaison-conversation";
+import { TEXTS } from "@duban/core/channels/liaison-texts";
 import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
 import { markContactReachable } from "@duban/core/mark-contact-unreachable";
 import type { Db } from "@duban/db/client";
-import type { ReportStatus } from "@duban/domain/parse-reply";
 import type { WorkingHours } from "@duban/domain/working-hours";
+import { fetchWecomMedia } from "./api.ts";
 import type { WecomMessenger } from "./messenger.ts";
 import { parseFlatXml } from "./xml.ts";
 
@@ -62,42 +64,6 @@ export function openCiphertext(config: WecomCallbackConfig, query: { msg_signatu
   }
   if (opened.id !== config.corpId) throw new WecomCallbackError(403, "message for another CorpID");
   return opened.message;
-}
-
-const STATUS_LABEL: Record<ReportStatus, string> = { not_started: "未开始", in_progress: "推进中", done: "已完成", blocked: "有困难" };
-
-const shanghai = (date: Date) =>
-  new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(date);
-
-/** The spent card's button label and the message that follows a tap or text. */
-export function answerOf(outcome: ActionOutcome): { label: string; text: string } {
-  switch (outcome.kind) {
-    case "recorded":
-      return {
-        label: `已记录：${STATUS_LABEL[outcome.status]}`,
-        text: `已记录：${STATUS_LABEL[outcome.status]}。${outcome.askProgress ? "请回复完成百分比（如 60%）。" : outcome.submitted ? "本期报送已完成，谢谢！" : ""}`,
-      };
-    case "progress-recorded":
-      return { label: "已记录", text: `已记录进度 ${outcome.progress}%，谢谢！` };
-    case "snoozed":
-      return { label: "稍后提醒", text: outcome.until ? `好的，将于 ${shanghai(outcome.until)} 再次提醒。` : "本单位已报送，无需再提醒。" };
-    case "ask-extension-reason":
-      return { label: "申请延期", text: "请回复延期理由（一两句话），提交后由办公室审核。" };
-    case "extension-requested":
-      return { label: "已申请延期", text: "延期申请已提交，办公室审核后会通知您。" };
-    case "refused": {
-      const text = {
-        "not-yours": "该事项不属于本单位，或已不需要填报。",
-        "already-submitted": "本单位已报送，无需延期。",
-        "already-pending": "已有延期申请正在审核。",
-        "contact-inactive": "您的联络人身份已停用，请联系办公室。",
-        "invalid-reason": "请说明延期理由（至少两个字）。",
-      }[outcome.reason];
-      return { label: "未处理", text };
-    }
-    case "help":
-      return { label: "", text: "请点击提醒卡片上的按钮填报进度；推进中之后可回复百分比（如 60%）。" };
-  }
 }
 
 export function mountWecomCallback(app: Hono, deps: WecomCallbackDeps): void {
@@ -164,26 +130,44 @@ async function handleEvent(deps: WecomCallbackDeps, fields: Record<string, strin
     const who = { channel: "wecom" as const, externalId: userId, contactId: contact.id, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) };
     if (isCardTap) {
       const action = parseCardActionKey(fields.EventKey ?? "");
-      const outcome: ActionOutcome = action ? await applyCardAction(db, who, action) : { kind: "refused", reason: "not-yours" };
-      const { label, text } = answerOf(outcome);
-      log?.info({ contactId: contact.id, outcome: outcome.kind }, "wecom: card tap");
+      const answer = action ? await tapCard(db, who, action) : { label: "未处理", text: TEXTS.zh.notYourTask, outcome: { kind: "refused" } };
+      log?.info({ contactId: contact.id, outcome: answer.outcome.kind }, "wecom: card tap");
       if (fields.ResponseCode) {
-        const updated = await deps.messenger.updateCard({ channel: "wecom", chatId: userId, ref: fields.ResponseCode, label });
+        const updated = await deps.messenger.updateCard({ channel: "wecom", chatId: userId, ref: fields.ResponseCode, label: answer.label });
         if (!updated.ok) log?.warn({ contactId: contact.id, error: updated.error }, "wecom: card not updated");
       }
-      await deps.messenger.sendText(userId, text);
+      await deps.messenger.sendText(userId, answer.text);
       return;
     }
-    if (msgType !== "text") {
-      await deps.messenger.sendText(userId, "暂不支持在企业微信中上传图片或文件，请通过办公室提交。");
-      return;
-    }
-    const outcome = await applyText(db, who, fields.Content ?? "");
-    log?.info({ contactId: contact.id, outcome: outcome.kind }, "wecom: text");
-    await deps.messenger.sendText(userId, answerOf(outcome).text);
+    const message: LiaisonMessage = msgType === "text" ? { text: fields.Content ?? "" } : await mediaMessage(deps, msgType, fields);
+    const reply = await converse(db, who, message);
+    log?.info({ contactId: contact.id, msgType, fileProblem: message.fileProblem ?? undefined }, "wecom: message");
+    await deps.messenger.sendText(userId, reply);
   } catch (error) {
     // Not handled: forget the event so 企业微信's retry is handled again.
     await db.channelEvent.deleteMany({ where: { channel: "wecom", eventId } });
     throw error;
   }
+}
+
+/** An image or file message: its MediaId fetched at once (企业微信 keeps it 3 days), within the size limit. */
+async function mediaMessage(deps: WecomCallbackDeps, msgType: string, fields: Record<string, string>): Promise<LiaisonMessage> {
+  const mediaId = fields.MediaId;
+  if (!mediaId || mediaId.length > 256) return { text: "", fileProblem: "unavailable" };
+  const media = await fetchWecomMedia(deps.messenger.api, mediaId, CHANNEL_FILE_MAX_BYTES);
+  if (!media.ok) {
+    deps.log?.warn({ problem: media.problem, error: media.error }, "wecom: media not fetched");
+    return { text: "", fileProblem: media.problem };
+  }
+  const photo = msgType === "image";
+  return {
+    text: "",
+    file: {
+      kind: photo ? "photo" : "document",
+      ref: `wecom:${mediaId}`,
+      fileName: (fields.FileName || media.fileName)?.slice(0, 255) ?? null,
+      mimeType: media.contentType?.slice(0, 120) ?? (photo ? "image/jpeg" : null),
+      content: media.bytes,
+    },
+  };
 }

@@ -83,7 +83,7 @@ function clipBytes(text: string, maxBytes = 2048): string {
  * items are not tappable here yet.
  */
 export class WecomMessenger implements Messenger {
-  constructor(private readonly api: WecomApi) {}
+  constructor(readonly api: WecomApi) {}
 
   async send(message: OutgoingMessage): Promise<SendResult> {
     const answerable = message.contactId !== null && message.roundId !== null && ANSWERABLE.has(message.kind);

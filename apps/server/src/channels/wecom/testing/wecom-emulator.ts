@@ -5,6 +5,8 @@
  * - POST /cgi-bin/message/send (text, template_card button_interaction: task_id, main_title,
  *   button_list of 1–6 with text and key; returns msgid and, for a card, response_code);
  * - POST /cgi-bin/message/update_template_card (a response_code works once);
+ * - GET /cgi-bin/media/get (a MediaId a member's image or file message carried → the bytes with
+ *   Content-Type, Content-Length and Content-disposition; 40007 for an unknown one);
  * - 42001 for an expired token, 40014 for an unknown one, 81013 for a userid not in the corp;
  * - and, as 企业微信 does, it POSTs encrypted, signed callbacks to the app's URL (a tap on a
  *   card button, a text), built with the official @wecom/crypto.
@@ -49,6 +51,7 @@ export class WecomEmulator {
   tokenFetches = 0;
   private tokens = new Map<string, { expired: boolean }>();
   private responseCodes = new Map<string, { used: boolean }>();
+  private mediaStore = new Map<string, { bytes: Buffer; contentType: string; fileName: string }>();
   private failures: Array<{ path: string; errcode: number; errmsg: string }> = [];
   private server: Server | null = null;
   private next = 1;
@@ -103,6 +106,17 @@ export class WecomEmulator {
     if (failure >= 0) {
       const [f] = this.failures.splice(failure, 1);
       return answer({ errcode: f!.errcode, errmsg: f!.errmsg });
+    }
+    if (url.pathname === "/cgi-bin/media/get" && req.method === "GET") {
+      const media = this.mediaStore.get(url.searchParams.get("media_id") ?? "");
+      if (!media) return answer({ errcode: 40007, errmsg: "invalid media_id" });
+      res.writeHead(200, {
+        "content-type": media.contentType,
+        "content-length": String(media.bytes.byteLength),
+        "content-disposition": `attachment; filename="${media.fileName.replace(/[^\x20-\x7e]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(media.fileName)}`,
+      });
+      res.end(media.bytes);
+      return;
     }
     let body: Record<string, unknown>;
     try {
@@ -202,6 +216,27 @@ export class WecomEmulator {
       CreateTime: Math.floor(Date.now() / 1000),
       MsgType: "text",
       Content: content,
+      MsgId: String(Date.now()) + String(this.next++),
+      AgentID: this.options.agentId,
+    });
+  }
+
+  /** A file a member sends the app: kept for media/get under a new MediaId. */
+  addMedia(bytes: Uint8Array, contentType: string, fileName: string): string {
+    const mediaId = `media-${randomBytes(12).toString("hex")}`;
+    this.mediaStore.set(mediaId, { bytes: Buffer.from(bytes), contentType, fileName });
+    return mediaId;
+  }
+
+  /** A member sends the app a picture (图片消息: PicUrl and MediaId) or a file (MediaId, FileName). */
+  async media(callbackUrl: string, userId: string, kind: "image" | "file", mediaId: string, fileName?: string): Promise<Response> {
+    return this.postCallback(callbackUrl, {
+      ToUserName: this.options.corpId,
+      FromUserName: userId,
+      CreateTime: Math.floor(Date.now() / 1000),
+      MsgType: kind,
+      ...(kind === "image" ? { PicUrl: `${this.url}/pic/${mediaId}` } : { FileName: fileName ?? "file" }),
+      MediaId: mediaId,
       MsgId: String(Date.now()) + String(this.next++),
       AgentID: this.options.agentId,
     });
