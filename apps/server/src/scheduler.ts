@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import cron from "node-cron";
 import type { Logger } from "pino";
 import type { Messenger } from "@duban/core/messenger";
@@ -53,6 +54,8 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
   const now = options.now ?? (() => new Date());
   // Shutdown: no new sends after the current ones; a claim left behind is reclaimed by the next start.
   const stopping = new AbortController();
+  // Every sender waiting on a channel's pace listens for shutdown (16 at once by default).
+  setMaxListeners(100, stopping.signal);
   const inFlight = new Set<Promise<void>>();
   const track = (work: Promise<void>): Promise<void> => {
     inFlight.add(work);
