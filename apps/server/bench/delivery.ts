@@ -53,7 +53,8 @@ export async function benchDelivery(target: DeliveryBenchChannel, n: number): Pr
 
     endpoint = await target.start(addresses);
     const rate = appRatePerSecond(target.limits);
-    let peakRss = process.memoryUsage().rss;
+    const startRss = process.memoryUsage().rss;
+    let peakRss = startRss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
     const started = performance.now();
     const scheduler = startScheduler({ db, messenger: endpoint.messenger, log: pino({ level: "silent" }), now: () => BENCH_NOW, pollMs: 200, channelLimits: { [target.channel]: target.limits } });
@@ -76,7 +77,7 @@ export async function benchDelivery(target: DeliveryBenchChannel, n: number): Pr
     return (
       `delivery${target.channel === "telegram" ? "" : `[${target.channel}]`}: ${delivered} sent in ${seconds.toFixed(1)} s = ${perSecond.toFixed(1)} msg/s ` +
       `(${(perSecond / rate).toFixed(2)} of ${Number(rate.toFixed(1))}/s), ${target.limitedName} ${limited.toFixed(2)}%, ` +
-      `${target.limits.beyond === "dropped" ? `dropped ${stats.dropped}, ` : ""}lost ${lost}, duplicate ${duplicate}, rss ${Math.round(peakRss / 2 ** 20)} MB${anchor}`
+      `${target.limits.beyond === "dropped" ? `dropped ${stats.dropped}, ` : ""}lost ${lost}, duplicate ${duplicate}, rss ${Math.round(peakRss / 2 ** 20)} MB (${Math.round(startRss / 2 ** 20)} MB at the start)${anchor}`
     );
   } finally {
     await endpoint?.close();
