@@ -65,8 +65,10 @@ export function telegramThrottle(ratePerSecond = 30): APIThrottlerOptions {
   const rate = Math.max(1, Math.floor(ratePerSecond));
   return {
     global: { reservoir: rate, reservoirRefreshAmount: rate, reservoirRefreshInterval: 1000, minTime: Math.floor(1000 / rate), maxConcurrent: rate },
-    group: { maxConcurrent: 1, minTime: 1000, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 60_000 },
-    out: { maxConcurrent: 1, minTime: 1000 },
+    // A limiter per chat lives until `timeout` ms without traffic (Bottleneck's default, 5 min,
+    // kept one per liaison of a 10,000-message fan-out: ~170 MB). Past its window it holds nothing.
+    group: { maxConcurrent: 1, minTime: 1000, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 60_000, timeout: 61_000 },
+    out: { maxConcurrent: 1, minTime: 1000, timeout: 2_000 },
   };
 }
 

@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: prints one line per path (see README, "Benchmarks"). Sizes from the
- * environment: BENCH_DELIVERY (messages for the delivery line, default 600; 10000 takes about
- * 6 min), BENCH_LIAISONS (catch-up, default 10000), BENCH_RUNS (repeats for medians, default 3).
- * `npm run bench -- delivery` (or catch-up) runs one line only.
+ * environment: BENCH_DELIVERY (messages for each delivery line, default 600; 10000 takes about
+ * 6 min on Telegram), BENCH_LIAISONS (catch-up, default 10000), BENCH_RUNS (repeats for medians,
+ * default 3). `npm run bench -- delivery` (Telegram), `delivery[wecom]` (or another channel) or
+ * `catch-up` runs one line only.
  */
 import { benchCatchUp } from "./catch-up.ts";
 import { benchDelivery } from "./delivery.ts";
+import { DELIVERY_BENCH_CHANNELS } from "./delivery-channels.ts";
 import { benchDeliveryFeishu } from "./delivery-feishu.ts";
 
 const size = (name: string, fallback: number) => {
@@ -15,6 +17,10 @@ const size = (name: string, fallback: number) => {
 };
 
 const only = process.argv[2];
-if (!only || only === "delivery") console.log(await benchDelivery(size("BENCH_DELIVERY", 600)));
-if (!only || only === "delivery" || only === "delivery-feishu") console.log(await benchDeliveryFeishu(size("BENCH_DELIVERY", 600)));
-if (!only || only === "catch-up") console.log(await benchCatchUp(size("BENCH_LIAISONS", 10_000), size("BENCH_RUNS", 3)));
+const lines = [
+  ...DELIVERY_BENCH_CHANNELS.map((target) => ({ name: target.channel === "telegram" ? "delivery" : `delivery[${target.channel}]`, run: () => benchDelivery(target, size("BENCH_DELIVERY", 600)) })),
+  { name: "delivery-feishu", run: () => benchDeliveryFeishu(size("BENCH_DELIVERY", 600)) },
+  { name: "catch-up", run: () => benchCatchUp(size("BENCH_LIAISONS", 10_000), size("BENCH_RUNS", 3)) },
+];
+if (only && !lines.some((l) => l.name === only)) throw new Error(`unknown line ${only}: ${lines.map((l) => l.name).join(", ")}`);
+for (const line of lines) if (!only || line.name === only) console.log(await line.run());

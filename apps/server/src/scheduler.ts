@@ -1,11 +1,13 @@
+import { setMaxListeners } from "node:events";
 import cron from "node-cron";
 import type { Logger } from "pino";
 import type { Messenger } from "@duban/core/messenger";
-import { dispatchReminders } from "@duban/core/dispatch-reminders";
+import { dispatchReminders, type DeliveryPacing } from "@duban/core/dispatch-reminders";
 import { loadCalendar } from "@duban/core/calendar-source";
 import { sendOfficeDigest } from "@duban/core/office/office-digest";
 import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
 import type { Db } from "@duban/db/client";
+import { channelPacers, type ChannelLimits, type DeliveryChannel } from "@duban/domain/channel-limits";
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from "@duban/domain/working-hours";
 import type { SchedulerPassInfo } from "./metrics.ts";
 
@@ -25,6 +27,13 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** Chats sent to at once (the dispatcher's default when absent). */
   concurrency?: number;
+  /**
+   * Limits that differ from the platforms' (CHANNEL_LIMITS in domain): this instance's share of
+   * Telegram's rate (TELEGRAM_RATE), or a bench's emulator.
+   */
+  channelLimits?: Partial<Record<DeliveryChannel, ChannelLimits>>;
+  /** Wall clock for pacing, in ms (default Date.now). */
+  clock?: () => number;
 }
 
 /**
@@ -45,6 +54,8 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
   const now = options.now ?? (() => new Date());
   // Shutdown: no new sends after the current ones; a claim left behind is reclaimed by the next start.
   const stopping = new AbortController();
+  // Every sender waiting on a channel's pace listens for shutdown (16 at once by default).
+  setMaxListeners(100, stopping.signal);
   const inFlight = new Set<Promise<void>>();
   const track = (work: Promise<void>): Promise<void> => {
     inFlight.add(work);
@@ -72,6 +83,9 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
     woken = true;
     wake();
   };
+  // Each channel's pace is kept across batches by one pacer per channel for the life of the loop.
+  const pacers = channelPacers(options.channelLimits);
+  const pacing: DeliveryPacing = { pacerOf: pacers, ...(options.clock ? { clock: options.clock } : {}) };
   const deliveryLoop = async (messenger: Messenger) => {
     while (!stopping.signal.aborted) {
       woken = false;
@@ -79,9 +93,10 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
         const d = await dispatchReminders(options.db, messenger, now(), {
           officeChatId: options.officeChatId ?? null,
           signal: stopping.signal,
+          pacing,
           ...(options.concurrency ? { concurrency: options.concurrency } : {}),
         });
-        if (d.sent || d.retrying || d.failed || d.unreachable || d.reclaimed) options.log.info(d, "delivered");
+        if (d.sent || d.retrying || d.failed || d.unreachable || d.reclaimed || d.deferred) options.log.info(d, "delivered");
       } catch (error) {
         options.log.error({ err: error }, "delivery failed; retried shortly");
       }

@@ -11,6 +11,7 @@ import { defaultBackupDir } from "@duban/db/backup/backup";
 import { holdServerLock } from "@duban/db/backup/server-lock";
 import { migrationTarget, resolveDatabaseUrl } from "@duban/db/client";
 import { isPostgresUrl, REPO_ROOT } from "@duban/db/migrate/migrations";
+import { CHANNEL_LIMITS, withAppRate } from "@duban/domain/channel-limits";
 import { createServerApp } from "./app.ts";
 import { dingtalkChannel } from "./channels/dingtalk/dingtalk-channel.ts";
 import { wecomChannel } from "./channels/wecom/wecom-channel.ts";
@@ -76,7 +77,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
   const messenger: Messenger | null = Object.keys(adapters).length > 0 ? metrics.countSends(routeByChannel(adapters)) : null;
 
   const scheduler = env.SCHEDULER
-    ? startScheduler({ db, messenger, log, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null, workingHours: env.WORKING_HOURS, onPass: (pass) => metrics.observePass(pass) })
+    ? startScheduler({ db, messenger, log, channelLimits: { telegram: withAppRate(CHANNEL_LIMITS.telegram, env.TELEGRAM_RATE) }, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null, workingHours: env.WORKING_HOURS, onPass: (pass) => metrics.observePass(pass) })
     : null;
   if (!env.SCHEDULER) log.warn("SCHEDULER=0: this instance opens no rounds and sends no reminders");
 

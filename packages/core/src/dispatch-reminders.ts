@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@duban/db/client";
-import { claimReminders, dueReminders, recordDelivery, releaseClaim, staleClaims, unclaimReminders } from "@duban/db/repositories/reminder-outbox";
+import { claimReminders, deferClaims, dueReminders, recordDelivery, releaseClaim, staleClaims, unclaimReminders } from "@duban/db/repositories/reminder-outbox";
+import { isGroupAddress, type DeliveryPacer } from "@duban/domain/channel-limits";
 import type { Channel, Messenger, OutgoingMessage, ReminderKind, SendResult } from "./messenger.ts";
 
 /** A claim older than this is presumed dead (crashed process) and the reminder is retried. */
@@ -18,6 +19,15 @@ export interface DispatchOptions {
   concurrency?: number;
   /** Stop after this many batches (default: until nothing is due). */
   maxBatches?: number;
+  /** Each channel's limits, kept before every send (without it: sent as fast as the messenger allows). */
+  pacing?: DeliveryPacing;
+}
+
+/** The pacers of a process's delivery loop: one per channel, kept across batches (their state is the recent traffic). */
+export interface DeliveryPacing {
+  pacerOf(channel: Channel): DeliveryPacer;
+  /** Wall clock in ms (default Date.now): the platforms count real time. */
+  clock?: () => number;
 }
 
 export interface DispatchSummary {
@@ -30,6 +40,8 @@ export interface DispatchSummary {
   reclaimed: number;
   /** Sends whose answer was lost (timeout, connection cut): the other window; each is resent later and audited. */
   answerLost: number;
+  /** Put back to wait, unsent and no attempt counted: the recipient's channel limit said not yet. */
+  deferred: number;
 }
 
 /** Exponential backoff for 5xx/timeouts: 30 s, 1 min, 2 min … capped at 30 min. */
@@ -74,7 +86,7 @@ type Prepared = { id: number; attempts: number; contactId: number | null; messag
  * concurrently, one message at a time per chat; a hung call holds only its own chat.
  */
 export async function dispatchReminders(db: Db, messenger: Messenger, now: Date, options: DispatchOptions = {}): Promise<DispatchSummary> {
-  const summary: DispatchSummary = { sent: 0, retrying: 0, failed: 0, unreachable: 0, cancelled: 0, answerLost: 0, reclaimed: await reclaimStaleClaims(db, now) };
+  const summary: DispatchSummary = { sent: 0, retrying: 0, failed: 0, unreachable: 0, cancelled: 0, answerLost: 0, deferred: 0, reclaimed: await reclaimStaleClaims(db, now) };
   const instance = options.instanceId ?? randomUUID();
   const seen = new Set<number>();
   for (let batch = 0; batch < (options.maxBatches ?? Infinity); batch++) {
@@ -154,15 +166,44 @@ async function dispatchBatch(
   };
   if (options.signal?.aborted) release();
   else options.signal?.addEventListener("abort", release, { once: true });
+  // Waits for the channel's limits before a send: "go" once a slot is taken; "deferred" when the
+  // recipient's limit is further off (the rows wait in the outbox); "stopped" on shutdown.
+  const pace = async (send: Prepared[]): Promise<"go" | "deferred" | "stopped"> => {
+    if (!options.pacing) return "go";
+    const { channel = "telegram", chatId } = send[0]!.message;
+    const pacer = options.pacing.pacerOf(channel);
+    const clock = options.pacing.clock ?? Date.now;
+    const text = send.map((p) => p.message.text).join("\n");
+    for (;;) {
+      if (options.signal?.aborted) return "stopped";
+      const at = clock();
+      const verdict = pacer.reserve({ recipient: chatId, group: isGroupAddress(channel, chatId), text, now: at });
+      if (verdict.kind === "go") {
+        await pause(verdict.at - at, options.signal);
+        return "go";
+      }
+      if (verdict.kind === "wait") {
+        await pause(verdict.until - at, options.signal);
+        continue;
+      }
+      if (!send.every((p) => notStarted.delete(p))) return "stopped";
+      const until = new Date(now.getTime() + Math.max(0, verdict.until - at));
+      await deferClaims(db, send.map((p) => ({ id: p.id, state: p.state })), token, until, `${channel} limit: ${verdict.reason}`);
+      summary.deferred += send.length;
+      return "deferred";
+    }
+  };
   const worker = async () => {
     for (let lane = queue.shift(); lane; lane = queue.shift()) {
       for (const ready of lane) {
-        if (!ready.every((p) => notStarted.delete(p))) continue;
-        if (ready.length >= DIGEST_MIN && messenger.sendDigest) {
-          const result = await attempt(() => messenger.sendDigest!(ready.map((p) => p.message)));
-          for (const p of ready) await record(db, p, result, now, summary);
-        } else {
-          for (const p of ready) await record(db, p, await attempt(() => messenger.send(p.message)), now, summary);
+        // A digest is one send; otherwise each reminder is its own, paced on its own.
+        const digest = ready.length >= DIGEST_MIN && !!messenger.sendDigest;
+        for (const send of digest ? [ready] : ready.map((p) => [p])) {
+          if (!send.every((p) => notStarted.has(p))) continue;
+          if ((await pace(send)) !== "go") continue;
+          if (!send.every((p) => notStarted.delete(p))) continue;
+          const result = digest ? await attempt(() => messenger.sendDigest!(send.map((p) => p.message))) : await attempt(() => messenger.send(send[0]!.message));
+          for (const p of send) await record(db, p, result, now, summary);
         }
       }
     }
@@ -242,6 +283,20 @@ async function otherChannels(db: Db, contactIds: number[]): Promise<Map<number, 
     for (const row of rows) if (row.channel === channel && !found.has(row.contactId)) found.set(row.contactId, { channel, externalId: row.externalId });
   }
   return found;
+}
+
+/** Sleeps `ms`, or less when the process is shutting down. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 async function attempt(send: () => Promise<SendResult>): Promise<SendResult> {

@@ -39,6 +39,6 @@ export async function runSchedulerPass(options: SchedulerPassOptions): Promise<S
   const planned = await planDueReminders(db, now, calendar, options.workingHours);
   const dispatch = options.messenger
     ? await dispatchReminders(db, options.messenger, now, { officeChatId: options.officeChatId ?? null, instanceId: options.instanceId, signal: options.signal })
-    : { sent: 0, retrying: 0, failed: 0, unreachable: 0, cancelled: 0, reclaimed: 0, answerLost: 0 };
+    : { sent: 0, retrying: 0, failed: 0, unreachable: 0, cancelled: 0, reclaimed: 0, answerLost: 0, deferred: 0 };
   return { roundsCreated, planned, dispatch };
 }

@@ -66,19 +66,23 @@ export async function officeAlerts(db: Db, input: { now: Date; since: Date | nul
   };
 }
 
+const STILL_LATEST_CHUNK = 400;
+
 /** Which of these 有困难 reports are still the latest word of their unit on their task ("task:unit" keys). */
 export async function stillLatest(db: Db, blocked: { id: number; taskId: number; unitId: number }[]): Promise<Set<string>> {
   if (blocked.length === 0) return new Set();
-  const minId = Math.min(...blocked.map((b) => b.id));
-  const taskIds = [...new Set(blocked.map((b) => b.taskId))];
-  const unitIds = [...new Set(blocked.map((b) => b.unitId))];
-  // One query for every later report on those tasks by those units (bounded by the blocked set's ids).
-  const later = await db.statusUpdate.groupBy({
-    by: ["taskId", "unitId"],
-    where: { id: { gt: minId }, taskId: { in: taskIds }, unitId: { in: unitIds } },
-    _max: { id: true },
-  });
-  const newest = new Map(later.map((l) => [`${l.taskId}:${l.unitId}`, l._max.id ?? 0]));
+  const newest = new Map<string, number>();
+  // One query per 400 reports for every later report on their tasks by their units (bounded by
+  // their ids); chunked because groupBy's id lists are bound as they are, under SQLite's 999.
+  for (let i = 0; i < blocked.length; i += STILL_LATEST_CHUNK) {
+    const chunk = blocked.slice(i, i + STILL_LATEST_CHUNK);
+    const later = await db.statusUpdate.groupBy({
+      by: ["taskId", "unitId"],
+      where: { id: { gt: Math.min(...chunk.map((b) => b.id)) }, taskId: { in: [...new Set(chunk.map((b) => b.taskId))] }, unitId: { in: [...new Set(chunk.map((b) => b.unitId))] } },
+      _max: { id: true },
+    });
+    for (const l of later) newest.set(`${l.taskId}:${l.unitId}`, Math.max(newest.get(`${l.taskId}:${l.unitId}`) ?? 0, l._max.id ?? 0));
+  }
   const open = new Set<string>();
   for (const b of blocked) {
     const key = `${b.taskId}:${b.unitId}`;

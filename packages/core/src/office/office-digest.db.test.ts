@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_WORKING_HOURS } from "@duban/domain/working-hours";
 import type { Calendar } from "@duban/domain/calendar";
+import { createTestDb } from "@duban/db/testing";
 import { loadCalendar } from "../calendar-source.ts";
+import { ensureRounds } from "../ensure-rounds.ts";
+import { insertChunked, insertScalePlan } from "../testing/scale-fixture.ts";
 import { RecordingMessenger, type SendResult } from "../messenger.ts";
 import { requestExtension } from "../request-extension.ts";
 import { at, liaisonFixture, type LiaisonFixture } from "../testing/liaison-fixture.ts";
@@ -68,5 +71,27 @@ describe("每日督办简报 to the office chat (temporary SQLite)", () => {
     const row = await f.db.officeDigest.findUniqueOrThrow({ where: { day: "2026-10-20" } });
     expect(row).toMatchObject({ state: "sent", attempts: 2, lastError: null });
     expect(working.texts.map((t) => t.text)).toEqual([row.text]);
+  });
+});
+
+describe("每日督办简报 at province scale (temporary database)", () => {
+  it("counts 1,200 overdue units and 1,100 open 有困难 reports (no id list over 999)", { timeout: 180_000 }, async () => {
+    const t = await createTestDb();
+    try {
+      const plan = await insertScalePlan(t.db, { tasks: 1, unitsPerTask: 1200, createdAt: at("2026-07-01", "08:00") });
+      await ensureRounds(t.db, at("2026-10-12", "10:00"), await loadCalendar(t.db));
+      const taskId = plan.taskIds[0]!;
+      await insertChunked(
+        plan.unitIds.slice(0, 1100).map((unitId) => ({ taskId, unitId, status: "blocked", source: "console", createdAt: at("2026-10-13", "10:00") })),
+        (data) => t.db.statusUpdate.createMany({ data }),
+      );
+      // A later word from the first unit closes its blocker.
+      await t.db.statusUpdate.create({ data: { taskId, unitId: plan.unitIds[0]!, status: "in_progress", source: "console", createdAt: at("2026-10-14", "10:00") } });
+      const digest = await loadOfficeDigest(t.db, at("2027-01-20", "09:00"));
+      expect(digest.overdue.map((p) => p.units.length)).toEqual([1200]);
+      expect(digest.openBlockers).toHaveLength(1099);
+    } finally {
+      await t.cleanup();
+    }
   });
 });

@@ -16,7 +16,17 @@ export async function loadOfficeDigest(db: Db, now: Date): Promise<OfficeDigest>
   const liveTask = { active: true, plan: { archivedAt: null } } as const;
   const owed = { submittedAt: null, round: { deadline: { active: true, task: liveTask } } } as const;
   const [overdue, extensions, blocked, dueToday] = await Promise.all([
-    db.submission.groupBy({ by: ["roundId", "unitId"], where: { ...owed, dueAt: { lt: now } } }),
+    // Overdue per plan and unit in one grouped query (no id lists: a province has thousands).
+    db.$queryRaw<Array<{ planId: number | bigint; planTitle: string; unitId: number | bigint; unitName: string; items: number | bigint; firstRound: number | bigint }>>`
+      SELECT p."id" AS "planId", p."title" AS "planTitle", s."unitId" AS "unitId", u."name" AS "unitName", COUNT(*) AS "items", MIN(s."roundId") AS "firstRound"
+        FROM "Submission" s
+        JOIN "Round" r ON r."id" = s."roundId"
+        JOIN "Deadline" d ON d."id" = r."deadlineId"
+        JOIN "Task" t ON t."id" = d."taskId"
+        JOIN "Plan" p ON p."id" = t."planId"
+        JOIN "Unit" u ON u."id" = s."unitId"
+       WHERE s."submittedAt" IS NULL AND s."dueAt" < ${now} AND d."active" = true AND t."active" = true AND p."archivedAt" IS NULL
+       GROUP BY p."id", p."title", s."unitId", u."name"`,
     db.extensionRequest.findMany({
       where: { state: "pending", round: { deadline: { task: liveTask } } },
       orderBy: { createdAt: "asc" },
@@ -30,20 +40,13 @@ export async function loadOfficeDigest(db: Db, now: Date): Promise<OfficeDigest>
     }),
   ]);
 
-  // Overdue: rounds → plan, units → name, in two small lookups; counted per plan and unit.
-  const rounds = await db.round.findMany({
-    where: { id: { in: [...new Set(overdue.map((o) => o.roundId))] } },
-    select: { id: true, deadline: { select: { task: { select: { plan: { select: { id: true, title: true } } } } } } },
-  });
-  const units = new Map((await db.unit.findMany({ where: { id: { in: [...new Set(overdue.map((o) => o.unitId))] } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]));
-  const planOf = new Map(rounds.map((r) => [r.id, r.deadline.task.plan]));
-  const perPlan = new Map<number, { plan: string; units: Map<number, number> }>();
+  // Plans in the order of their oldest overdue round.
+  const perPlan = new Map<number, { plan: string; first: number; units: Map<string, number> }>();
   for (const o of overdue) {
-    const plan = planOf.get(o.roundId);
-    if (!plan) continue;
-    const entry = perPlan.get(plan.id) ?? { plan: plan.title, units: new Map<number, number>() };
-    entry.units.set(o.unitId, (entry.units.get(o.unitId) ?? 0) + 1);
-    perPlan.set(plan.id, entry);
+    const entry = perPlan.get(Number(o.planId)) ?? { plan: o.planTitle, first: Number(o.firstRound), units: new Map<string, number>() };
+    entry.first = Math.min(entry.first, Number(o.firstRound));
+    entry.units.set(o.unitName, Number(o.items));
+    perPlan.set(Number(o.planId), entry);
   }
 
   const open = await stillLatest(db, blocked);
@@ -64,9 +67,9 @@ export async function loadOfficeDigest(db: Db, now: Date): Promise<OfficeDigest>
 
   return {
     date: today,
-    overdue: [...perPlan.values()].map((p) => ({
+    overdue: [...perPlan.values()].sort((x, y) => x.first - y.first).map((p) => ({
       plan: p.plan,
-      units: [...p.units].map(([id, items]) => ({ unit: units.get(id) ?? String(id), items })).sort((a, b) => b.items - a.items || a.unit.localeCompare(b.unit, "zh")),
+      units: [...p.units].map(([unit, items]) => ({ unit, items })).sort((a, b) => b.items - a.items || a.unit.localeCompare(b.unit, "zh")),
     })),
     pendingExtensions: extensions.map((e) => ({ unit: e.unit.name, task: `任务${e.round.deadline.task.number}` })),
     openBlockers: openBlockers.map((b) => ({ unit: b.unit.name, task: `任务${b.task.number}` })),

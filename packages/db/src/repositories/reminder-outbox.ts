@@ -116,6 +116,22 @@ export async function unclaimReminders(db: Db, rows: Array<{ id: number; state: 
   }
 }
 
+/**
+ * Puts claims back to wait until `until` without counting an attempt: the channel's limits for
+ * that recipient say not now (企业微信 drops what exceeds them, so it must not be sent early).
+ * Only this batch's claims (token) that are still "sending".
+ */
+export async function deferClaims(db: Db, rows: Array<{ id: number; state: string }>, token: string, until: Date, reason: string): Promise<void> {
+  for (const state of ["pending", "retrying"]) {
+    const ids = rows.filter((r) => r.state === state).map((r) => r.id);
+    if (ids.length === 0) continue;
+    await db.reminder.updateMany({
+      where: { id: { in: ids }, state: "sending", claimedBy: token },
+      data: { state, claimedBy: null, claimedAt: null, attempts: { decrement: 1 }, nextAttemptAt: until, lastError: reason },
+    });
+  }
+}
+
 /** Claims one reminder for sending with an atomic conditional update: true for exactly one claimant. */
 export async function claimReminder(db: Db, id: number, instance: string, now: Date): Promise<boolean> {
   const { count } = await db.reminder.updateMany({

@@ -8,6 +8,9 @@
  * - GET /cgi-bin/media/get (a MediaId a member's image or file message carried → the bytes with
  *   Content-Type, Content-Length and Content-disposition; 40007 for an unknown one);
  * - 42001 for an expired token, 40014 for an unknown one, 81013 for a userid not in the corp;
+ * - 访问频率限制 (document/path/90454), when `limits` is given: per app and member 30 messages a
+ *   minute and 1,000 an hour, the excess answered errcode 0 but dropped (不下发, counted in
+ *   `dropped`), and an app-wide ceiling answered 45009 "api freq out of limit" beyond it;
  * - and, as 企业微信 does, it POSTs encrypted, signed callbacks to the app's URL (a tap on a
  *   card button, a text), built with the official @wecom/crypto.
  * Not production code.
@@ -41,6 +44,17 @@ export interface WecomEmulatorOptions {
   aesKey: string;
   /** Members (userids) of the corp, within the app's visible range. */
   members: string[];
+  /** Enforce 企业微信's sending limits (off by default, so functional tests need no pacing). */
+  limits?: {
+    /** Per member: at most `count` messages in any `ms` (企业微信: 30/min, 1,000/h); beyond, dropped silently. */
+    perMember: Array<{ count: number; ms: number }>;
+    /** The app as a whole: at most `count` calls in any `ms`; beyond, errcode 45009. */
+    app?: { count: number; ms: number };
+  };
+  /** Every answer comes after this long (the round trip to qyapi.weixin.qq.com); default none. */
+  latencyMs?: number;
+  /** The emulator's clock in ms (default Date.now): tests move it instead of waiting a minute. */
+  clock?: () => number;
 }
 
 export class WecomEmulator {
@@ -49,6 +63,15 @@ export class WecomEmulator {
   /** Every API call, path only (the query carries the secret or the token). */
   readonly calls: string[] = [];
   tokenFetches = 0;
+  /** Messages answered errcode 0 but not delivered: over a member's limit (they are not in `sent`). */
+  readonly dropped: Array<{ touser: string; at: number }> = [];
+  /** Calls answered 45009 (over the app-wide limit). */
+  tooMany = 0;
+  /** When each member received each delivered message (the emulator's clock). */
+  readonly deliveredAt = new Map<string, number[]>();
+  private readonly memberSet: Set<string>;
+  private readonly taskIds = new Set<string>();
+  private readonly appCalls: number[] = [];
   private tokens = new Map<string, { expired: boolean }>();
   private responseCodes = new Map<string, { used: boolean }>();
   private mediaStore = new Map<string, { bytes: Buffer; contentType: string; fileName: string }>();
@@ -57,7 +80,13 @@ export class WecomEmulator {
   private next = 1;
   url = "";
 
-  constructor(readonly options: WecomEmulatorOptions) {}
+  constructor(readonly options: WecomEmulatorOptions) {
+    this.memberSet = new Set(options.members);
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
+  }
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -88,8 +117,12 @@ export class WecomEmulator {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const answer = (body: Record<string, unknown>) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
+      const write = () => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      if (this.options.latencyMs) setTimeout(write, this.options.latencyMs);
+      else write();
     };
     if (url.pathname === "/cgi-bin/gettoken") {
       if (url.searchParams.get("corpid") !== this.options.corpId) return answer({ errcode: 40013, errmsg: "invalid corpid" });
@@ -125,6 +158,16 @@ export class WecomEmulator {
       return answer({ errcode: 47001, errmsg: "data format error" });
     }
     if (body.agentid !== this.options.agentId) return answer({ errcode: 40056, errmsg: "invalid agentid" });
+    const app = this.options.limits?.app;
+    if (app) {
+      const now = this.now();
+      while (this.appCalls.length > 0 && this.appCalls[0]! <= now - app.ms) this.appCalls.shift();
+      if (this.appCalls.length >= app.count) {
+        this.tooMany++;
+        return answer({ errcode: 45009, errmsg: "api freq out of limit" });
+      }
+      this.appCalls.push(now);
+    }
     if (url.pathname === "/cgi-bin/message/send") return answer(this.send(body));
     if (url.pathname === "/cgi-bin/message/update_template_card") return answer(this.update(body));
     res.writeHead(404).end();
@@ -132,7 +175,7 @@ export class WecomEmulator {
 
   private send(body: Record<string, unknown>): Record<string, unknown> {
     const touser = String(body.touser ?? "");
-    if (!this.options.members.includes(touser)) return { errcode: 81013, errmsg: "user & party & tag all invalid", invaliduser: touser };
+    if (!this.memberSet.has(touser)) return { errcode: 81013, errmsg: "user & party & tag all invalid", invaliduser: touser };
     const msgtype = String(body.msgtype);
     let responseCode: string | null = null;
     if (msgtype === "template_card") {
@@ -146,7 +189,8 @@ export class WecomEmulator {
         buttons.length <= 6 &&
         buttons.every((b) => b.text && b.key && Buffer.byteLength(b.key) <= 1024);
       if (!valid) return { errcode: 40058, errmsg: "invalid template_card" };
-      if (this.sent.some((m) => m.template_card?.task_id === card.task_id)) return { errcode: 40058, errmsg: "task_id exists" };
+      if (this.taskIds.has(card.task_id)) return { errcode: 40058, errmsg: "task_id exists" };
+      this.taskIds.add(card.task_id);
       responseCode = this.newResponseCode();
     } else if (msgtype === "text") {
       const content = (body.text as { content?: string } | undefined)?.content ?? "";
@@ -155,6 +199,15 @@ export class WecomEmulator {
       return { errcode: 40008, errmsg: "invalid message type" };
     }
     const msgid = `msg${this.next++}`;
+    // Over a member's limit 企业微信 still answers ok, and the message never arrives.
+    const now = this.now();
+    const times = this.deliveredAt.get(touser) ?? [];
+    if (this.options.limits?.perMember.some((w) => times.filter((t) => t > now - w.ms).length >= w.count)) {
+      this.dropped.push({ touser, at: now });
+      return { errcode: 0, errmsg: "ok", invaliduser: "", msgid, ...(responseCode ? { response_code: responseCode } : {}) };
+    }
+    times.push(now);
+    this.deliveredAt.set(touser, times);
     this.sent.push({ ...(body as unknown as SentWecomMessage), msgid, responseCode });
     return { errcode: 0, errmsg: "ok", invaliduser: "", msgid, ...(responseCode ? { response_code: responseCode } : {}) };
   }
