@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@duban/db/client";
+import { createTestDb, type TestDb } from "@duban/db/testing";
+import { loadBoard } from "./board.ts";
+import { loadOverview } from "./overview.ts";
+import { toDate } from "./plans.ts";
+import { loadBoardFromHistory } from "./testing/board-from-history.ts";
+import { HISTORY_NOW, insertBoardHistory } from "./testing/board-history-fixture.ts";
+
+const DAY = 86_400_000;
+
+/** A small seeded generator, so a failing history can be replayed. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (n: number) => Math.floor(next() * n), pick: <T,>(xs: T[]): T => xs[Math.floor(next() * xs.length)]! };
+}
+
+/**
+ * What the triggers should have stored, folded in JavaScript from every submission: per deadline ×
+ * unit the counts, the earliest owed and the latest made (lowest id on a tie), the latest opening.
+ */
+async function expectTallyFresh(db: Db) {
+  const submissions = await db.submission.findMany({ select: { id: true, unitId: true, dueAt: true, submittedAt: true, round: { select: { deadlineId: true, periodKey: true, opensAt: true } } }, orderBy: { id: "asc" } });
+  const want = new Map<string, { expected: number; done: number; pending: [number, number, string] | null; made: [number, number, string] | null; lastOpensAt: number }>();
+  for (const s of submissions) {
+    const key = `${s.round.deadlineId}:${s.unitId}`;
+    const row = want.get(key) ?? { expected: 0, done: 0, pending: null, made: null, lastOpensAt: 0 };
+    const due = s.dueAt.getTime();
+    row.expected++;
+    row.lastOpensAt = Math.max(row.lastOpensAt, s.round.opensAt.getTime());
+    if (s.submittedAt) {
+      row.done++;
+      if (!row.made || due > row.made[1]) row.made = [s.id, due, s.round.periodKey];
+    } else if (!row.pending || due < row.pending[1]) row.pending = [s.id, due, s.round.periodKey];
+    want.set(key, row);
+  }
+  const stored = await db.submissionTally.findMany();
+  const got = new Map(
+    stored.map((t) => [
+      `${t.deadlineId}:${t.unitId}`,
+      {
+        expected: t.expected,
+        done: t.done,
+        pending: t.pendingId === null ? null : ([t.pendingId, toDate(t.pendingDue!).getTime(), t.pendingPeriod!] as [number, number, string]),
+        made: t.madeId === null ? null : ([t.madeId, toDate(t.madeDue!).getTime(), t.madePeriod!] as [number, number, string]),
+        lastOpensAt: t.lastOpensAt.getTime(),
+      },
+    ]),
+  );
+  expect(got).toEqual(want);
+}
+
+describe("the submission tally the board reads, kept by database triggers (temporary database)", () => {
+  let test: TestDb;
+  let planId: number;
+  beforeEach(async () => {
+    test = await createTestDb();
+    planId = (await insertBoardHistory(test.db, { tasks: 8, units: 26, unitsPerTask: 4, quarters: 6, collectives: true, provider: test.provider })).planId;
+  });
+  afterEach(() => test.cleanup());
+
+  it("stays equal to a fold of every submission, and the board to the full-history fold, through random histories and moments", { timeout: 240_000 }, async () => {
+    const db = test.db;
+    await expectTallyFresh(db);
+    const rng = random(20261127);
+    const moments = () => [HISTORY_NOW, new Date(HISTORY_NOW.getTime() + rng.int(40) * DAY), new Date(HISTORY_NOW.getTime() - rng.int(500) * DAY)];
+    let checked = 0;
+    for (let step = 0; step < 60; step++) {
+      const submissions = await db.submission.findMany({ select: { id: true, roundId: true, unitId: true, dueAt: true, submittedAt: true }, orderBy: { id: "asc" } });
+      const op = rng.int(11);
+      const s = rng.pick(submissions);
+      if (op === 0 || op === 1) {
+        // A reply or an office entry marks it in (or, as a correction, out again).
+        await db.submission.update({ where: { id: s.id }, data: { submittedAt: s.submittedAt ? null : new Date(HISTORY_NOW.getTime() - rng.int(30) * DAY) } });
+      } else if (op === 2) {
+        // An extension, or a due moment made equal to another submission's: ties on the due moment.
+        const other = rng.pick(submissions);
+        await db.submission.update({ where: { id: s.id }, data: { dueAt: rng.next() < 0.5 ? other.dueAt : new Date(s.dueAt.getTime() + (rng.int(20) - 5) * DAY) } });
+      } else if (op === 3) {
+        // A round opens (sometimes after the moments asked about), owed by the task's units.
+        const deadline = rng.pick(await db.deadline.findMany({ select: { id: true, taskId: true } }));
+        const opensAt = new Date(HISTORY_NOW.getTime() + (rng.int(60) - 30) * DAY);
+        const round = await db.round.create({ data: { deadlineId: deadline.id, periodKey: `x${step}`, opensAt, dueAt: new Date(opensAt.getTime() + rng.int(20) * DAY) } });
+        const units = await db.assignment.findMany({ where: { taskId: deadline.taskId }, select: { unitId: true } });
+        await db.submission.createMany({ data: units.map((a, i) => ({ roundId: round.id, unitId: a.unitId, dueAt: round.dueAt, submittedAt: i % 3 === 0 ? opensAt : null })) });
+      } else if (op === 4) {
+        await db.submission.delete({ where: { id: s.id } });
+      } else if (op === 5) {
+        await db.round.delete({ where: { id: s.roundId } });
+      } else if (op === 6) {
+        // A unit merge moves submissions to another unit.
+        const unitId = rng.int(26) + 1;
+        if (!submissions.some((o) => o.roundId === s.roundId && o.unitId === unitId)) await db.submission.update({ where: { id: s.id }, data: { unitId } });
+      } else if (op === 7) {
+        const deadline = rng.pick(await db.deadline.findMany({ select: { id: true, active: true } }));
+        await db.deadline.update({ where: { id: deadline.id }, data: { active: !deadline.active } });
+      } else if (op === 8) {
+        await db.round.update({ where: { id: s.roundId }, data: { opensAt: new Date(HISTORY_NOW.getTime() + (rng.int(60) - 30) * DAY) } });
+      } else if (op === 9) {
+        // A second deadline on a task: the board folds both.
+        const task = rng.pick(await db.task.findMany({ select: { id: true } }));
+        await db.deadline.create({ data: { taskId: task.id, title: "年度总结", kind: "annual", month: 1, day: 15 } });
+      } else if (rng.next() < 0.3) {
+        const deadline = rng.pick(await db.deadline.findMany({ select: { id: true } }));
+        await db.deadline.delete({ where: { id: deadline.id } });
+      }
+      if (step % 4 !== 3) continue;
+      await expectTallyFresh(db);
+      for (const now of moments()) {
+        const board = await loadBoard(db, now, { planId });
+        expect(board).toEqual(await loadBoardFromHistory(db, now, { planId }));
+        const overview = (await loadOverview(db, now)).plans.find((p) => p.planId === planId)!;
+        expect(overview.counts).toEqual(board.counts);
+        checked += board.counts.total;
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+
+  it("is removed with a unit or a deadline, whole rounds included", async () => {
+    const db = test.db;
+    await db.unit.delete({ where: { id: 2 } });
+    await db.deadline.delete({ where: { id: 3 } });
+    await expectTallyFresh(db);
+    expect(await db.submissionTally.count({ where: { OR: [{ unitId: 2 }, { deadlineId: 3 }] } })).toBe(0);
+    expect(await loadBoard(db, HISTORY_NOW, { planId })).toEqual(await loadBoardFromHistory(db, HISTORY_NOW, { planId }));
+  });
+});
