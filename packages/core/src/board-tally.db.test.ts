@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@duban/db/client";
 import { createTestDb, type TestDb } from "@duban/db/testing";
 import { loadBoard } from "./board.ts";
 import { loadOverview } from "./overview.ts";
-import { toDate } from "./plans.ts";
+import { expectTallyFresh, tallyBackfillSql } from "./testing/tally-fold.ts";
 import { loadBoardFromHistory } from "./testing/board-from-history.ts";
 import { HISTORY_NOW, insertBoardHistory } from "./testing/board-history-fixture.ts";
 
@@ -22,47 +21,12 @@ function random(seed: number) {
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T,>(xs: T[]): T => xs[Math.floor(next() * xs.length)]! };
 }
 
-/**
- * What the triggers should have stored, folded in JavaScript from every submission: per deadline ×
- * unit the counts, the earliest owed and the latest made (lowest id on a tie), the latest opening.
- */
-async function expectTallyFresh(db: Db) {
-  const submissions = await db.submission.findMany({ select: { id: true, unitId: true, dueAt: true, submittedAt: true, round: { select: { deadlineId: true, periodKey: true, opensAt: true } } }, orderBy: { id: "asc" } });
-  const want = new Map<string, { expected: number; done: number; pending: [number, number, string] | null; made: [number, number, string] | null; lastOpensAt: number }>();
-  for (const s of submissions) {
-    const key = `${s.round.deadlineId}:${s.unitId}`;
-    const row = want.get(key) ?? { expected: 0, done: 0, pending: null, made: null, lastOpensAt: 0 };
-    const due = s.dueAt.getTime();
-    row.expected++;
-    row.lastOpensAt = Math.max(row.lastOpensAt, s.round.opensAt.getTime());
-    if (s.submittedAt) {
-      row.done++;
-      if (!row.made || due > row.made[1]) row.made = [s.id, due, s.round.periodKey];
-    } else if (!row.pending || due < row.pending[1]) row.pending = [s.id, due, s.round.periodKey];
-    want.set(key, row);
-  }
-  const stored = await db.submissionTally.findMany();
-  const got = new Map(
-    stored.map((t) => [
-      `${t.deadlineId}:${t.unitId}`,
-      {
-        expected: t.expected,
-        done: t.done,
-        pending: t.pendingId === null ? null : ([t.pendingId, toDate(t.pendingDue!).getTime(), t.pendingPeriod!] as [number, number, string]),
-        made: t.madeId === null ? null : ([t.madeId, toDate(t.madeDue!).getTime(), t.madePeriod!] as [number, number, string]),
-        lastOpensAt: t.lastOpensAt.getTime(),
-      },
-    ]),
-  );
-  expect(got).toEqual(want);
-}
-
 describe("the submission tally the board reads, kept by database triggers (temporary database)", () => {
   let test: TestDb;
   let planId: number;
   beforeEach(async () => {
     test = await createTestDb();
-    planId = (await insertBoardHistory(test.db, { tasks: 8, units: 26, unitsPerTask: 4, quarters: 6, collectives: true, provider: test.provider })).planId;
+    planId = (await insertBoardHistory(test.db, { tasks: 8, units: 30, unitsPerTask: 4, quarters: 6, collectives: true, provider: test.provider })).planId;
   });
   afterEach(() => test.cleanup());
 
@@ -96,7 +60,7 @@ describe("the submission tally the board reads, kept by database triggers (tempo
         await db.round.delete({ where: { id: s.roundId } });
       } else if (op === 6) {
         // A unit merge moves submissions to another unit.
-        const unitId = rng.int(26) + 1;
+        const unitId = rng.int(30) + 1;
         if (!submissions.some((o) => o.roundId === s.roundId && o.unitId === unitId)) await db.submission.update({ where: { id: s.id }, data: { unitId } });
       } else if (op === 7) {
         const deadline = rng.pick(await db.deadline.findMany({ select: { id: true, active: true } }));
@@ -122,6 +86,16 @@ describe("the submission tally the board reads, kept by database triggers (tempo
       }
     }
     expect(checked).toBeGreaterThan(500);
+  });
+
+  it("is rebuilt the same by the migration's backfill (a database of the previous release)", async () => {
+    const db = test.db;
+    const before = await db.submissionTally.findMany({ orderBy: [{ deadlineId: "asc" }, { unitId: "asc" }] });
+    expect(before.length).toBeGreaterThan(30);
+    await db.$executeRawUnsafe(`DELETE FROM "SubmissionTally"`);
+    await db.$executeRawUnsafe(tallyBackfillSql(test.provider));
+    expect(await db.submissionTally.findMany({ orderBy: [{ deadlineId: "asc" }, { unitId: "asc" }] })).toEqual(before);
+    await expectTallyFresh(db);
   });
 
   it("is removed with a unit or a deadline, whole rounds included", async () => {

@@ -18,7 +18,7 @@ CREATE TABLE "SubmissionTally" (
 -- SubmissionTally is kept by the database itself, in the transaction of every change to a
 -- submission or a round (rounds opening, replies, office entries, extensions, reschedules, unit
 -- merges, deletions), so no write path has to remember it. An inserted submission is folded in
--- (O(1)); any other change recomputes its deadline × unit from that deadline's rounds. Ties on
+-- (O(1)), any other change recomputes its deadline × unit from that deadline's rounds. Ties on
 -- the due moment go to the lowest submission id, as the full-history fold's row order had it.
 
 CREATE TRIGGER "Submission_tally_insert" AFTER INSERT ON "Submission" FOR EACH ROW
