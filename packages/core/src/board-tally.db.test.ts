@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@duban/db/testing";
 import { loadBoard } from "./board.ts";
+import { decideExtension } from "./extensions.ts";
 import { loadOverview } from "./overview.ts";
+import { recordStatus } from "./record-status.ts";
+import { requestExtension } from "./request-extension.ts";
+import { runSchedulerPass } from "./run-scheduler-pass.ts";
+import { assignUnitToTask } from "./tasks/task-units.ts";
+import { mergeUnit } from "./units/edit-unit.ts";
+import { createUser } from "./users/create-user.ts";
+import { at, liaisonFixture } from "./testing/liaison-fixture.ts";
 import { expectTallyFresh, tallyBackfillSql } from "./testing/tally-fold.ts";
 import { loadBoardFromHistory } from "./testing/board-from-history.ts";
 import { HISTORY_NOW, insertBoardHistory } from "./testing/board-history-fixture.ts";
@@ -105,5 +113,46 @@ describe("the submission tally the board reads, kept by database triggers (tempo
     await expectTallyFresh(db);
     expect(await db.submissionTally.count({ where: { OR: [{ unitId: 2 }, { deadlineId: 3 }] } })).toBe(0);
     expect(await loadBoard(db, HISTORY_NOW, { planId })).toEqual(await loadBoardFromHistory(db, HISTORY_NOW, { planId }));
+  });
+});
+
+describe("the tally through the use cases that change submissions (temporary database, seed plan)", () => {
+  it("follows rounds opening, a reply, an extension, a unit added and a unit merged, in their transactions", { timeout: 120_000 }, async () => {
+    const f = await liaisonFixture();
+    try {
+      const db = f.db;
+      const now = at("2026-10-12", "10:00");
+      const same = async (moment: Date) => {
+        await expectTallyFresh(db);
+        expect(await loadBoard(db, moment)).toEqual(await loadBoardFromHistory(db, moment));
+      };
+      await same(now);
+      const office = (await createUser(db, { username: "office", password: "office password", role: "staff", now, actor: null })).id;
+      const liaison = await f.addContact({ unit: "环保局", telegramUserId: "5001" });
+      const { roundId } = await f.round({ task: "16", unit: "环保局", periodKey: "2026Q3", progress: true });
+      const { extensionRequestId } = await requestExtension(db, { contactId: liaison, roundId, reason: "监测数据需等省厅反馈", now });
+      await decideExtension(db, { id: extensionRequestId, decision: "approve", newDueDate: "2026-10-30", reason: "请按期报送" }, now, office);
+      await same(now);
+      await recordStatus(db, { contactId: liaison, taskId: await f.taskId("16"), roundId, status: "done", source: "telegram-button", now });
+      await same(now);
+      await assignUnitToTask(db, { taskId: await f.taskId("8"), unit: { name: "新设单位" }, role: "support", now, actor: office });
+      await same(now);
+      await mergeUnit(db, { unitId: await f.unitId("新设单位"), intoUnitId: await f.unitId("环保局"), now, actor: office });
+      await same(now);
+      const later = at("2027-01-05", "10:00");
+      await runSchedulerPass({ db, messenger: null, now: later });
+      await same(later);
+      // A change rolled back leaves the tally as it was.
+      const before = await db.submissionTally.findMany({ orderBy: [{ deadlineId: "asc" }, { unitId: "asc" }] });
+      await expect(
+        db.$transaction(async (tx) => {
+          await tx.submission.updateMany({ where: { submittedAt: null }, data: { submittedAt: later } });
+          throw new Error("rolled back");
+        }),
+      ).rejects.toThrow("rolled back");
+      expect(await db.submissionTally.findMany({ orderBy: [{ deadlineId: "asc" }, { unitId: "asc" }] })).toEqual(before);
+    } finally {
+      await f.cleanup();
+    }
   });
 });
