@@ -260,6 +260,32 @@ export async function owedByTaskUnit(db: Db, planId: number | null, now: Date): 
 }
 
 /**
+ * The earliest due still owed per task × unit (the overview's lights), as `owedByTaskUnit` reads
+ * it but only from the tally rows that owe something, and only those columns.
+ */
+export async function pendingByTaskUnit(db: Db, planId: number | null, now: Date): Promise<Map<string, Date>> {
+  const stored = await db.$queryRaw<Array<{ deadlineId: number | bigint; taskId: number | bigint; unitId: number | bigint; pendingId: number | bigint; pendingDue: Date | string; unopened: number | bigint }>>`
+    SELECT b."deadlineId" AS "deadlineId", d."taskId" AS "taskId", b."unitId" AS "unitId", b."pendingId" AS "pendingId", b."pendingDue" AS "pendingDue",
+           CASE WHEN b."lastOpensAt" > ${now} THEN 1 ELSE 0 END AS "unopened"
+      FROM "Task" t
+      JOIN "Deadline" d ON d."taskId" = t."id"
+      JOIN "SubmissionTally" b ON b."deadlineId" = d."id"
+     ${taskScope(planId)} AND t."active" = true AND d."active" = true AND b."pendingId" IS NOT NULL`;
+  // A row whose tally includes a round opening after `now` is folded again for that moment.
+  const unopened = new Set(stored.filter((row) => Number(row.unopened) === 1).map((row) => `${row.deadlineId}:${row.unitId}`));
+  const rows = stored.filter((row) => Number(row.unopened) === 0);
+  if (unopened.size > 0) rows.push(...(await tallyAsOf(db, planId, now)).flatMap((row) => (row.pendingDue !== null && unopened.has(`${row.deadlineId}:${row.unitId}`) ? [{ ...row, pendingId: row.pendingId!, pendingDue: row.pendingDue, unopened: 0 }] : [])));
+  const pendingOf = new Map<string, Date>();
+  for (const row of rows) {
+    const key = `${row.taskId}:${row.unitId}`;
+    const due = toDate(row.pendingDue);
+    const earlier = pendingOf.get(key);
+    if (!earlier || due < earlier) pendingOf.set(key, due);
+  }
+  return pendingOf;
+}
+
+/**
  * The tally of the deadlines in scope that have a round opening after `now`, folded from their
  * rounds opened by `now` (the triggers' fold, with the moment added).
  */

@@ -1,7 +1,7 @@
 import type { Db } from "@duban/db/client";
 import { lightOf, worseLight, type Light } from "@duban/domain/light";
 import { shortPlanTitle } from "@duban/domain/short-title";
-import { BLOCKED_STATUS, latestStatusByTaskUnit, owedByTaskUnit } from "./board.ts";
+import { BLOCKED_STATUS, latestStatusByTaskUnit, pendingByTaskUnit } from "./board.ts";
 import { loadCalendar } from "./calendar-source.ts";
 import { toDate } from "./plans.ts";
 
@@ -41,7 +41,7 @@ type Latest = { status: string; coordinated: boolean; createdAt: Date };
  * no query per plan, task or unit, and history is not read.
  */
 export async function loadOverview(db: Db, now: Date): Promise<Overview> {
-  const [calendar, plans, assignments, members, owedOf, latest] = await Promise.all([
+  const [calendar, plans, assignments, members, pendingOf, latest] = await Promise.all([
     loadCalendar(db),
     db.plan.findMany({ where: { archivedAt: null }, orderBy: [{ importedAt: "asc" }, { id: "asc" }], select: { id: true, title: true, docNumber: true } }),
     db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; planId: number | bigint; name: string; collective: boolean | number | bigint }>>`
@@ -55,7 +55,7 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
     db.unitMember.findMany(),
     // Only what is still owed decides a light here: once nothing is owed the cell is green (or
     // yellow when blocked) whatever the latest due date was. Read from the tally the database keeps.
-    owedByTaskUnit(db, null, now),
+    pendingByTaskUnit(db, null, now),
     // The newest status of every cell the overview shows, one index seek per cell (as the board).
     latestStatusByTaskUnit(db, null),
   ]);
@@ -95,7 +95,7 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
     let newest: Latest | null = null;
     for (const id of unitIds) {
       const key = `${a.taskId}:${id}`;
-      const owed = owedOf.get(key)?.pending?.dueAt;
+      const owed = pendingOf.get(key);
       if (owed && (!pendingDue || owed < pendingDue)) pendingDue = owed;
       const update = latestOf.get(key);
       if (update && (!newest || update.createdAt > newest.createdAt)) newest = update;
