@@ -51,9 +51,9 @@ export const BLOCKED_STATUS = "blocked";
  * wins, since an old unanswered round keeps a unit behind; otherwise the latest submitted one.
  * A collective unit's cell covers its own submissions and those of its members.
  *
- * Read set-based: the database folds the history into one row per task × unit (counts and the two
- * candidate obligations) and seeks the newest status per cell; nothing is read per row or loaded
- * whole. `testing/board-from-history.ts` keeps the earlier fold of every row, which tests and the
+ * Reads the latest state, not the history: the tally the database keeps per deadline × unit
+ * (`owedByTaskUnit`) and one index seek per cell for the newest status; nothing is read per row or
+ * loaded whole. `testing/board-from-history.ts` keeps the earlier fold of every row, which tests and the
  * benchmark compare this against.
  */
 export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
@@ -63,7 +63,7 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
     return { now, period, planId: null, planTitle: null, archived: false, groups: [], units: [], unitOptions: [], rows: [], counts: { red: 0, yellow: 0, green: 0, total: 0 } };
   }
 
-  const [calendar, plan, tasks, assignments, members, owedRows, latestRows] = await Promise.all([
+  const [calendar, plan, tasks, assignments, members, owedOf, latestRows] = await Promise.all([
     loadCalendar(db),
     db.plan.findUniqueOrThrow({ where: { id: planId }, include: { groups: { orderBy: { ordinal: "asc" } } } }),
     db.task.findMany({ where: { planId, active: true }, orderBy: { ordinal: "asc" }, select: { id: true, number: true, title: true, groupId: true } }),
@@ -83,15 +83,6 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
   for (const a of assignments) {
     const taskId = Number(a.taskId);
     assignmentsOf.set(taskId, [...(assignmentsOf.get(taskId) ?? []), { role: a.role, unit: { id: Number(a.unitId), name: a.name, collective: Boolean(Number(a.collective)) } }]);
-  }
-  const owedOf = new Map<string, Owed>();
-  for (const row of owedRows) {
-    owedOf.set(`${row.taskId}:${row.unitId}`, {
-      expected: Number(row.expected),
-      done: Number(row.done),
-      pending: row.pendingDue === null ? null : { dueAt: toDate(row.pendingDue), periodKey: periodKeyIn(row.pendingKey) },
-      made: row.madeDue === null ? null : { dueAt: toDate(row.madeDue), periodKey: periodKeyIn(row.madeKey) },
-    });
   }
   const latestOf = new Map<string, Latest>();
   for (const row of latestRows) {
@@ -198,36 +189,126 @@ type Focus = { dueAt: Date; periodKey: string };
 type Owed = { expected: number; done: number; pending: Focus | null; made: Focus | null };
 type Latest = { status: string; progress: number | null; createdAt: Date; coordinatedAt: Date | null };
 
-/** The period key at the end of an `obligationKey` ("<due as text> <id key> <periodKey>"). */
-function periodKeyIn(key: string | null): string {
-  return key === null ? "" : key.slice(key.lastIndexOf(" ") + 1);
+type TallyRow = {
+  deadlineId: number | bigint;
+  taskId: number | bigint;
+  unitId: number | bigint;
+  expected: number | bigint;
+  done: number | bigint;
+  pendingId: number | bigint | null;
+  pendingDue: Date | string | null;
+  pendingPeriod: string | null;
+  madeId: number | bigint | null;
+  madeDue: Date | string | null;
+  madePeriod: string | null;
+};
+
+/** The plan's tasks (every active plan's when `planId` is null: the overview). */
+function taskScope(planId: number | null) {
+  return planId === null ? Sql.sql`JOIN "Plan" p ON p."id" = t."planId" WHERE p."archivedAt" IS NULL` : Sql.sql`WHERE t."planId" = ${planId}`;
 }
 
 /**
- * Per task × unit of the plan's active deadlines, over the rounds opened by `now`, in one grouped
- * pass over covering indexes (Round(deadlineId, opensAt, periodKey), Submission(roundId, unitId,
- * submittedAt, dueAt)): how many submissions are owed and made, the earliest due still owed and
- * the latest due made. Which round each of those two is (its period) rides along as the MIN/MAX
- * of a text key "<due> <id> <periodKey>": the due date as text sorts in time order on both
- * databases (fixed-width ISO on SQLite; on PostgreSQL the separator sorts below a fraction's "."),
- * and the 12-digit id part breaks a tie on the lowest submission id for either end.
+ * Per task × unit of the active deadlines in scope (one plan, or every active plan when `planId`
+ * is null), over the rounds opened by `now`: how many submissions are owed and made, the earliest
+ * due still owed and the latest due made, with their periods. Read from `SubmissionTally`, which
+ * database triggers keep per deadline × unit in the same transaction as every change to a
+ * submission or round: one index range per deadline, however long the history. A tally that
+ * includes a round opening after `now` (only when asked about a past moment: rounds are created
+ * once open) is folded again from its deadline's rounds for that moment. Ties on the due moment go
+ * to the lowest submission id, as the full-history fold's row order had it.
  */
-export function owedByTaskUnit(db: Db, planId: number, now: Date) {
-  return db.$queryRaw<
-    Array<{ taskId: number | bigint; unitId: number | bigint; expected: number | bigint; done: number | bigint; pendingDue: Date | string | null; madeDue: Date | string | null; pendingKey: string | null; madeKey: string | null }>
-  >`
-    SELECT d."taskId" AS "taskId", s."unitId" AS "unitId",
-           COUNT(*) AS "expected", COUNT(s."submittedAt") AS "done",
-           MIN(CASE WHEN s."submittedAt" IS NULL THEN s."dueAt" END) AS "pendingDue",
-           MAX(CASE WHEN s."submittedAt" IS NOT NULL THEN s."dueAt" END) AS "madeDue",
-           MIN(CASE WHEN s."submittedAt" IS NULL THEN CAST(s."dueAt" AS TEXT) || ' ' || CAST(100000000000 + s."id" AS TEXT) || ' ' || r."periodKey" END) AS "pendingKey",
-           MAX(CASE WHEN s."submittedAt" IS NOT NULL THEN CAST(s."dueAt" AS TEXT) || ' ' || CAST(900000000000 - s."id" AS TEXT) || ' ' || r."periodKey" END) AS "madeKey"
+export async function owedByTaskUnit(db: Db, planId: number | null, now: Date): Promise<Map<string, Owed>> {
+  const scope = taskScope(planId);
+  const stored = await db.$queryRaw<Array<TallyRow & { unopened: number | bigint }>>`
+    SELECT b."deadlineId" AS "deadlineId", d."taskId" AS "taskId", b."unitId" AS "unitId", b."expected" AS "expected", b."done" AS "done",
+           b."pendingId" AS "pendingId", b."pendingDue" AS "pendingDue", b."pendingPeriod" AS "pendingPeriod",
+           b."madeId" AS "madeId", b."madeDue" AS "madeDue", b."madePeriod" AS "madePeriod",
+           CASE WHEN b."lastOpensAt" > ${now} THEN 1 ELSE 0 END AS "unopened"
       FROM "Task" t
       JOIN "Deadline" d ON d."taskId" = t."id"
-      JOIN "Round" r ON r."deadlineId" = d."id"
-      JOIN "Submission" s ON s."roundId" = r."id"
-     WHERE t."planId" = ${planId} AND t."active" = true AND d."active" = true AND r."opensAt" <= ${now}
-     GROUP BY d."taskId", s."unitId"`;
+      JOIN "SubmissionTally" b ON b."deadlineId" = d."id"
+     ${scope} AND t."active" = true AND d."active" = true`;
+  const unopened = new Set(stored.filter((row) => Number(row.unopened) === 1).map((row) => Number(row.deadlineId)));
+  const rows = unopened.size === 0 ? stored : [...stored.filter((row) => !unopened.has(Number(row.deadlineId))), ...(await tallyAsOf(db, planId, now))];
+
+  const owedOf = new Map<string, Owed & { pendingId: number; madeId: number }>();
+  for (const row of rows) {
+    const key = `${row.taskId}:${row.unitId}`;
+    const pending = row.pendingDue === null ? null : { dueAt: toDate(row.pendingDue), periodKey: row.pendingPeriod ?? "" };
+    const made = row.madeDue === null ? null : { dueAt: toDate(row.madeDue), periodKey: row.madePeriod ?? "" };
+    const pendingId = Number(row.pendingId ?? 0);
+    const madeId = Number(row.madeId ?? 0);
+    const owed = owedOf.get(key);
+    if (!owed) {
+      owedOf.set(key, { expected: Number(row.expected), done: Number(row.done), pending, made, pendingId, madeId });
+      continue;
+    }
+    // A task with several deadlines: the earliest owed and the latest made across them.
+    owed.expected += Number(row.expected);
+    owed.done += Number(row.done);
+    if (pending && (!owed.pending || pending.dueAt < owed.pending.dueAt || (pending.dueAt.getTime() === owed.pending.dueAt.getTime() && pendingId < owed.pendingId))) {
+      owed.pending = pending;
+      owed.pendingId = pendingId;
+    }
+    if (made && (!owed.made || made.dueAt > owed.made.dueAt || (made.dueAt.getTime() === owed.made.dueAt.getTime() && madeId < owed.madeId))) {
+      owed.made = made;
+      owed.madeId = madeId;
+    }
+  }
+  return owedOf;
+}
+
+/**
+ * The earliest due still owed per task × unit (the overview's lights), as `owedByTaskUnit` reads
+ * it but only from the tally rows that owe something, and only those columns.
+ */
+export async function pendingByTaskUnit(db: Db, planId: number | null, now: Date): Promise<Map<string, Date>> {
+  const stored = await db.$queryRaw<Array<{ deadlineId: number | bigint; taskId: number | bigint; unitId: number | bigint; pendingId: number | bigint; pendingDue: Date | string; unopened: number | bigint }>>`
+    SELECT b."deadlineId" AS "deadlineId", d."taskId" AS "taskId", b."unitId" AS "unitId", b."pendingId" AS "pendingId", b."pendingDue" AS "pendingDue",
+           CASE WHEN b."lastOpensAt" > ${now} THEN 1 ELSE 0 END AS "unopened"
+      FROM "Task" t
+      JOIN "Deadline" d ON d."taskId" = t."id"
+      JOIN "SubmissionTally" b ON b."deadlineId" = d."id"
+     ${taskScope(planId)} AND t."active" = true AND d."active" = true AND b."pendingId" IS NOT NULL`;
+  // A row whose tally includes a round opening after `now` is folded again for that moment.
+  const unopened = new Set(stored.filter((row) => Number(row.unopened) === 1).map((row) => `${row.deadlineId}:${row.unitId}`));
+  const rows = stored.filter((row) => Number(row.unopened) === 0);
+  if (unopened.size > 0) rows.push(...(await tallyAsOf(db, planId, now)).flatMap((row) => (row.pendingDue !== null && unopened.has(`${row.deadlineId}:${row.unitId}`) ? [{ ...row, pendingId: row.pendingId!, pendingDue: row.pendingDue, unopened: 0 }] : [])));
+  const pendingOf = new Map<string, Date>();
+  for (const row of rows) {
+    const key = `${row.taskId}:${row.unitId}`;
+    const due = toDate(row.pendingDue);
+    const earlier = pendingOf.get(key);
+    if (!earlier || due < earlier) pendingOf.set(key, due);
+  }
+  return pendingOf;
+}
+
+/**
+ * The tally of the deadlines in scope that have a round opening after `now`, folded from their
+ * rounds opened by `now` (the triggers' fold, with the moment added).
+ */
+function tallyAsOf(db: Db, planId: number | null, now: Date) {
+  return db.$queryRaw<TallyRow[]>`
+    SELECT x."deadlineId" AS "deadlineId", x."taskId" AS "taskId", x."unitId" AS "unitId", COUNT(*) AS "expected", COUNT(x."submittedAt") AS "done",
+           MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."id" END) AS "pendingId",
+           MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."dueAt" END) AS "pendingDue",
+           MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."periodKey" END) AS "pendingPeriod",
+           MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."id" END) AS "madeId",
+           MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."dueAt" END) AS "madeDue",
+           MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."periodKey" END) AS "madePeriod"
+      FROM (SELECT r."deadlineId", d."taskId", s."unitId", s."id", s."dueAt", s."submittedAt", r."periodKey", r."opensAt",
+                   ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt", s."id") AS "first",
+                   ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt" DESC, s."id") AS "last"
+              FROM "Deadline" d
+              JOIN "Round" r ON r."deadlineId" = d."id"
+              JOIN "Submission" s ON s."roundId" = r."id"
+             WHERE r."opensAt" <= ${now}
+               AND d."id" IN (SELECT DISTINCT b."deadlineId" FROM "SubmissionTally" b WHERE b."lastOpensAt" > ${now})
+               AND d."taskId" IN (SELECT t."id" FROM "Task" t ${taskScope(planId)} AND t."active" = true)
+               AND d."active" = true) x
+     GROUP BY x."deadlineId", x."taskId", x."unitId"`;
 }
 
 /**
@@ -237,7 +318,7 @@ export function owedByTaskUnit(db: Db, planId: number, now: Date) {
  * createdAt, id), however long the history.
  */
 export function latestStatusByTaskUnit(db: Db, planId: number | null) {
-  const scope = planId === null ? Sql.sql`JOIN "Plan" p ON p."id" = t."planId" WHERE p."archivedAt" IS NULL` : Sql.sql`WHERE t."planId" = ${planId}`;
+  const scope = taskScope(planId);
   return db.$queryRaw<Array<{ id: number | bigint; taskId: number | bigint; unitId: number | bigint; status: string; progress: number | bigint | null; createdAt: Date | string; coordinatedAt: Date | string | null }>>`
     WITH cells AS (
       SELECT a."taskId" AS "taskId", a."unitId" AS "unitId"

@@ -1,7 +1,7 @@
 import type { Db } from "@duban/db/client";
 import { lightOf, worseLight, type Light } from "@duban/domain/light";
 import { shortPlanTitle } from "@duban/domain/short-title";
-import { BLOCKED_STATUS, latestStatusByTaskUnit } from "./board.ts";
+import { BLOCKED_STATUS, latestStatusByTaskUnit, pendingByTaskUnit } from "./board.ts";
 import { loadCalendar } from "./calendar-source.ts";
 import { toDate } from "./plans.ts";
 
@@ -36,12 +36,12 @@ type Latest = { status: string; coordinated: boolean; createdAt: Date };
 /**
  * The page the office head opens first: every active plan's lights, and which units are late in
  * which plan. The same light rule as the board, computed from three set-based queries over all
- * active plans (the cells; per task × unit the earliest still-owed due date of opened rounds, read
- * from the unanswered submissions only; the latest status, one index seek per cell) — no query
- * per plan, task or unit, and answered history is not read.
+ * active plans (the cells; per task × unit the earliest still-owed due date of opened rounds, from
+ * the tally the database keeps per deadline × unit; the latest status, one index seek per cell) —
+ * no query per plan, task or unit, and history is not read.
  */
 export async function loadOverview(db: Db, now: Date): Promise<Overview> {
-  const [calendar, plans, assignments, members, aggregates, latest] = await Promise.all([
+  const [calendar, plans, assignments, members, pendingOf, latest] = await Promise.all([
     loadCalendar(db),
     db.plan.findMany({ where: { archivedAt: null }, orderBy: [{ importedAt: "asc" }, { id: "asc" }], select: { id: true, title: true, docNumber: true } }),
     db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; planId: number | bigint; name: string; collective: boolean | number | bigint }>>`
@@ -54,25 +54,14 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
        ORDER BY a."id"`,
     db.unitMember.findMany(),
     // Only what is still owed decides a light here: once nothing is owed the cell is green (or
-    // yellow when blocked) whatever the latest due date was, so answered history is never read.
-    // The scan starts from Submission(submittedAt, …) at the unanswered rows.
-    db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; pendingDue: Date | string | null }>>`
-      SELECT d."taskId" AS "taskId", s."unitId" AS "unitId", MIN(s."dueAt") AS "pendingDue"
-        FROM "Submission" s
-        JOIN "Round" r ON r."id" = s."roundId"
-        JOIN "Deadline" d ON d."id" = r."deadlineId"
-        JOIN "Task" t ON t."id" = d."taskId"
-        JOIN "Plan" p ON p."id" = t."planId"
-       WHERE s."submittedAt" IS NULL AND r."opensAt" <= ${now} AND d."active" = true AND t."active" = true AND p."archivedAt" IS NULL
-       GROUP BY d."taskId", s."unitId"`,
+    // yellow when blocked) whatever the latest due date was. Read from the tally the database keeps.
+    pendingByTaskUnit(db, null, now),
     // The newest status of every cell the overview shows, one index seek per cell (as the board).
     latestStatusByTaskUnit(db, null),
   ]);
 
   const membersOf = new Map<number, number[]>();
   for (const m of members) membersOf.set(m.collectiveId, [...(membersOf.get(m.collectiveId) ?? []), m.memberId]);
-  const pendingOf = new Map<string, Date>();
-  for (const row of aggregates) if (row.pendingDue !== null) pendingOf.set(`${row.taskId}:${row.unitId}`, toDate(row.pendingDue));
   const latestOf = new Map<string, Latest>();
   for (const row of latest) {
     latestOf.set(`${row.taskId}:${row.unitId}`, { status: row.status, coordinated: row.coordinatedAt !== null, createdAt: toDate(row.createdAt) });

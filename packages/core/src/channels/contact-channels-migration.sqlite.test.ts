@@ -11,7 +11,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** The contact_channels migration carries every Telegram-bound contact over to ContactChannel (plain SQL backfill). */
 it("existing Telegram contacts get their telegram channel row; unbound contacts none", { timeout: 120_000 }, async () => {
   const all = migrationNames(MIGRATIONS_DIR);
-  // The migration that adds ContactChannel ends with the backfill (later ones may follow it).
+  // The migration that adds ContactChannel (and ends with the backfill), whichever came after it.
   const index = all.findIndex((name) => readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8").includes('CREATE TABLE "ContactChannel"'));
   expect(index).toBeGreaterThan(0);
   const previous = path.join(dir, "previous");

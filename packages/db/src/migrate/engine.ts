@@ -54,6 +54,18 @@ function scriptAware(adapter: SqlDriverAdapter): SqlDriverAdapter {
 }
 
 /**
+ * PrismaPg's executeScript splits a script at every ";", which breaks a migration that defines a
+ * function or trigger (semicolons inside its body). Prisma's own engine sends the script whole;
+ * so does this: one simple-protocol query (no arguments), its statements in one implicit transaction.
+ */
+function wholeScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  adapter.executeScript = async (script: string) => {
+    await adapter.executeRaw({ sql: script, args: [], argTypes: [] });
+  };
+  return adapter;
+}
+
+/**
  * Remembers every connection the engine opens: the engine takes an EXCLUSIVE lock on a SQLite
  * database and `free()` does not close connections (nor PostgreSQL pools), so we close them ourselves.
  */
@@ -174,7 +186,7 @@ export async function openSchemaEngine(target: EngineTarget, schemaPath: string,
       ? trackingFactory(new PrismaBetterSqlite3({ url: `file:${target.file}` }), opened, scriptAware)
       : target.url === null
         ? datamodelOnlyPostgres()
-        : trackingFactory(postgresFactory(target.url), opened, (adapter) => adapter);
+        : trackingFactory(postgresFactory(target.url), opened, wholeScripts);
   const engine = await SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, log, bindMigrationAwareSqlAdapterFactory(factory));
   return {
     engine,

@@ -1,0 +1,151 @@
+-- CreateTable
+CREATE TABLE "SubmissionTally" (
+    "deadlineId" INTEGER NOT NULL,
+    "unitId" INTEGER NOT NULL,
+    "expected" INTEGER NOT NULL,
+    "done" INTEGER NOT NULL,
+    "pendingId" INTEGER,
+    "pendingDue" DATETIME,
+    "pendingPeriod" TEXT,
+    "madeId" INTEGER,
+    "madeDue" DATETIME,
+    "madePeriod" TEXT,
+    "lastOpensAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("deadlineId", "unitId")
+);
+
+-- SubmissionTally is kept by the database itself, in the transaction of every change to a
+-- submission or a round (rounds opening, replies, office entries, extensions, reschedules, unit
+-- merges, deletions), so no write path has to remember it. An inserted submission is folded in
+-- (O(1)), any other change recomputes its deadline × unit from that deadline's rounds. Ties on
+-- the due moment go to the lowest submission id, as the full-history fold's row order had it.
+
+CREATE TRIGGER "Submission_tally_insert" AFTER INSERT ON "Submission" FOR EACH ROW
+BEGIN
+  INSERT INTO "SubmissionTally" AS t ("deadlineId", "unitId", "expected", "done", "pendingId", "pendingDue", "pendingPeriod", "madeId", "madeDue", "madePeriod", "lastOpensAt")
+  SELECT r."deadlineId", NEW."unitId", 1, CASE WHEN NEW."submittedAt" IS NULL THEN 0 ELSE 1 END,
+         CASE WHEN NEW."submittedAt" IS NULL THEN NEW."id" END, CASE WHEN NEW."submittedAt" IS NULL THEN NEW."dueAt" END, CASE WHEN NEW."submittedAt" IS NULL THEN r."periodKey" END,
+         CASE WHEN NEW."submittedAt" IS NOT NULL THEN NEW."id" END, CASE WHEN NEW."submittedAt" IS NOT NULL THEN NEW."dueAt" END, CASE WHEN NEW."submittedAt" IS NOT NULL THEN r."periodKey" END,
+         r."opensAt"
+    FROM "Round" r WHERE r."id" = NEW."roundId"
+  ON CONFLICT ("deadlineId", "unitId") DO UPDATE SET
+    "expected" = t."expected" + 1,
+    "done" = t."done" + excluded."done",
+    "pendingId" = CASE WHEN excluded."pendingId" IS NOT NULL AND (t."pendingId" IS NULL OR excluded."pendingDue" < t."pendingDue" OR (excluded."pendingDue" = t."pendingDue" AND excluded."pendingId" < t."pendingId")) THEN excluded."pendingId" ELSE t."pendingId" END,
+    "pendingDue" = CASE WHEN excluded."pendingId" IS NOT NULL AND (t."pendingId" IS NULL OR excluded."pendingDue" < t."pendingDue" OR (excluded."pendingDue" = t."pendingDue" AND excluded."pendingId" < t."pendingId")) THEN excluded."pendingDue" ELSE t."pendingDue" END,
+    "pendingPeriod" = CASE WHEN excluded."pendingId" IS NOT NULL AND (t."pendingId" IS NULL OR excluded."pendingDue" < t."pendingDue" OR (excluded."pendingDue" = t."pendingDue" AND excluded."pendingId" < t."pendingId")) THEN excluded."pendingPeriod" ELSE t."pendingPeriod" END,
+    "madeId" = CASE WHEN excluded."madeId" IS NOT NULL AND (t."madeId" IS NULL OR excluded."madeDue" > t."madeDue" OR (excluded."madeDue" = t."madeDue" AND excluded."madeId" < t."madeId")) THEN excluded."madeId" ELSE t."madeId" END,
+    "madeDue" = CASE WHEN excluded."madeId" IS NOT NULL AND (t."madeId" IS NULL OR excluded."madeDue" > t."madeDue" OR (excluded."madeDue" = t."madeDue" AND excluded."madeId" < t."madeId")) THEN excluded."madeDue" ELSE t."madeDue" END,
+    "madePeriod" = CASE WHEN excluded."madeId" IS NOT NULL AND (t."madeId" IS NULL OR excluded."madeDue" > t."madeDue" OR (excluded."madeDue" = t."madeDue" AND excluded."madeId" < t."madeId")) THEN excluded."madePeriod" ELSE t."madePeriod" END,
+    "lastOpensAt" = MAX(t."lastOpensAt", excluded."lastOpensAt");
+END;
+
+CREATE TRIGGER "Submission_tally_update" AFTER UPDATE OF "roundId", "unitId", "dueAt", "submittedAt" ON "Submission" FOR EACH ROW
+WHEN OLD."roundId" IS NOT NEW."roundId" OR OLD."unitId" IS NOT NEW."unitId" OR OLD."dueAt" IS NOT NEW."dueAt" OR OLD."submittedAt" IS NOT NEW."submittedAt"
+BEGIN
+  DELETE FROM "SubmissionTally" WHERE "deadlineId" = (SELECT "deadlineId" FROM "Round" WHERE "id" = NEW."roundId") AND "unitId" = NEW."unitId";
+  INSERT INTO "SubmissionTally" ("deadlineId", "unitId", "expected", "done", "pendingId", "pendingDue", "pendingPeriod", "madeId", "madeDue", "madePeriod", "lastOpensAt")
+  SELECT x."deadlineId", x."unitId", COUNT(*), COUNT(x."submittedAt"),
+         MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."periodKey" END),
+         MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."periodKey" END),
+         MAX(x."opensAt")
+    FROM (SELECT r."deadlineId", s."unitId", s."id", s."dueAt", s."submittedAt", r."periodKey", r."opensAt",
+                 ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt", s."id") AS "first",
+                 ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt" DESC, s."id") AS "last"
+            FROM "Round" r JOIN "Submission" s ON s."roundId" = r."id"
+           WHERE r."deadlineId" = (SELECT "deadlineId" FROM "Round" WHERE "id" = NEW."roundId") AND s."unitId" = NEW."unitId") x
+   GROUP BY x."deadlineId", x."unitId";
+END;
+
+-- A submission moved to another round or unit (a unit merge) leaves its old deadline × unit too.
+CREATE TRIGGER "Submission_tally_move" AFTER UPDATE OF "roundId", "unitId" ON "Submission" FOR EACH ROW
+WHEN OLD."roundId" IS NOT NEW."roundId" OR OLD."unitId" IS NOT NEW."unitId"
+BEGIN
+  DELETE FROM "SubmissionTally" WHERE "deadlineId" = (SELECT "deadlineId" FROM "Round" WHERE "id" = OLD."roundId") AND "unitId" = OLD."unitId";
+  INSERT INTO "SubmissionTally" ("deadlineId", "unitId", "expected", "done", "pendingId", "pendingDue", "pendingPeriod", "madeId", "madeDue", "madePeriod", "lastOpensAt")
+  SELECT x."deadlineId", x."unitId", COUNT(*), COUNT(x."submittedAt"),
+         MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."periodKey" END),
+         MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."periodKey" END),
+         MAX(x."opensAt")
+    FROM (SELECT r."deadlineId", s."unitId", s."id", s."dueAt", s."submittedAt", r."periodKey", r."opensAt",
+                 ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt", s."id") AS "first",
+                 ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt" DESC, s."id") AS "last"
+            FROM "Round" r JOIN "Submission" s ON s."roundId" = r."id"
+           WHERE r."deadlineId" = (SELECT "deadlineId" FROM "Round" WHERE "id" = OLD."roundId") AND s."unitId" = OLD."unitId") x
+   GROUP BY x."deadlineId", x."unitId";
+END;
+
+-- When the round itself is being deleted, the round's trigger below recomputes its deadline.
+CREATE TRIGGER "Submission_tally_delete" AFTER DELETE ON "Submission" FOR EACH ROW
+BEGIN
+  DELETE FROM "SubmissionTally" WHERE "deadlineId" = (SELECT "deadlineId" FROM "Round" WHERE "id" = OLD."roundId") AND "unitId" = OLD."unitId";
+  INSERT INTO "SubmissionTally" ("deadlineId", "unitId", "expected", "done", "pendingId", "pendingDue", "pendingPeriod", "madeId", "madeDue", "madePeriod", "lastOpensAt")
+  SELECT x."deadlineId", x."unitId", COUNT(*), COUNT(x."submittedAt"),
+         MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."periodKey" END),
+         MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."periodKey" END),
+         MAX(x."opensAt")
+    FROM (SELECT r."deadlineId", s."unitId", s."id", s."dueAt", s."submittedAt", r."periodKey", r."opensAt",
+                 ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt", s."id") AS "first",
+                 ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt" DESC, s."id") AS "last"
+            FROM "Round" r JOIN "Submission" s ON s."roundId" = r."id"
+           WHERE r."deadlineId" = (SELECT "deadlineId" FROM "Round" WHERE "id" = OLD."roundId") AND s."unitId" = OLD."unitId") x
+   GROUP BY x."deadlineId", x."unitId";
+END;
+
+CREATE TRIGGER "Round_tally_delete" AFTER DELETE ON "Round" FOR EACH ROW
+BEGIN
+  DELETE FROM "SubmissionTally" WHERE "deadlineId" = OLD."deadlineId";
+  INSERT INTO "SubmissionTally" ("deadlineId", "unitId", "expected", "done", "pendingId", "pendingDue", "pendingPeriod", "madeId", "madeDue", "madePeriod", "lastOpensAt")
+  SELECT x."deadlineId", x."unitId", COUNT(*), COUNT(x."submittedAt"),
+         MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."periodKey" END),
+         MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."periodKey" END),
+         MAX(x."opensAt")
+    FROM (SELECT r."deadlineId", s."unitId", s."id", s."dueAt", s."submittedAt", r."periodKey", r."opensAt",
+                 ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt", s."id") AS "first",
+                 ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt" DESC, s."id") AS "last"
+            FROM "Round" r JOIN "Submission" s ON s."roundId" = r."id"
+           WHERE r."deadlineId" = OLD."deadlineId") x
+   GROUP BY x."deadlineId", x."unitId";
+END;
+
+CREATE TRIGGER "Round_tally_update" AFTER UPDATE OF "deadlineId", "periodKey", "opensAt" ON "Round" FOR EACH ROW
+WHEN OLD."deadlineId" IS NOT NEW."deadlineId" OR OLD."periodKey" IS NOT NEW."periodKey" OR OLD."opensAt" IS NOT NEW."opensAt"
+BEGIN
+  DELETE FROM "SubmissionTally" WHERE "deadlineId" = OLD."deadlineId";
+  INSERT INTO "SubmissionTally" ("deadlineId", "unitId", "expected", "done", "pendingId", "pendingDue", "pendingPeriod", "madeId", "madeDue", "madePeriod", "lastOpensAt")
+  SELECT x."deadlineId", x."unitId", COUNT(*), COUNT(x."submittedAt"),
+         MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."periodKey" END),
+         MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."periodKey" END),
+         MAX(x."opensAt")
+    FROM (SELECT r."deadlineId", s."unitId", s."id", s."dueAt", s."submittedAt", r."periodKey", r."opensAt",
+                 ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt", s."id") AS "first",
+                 ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt" DESC, s."id") AS "last"
+            FROM "Round" r JOIN "Submission" s ON s."roundId" = r."id"
+           WHERE r."deadlineId" = OLD."deadlineId") x
+   GROUP BY x."deadlineId", x."unitId";
+  DELETE FROM "SubmissionTally" WHERE "deadlineId" = NEW."deadlineId";
+  INSERT INTO "SubmissionTally" ("deadlineId", "unitId", "expected", "done", "pendingId", "pendingDue", "pendingPeriod", "madeId", "madeDue", "madePeriod", "lastOpensAt")
+  SELECT x."deadlineId", x."unitId", COUNT(*), COUNT(x."submittedAt"),
+         MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."periodKey" END),
+         MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."periodKey" END),
+         MAX(x."opensAt")
+    FROM (SELECT r."deadlineId", s."unitId", s."id", s."dueAt", s."submittedAt", r."periodKey", r."opensAt",
+                 ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt", s."id") AS "first",
+                 ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt" DESC, s."id") AS "last"
+            FROM "Round" r JOIN "Submission" s ON s."roundId" = r."id"
+           WHERE r."deadlineId" = NEW."deadlineId") x
+   GROUP BY x."deadlineId", x."unitId";
+END;
+
+-- Backfill: the tally of every submission already in the database.
+INSERT INTO "SubmissionTally" ("deadlineId", "unitId", "expected", "done", "pendingId", "pendingDue", "pendingPeriod", "madeId", "madeDue", "madePeriod", "lastOpensAt")
+SELECT x."deadlineId", x."unitId", COUNT(*), COUNT(x."submittedAt"),
+       MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NULL AND x."first" = 1 THEN x."periodKey" END),
+       MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."id" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."dueAt" END), MAX(CASE WHEN x."submittedAt" IS NOT NULL AND x."last" = 1 THEN x."periodKey" END),
+       MAX(x."opensAt")
+  FROM (SELECT r."deadlineId", s."unitId", s."id", s."dueAt", s."submittedAt", r."periodKey", r."opensAt",
+               ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt", s."id") AS "first",
+               ROW_NUMBER() OVER (PARTITION BY r."deadlineId", s."unitId", s."submittedAt" IS NULL ORDER BY s."dueAt" DESC, s."id") AS "last"
+          FROM "Round" r JOIN "Submission" s ON s."roundId" = r."id") x
+ GROUP BY x."deadlineId", x."unitId";
