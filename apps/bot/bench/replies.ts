@@ -12,8 +12,8 @@
 import Database from "better-sqlite3";
 import { Bot } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
-import { loadCalendar } from "@duban/core/calendar-source";
-import { ensureRounds } from "@duban/core/ensure-rounds";
+import { loadCalendar } from "@duban/core/calendar/calendar-source";
+import { ensureRounds } from "@duban/core/rounds/ensure-rounds";
 import { at } from "@duban/core/testing/liaison-fixture";
 import { insertScalePlan } from "@duban/core/testing/scale-fixture";
 import { createTestDb } from "@duban/db/testing";

@@ -1,7 +1,7 @@
 import type { Context, SessionFlavor } from "grammy";
 import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Logger } from "pino";
-import type { ContactInfo } from "@duban/core/contact-queries";
+import type { ContactInfo } from "@duban/core/units/contact-queries";
 import type { Db } from "@duban/db/client";
 import type { WorkingHours } from "@duban/domain/working-hours";
 import type { CallbackAction } from "./callback-data.ts";

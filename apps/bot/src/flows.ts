@@ -5,9 +5,9 @@
  */
 import type { InlineKeyboard } from "grammy";
 import { fitNote, NOTE_ECHO_LENGTH, NOTE_MAX_LENGTH } from "@duban/domain/note-limit";
-import { roundForUnit, taskIndicators, taskLabel, unitTasks, type ContactInfo, type OpenRound } from "@duban/core/contact-queries";
-import { ExtensionRequestError, requestExtension } from "@duban/core/request-extension";
-import { amendStatusUpdate, lastReportedStatus, recordStatus, RecordStatusError, type AttachmentInput, type RecordedStatus } from "@duban/core/record-status";
+import { roundForUnit, taskIndicators, taskLabel, unitTasks, type ContactInfo, type OpenRound } from "@duban/core/units/contact-queries";
+import { ExtensionRequestError, requestExtension } from "@duban/core/submissions/request-extension";
+import { amendStatusUpdate, lastReportedStatus, recordStatus, RecordStatusError, type AttachmentInput, type RecordedStatus } from "@duban/core/submissions/record-status";
 import { extensionRequestOf, parseReply, type ParsedReply, type ReplyIndicator, type ReportStatus } from "@duban/domain/parse-reply";
 import type { StatusRef } from "./callback-data.ts";
 import { languageOf, type BotContext } from "./context.ts";

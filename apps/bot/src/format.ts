@@ -1,4 +1,4 @@
-import type { RecordedStatus } from "@duban/core/record-status";
+import type { RecordedStatus } from "@duban/core/submissions/record-status";
 import { NOTE_ECHO_LENGTH } from "@duban/domain/note-limit";
 import { shanghaiDate, shanghaiTime } from "@duban/domain/calendar";
 import type { Light } from "@duban/domain/light";

@@ -1,4 +1,4 @@
-import type { AttachmentInput } from "@duban/core/record-status";
+import type { AttachmentInput } from "@duban/core/submissions/record-status";
 import type { Db } from "@duban/db/client";
 import { forgetBotSessionsBefore } from "@duban/db/repositories/bot-sessions";
 import type { ReportStatus } from "@duban/domain/parse-reply";

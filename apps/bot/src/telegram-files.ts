@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Api, type RawApi } from "grammy";
 import { hydrateFiles, type FileApiFlavor } from "@grammyjs/files";
-import type { AttachmentFiles } from "@duban/core/attachments";
+import type { AttachmentFiles } from "@duban/core/submissions/attachments";
 import { TELEGRAM_CALL_TIMEOUT_SECONDS } from "./create-bot.ts";
 
 /** Telegram's limit for files a bot may download through the Bot API. */

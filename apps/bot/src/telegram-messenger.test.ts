@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Bot, GrammyError, HttpError } from "grammy";
-import type { OutgoingMessage } from "@duban/core/messenger";
+import type { OutgoingMessage } from "@duban/core/channels/messenger";
 import { callbackSecretFor, decodeCallbackData } from "./callback-data.ts";
 import { classifySendError, TelegramMessenger } from "./telegram-messenger.ts";
 

@@ -1,6 +1,6 @@
 import { GrammyError, HttpError, type Api } from "grammy";
-import type { Messenger, OutgoingMessage, SendResult } from "@duban/core/messenger";
-import { noticeIdOfKey } from "@duban/core/notices";
+import type { Messenger, OutgoingMessage, SendResult } from "@duban/core/channels/messenger";
+import { noticeIdOfKey } from "@duban/core/notices/notices";
 import { digestGroups, reminderDigestText } from "@duban/domain/reminder-text";
 import { callbackSecretFor } from "./callback-data.ts";
 import { translator } from "./i18n.ts";

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pino from "pino";
 import { createInvite } from "@duban/core/invites/create-invite";
-import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
+import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
 import { FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { createBot } from "../src/create-bot.ts";
 import { startBot, type RunningBot } from "../src/start-bot.ts";

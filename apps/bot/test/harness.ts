@@ -3,7 +3,7 @@
  * API calls are captured by an API transformer (no network); botInfo is preset, so no getMe.
  */
 import type { Update, UserFromGetMe } from "grammy/types";
-import { dispatchReminders } from "@duban/core/dispatch-reminders";
+import { dispatchReminders } from "@duban/core/reminders/dispatch-reminders";
 import { FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { createInvite } from "@duban/core/invites/create-invite";
 import { createDb } from "@duban/db/client";

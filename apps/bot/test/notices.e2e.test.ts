@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pino from "pino";
 import { createInvite } from "@duban/core/invites/create-invite";
-import { dispatchReminders } from "@duban/core/dispatch-reminders";
-import { broadcastNotice, listNotices, remindUnreceived } from "@duban/core/notices";
+import { dispatchReminders } from "@duban/core/reminders/dispatch-reminders";
+import { broadcastNotice, listNotices, remindUnreceived } from "@duban/core/notices/notices";
 import { FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { createBot } from "../src/create-bot.ts";
 import { startBot, type RunningBot } from "../src/start-bot.ts";

@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pino from "pino";
-import { importPlan } from "@duban/core/import-plan";
+import { importPlan } from "@duban/core/plans/import-plan";
 import { createInvite } from "@duban/core/invites/create-invite";
-import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
+import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
 import { BUSINESS_PLAN_TEXT, RIVER_PLAN_TEXT } from "@duban/core/testing/extra-plans";
 import { at, FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { shortPlanTitle } from "@duban/domain/short-title";

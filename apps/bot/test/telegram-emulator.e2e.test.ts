@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pino from "pino";
 import { createInvite } from "@duban/core/invites/create-invite";
-import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
-import { taskDetail } from "@duban/core/task-detail";
+import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
+import { taskDetail } from "@duban/core/board/task-detail";
 import { at, FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
-import { urgeRound } from "@duban/core/urge-round";
+import { urgeRound } from "@duban/core/rounds/urge-round";
 import { createBot } from "../src/create-bot.ts";
 import { startBot, type RunningBot } from "../src/start-bot.ts";
 import { createTelegramMessenger } from "../src/telegram-messenger.ts";

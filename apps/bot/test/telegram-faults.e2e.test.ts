@@ -2,7 +2,7 @@
 // 5xx, a hung call, a lost answer (Telegram delivered, the answer never came back) and 403. Each
 // send's outcome is tallied and checked against what reached the chat.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OutgoingMessage, SendResult } from "@duban/core/messenger";
+import type { OutgoingMessage, SendResult } from "@duban/core/channels/messenger";
 import { createTelegramApi } from "../src/create-bot.ts";
 import { TelegramMessenger } from "../src/telegram-messenger.ts";
 import { startEmulator, type Emulator } from "./emulator.ts";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@duban/db/testing";
 import { shanghaiInstant } from "@duban/domain/calendar";
-import { decideExtension } from "@duban/core/extensions";
-import { requestExtension } from "@duban/core/request-extension";
+import { decideExtension } from "@duban/core/submissions/extensions";
+import { requestExtension } from "@duban/core/submissions/request-extension";
 import { grantScoreExemption } from "@duban/core/scores/score-exemptions";
 import { runCli } from "./main.ts";
 import type { CliIo } from "./io.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordStatus } from "@duban/core/record-status";
-import { requestExtension } from "@duban/core/request-extension";
+import { recordStatus } from "@duban/core/submissions/record-status";
+import { requestExtension } from "@duban/core/submissions/request-extension";
 import { signIn, startConsole, USERS, type ConsoleUnderTest } from "./harness.ts";
 
 let c: ConsoleUnderTest;

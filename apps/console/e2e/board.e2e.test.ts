@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordStatus } from "@duban/core/record-status";
+import { recordStatus } from "@duban/core/submissions/record-status";
 import { signIn, startConsole, USERS, type ConsoleUnderTest } from "./harness.ts";
 
 let c: ConsoleUnderTest;

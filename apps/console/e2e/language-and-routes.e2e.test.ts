@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeAudit } from "@duban/core/audit";
+import { writeAudit } from "@duban/core/audit/audit";
 import type { Page } from "playwright-core";
 import { signIn, startConsole, USERS, type ConsoleUnderTest } from "./harness.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordNoticeReceipt } from "@duban/core/notices";
+import { recordNoticeReceipt } from "@duban/core/notices/notices";
 import { signIn, startConsole, USERS, type ConsoleUnderTest } from "./harness.ts";
 
 let c: ConsoleUnderTest;

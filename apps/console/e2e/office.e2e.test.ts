@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordStatus } from "@duban/core/record-status";
-import { requestExtension } from "@duban/core/request-extension";
+import { recordStatus } from "@duban/core/submissions/record-status";
+import { requestExtension } from "@duban/core/submissions/request-extension";
 import { SEED_PLAN_TEXT } from "@duban/core/testing/liaison-fixture";
 import { signIn, startConsole, USERS, type ConsoleUnderTest } from "./harness.ts";
 

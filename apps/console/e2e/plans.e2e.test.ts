@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importPlan } from "@duban/core/import-plan";
-import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
+import { importPlan } from "@duban/core/plans/import-plan";
+import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
 import { BUSINESS_PLAN_TEXT, RIVER_PLAN_TEXT } from "@duban/core/testing/extra-plans";
 import { at } from "@duban/core/testing/liaison-fixture";
 import { signIn, startConsole, USERS, type ConsoleUnderTest } from "./harness.ts";

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
-import { loadBoard } from "@duban/core/board";
+import { loadBoard } from "@duban/core/board/board";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeScores } from "@duban/core/scores/compute-scores";
 import { at } from "@duban/core/testing/liaison-fixture";

@@ -4,7 +4,7 @@
  * same reminder rows inserted by raw better-sqlite3 in one transaction.
  */
 import Database from "better-sqlite3";
-import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
+import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
 import { at } from "@duban/core/testing/liaison-fixture";
 import { insertScalePlan } from "@duban/core/testing/scale-fixture";
 import { createTestDb } from "@duban/db/testing";

@@ -7,7 +7,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { createTelegramApi, telegramThrottle } from "@duban/bot/create-bot";
 import { TelegramMessenger } from "@duban/bot/telegram-messenger";
-import { routeByChannel } from "@duban/core/messenger";
+import { routeByChannel } from "@duban/core/channels/messenger";
 import { CHANNEL_LIMITS } from "@duban/domain/channel-limits";
 import { WecomApi } from "../src/channels/wecom/api.ts";
 import { WecomMessenger } from "../src/channels/wecom/messenger.ts";

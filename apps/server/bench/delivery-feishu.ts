@@ -4,7 +4,7 @@
  * emulator, which enforces 飞书's limits (50/s per app → HTTP 429 99991400; 5/s per user).
  */
 import pino from "pino";
-import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
+import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
 import { at } from "@duban/core/testing/liaison-fixture";
 import { insertScalePlan } from "@duban/core/testing/scale-fixture";
 import { createTestDb } from "@duban/db/testing";

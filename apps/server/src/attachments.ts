@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Logger } from "pino";
-import { findAttachmentDownload, type AttachmentFiles } from "@duban/core/attachments";
+import { findAttachmentDownload, type AttachmentFiles } from "@duban/core/submissions/attachments";
 import { resolveSession, SESSION_COOKIE } from "@duban/core/auth/session";
 import type { Db } from "@duban/db/client";
 

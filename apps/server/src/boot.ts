@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
-import { importPlan } from "@duban/core/import-plan";
+import { importPlan } from "@duban/core/plans/import-plan";
 import { createDb, migrationTarget, resolveDatabaseUrl, type Db } from "@duban/db/client";
 import { defaultBackupDir } from "@duban/db/backup/backup";
 import { migrateWithBackup } from "@duban/db/backup/safe-migrate";

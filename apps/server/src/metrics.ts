@@ -8,7 +8,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { Messenger } from "@duban/core/messenger";
+import type { Messenger } from "@duban/core/channels/messenger";
 import type { Db } from "@duban/db/client";
 
 export const REMINDER_STATES = ["pending", "sending", "sent", "retrying", "failed", "unreachable", "cancelled"] as const;

@@ -1,6 +1,6 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RecordingMessenger } from "@duban/core/messenger";
+import { RecordingMessenger } from "@duban/core/channels/messenger";
 import { at, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { startScheduler } from "./scheduler.ts";
 

@@ -1,11 +1,11 @@
 import { setMaxListeners } from "node:events";
 import cron from "node-cron";
 import type { Logger } from "pino";
-import type { Messenger } from "@duban/core/messenger";
-import { dispatchReminders, type DeliveryPacing } from "@duban/core/dispatch-reminders";
-import { loadCalendar } from "@duban/core/calendar-source";
+import type { Messenger } from "@duban/core/channels/messenger";
+import { dispatchReminders, type DeliveryPacing } from "@duban/core/reminders/dispatch-reminders";
+import { loadCalendar } from "@duban/core/calendar/calendar-source";
 import { sendOfficeDigest } from "@duban/core/office/office-digest";
-import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
+import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
 import type { Db } from "@duban/db/client";
 import { channelPacers, type ChannelLimits, type DeliveryChannel } from "@duban/domain/channel-limits";
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from "@duban/domain/working-hours";

@@ -6,7 +6,7 @@ import { startBot, telegramWebhookHandler, type RunningBot } from "@duban/bot/st
 import { createTelegramFiles } from "@duban/bot/telegram-files";
 import { createTelegramMessenger } from "@duban/bot/telegram-messenger";
 import { ensureAdmin } from "@duban/core/auth/ensure-admin";
-import { routeByChannel, type Channel, type Messenger } from "@duban/core/messenger";
+import { routeByChannel, type Channel, type Messenger } from "@duban/core/channels/messenger";
 import { defaultBackupDir } from "@duban/db/backup/backup";
 import { holdServerLock } from "@duban/db/backup/server-lock";
 import { migrationTarget, resolveDatabaseUrl } from "@duban/db/client";

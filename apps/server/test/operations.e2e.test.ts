@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { dispatchReminders } from "@duban/core/dispatch-reminders";
+import { dispatchReminders } from "@duban/core/reminders/dispatch-reminders";
 import { liaisonFixture, FIXTURE_NOW } from "@duban/core/testing/liaison-fixture";
 import { backupDatabase, restoreDatabase, RestoreRefused } from "@duban/db/backup/backup";
 import { listBackups } from "@duban/db/backup/manifest";

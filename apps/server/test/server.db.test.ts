@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@duban/core/auth/password";
 import { createSession, SESSION_COOKIE } from "@duban/core/auth/session";
-import { importPlan } from "@duban/core/import-plan";
+import { importPlan } from "@duban/core/plans/import-plan";
 import { createTestDb, type TestDb } from "@duban/db/testing";
 import { createServerApp } from "../src/app.ts";
 

@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Db } from "@duban/db/client";
-import type { Channel, Messenger } from "@duban/core/messenger";
+import type { Channel, Messenger } from "@duban/core/channels/messenger";
 import type { WorkingHours } from "@duban/domain/working-hours";
 import { MAX_UNIT_NAME_LENGTH } from "@duban/domain/plan-units";
 

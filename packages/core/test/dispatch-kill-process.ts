@@ -4,8 +4,8 @@
 import { appendFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDb } from "@duban/db/client";
-import type { Messenger, OutgoingMessage, SendResult } from "../src/messenger.ts";
-import { dispatchReminders } from "../src/dispatch-reminders.ts";
+import type { Messenger, OutgoingMessage, SendResult } from "../src/channels/messenger.ts";
+import { dispatchReminders } from "../src/reminders/dispatch-reminders.ts";
 
 const [url, nowIso, chatFile, instanceId] = process.argv.slice(2);
 if (!url || !nowIso || !chatFile || !instanceId) throw new Error("usage: dispatch-kill-process <url> <now> <chat file> <instance>");

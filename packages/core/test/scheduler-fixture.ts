@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 import type { Db } from "@duban/db/client";
 import { createTestDb, type TestDb } from "@duban/db/testing";
 import { shanghaiInstant } from "@duban/domain/calendar";
-import { importPlan } from "../src/import-plan.ts";
-import type { Messenger, OutgoingMessage, SendResult } from "../src/messenger.ts";
+import { importPlan } from "../src/plans/import-plan.ts";
+import type { Messenger, OutgoingMessage, SendResult } from "../src/channels/messenger.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SEED_PLAN = readFileSync(path.resolve(here, "../../../plans/tongjiang-quality-city-2016.txt"), "utf8");

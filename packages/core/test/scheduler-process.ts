@@ -9,7 +9,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDb } from "@duban/db/client";
 import { addDays } from "@duban/domain/calendar";
-import { runSchedulerPass } from "../src/run-scheduler-pass.ts";
+import { runSchedulerPass } from "../src/reminders/run-scheduler-pass.ts";
 import { at, ClockedMessenger } from "./scheduler-fixture.ts";
 
 const [url, from, to, instanceId, syncDir, peerId] = process.argv.slice(2);

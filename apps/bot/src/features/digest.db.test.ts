@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dispatchReminders } from "@duban/core/dispatch-reminders";
+import { dispatchReminders } from "@duban/core/reminders/dispatch-reminders";
 import { botHarness, type BotHarness } from "../../test/harness.ts";
 
 describe("several reminders due at once arrive as one digest (handleUpdate, temporary SQLite)", () => {

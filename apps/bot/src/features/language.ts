@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { setContactLanguage } from "@duban/core/contact-queries";
+import { setContactLanguage } from "@duban/core/units/contact-queries";
 import type { BotContext, Language } from "../context.ts";
 import { buttonsFor, contactOf } from "../flows.ts";
 import { onAction } from "../middleware/callback-guard.ts";

@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { markContactReachable, markContactUnreachable } from "@duban/core/mark-contact-unreachable";
+import { markContactReachable, markContactUnreachable } from "@duban/core/reminders/mark-contact-unreachable";
 import type { BotContext } from "../context.ts";
 
 /** Telegram tells the bot when a person blocks or unblocks it: the office sees who is unreachable. */

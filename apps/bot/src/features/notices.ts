@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { NoticeError, recordNoticeReceipt } from "@duban/core/notices";
+import { NoticeError, recordNoticeReceipt } from "@duban/core/notices/notices";
 import type { BotContext } from "../context.ts";
 import { buttonsFor, contactOf } from "../flows.ts";
 import { onAction } from "../middleware/callback-guard.ts";

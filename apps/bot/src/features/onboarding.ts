@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { findContactByTelegramUser } from "@duban/core/contact-queries";
+import { findContactByTelegramUser } from "@duban/core/units/contact-queries";
 import { redeemInvite } from "@duban/core/invites/redeem-invite";
 import type { BotContext } from "../context.ts";
 

@@ -1,8 +1,8 @@
 import { Composer } from "grammy";
 import type { Message } from "grammy/types";
-import { acknowledgeRound } from "@duban/core/acknowledge-reminder";
-import { remindersOfMessage } from "@duban/core/contact-queries";
-import type { AttachmentInput } from "@duban/core/record-status";
+import { acknowledgeRound } from "@duban/core/reminders/acknowledge-reminder";
+import { remindersOfMessage } from "@duban/core/units/contact-queries";
+import type { AttachmentInput } from "@duban/core/submissions/record-status";
 import type { BotContext } from "../context.ts";
 import { addDetails, clearSession, contactOf, handleReply, submitExtension } from "../flows.ts";
 import type { ReplyTarget } from "../reply-sessions.ts";

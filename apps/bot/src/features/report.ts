@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { roundForUnit, unitTasks } from "@duban/core/contact-queries";
+import { roundForUnit, unitTasks } from "@duban/core/units/contact-queries";
 import { languageOf, type BotContext } from "../context.ts";
 import { clearSession, contactOf, proceedWithTarget, proceedWithTask, taskList } from "../flows.ts";
 import { onAction } from "../middleware/callback-guard.ts";

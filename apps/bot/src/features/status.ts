@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
-import { ReminderAccessError } from "@duban/core/acknowledge-reminder";
-import { roundForUnit } from "@duban/core/contact-queries";
-import { snoozeReminder } from "@duban/core/snooze-reminder";
+import { ReminderAccessError } from "@duban/core/reminders/acknowledge-reminder";
+import { roundForUnit } from "@duban/core/units/contact-queries";
+import { snoozeReminder } from "@duban/core/reminders/snooze-reminder";
 import type { StatusRef } from "../callback-data.ts";
 import { languageOf, type BotContext } from "../context.ts";
 import { formatDateTime } from "../format.ts";

@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { overdueItems, unitTaskDetail, unitTasks, type UnitTask } from "@duban/core/contact-queries";
+import { overdueItems, unitTaskDetail, unitTasks, type UnitTask } from "@duban/core/units/contact-queries";
 import { languageOf, type BotContext } from "../context.ts";
 import { bracketed, formatDate, formatValue, LIGHT_ICON, roundWhat, shorten } from "../format.ts";
 import { buttonsFor, contactOf, taskList } from "../flows.ts";

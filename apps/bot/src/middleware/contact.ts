@@ -1,6 +1,6 @@
 import type { MiddlewareFn } from "grammy";
-import { findWriter } from "@duban/core/contact-queries";
-import { markContactReachable } from "@duban/core/mark-contact-unreachable";
+import { findWriter } from "@duban/core/units/contact-queries";
+import { markContactReachable } from "@duban/core/reminders/mark-contact-unreachable";
 import type { BotContext } from "../context.ts";
 import { chatSessionKey } from "./chat-session.ts";
 

@@ -1,6 +1,6 @@
 import type { MiddlewareFn } from "grammy";
 import type { Db } from "@duban/db/client";
-import { findWriterOfNewUpdate } from "@duban/core/contact-queries";
+import { findWriterOfNewUpdate } from "@duban/core/units/contact-queries";
 import { forgetUpdatesBefore, markUpdateHandled } from "@duban/db/repositories/processed-updates";
 import type { BotContext } from "../context.ts";
 import { chatSessionKey } from "./chat-session.ts";

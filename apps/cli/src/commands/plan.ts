@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { importPlan } from "@duban/core/import-plan";
-import { archivePlan, listPlans, PlanScopeError, PlanTargetError, restorePlan } from "@duban/core/plans";
+import { importPlan } from "@duban/core/plans/import-plan";
+import { archivePlan, listPlans, PlanScopeError, PlanTargetError, restorePlan } from "@duban/core/plans/plans";
 import { PlanDocumentError, readPlanDocument } from "@duban/core/plans/read-plan-document";
 import { PlanParseError, parsePlan, toPlanJson } from "@duban/domain/parse-plan";
 import { type CliIo, openDatabase, UsageError } from "../io.ts";

@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
 import { createTelegramApi } from "@duban/bot/create-bot";
 import { TelegramMessenger } from "@duban/bot/telegram-messenger";
-import { loadCalendar } from "@duban/core/calendar-source";
-import { listRounds } from "@duban/core/list-rounds";
-import { RecordingMessenger } from "@duban/core/messenger";
-import { previewDueReminders } from "@duban/core/plan-due-reminders";
-import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
+import { loadCalendar } from "@duban/core/calendar/calendar-source";
+import { listRounds } from "@duban/core/rounds/list-rounds";
+import { RecordingMessenger } from "@duban/core/channels/messenger";
+import { previewDueReminders } from "@duban/core/reminders/plan-due-reminders";
+import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
 import { periodKeySchema } from "@duban/domain/period";
 import { type CliIo, openDatabase, parseInstant, UsageError, workingHours } from "../io.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listAudit } from "@duban/core/audit";
+import { listAudit } from "@duban/core/audit/audit";
 import { authedProcedure, router } from "../trpc.ts";
 
 export const auditRouter = router({

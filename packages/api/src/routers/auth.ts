@@ -4,7 +4,7 @@ import { changeOwnPassword } from "@duban/core/auth/change-password";
 import { clearedSessionCookie, sessionCookie } from "@duban/core/auth/cookie";
 import { login } from "@duban/core/auth/login";
 import { destroySession } from "@duban/core/auth/session";
-import { writeAudit } from "@duban/core/audit";
+import { writeAudit } from "@duban/core/audit/audit";
 import { authedProcedure, publicProcedure, router } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { boardVersion, loadBoard } from "@duban/core/board";
-import { assertTaskInPlan } from "@duban/core/plans";
-import { loadOverview } from "@duban/core/overview";
-import { cellHistory } from "@duban/core/task-detail";
+import { boardVersion, loadBoard } from "@duban/core/board/board";
+import { assertTaskInPlan } from "@duban/core/plans/plans";
+import { loadOverview } from "@duban/core/board/overview";
+import { cellHistory } from "@duban/core/board/task-detail";
 import { authedProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listCalendarYear, removeCalendarOverride, setCalendarOverride, setCalendarOverrides } from "@duban/core/calendar-overrides";
+import { listCalendarYear, removeCalendarOverride, setCalendarOverride, setCalendarOverrides } from "@duban/core/calendar/calendar-overrides";
 import { isoDateSchema } from "@duban/domain/calendar";
 import { authedProcedure, editorProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";

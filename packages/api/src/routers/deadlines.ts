@@ -1,7 +1,7 @@
-import { assertDeadlineInPlan, assertTaskInPlan, resolvePlanId } from "@duban/core/plans";
+import { assertDeadlineInPlan, assertTaskInPlan, resolvePlanId } from "@duban/core/plans/plans";
 import { z } from "zod";
-import { archiveDeadline, createDeadline, deadlineInputSchema, listDeadlines, updateDeadline } from "@duban/core/deadlines";
-import { previewReminders } from "@duban/core/preview-reminders";
+import { archiveDeadline, createDeadline, deadlineInputSchema, listDeadlines, updateDeadline } from "@duban/core/deadlines/deadlines";
+import { previewReminders } from "@duban/core/reminders/preview-reminders";
 import { authedProcedure, editorProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 

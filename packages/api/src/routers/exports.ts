@@ -1,11 +1,11 @@
-import { assertRoundInPlan } from "@duban/core/plans";
+import { assertRoundInPlan } from "@duban/core/plans/plans";
 import { z } from "zod";
 import { exportQuarterlyAnalysis } from "@duban/core/exports/quarterly-analysis-docx";
 import { exportRoundLedger } from "@duban/core/exports/round-ledger-xlsx";
 import { exportCityAnalysis } from "@duban/core/exports/city-analysis-docx";
 import { exportPlanLedger } from "@duban/core/exports/plan-ledger-xlsx";
 import { periodKeySchema } from "@duban/domain/period";
-import { writeAudit } from "@duban/core/audit";
+import { writeAudit } from "@duban/core/audit/audit";
 import { authedProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 

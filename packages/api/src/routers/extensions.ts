@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { coordinateBlocker, coordinateBlockerInput } from "@duban/core/coordinate-blocker";
-import { decideExtension, decideExtensionInput, listExtensionQueue } from "@duban/core/extensions";
+import { coordinateBlocker, coordinateBlockerInput } from "@duban/core/submissions/coordinate-blocker";
+import { decideExtension, decideExtensionInput, listExtensionQueue } from "@duban/core/submissions/extensions";
 import { authedProcedure, editorProcedure, router } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { importParsedPlan, importPlan, previewImport } from "@duban/core/import-plan";
+import { importParsedPlan, importPlan, previewImport } from "@duban/core/plans/import-plan";
 import { editorProcedure, recordId, router } from "../trpc.ts";
 import { parsedPlanInput } from "./parsed-plan-input.ts";
 import { run } from "./to-trpc-error.ts";

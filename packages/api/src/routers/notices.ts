@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { broadcastNotice, broadcastNoticeInput, listNotices, noticeAudienceInput, previewNotice, remindUnreceived } from "@duban/core/notices";
+import { broadcastNotice, broadcastNoticeInput, listNotices, noticeAudienceInput, previewNotice, remindUnreceived } from "@duban/core/notices/notices";
 import { authedProcedure, editorProcedure, router } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 

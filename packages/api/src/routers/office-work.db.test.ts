@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveSession } from "@duban/core/auth/session";
 import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
-import { recordStatus } from "@duban/core/record-status";
+import { recordStatus } from "@duban/core/submissions/record-status";
 import { at, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { createUser } from "@duban/core/users/create-user";
 import { shanghaiTime } from "@duban/domain/calendar";

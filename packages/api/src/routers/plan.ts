@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { getPlan } from "@duban/core/get-plan";
-import { archivePlan, listPlans, restorePlan } from "@duban/core/plans";
+import { getPlan } from "@duban/core/plans/get-plan";
+import { archivePlan, listPlans, restorePlan } from "@duban/core/plans/plans";
 import { authedProcedure, editorProcedure, router } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 

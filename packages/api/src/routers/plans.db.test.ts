@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { importPlan } from "@duban/core/import-plan";
-import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
+import { importPlan } from "@duban/core/plans/import-plan";
+import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
 import { BUSINESS_PLAN_TEXT } from "@duban/core/testing/extra-plans";
 import { at, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { createUser } from "@duban/core/users/create-user";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { listRounds } from "@duban/core/list-rounds";
-import { urgeRound } from "@duban/core/urge-round";
+import { listRounds } from "@duban/core/rounds/list-rounds";
+import { urgeRound } from "@duban/core/rounds/urge-round";
 import { periodKeySchema } from "@duban/domain/period";
 import { authedProcedure, editorProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { writeAudit } from "@duban/core/audit";
+import { writeAudit } from "@duban/core/audit/audit";
 import { computeScores } from "@duban/core/scores/compute-scores";
 import { grantScoreExemption, revokeScoreExemption } from "@duban/core/scores/score-exemptions";
 import { loadScoreRule, updateScoreRule } from "@duban/core/scores/score-rule";

@@ -1,8 +1,8 @@
-import { assertRoundInPlan, assertTaskInPlan } from "@duban/core/plans";
+import { assertRoundInPlan, assertTaskInPlan } from "@duban/core/plans/plans";
 import { z } from "zod";
 import { NOTE_MAX_LENGTH } from "@duban/domain/note-limit";
 import { reportStatusSchema } from "@duban/domain/parse-reply";
-import { recordStatus } from "@duban/core/record-status";
+import { recordStatus } from "@duban/core/submissions/record-status";
 import { editorProcedure, router, recordId } from "../trpc.ts";
 import { run } from "./to-trpc-error.ts";
 

@@ -1,6 +1,6 @@
-import { assertTaskInPlan } from "@duban/core/plans";
+import { assertTaskInPlan } from "@duban/core/plans/plans";
 import { z } from "zod";
-import { listTasks, taskDetail } from "@duban/core/task-detail";
+import { listTasks, taskDetail } from "@duban/core/board/task-detail";
 import { createTask, setTaskArchived, updateTask } from "@duban/core/tasks/edit-task";
 import { assignUnitToTask, removeUnitFromTask } from "@duban/core/tasks/task-units";
 import { authedProcedure, editorProcedure, router, recordId, unitName } from "../trpc.ts";

@@ -1,5 +1,5 @@
 import type { Db } from "@duban/db/client";
-import { writeAudit } from "../audit.ts";
+import { writeAudit } from "../audit/audit.ts";
 import { passwordSchema } from "../users/schemas.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { sessionIdOf } from "./session.ts";

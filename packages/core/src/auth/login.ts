@@ -1,5 +1,5 @@
 import type { Db } from "@duban/db/client";
-import { writeAudit } from "../audit.ts";
+import { writeAudit } from "../audit/audit.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { createSession, type Role, type SessionUser } from "./session.ts";
 

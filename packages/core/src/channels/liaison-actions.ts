@@ -3,11 +3,11 @@ import type { Db } from "@duban/db/client";
 import { isUniqueViolation } from "@duban/db/errors";
 import { reportStatusSchema, type ReportStatus } from "@duban/domain/parse-reply";
 import type { WorkingHours } from "@duban/domain/working-hours";
-import { reminderOfContact, ReminderAccessError } from "../acknowledge-reminder.ts";
-import type { Channel } from "../messenger.ts";
-import { amendStatusUpdate, recordStatus, RecordStatusError } from "../record-status.ts";
-import { ExtensionRequestError, requestExtension } from "../request-extension.ts";
-import { snoozeReminder } from "../snooze-reminder.ts";
+import { reminderOfContact, ReminderAccessError } from "../reminders/acknowledge-reminder.ts";
+import type { Channel } from "./messenger.ts";
+import { amendStatusUpdate, recordStatus, RecordStatusError } from "../submissions/record-status.ts";
+import { ExtensionRequestError, requestExtension } from "../submissions/request-extension.ts";
+import { snoozeReminder } from "../reminders/snooze-reminder.ts";
 
 /**
  * The liaison's side of every channel that is not Telegram, written once: a tap on a card's

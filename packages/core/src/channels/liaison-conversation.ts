@@ -3,10 +3,10 @@ import type { Db } from "@duban/db/client";
 import { fitNote, NOTE_ECHO_LENGTH, NOTE_MAX_LENGTH } from "@duban/domain/note-limit";
 import { extensionRequestOf, parseReply, reportStatusSchema, type ParsedReply, type ReportStatus } from "@duban/domain/parse-reply";
 import type { WorkingHours } from "@duban/domain/working-hours";
-import { roundForUnit, setContactLanguage, taskIndicators, taskLabel, unitTasks, type OpenRound, type UnitTask } from "../contact-queries.ts";
-import { ExtensionRequestError, requestExtension } from "../request-extension.ts";
-import { amendStatusUpdate, lastReportedStatus, recordStatus, RecordStatusError, type AttachmentInput, type RecordedStatus } from "../record-status.ts";
-import type { Channel } from "../messenger.ts";
+import { roundForUnit, setContactLanguage, taskIndicators, taskLabel, unitTasks, type OpenRound, type UnitTask } from "../units/contact-queries.ts";
+import { ExtensionRequestError, requestExtension } from "../submissions/request-extension.ts";
+import { amendStatusUpdate, lastReportedStatus, recordStatus, RecordStatusError, type AttachmentInput, type RecordedStatus } from "../submissions/record-status.ts";
+import type { Channel } from "./messenger.ts";
 import { applyCardAction, stepKey, type ActionOutcome, type CardAction } from "./liaison-actions.ts";
 import { bracketed, formatDate, formatDateTime, formatValue, languageOf, LIGHT_ICON, recordedText, roundWhat, shorten, TEXTS, type Language } from "./liaison-texts.ts";
 

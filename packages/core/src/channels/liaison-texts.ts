@@ -3,7 +3,7 @@ import type { Light } from "@duban/domain/light";
 import { NOTE_ECHO_LENGTH } from "@duban/domain/note-limit";
 import type { ReportStatus } from "@duban/domain/parse-reply";
 import { periodLabel } from "@duban/domain/period";
-import type { RecordedStatus } from "../record-status.ts";
+import type { RecordedStatus } from "../submissions/record-status.ts";
 
 /**
  * What the liaison reads on a channel without buttons for every step (企业微信, 钉钉, 飞书): the

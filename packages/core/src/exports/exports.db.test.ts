@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recordStatus } from "../record-status.ts";
+import { recordStatus } from "../submissions/record-status.ts";
 import { at, liaisonFixture, type LiaisonFixture } from "../testing/liaison-fixture.ts";
 import { exportQuarterlyAnalysis } from "./quarterly-analysis-docx.ts";
 import { exportRoundLedger } from "./round-ledger-xlsx.ts";

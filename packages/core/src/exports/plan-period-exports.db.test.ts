@@ -1,11 +1,11 @@
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadBoard } from "../board.ts";
-import { coordinateBlocker } from "../coordinate-blocker.ts";
-import { decideExtension } from "../extensions.ts";
-import { recordStatus } from "../record-status.ts";
-import { requestExtension } from "../request-extension.ts";
+import { loadBoard } from "../board/board.ts";
+import { coordinateBlocker } from "../submissions/coordinate-blocker.ts";
+import { decideExtension } from "../submissions/extensions.ts";
+import { recordStatus } from "../submissions/record-status.ts";
+import { requestExtension } from "../submissions/request-extension.ts";
 import { at, liaisonFixture, type LiaisonFixture } from "../testing/liaison-fixture.ts";
 import { exportCityAnalysis } from "./city-analysis-docx.ts";
 import { LIGHT_LABEL, exportPlanLedger } from "./plan-ledger-xlsx.ts";

@@ -1,7 +1,7 @@
 import type { Db } from "@duban/db/client";
 import { shanghaiDate, shanghaiTime } from "@duban/domain/calendar";
 import { periodEnd, periodLabel, periodStart } from "@duban/domain/period";
-import { ONCE_PERIOD } from "../ensure-rounds.ts";
+import { ONCE_PERIOD } from "../rounds/ensure-rounds.ts";
 import { userNames } from "../users/user-names.ts";
 
 export class ExportError extends Error {

@@ -1,5 +1,5 @@
 import type { Db, Prisma } from "@duban/db/client";
-import { writeAudit } from "../audit.ts";
+import { writeAudit } from "../audit/audit.ts";
 import { hashInviteToken, inviteTokenSchema, type InviteRole } from "./invite-token.ts";
 
 export type RedeemInviteResult =

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@duban/db/client";
-import { writeAudit } from "../audit.ts";
+import { writeAudit } from "../audit/audit.ts";
 import { hashInviteToken, inviteLink, inviteRoleSchema, newInviteToken, type InviteRole } from "./invite-token.ts";
 
 export const DEFAULT_INVITE_DAYS = 14;

@@ -1,6 +1,6 @@
 import type { Db } from "@duban/db/client";
 import { cancelWaitingReminders } from "@duban/db/repositories/reminder-outbox";
-import type { Channel } from "../messenger.ts";
+import type { Channel } from "../channels/messenger.ts";
 import { claimInvite, type RedeemInviteResult } from "./claim-invite.ts";
 import { inviteTokenSchema } from "./invite-token.ts";
 

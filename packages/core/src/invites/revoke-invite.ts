@@ -1,5 +1,5 @@
 import type { Db } from "@duban/db/client";
-import { writeAudit } from "../audit.ts";
+import { writeAudit } from "../audit/audit.ts";
 import { InviteError } from "./create-invite.ts";
 
 /** Withdraws an unused invitation; a used one stays for the record (revoke the contact instead). */

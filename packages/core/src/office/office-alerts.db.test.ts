@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recordStatus } from "../record-status.ts";
-import { requestExtension } from "../request-extension.ts";
-import { coordinateBlocker } from "../coordinate-blocker.ts";
+import { recordStatus } from "../submissions/record-status.ts";
+import { requestExtension } from "../submissions/request-extension.ts";
+import { coordinateBlocker } from "../submissions/coordinate-blocker.ts";
 import { createUser } from "../users/create-user.ts";
 import { at, FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "../testing/liaison-fixture.ts";
-import { archivePlan } from "../plans.ts";
+import { archivePlan } from "../plans/plans.ts";
 import { officeAlerts } from "./office-alerts.ts";
 
 describe("office alerts (temporary SQLite)", () => {

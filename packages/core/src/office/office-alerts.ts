@@ -1,5 +1,5 @@
 import type { Db } from "@duban/db/client";
-import { BLOCKED_STATUS } from "../board.ts";
+import { BLOCKED_STATUS } from "../board/board.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How far ahead "due this week" looks. */

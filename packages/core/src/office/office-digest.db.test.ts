@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_WORKING_HOURS } from "@duban/domain/working-hours";
 import type { Calendar } from "@duban/domain/calendar";
 import { createTestDb } from "@duban/db/testing";
-import { loadCalendar } from "../calendar-source.ts";
-import { ensureRounds } from "../ensure-rounds.ts";
+import { loadCalendar } from "../calendar/calendar-source.ts";
+import { ensureRounds } from "../rounds/ensure-rounds.ts";
 import { insertChunked, insertScalePlan } from "../testing/scale-fixture.ts";
-import { RecordingMessenger, type SendResult } from "../messenger.ts";
-import { requestExtension } from "../request-extension.ts";
+import { RecordingMessenger, type SendResult } from "../channels/messenger.ts";
+import { requestExtension } from "../submissions/request-extension.ts";
 import { at, liaisonFixture, type LiaisonFixture } from "../testing/liaison-fixture.ts";
 import { loadOfficeDigest, sendOfficeDigest } from "./office-digest.ts";
 

@@ -3,9 +3,9 @@ import { isUniqueViolation } from "@duban/db/errors";
 import { shanghaiDate, shanghaiInstant, addDays, type Calendar } from "@duban/domain/calendar";
 import { officeDigestText, type OfficeDigest } from "@duban/domain/office-digest-text";
 import { isWithinWorkingHours, type WorkingHours } from "@duban/domain/working-hours";
-import { BLOCKED_STATUS } from "../board.ts";
-import { backoffMs, CLAIM_TIMEOUT_MS } from "../dispatch-reminders.ts";
-import type { Messenger, SendResult } from "../messenger.ts";
+import { BLOCKED_STATUS } from "../board/board.ts";
+import { backoffMs, CLAIM_TIMEOUT_MS } from "../reminders/dispatch-reminders.ts";
+import type { Messenger, SendResult } from "../channels/messenger.ts";
 import { stillLatest } from "./office-alerts.ts";
 
 const MAX_ATTEMPTS = 6;

@@ -1,8 +1,8 @@
 import type { Db } from "@duban/db/client";
 import { shanghaiInstant } from "@duban/domain/calendar";
 import { scoreUnits, type ScoreOutcome, type ScoreRule } from "@duban/domain/score";
-import { loadCalendar } from "../calendar-source.ts";
-import { BLOCKED_STATUS } from "../board.ts";
+import { loadCalendar } from "../calendar/calendar-source.ts";
+import { BLOCKED_STATUS } from "../board/board.ts";
 import { loadScoreRule } from "./score-rule.ts";
 
 export interface ScoreDetail {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@duban/db/client";
-import { writeAudit } from "../audit.ts";
-import { PlanScopeError } from "../plans.ts";
+import { writeAudit } from "../audit/audit.ts";
+import { PlanScopeError } from "../plans/plans.ts";
 
 export const exemptionReasonSchema = z.string().trim().min(2, "请说明免责理由").max(500, "理由请控制在500字以内");
 

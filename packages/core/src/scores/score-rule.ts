@@ -1,6 +1,6 @@
 import type { Db } from "@duban/db/client";
 import { DEFAULT_SCORE_RULE, scoreRuleSchema, type ScoreRule } from "@duban/domain/score";
-import { writeAudit } from "../audit.ts";
+import { writeAudit } from "../audit/audit.ts";
 
 export const SCORE_RULE_KEY = "score-rule";
 

@@ -1,8 +1,8 @@
 import type { Db, Prisma } from "@duban/db/client";
 import { cancelWaitingReminders } from "@duban/db/repositories/reminder-outbox";
 import { defaultDeadlines } from "@duban/domain/default-deadlines";
-import { writeAudit } from "../audit.ts";
-import { defaultPlanId } from "../plans.ts";
+import { writeAudit } from "../audit/audit.ts";
+import { defaultPlanId } from "../plans/plans.ts";
 import { TaskEditError } from "./task-error.ts";
 
 type Tx = Prisma.TransactionClient;

@@ -2,7 +2,7 @@ import type { Db, Prisma } from "@duban/db/client";
 import { cancelWaitingReminders } from "@duban/db/repositories/reminder-outbox";
 import { normalizeUnitName } from "@duban/domain/parse-plan";
 import { isCollectiveUnit } from "@duban/domain/plan-units";
-import { writeAudit } from "../audit.ts";
+import { writeAudit } from "../audit/audit.ts";
 import { TaskEditError } from "./task-error.ts";
 
 type Tx = Prisma.TransactionClient;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FIXTURE_NOW, liaisonFixture, type LiaisonFixture, SEED_PLAN_TEXT } from "../testing/liaison-fixture.ts";
-import { importPlan, previewImport } from "../import-plan.ts";
+import { importPlan, previewImport } from "../plans/import-plan.ts";
 import { createTask, setTaskArchived, updateTask } from "./edit-task.ts";
 import { assignUnitToTask, removeUnitFromTask } from "./task-units.ts";
 

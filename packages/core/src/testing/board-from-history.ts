@@ -2,9 +2,9 @@ import type { Db } from "@duban/db/client";
 import { shanghaiDate } from "@duban/domain/calendar";
 import { lightOf, worseLight } from "@duban/domain/light";
 import { periodKeyOf } from "@duban/domain/period";
-import { BLOCKED_STATUS, type BoardCell, type BoardFilter, type BoardRow } from "../board.ts";
-import { loadCalendar } from "../calendar-source.ts";
-import { resolvePlanId } from "../plans.ts";
+import { BLOCKED_STATUS, type BoardCell, type BoardFilter, type BoardRow } from "../board/board.ts";
+import { loadCalendar } from "../calendar/calendar-source.ts";
+import { resolvePlanId } from "../plans/plans.ts";
 
 /**
  * The board as it was computed before it read the latest state only: every submission and status

@@ -1,8 +1,8 @@
 import type { Db } from "@duban/db/client";
 import { shanghaiDate, type Calendar } from "@duban/domain/calendar";
 import { DEFAULT_WORKING_HOURS, type LadderRound, type LadderState, type WorkingHours } from "@duban/domain/reminder-ladder";
-import { ladderOfDeadline } from "../deadline-rule.ts";
-import type { LadderContext, RoundInfo } from "../ladder-state.ts";
+import { ladderOfDeadline } from "../deadlines/deadline-rule.ts";
+import type { LadderContext, RoundInfo } from "../reminders/ladder-state.ts";
 
 const OPEN_ROUND_WINDOW_DAYS = 120;
 

@@ -7,9 +7,9 @@ import path from "node:path";
 import { REPO_ROOT } from "@duban/db/migrate/migrations";
 import { createTestDb, type TestDb } from "@duban/db/testing";
 import { shanghaiInstant } from "@duban/domain/calendar";
-import { loadCalendar } from "../calendar-source.ts";
-import { ensureRounds } from "../ensure-rounds.ts";
-import { importPlan } from "../import-plan.ts";
+import { loadCalendar } from "../calendar/calendar-source.ts";
+import { ensureRounds } from "../rounds/ensure-rounds.ts";
+import { importPlan } from "../plans/import-plan.ts";
 
 export const SEED_PLAN_TEXT = readFileSync(path.join(REPO_ROOT, "plans/tongjiang-quality-city-2016.txt"), "utf8");
 

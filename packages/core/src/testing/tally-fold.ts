@@ -7,7 +7,7 @@ import path from "node:path";
 import { expect } from "vitest";
 import type { Db } from "@duban/db/client";
 import { MIGRATIONS_DIR, POSTGRES_MIGRATIONS_DIR } from "@duban/db/migrate/migrations";
-import { toDate } from "../plans.ts";
+import { toDate } from "../plans/plans.ts";
 
 const BACKFILL = "-- Backfill: the tally of every submission already in the database.";
 

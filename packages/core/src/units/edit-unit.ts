@@ -2,8 +2,8 @@ import type { Db } from "@duban/db/client";
 import { cancelWaitingReminders } from "@duban/db/repositories/reminder-outbox";
 import { normalizeUnitName } from "@duban/domain/parse-plan";
 import { isCollectiveUnit } from "@duban/domain/plan-units";
-import { writeAudit } from "../audit.ts";
-import { UnitError } from "../units.ts";
+import { writeAudit } from "../audit/audit.ts";
+import { UnitError } from "./units.ts";
 
 /** Renames a unit everywhere (one row per name). A name another unit has is refused: merge instead. */
 export async function renameUnit(db: Db, input: { unitId: number; name: string; now: Date; actor: number }): Promise<void> {

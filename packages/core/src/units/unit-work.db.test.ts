@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@duban/db/testing";
-import { loadBoard } from "../board.ts";
-import { importPlan } from "../import-plan.ts";
-import { archivePlan } from "../plans.ts";
-import { runSchedulerPass } from "../run-scheduler-pass.ts";
+import { loadBoard } from "../board/board.ts";
+import { importPlan } from "../plans/import-plan.ts";
+import { archivePlan } from "../plans/plans.ts";
+import { runSchedulerPass } from "../reminders/run-scheduler-pass.ts";
 import { at, SEED_PLAN_TEXT } from "../testing/liaison-fixture.ts";
 import { BUSINESS_PLAN_TEXT, RIVER_PLAN_TEXT } from "../testing/extra-plans.ts";
 import { loadUnitWork } from "./unit-work.ts";

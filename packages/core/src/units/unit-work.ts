@@ -1,9 +1,9 @@
 import type { Db } from "@duban/db/client";
 import { lightOf, type Light } from "@duban/domain/light";
 import { shortPlanTitle } from "@duban/domain/short-title";
-import { BLOCKED_STATUS } from "../board.ts";
-import { loadCalendar } from "../calendar-source.ts";
-import { reachabilityOf, UnitError, type Reachability } from "../units.ts";
+import { BLOCKED_STATUS } from "../board/board.ts";
+import { loadCalendar } from "../calendar/calendar-source.ts";
+import { reachabilityOf, UnitError, type Reachability } from "./units.ts";
 
 export interface UnitWorkTask {
   taskId: number;

@@ -1,5 +1,5 @@
 import type { Db } from "@duban/db/client";
-import { writeAudit } from "../audit.ts";
+import { writeAudit } from "../audit/audit.ts";
 import { hashPassword } from "../auth/password.ts";
 import { createUserInput } from "./schemas.ts";
 

@@ -4,8 +4,8 @@ import { contactOnChannel, firstDelivery, parseCardActionKey } from "@duban/core
 import { converse, tapCard } from "@duban/core/channels/liaison-conversation";
 import { TEXTS } from "@duban/core/channels/liaison-texts";
 import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
-import { markContactReachable } from "@duban/core/mark-contact-unreachable";
-import type { ReminderKind } from "@duban/core/messenger";
+import { markContactReachable } from "@duban/core/reminders/mark-contact-unreachable";
+import type { ReminderKind } from "@duban/core/channels/messenger";
 import type { Db } from "@duban/db/client";
 import type { WorkingHours } from "@duban/domain/working-hours";
 import type { DingtalkMessenger } from "./messenger.ts";

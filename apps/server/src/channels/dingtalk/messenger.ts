@@ -1,5 +1,5 @@
 import { cardActionKey, type CardAction } from "@duban/core/channels/liaison-actions";
-import type { CardUpdate, Messenger, OutgoingMessage, SendResult } from "@duban/core/messenger";
+import type { CardUpdate, Messenger, OutgoingMessage, SendResult } from "@duban/core/channels/messenger";
 import { DingtalkApi, DingtalkTokenError, DingtalkTransportError, type DingtalkAnswer } from "./api.ts";
 
 /**

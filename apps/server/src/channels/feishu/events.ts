@@ -5,7 +5,7 @@ import { contactOnChannel, firstDelivery, parseCardActionKey } from "@duban/core
 import { converse, tapCard } from "@duban/core/channels/liaison-conversation";
 import { TEXTS } from "@duban/core/channels/liaison-texts";
 import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
-import { markContactReachable } from "@duban/core/mark-contact-unreachable";
+import { markContactReachable } from "@duban/core/reminders/mark-contact-unreachable";
 import type { Db } from "@duban/db/client";
 import type { WorkingHours } from "@duban/domain/working-hours";
 import { sdkLogger } from "./api.ts";

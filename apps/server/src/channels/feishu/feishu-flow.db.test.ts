@@ -1,11 +1,11 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInvite } from "@duban/core/invites/create-invite";
-import { loadBoard } from "@duban/core/board";
-import { RecordingMessenger, routeByChannel } from "@duban/core/messenger";
-import { runSchedulerPass } from "@duban/core/run-scheduler-pass";
-import { taskDetail } from "@duban/core/task-detail";
-import { listUnits } from "@duban/core/units";
+import { loadBoard } from "@duban/core/board/board";
+import { RecordingMessenger, routeByChannel } from "@duban/core/channels/messenger";
+import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
+import { taskDetail } from "@duban/core/board/task-detail";
+import { listUnits } from "@duban/core/units/units";
 import { FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { FeishuApi } from "./api.ts";
 import { connectFeishu, type FeishuConnection } from "./feishu-channel.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { OutgoingMessage } from "@duban/core/messenger";
+import type { OutgoingMessage } from "@duban/core/channels/messenger";
 import { EnvError, parseEnv } from "../../env.ts";
 import { FeishuHttpError, FeishuTransportError, sdkLogger } from "./api.ts";
 import { LATE, withinDeadline } from "./events.ts";

@@ -1,5 +1,5 @@
 import { cardActionKey, type CardAction } from "@duban/core/channels/liaison-actions";
-import type { CardUpdate, Messenger, OutgoingMessage, SendResult } from "@duban/core/messenger";
+import type { CardUpdate, Messenger, OutgoingMessage, SendResult } from "@duban/core/channels/messenger";
 import { FeishuApi, FeishuHttpError, FeishuTransportError, type FeishuAnswer } from "./api.ts";
 
 /** Kinds that ask the recipient to answer for the unit: they carry the status buttons (as in Telegram). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { OutgoingMessage } from "@duban/core/messenger";
+import type { OutgoingMessage } from "@duban/core/channels/messenger";
 import { WecomApiError, WecomTransportError } from "./api.ts";
 import { classifyWecom, reminderCard } from "./messenger.ts";
 import { flatXml, parseFlatXml } from "./xml.ts";

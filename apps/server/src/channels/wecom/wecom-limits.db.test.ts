@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dispatchReminders } from "@duban/core/dispatch-reminders";
-import { routeByChannel } from "@duban/core/messenger";
+import { dispatchReminders } from "@duban/core/reminders/dispatch-reminders";
+import { routeByChannel } from "@duban/core/channels/messenger";
 import { FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { queueRemindersOnce } from "@duban/db/repositories/reminder-outbox";
 import { CHANNEL_LIMITS, channelPacers } from "@duban/domain/channel-limits";
