@@ -75,7 +75,7 @@ describe("server with the 飞书 channel in one process (no Telegram)", () => {
     expect(card.card?.elements[0]?.text?.content).toContain("任务5");
 
     const tap = await emulator.tap(card, "已完成");
-    expect(tap.data?.toast?.content).toContain("已记录：已完成");
+    expect(tap.data?.toast?.content).toContain("状态：已完成");
     const plan = await trpc<{ groups: Array<{ tasks: Array<{ id: number; number: string }> }> }>("plan.get");
     const task5 = plan.groups.flatMap((g) => g.tasks).find((t) => t.number === "5")!;
     const detail = await trpc<{ history: Array<{ status: string; unit: { name: string } }> }>("tasks.get", { id: task5.id });

@@ -85,7 +85,7 @@ describe("the 飞书 liaison flow against the local emulator, over the SDK's lon
     // Answered within 飞书's 3 seconds, with a toast and the card whose buttons are spent.
     expect(tap.code).toBe(200);
     expect(tap.ms).toBeLessThan(3000);
-    expect(tap.data?.toast).toMatchObject({ type: "success", content: expect.stringContaining("已记录：推进中") });
+    expect(tap.data?.toast).toMatchObject({ type: "success", content: expect.stringContaining("状态：推进中") });
     expect(card8.card?.elements.some((e) => e.tag === "action")).toBe(false);
     expect(card8.card?.elements.at(-1)?.elements?.[0]?.content).toBe("已记录：推进中");
     expect(card8.card?.elements[0]?.text?.content).toContain("任务8");

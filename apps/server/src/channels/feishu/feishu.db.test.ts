@@ -147,7 +147,7 @@ describe("飞书 channel against the local emulator (temporary SQLite)", () => {
     await f.db.contactChannel.updateMany({ where: { contactId: liaison }, data: { externalId: ZHANG } });
     await emulator.text(ZHANG, "你好");
     expect(await f.db.contact.findUniqueOrThrow({ where: { id: liaison } })).toMatchObject({ status: "active", unreachableAt: null });
-    expect(emulator.sent.at(-1)?.text).toContain("按钮");
+    expect(emulator.sent.at(-1)?.text).toContain("哪项任务");
   });
 
   it("refuses what is not 飞书's for this app: a wrong secret gets no connection, a socket without a ticket is turned away, another app's event writes nothing", async () => {

@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "Attachment" ADD COLUMN     "content" BYTEA;
+
 -- CreateTable
 CREATE TABLE "SubmissionTally" (
     "deadlineId" INTEGER NOT NULL,

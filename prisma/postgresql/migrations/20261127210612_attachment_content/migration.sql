@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "Attachment" ADD COLUMN     "content" BYTEA;
