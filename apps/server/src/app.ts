@@ -33,6 +33,8 @@ export interface ServerDeps {
   telegramWebhook?: ((request: Request) => Promise<Response>) | null;
   /** 企业微信 (WECOM_*): its callback at /wecom/callback; null: the channel is off. */
   wecom?: { config: WecomCallbackConfig; messenger: WecomMessenger } | null;
+  /** Channels whose events come over a connection opened outside this app (钉钉 Stream, 飞书 long connection): invites can bind on them. */
+  connectedChannels?: Array<"dingtalk" | "feishu">;
   /** Where liaisons' photos and documents are read from (the bot); null: not available. */
   files?: AttachmentFiles | null;
   log?: Logger;
@@ -95,7 +97,7 @@ export function createServerApp(deps: ServerDeps): Hono {
         setHeader: (name, value) => resHeaders.append(name, value),
         messenger: deps.messenger ?? null,
         botUsername: deps.botUsername ?? null,
-        inviteChannels: [...(deps.botUsername ? (["telegram"] as const) : []), ...(deps.wecom ? (["wecom"] as const) : [])],
+        inviteChannels: [...(deps.botUsername ? (["telegram"] as const) : []), ...(deps.wecom ? (["wecom"] as const) : []), ...(deps.connectedChannels ?? [])],
         secureCookies: deps.secureCookies ?? false,
         workingHours: deps.workingHours ?? DEFAULT_WORKING_HOURS,
         ...(deps.deliverNow ? { deliverNow: deps.deliverNow } : {}),

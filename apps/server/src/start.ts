@@ -87,6 +87,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     botUsername: telegram?.botInfo.username ?? null,
     telegramWebhook: telegram && webhook ? telegramWebhookHandler(telegram, webhook.secretToken, log) : null,
     wecom: wecom?.inbound ?? null,
+    connectedChannels: [...(dingtalk ? (["dingtalk"] as const) : []), ...(feishu ? (["feishu"] as const) : [])],
     secureCookies: env.PUBLIC_URL?.startsWith("https://") ?? false,
     trustProxy: env.TRUST_PROXY,
     publicUrl: env.PUBLIC_URL ?? null,

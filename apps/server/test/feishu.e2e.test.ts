@@ -6,7 +6,6 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInvite } from "@duban/core/invites/create-invite";
 import { createDb, type Db } from "@duban/db/client";
 import { FeishuEmulator } from "../src/channels/feishu/testing/feishu-emulator.ts";
 import { parseEnv } from "../src/env.ts";
@@ -61,11 +60,15 @@ describe("server with the 飞书 channel in one process (no Telegram)", () => {
   });
 
   it("a liaison binds in 飞书; the console's 催办 reaches them as a card at once; their tap is on the task's page", async () => {
-    const invite = await createInvite(db, { unitName: "市场监督管理局", botUsername: "unused", now: new Date(), name: "刘洋" });
-    await emulator.text(LIU, `绑定 ${invite.token}`);
+    // The office invites from the console: 飞书 is offered (no Telegram here) and the answer is the line to send.
+    await trpc("auth.login", { username: "admin", password: "admin password" }, "POST");
+    expect(await trpc<string[]>("units.inviteChannels")).toEqual(["feishu"]);
+    const unit = await db.unit.findUniqueOrThrow({ where: { name: "市场监督管理局" } });
+    const invite = await trpc<{ bindText: string; link: string | null }>("units.createInvite", { unitId: unit.id, role: "liaison", name: "刘洋", channel: "feishu" }, "POST");
+    expect(invite.link).toBeNull();
+    await emulator.text(LIU, invite.bindText);
     expect(emulator.sent.at(-1)?.text).toContain("已绑定为「市场监督管理局」的联络员");
 
-    await trpc("auth.login", { username: "admin", password: "admin password" }, "POST");
     const rounds = await trpc<Array<{ roundId: number; taskNumber: string; units: Array<{ unitId: number; unit: string; submittedAt: string | null }> }>>("rounds.list", {});
     const round = rounds.find((r) => r.taskNumber === "5" && r.units.some((u) => u.unit === "市场监督管理局" && !u.submittedAt))!;
     const sma = round.units.find((u) => u.unit === "市场监督管理局")!;
