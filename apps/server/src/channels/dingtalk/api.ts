@@ -1,3 +1,4 @@
+import { AccessTokenCache, PLATFORM_TIMEOUT_MS, requestFailure } from "../platform-http.ts";
 /**
  * The few 钉钉 OpenAPI calls Duban makes (api.dingtalk.com, the "新版服务端API"), over plain
  * fetch: the official @alicloud/dingtalk client would add a large dependency tree for four calls.
@@ -49,36 +50,27 @@ export class DingtalkTokenError extends Error {
   }
 }
 
-/** Refresh a little before 钉钉 says, so a call never carries a token that expires in flight. */
-const TOKEN_MARGIN_MS = 5 * 60 * 1000;
-const TIMEOUT_MS = 15_000;
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
 
 export class DingtalkApi {
-  private token: { value: string; expiresAt: number } | null = null;
-  private pending: Promise<string> | null = null;
+  private readonly token: AccessTokenCache;
 
   constructor(
     readonly config: DingtalkConfig,
-    private readonly clock: () => number = Date.now,
-  ) {}
-
-  /** The cached access token, fetched when missing or about to expire (one fetch for concurrent callers). */
-  async accessToken(): Promise<string> {
-    if (this.token && this.token.expiresAt > this.clock()) return this.token.value;
-    this.pending ??= this.fetchToken().finally(() => {
-      this.pending = null;
-    });
-    return this.pending;
+    clock: () => number = Date.now,
+  ) {
+    this.token = new AccessTokenCache(() => this.fetchToken(), clock);
   }
 
-  private async fetchToken(): Promise<string> {
+  /** The cached access token, fetched when missing or about to expire (one fetch for concurrent callers). */
+  accessToken(): Promise<string> {
+    return this.token.get();
+  }
+
+  private async fetchToken(): Promise<{ value: string; expiresInSeconds: number }> {
     const answer = await request("POST", new URL("/v1.0/oauth2/accessToken", this.config.apiRoot), null, { appKey: this.config.clientId, appSecret: this.config.clientSecret });
     const token = answer.body.accessToken;
     if (answer.status !== 200 || typeof token !== "string") throw new DingtalkTokenError(answer.status, String(answer.body.code ?? "no accessToken"));
-    const seconds = typeof answer.body.expireIn === "number" ? answer.body.expireIn : 7200;
-    this.token = { value: token, expiresAt: this.clock() + seconds * 1000 - TOKEN_MARGIN_MS };
-    return token;
+    return { value: token, expiresInSeconds: typeof answer.body.expireIn === "number" ? answer.body.expireIn : 7200 };
   }
 
   /** Calls an OpenAPI path with the access token; a token 钉钉 no longer accepts is refreshed and the call retried once. */
@@ -87,7 +79,7 @@ export class DingtalkApi {
       const token = await this.accessToken();
       const answer = await request(method, new URL(path, this.config.apiRoot), token, body);
       if (answer.status === 401 && tries === 0) {
-        if (this.token?.value === token) this.token = null;
+        this.token.forget(token);
         continue;
       }
       return answer;
@@ -102,12 +94,11 @@ async function request(method: "POST" | "PUT", url: URL, token: string | null, b
       method,
       headers: { "content-type": "application/json", accept: "application/json", ...(token ? { "x-acs-dingtalk-access-token": token } : {}) },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(PLATFORM_TIMEOUT_MS),
     });
   } catch (error) {
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    const notSent = typeof code === "string" && NOT_SENT_CODES.has(code);
-    throw new DingtalkTransportError(`${url.pathname}: ${notSent ? code : error instanceof Error ? error.name : "network error"}`, !notSent);
+    const failure = requestFailure(error);
+    throw new DingtalkTransportError(`${url.pathname}: ${failure.reason}`, failure.maybeDelivered);
   }
   const parsed = (await response.json().catch(() => null)) as unknown;
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {

@@ -1,3 +1,4 @@
+import { AccessTokenCache, PLATFORM_TIMEOUT_MS, requestFailure } from "../platform-http.ts";
 /**
  * The few 企业微信 server API calls Duban makes, over plain HTTP (there is no official Node SDK
  * for the self-built app API). Followed from the developer docs (developer.work.weixin.qq.com):
@@ -37,30 +38,23 @@ export class WecomTransportError extends Error {
 }
 
 const TOKEN_EXPIRED = new Set([42001, 40014]);
-/** Refresh a little before 企业微信 says, so a call never carries a token that expires in flight. */
-const TOKEN_MARGIN_MS = 5 * 60 * 1000;
-const TIMEOUT_MS = 15_000;
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
 
 export class WecomApi {
-  private token: { value: string; expiresAt: number } | null = null;
-  private pending: Promise<string> | null = null;
+  private readonly token: AccessTokenCache;
 
   constructor(
     readonly config: WecomConfig,
-    private readonly clock: () => number = Date.now,
-  ) {}
-
-  /** The cached access_token, fetched when missing or about to expire (one fetch for concurrent callers). */
-  async accessToken(): Promise<string> {
-    if (this.token && this.token.expiresAt > this.clock()) return this.token.value;
-    this.pending ??= this.fetchToken().finally(() => {
-      this.pending = null;
-    });
-    return this.pending;
+    clock: () => number = Date.now,
+  ) {
+    this.token = new AccessTokenCache(() => this.fetchToken(), clock);
   }
 
-  private async fetchToken(): Promise<string> {
+  /** The cached access_token, fetched when missing or about to expire (one fetch for concurrent callers). */
+  accessToken(): Promise<string> {
+    return this.token.get();
+  }
+
+  private async fetchToken(): Promise<{ value: string; expiresInSeconds: number }> {
     const url = new URL("/cgi-bin/gettoken", this.config.apiRoot);
     url.searchParams.set("corpid", this.config.corpId);
     url.searchParams.set("corpsecret", this.config.secret);
@@ -69,14 +63,12 @@ export class WecomApi {
       // The URL carries the secret: only the error code and message are reported.
       throw new WecomApiError(answer.errcode, `gettoken: ${answer.errcode} ${answer.errmsg}`);
     }
-    const seconds = typeof answer.expires_in === "number" ? answer.expires_in : 7200;
-    this.token = { value: answer.access_token, expiresAt: this.clock() + seconds * 1000 - TOKEN_MARGIN_MS };
-    return answer.access_token;
+    return { value: answer.access_token, expiresInSeconds: typeof answer.expires_in === "number" ? answer.expires_in : 7200 };
   }
 
   /** Drops a token 企业微信 called expired, so the next call fetches a new one. */
   forgetToken(token: string): void {
-    if (this.token?.value === token) this.token = null;
+    this.token.forget(token);
   }
 
   /** POSTs JSON to an API path with the access_token; an expired token is refreshed and the call retried once. */
@@ -87,7 +79,7 @@ export class WecomApi {
       url.searchParams.set("access_token", token);
       const answer = await request(url, body);
       if (TOKEN_EXPIRED.has(answer.errcode) && tries === 0) {
-        if (this.token?.value === token) this.token = null;
+        this.token.forget(token);
         continue;
       }
       return answer;
@@ -190,12 +182,11 @@ async function request(url: URL, body: unknown): Promise<WecomAnswer> {
     response = await fetch(url, {
       method: body === null ? "GET" : "POST",
       ...(body === null ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(PLATFORM_TIMEOUT_MS),
     });
   } catch (error) {
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    const notSent = typeof code === "string" && NOT_SENT_CODES.has(code);
-    throw new WecomTransportError(`${url.pathname}: ${notSent ? code : error instanceof Error ? error.name : "network error"}`, !notSent);
+    const failure = requestFailure(error);
+    throw new WecomTransportError(`${url.pathname}: ${failure.reason}`, failure.maybeDelivered);
   }
   if (!response.ok) throw new WecomTransportError(`${url.pathname}: HTTP ${response.status}`, response.status >= 500);
   const answer = (await response.json().catch(() => null)) as WecomAnswer | null;
