@@ -244,6 +244,42 @@ describe("a document title printed over two lines", () => {
     const plan = parsePlan(["根据省政府关于营商环境的部署，制定本方案。", "北川县优化营商环境实施方案", "一、重点任务", "（一）压减开办时间。（县市场监管局负责）"].join("\n"));
     expect(plan.title).toBe("北川县优化营商环境实施方案");
   });
+
+  const body = ["一、重点任务", "（一）压减开办时间。（县市场监管局牵头，县税务局配合）"];
+
+  it("joins the upper lines of a plan title broken without 关于, and a year range or （试行） printed under it", () => {
+    expect(parsePlan(["北川县推进质量强县", "建设实施方案", ...body].join("\n")).title).toBe("北川县推进质量强县建设实施方案");
+    expect(parsePlan(["北川县优化营商环境", "三年行动计划", "（2026—2028年）", ...body].join("\n")).title).toBe("北川县优化营商环境三年行动计划（2026—2028年）");
+    const trial = parsePlan(["北川县重点工作督查办法", "（试行）", ...body].join("\n"));
+    expect(trial.title).toBe("北川县重点工作督查办法（试行）");
+    expect(trial.groups[0]?.tasks.map((t) => t.title)).toEqual(["压减开办时间"]);
+  });
+
+  it("keeps the issuer, the 文号, a date, a bracketed remark and a blank line out of the title", () => {
+    for (const above of ["北川县人民政府办公室", "北川县人民政府办公室文件", "北政办发〔2026〕3号", "2026年3月1日", "（此件公开发布）", "附件"]) {
+      expect(parsePlan([above, "北川县优化营商环境实施方案", ...body].join("\n")).title, above).toBe("北川县优化营商环境实施方案");
+    }
+    expect(parsePlan(["北川县推进", "", "北川县优化营商环境实施方案", ...body].join("\n")).title).toBe("北川县优化营商环境实施方案");
+  });
+
+  it("reads a covering notice broken over two lines, and starts the plan at its own title", () => {
+    const plan = parsePlan(
+      [
+        "北川县人民政府办公室关于印发",
+        "北川县优化营商环境实施方案的通知",
+        "各乡镇人民政府，县政府各部门：",
+        "现将《北川县优化营商环境实施方案》印发给你们，请认真贯彻执行。",
+        "北川县人民政府办公室",
+        "2026年3月1日",
+        "北川县优化营商环境",
+        "实施方案",
+        ...body,
+      ].join("\n"),
+    );
+    expect(plan.title).toBe("北川县优化营商环境实施方案");
+    expect(plan.issuer).toBe("北川县人民政府办公室");
+    expect(plan.groups.flatMap((g) => g.tasks.map((t) => t.title))).toEqual(["压减开办时间"]);
+  });
 });
 
 describe("1）-numbered tasks with their roles in a bracket on the next line", () => {

@@ -50,35 +50,78 @@ function firstStructuralIndex(lines: SourceLine[]): number {
 const DOCUMENT_END_RE = /的(?:通知|意见|指导意见|若干意见|决定|函|报告|批复|通报)$/;
 
 /**
- * A title printed over two lines ("国务院关于促进综合保税区" / "高水平开放高质量发展的若干意见"):
- * the line above starts it when it holds 关于 and is not a sentence or a title of its own.
- * Returns that line, or "" when the line above is something else.
+ * A line that can be an upper part of a title printed over several lines ("铜江市质量强市" /
+ * "建设实施方案", "北川县人民政府关于加快发展" / "农村寄递物流的实施意见"): short, no
+ * sentence punctuation, and none of what sits above a title in a 红头 document or on a web
+ * page — the issuer, "…文件", a 文号, a date, "附件", a bracketed remark, a menu path.
  */
-function titleStart(above: string): string {
+function isTitleFragment(above: string): boolean {
   const text = above.trim();
-  if (text.length < 4 || text.length > 40 || !text.includes("关于") || /[。，,；;：:]/.test(text)) return "";
-  if (isPlanTitleLike(text) || DOCUMENT_END_RE.test(text) || NOTICE_RE.test(text) || readMarker(text) !== null) return "";
-  return text;
+  const max = text.includes("关于") ? 40 : 30;
+  if (text.length < 2 || text.length > max || /[。，,；;：:！!？?>|]|\s/.test(text)) return false;
+  if (!/[\u4e00-\u9fff》”]$/.test(text) || /^[（(【\[].*[）)】\]]$/.test(text) || /^附件/.test(text)) return false;
+  if (ORG_RE.test(text) || /文件$/.test(text) || DOC_NUMBER_RE.test(foldWidth(text)) || readDateLine(text) || readDateMeta(text)) return false;
+  return !(isPlanTitleLike(text) || DOCUMENT_END_RE.test(text) || NOTICE_RE.test(text) || readMarker(text) !== null);
+}
+
+/** The upper lines of a title ending at line `end` (at most two, stopping at a blank line). */
+function titleAbove(lines: SourceLine[], end: number): string {
+  const parts: string[] = [];
+  for (let i = end - 1; i >= 0 && i >= end - 2; i--) {
+    const text = unbullet(lines[i]?.text ?? "");
+    if (!isTitleFragment(text)) break;
+    parts.unshift(text.trim());
+  }
+  return parts.join("");
+}
+
+/** "（2021—2023年）" or "（试行）" on the line under a title belongs to it. */
+const TITLE_TAIL_RE = /^[（(](?:(?:19|20)\d{2}\s*[—–\-－~～至到]+\s*(?:19|20)\d{2}\s*年?|(?:19|20)\d{2}\s*年|试行|暂行|征求意见稿|修订稿?|送审稿)[）)]$/;
+
+/**
+ * The notice line, read from one line or from two that a narrow page broke apart
+ * ("XX关于印发" / "《YY方案》的通知").
+ */
+function findNotice(lines: SourceLine[], headerEnd: number): { match: RegExpExecArray; index: number } | null {
+  for (let i = 0; i < headerEnd; i++) {
+    const text = lines[i]?.text ?? "";
+    const one = NOTICE_RE.exec(text);
+    if (one) return { match: one, index: i };
+    const next = lines[i + 1]?.text ?? "";
+    if (i + 1 < headerEnd && text.includes("关于") && isTitleFragment(text) && !/[。，,；;：:]/.test(next)) {
+      const two = NOTICE_RE.exec(text.trim() + next.trim());
+      if (two) return { match: two, index: i + 1 };
+    }
+  }
+  return null;
 }
 
 function findTitle(lines: SourceLine[], headerEnd: number): { title: string; index: number | null } {
-  const notice = lines.slice(0, headerEnd).map((l) => NOTICE_RE.exec(l.text)).find((m) => m !== null);
-  const announced = notice?.[2]?.trim();
+  const announced = findNotice(lines, headerEnd)?.match[2]?.trim();
   if (announced) {
     // The covering notice names the plan; its own title line is where the plan starts.
     // Searched in the whole text: the notice itself may contain numbered points before it.
     const own = lines.findIndex((l) => compact(l.text) === compact(announced));
     if (own >= 0) return { title: lines[own]?.text ?? announced, index: own };
+    // Its own title may be printed over two lines too.
+    const split = lines.findIndex((l, i) => {
+      const joined = compact(l.text) + compact(lines[i + 1]?.text ?? "");
+      return compact(l.text) !== "" && joined === compact(announced);
+    });
+    if (split >= 0) return { title: announced, index: split + 1 };
   }
   for (let i = headerEnd - 1; i >= 0; i--) {
     const text = unbullet(lines[i]?.text ?? "");
-    if (isPlanTitleLike(text)) return { title: titleStart(lines[i - 1]?.text ?? "") + text.replace(/^[《“]|[》”]$/g, ""), index: i };
+    if (!isPlanTitleLike(text)) continue;
+    const tail = TITLE_TAIL_RE.test(foldWidth(lines[i + 1]?.text ?? "").trim()) ? (lines[i + 1]?.text ?? "").trim() : "";
+    const title = titleAbove(lines, i) + text.replace(/^[《“]|[》”]$/g, "") + tail;
+    return { title, index: tail ? i + 1 : i };
   }
   if (announced) return { title: announced, index: null };
   const at = lines.findIndex((l) => unbullet(l.text) !== "");
   const first = unbullet(lines[at]?.text ?? "");
   const next = lines[at + 1]?.text ?? "";
-  const continued = titleStart(first) !== "" && (DOCUMENT_END_RE.test(next) || isPlanTitleLike(next)) && !/[。，,；;：:]/.test(next) ? next : "";
+  const continued = isTitleFragment(first) && (DOCUMENT_END_RE.test(next) || isPlanTitleLike(next)) && !/[。，,；;：:]/.test(next) ? next : "";
   return { title: first + continued, index: null };
 }
 
