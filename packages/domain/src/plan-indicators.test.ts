@@ -28,6 +28,20 @@ describe("extractIndicators", () => {
     expect(read("达标率达到100%")).toEqual(["达标率 = 100%"]);
   });
 
+  it("reads the count closing a clause of work to be done as at least that count", () => {
+    expect(read("新建高标准农田3万亩")).toEqual(["新建高标准农田 >= 3万亩"]);
+    expect(read("2026年底前，改造城镇老旧小区60个，惠及居民1.2万户")).toEqual(["改造城镇老旧小区 >= 60个"]);
+    expect(read("全年培训新型职业农民1000人次。")).toEqual(["全年培训新型职业农民 >= 1000人次"]);
+  });
+
+  it("takes no bare count without a work verb, mid-clause, or in time and share units", () => {
+    expect(read("全市共有农贸市场45个")).toEqual([]);
+    expect(read("新建5个社区服务中心并投入使用")).toEqual([]);
+    expect(read("办理时限压缩3个工作日")).toEqual([]);
+    expect(read("开展专项检查3天")).toEqual([]);
+    expect(read("新增就业占比提高2个百分点")).toEqual([]);
+  });
+
   it("pairs 分别 subjects with values and shares the words written once", () => {
     expect(read("国省干线公路竣工验收合格率、优良率分别达到100%、90%")).toEqual(["国省干线公路竣工验收合格率 = 100%", "国省干线公路竣工验收优良率 >= 90%"]);
     expect(read("二氧化硫、氮氧化物排放浓度分别不高于35、50毫克每立方米")).toEqual(["二氧化硫排放浓度 <= 35毫克每立方米", "氮氧化物排放浓度 <= 50毫克每立方米"]);

@@ -1,5 +1,5 @@
 /**
- * Measurable targets written in a task: "受检率达到95%以上", "不少于15项", "小于10%",
+ * Measurable targets written in a task: "受检率达到95%以上", "不少于15项", "小于10%", "新建高标准农田3万亩",
  * "合格率、优良率分别达到100%、90%". A number counts only with a comparator word around it
  * ("达到", "不低于", "以上", "控制在…以内") or right after a rate ("合格率100%"), so years,
  * hotlines and dates ("2016年", "12315", "3·15") never become indicators.
@@ -161,6 +161,17 @@ function finish(comparator: Comparator, value: number, unit: string | null): Com
   return comparator === ">=" && unit === "%" && value === 100 ? "=" : comparator;
 }
 
+/** Work a plan counts in its own units: build, renovate, train, plant, bring in… */
+const WORK_VERB_RE =
+  /^(?:新建|建成|建设|续建|改造|改建|提升改造|完成|新增|新培育|培育|打造|创建|引进|招引|培训|举办|开展|新开工|开工|竣工|建立|设立|增设|开设|种植|造林|植树|治理|整治|修复|回收|帮扶|安置|吸纳|新招录|招录|招聘|发放|投放|配备|新改建|新改扩建|改扩建|硬化|铺设|安装|创成|认定|评选|收储|供应|出让|盘活|处置|化解|清理|排查|检查|抽检|抽查|检测|监测)/;
+/** Units that count things done; time limits and shares are never a bare count. */
+const NOT_A_COUNT_UNIT = /^(?:%|‰|个百分点|百分点|倍|个工作日|工作日|天|日|小时|分钟|期|分)$/;
+
+/** "新建高标准农田3万亩": a work verb, what it makes, and the number with its unit closing the clause. */
+function isWorkCount(name: string, unit: string | null, rest: string): boolean {
+  return unit !== null && !NOT_A_COUNT_UNIT.test(unit) && trimPunct(rest).trim() === "" && WORK_VERB_RE.test(name.replace(/^(?:全年|年内|每年|今年|当年|累计)/, "")) && name.length >= 3;
+}
+
 /** Reads the indicators of one clause (text between ，；。). */
 function clauseIndicators(clause: string, scan: IndicatorScan): void {
   const folded = foldWidth(clause);
@@ -184,9 +195,11 @@ function clauseIndicators(clause: string, scan: IndicatorScan): void {
     const after = afterMatch?.[1] ?? null;
     const name = cleanName(subject);
     const written = resolve(word?.sense ?? null, after);
-    // A bare number is a target only right after a rate with a measure unit: "合格率100%".
-    if (written === null && (unit === null || !METRIC_END.test(name))) continue;
-    const comparator: Comparator = written ?? "=";
+    // A bare number is a target only right after a rate with a measure unit ("合格率100%"), or
+    // as the count that closes a clause of work to be done ("新建高标准农田3万亩": at least that).
+    const count = written === null && values.length === 1 && isWorkCount(name, unit, folded.slice(last.end));
+    if (written === null && !count && (unit === null || !METRIC_END.test(name))) continue;
+    const comparator: Comparator = written ?? (count ? ">=" : "=");
     segmentStart = last.end + (afterMatch?.[0].length ?? 0);
 
     const names = values.length > 1 ? shareSubject(splitOutsideBrackets(name, /[、]/).map((p) => p.text)) : [name];

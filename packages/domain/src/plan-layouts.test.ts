@@ -269,6 +269,7 @@ describe("第X部分 chapters, 一、 groups, （一） tasks ending in a bare u
 
   it("reads ①/② sub-targets with clean names", () => {
     expect(indicatorsOf(plan)).toEqual([
+      "（一）: 新建、改建城市公园 >= 6处",
       "（一）: 公园绿地服务半径覆盖率 >= 80%",
       "（二）: 城区主干道绿化普及率 = 100%",
       "（二）: 林荫道路推广率 >= 70%",
