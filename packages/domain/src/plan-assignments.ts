@@ -7,7 +7,8 @@
 import { cutRanges, foldWidth, matchBrackets, splitOutsideBrackets, topLevelSpans, trimPunct } from "./plan-text.ts";
 import { isPlaceholder, looksLikeUnit, normalizeUnitName, splitRoleSuffix, splitUnitClause, type WrittenRole, type WrittenUnit } from "./plan-units.ts";
 
-const LEAD_LABELS = ["牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位", "牵头责任单位", "牵头责任部门", "牵头落实单位"];
+// "主要责任单位 / 其他责任单位" is how many county plans write 牵头 / 配合.
+const LEAD_LABELS = ["牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位", "牵头责任单位", "牵头责任部门", "牵头落实单位", "主要责任单位", "主要责任部门", "第一责任单位"];
 const SUPPORT_LABELS = [
   "配合单位",
   "配合部门",
@@ -23,6 +24,10 @@ const SUPPORT_LABELS = [
   "配合责任单位",
   "主要协作单位",
   "主要配合单位",
+  "其他责任单位",
+  "其他责任部门",
+  "次要责任单位",
+  "协同配合单位",
 ];
 const GENERIC_LABELS = ["责任单位", "责任部门", "负责单位", "负责部门", "承办单位", "实施单位", "实施主体", "责任主体", "部门分工", "责任分工", "单位分工"];
 /** Persons, not units: "牵头负责领导：金力", "分管省领导：X". */
@@ -41,6 +46,17 @@ const LEADER_LABELS = [
   "牵头区领导",
   "联系领导",
   "包保领导",
+  "县级领导",
+  "市级领导",
+  "区级领导",
+  "省级领导",
+  "责任县领导",
+  "责任市领导",
+  "责任区领导",
+  "联系县领导",
+  "联系市领导",
+  "包联领导",
+  "领衔领导",
   "责任人",
 ];
 const DEADLINE_LABELS = ["完成时限", "完成时间", "完成期限", "时间节点", "时限要求", "时间要求", "办结时限", "进度安排", "时间安排", "时限"];

@@ -299,3 +299,47 @@ describe("1）-numbered tasks with their roles in a bracket on the next line", (
     expect(warningCodes(plan)).toEqual(["lead-assumed 3"]);
   });
 });
+
+describe("主要责任单位 / 其他责任单位 and a 县级领导 line", () => {
+  it("reads 主要 as the lead and 其他 as support, in label lines and in table columns; the leader is no unit", () => {
+    const lines = parsePlan(
+      ["一、经济发展", "1.规模工业增加值增长8%。", "县级领导：张三", "主要责任单位：县工信局", "其他责任单位：县发改局、县统计局"].join("\n"),
+    );
+    expect(outline(lines)).toEqual([["一 经济发展", ["1 规模工业增加值增长8% :: 县工信局/lead, 县发改局/support, 县统计局/support"]]]);
+    const table = parsePlan(["序号\t重点任务\t县级领导\t主要责任单位\t其他责任单位", "1\t新建5G基站300个\t张三\t县工信局\t县住建局、县电信公司"].join("\n"));
+    expect(outline(table)).toEqual([["", ["1 新建5G基站300个 :: 县工信局/lead, 县住建局/support, 县电信公司/support"]]]);
+  });
+});
+
+describe("a notice whose plan title has blank lines between its parts", () => {
+  it("finds the plan's own title printed over two paragraphs and starts the tasks after it", () => {
+    const plan = parsePlan(
+      [
+        "北川县人民政府关于印发 《北川县2026年重点工作任务分解 和责任分工方案》的通知",
+        "",
+        "各乡镇人民政府，县直各部门：",
+        "",
+        "现将《北川县2026年重点工作任务分解和责任分工方案》印发给你们，请认真贯彻落实。",
+        "",
+        "北川县人民政府",
+        "",
+        "2026年3月2日",
+        "",
+        "北川县2026年重点工作",
+        "",
+        "任务分解和责任分工方案",
+        "",
+        "一、主要预期目标",
+        "",
+        "1.地区生产总值增长6%左右。",
+        "",
+        "牵头单位：县发改局",
+        "",
+        "责任单位：县统计局",
+      ].join("\n"),
+    );
+    expect(plan.title).toBe("北川县2026年重点工作任务分解和责任分工方案");
+    expect(plan.issuer).toBe("北川县人民政府");
+    expect(outline(plan)).toEqual([["一 主要预期目标", ["1 地区生产总值增长6%左右 :: 县发改局/lead, 县统计局/support"]]]);
+  });
+});

@@ -15,7 +15,7 @@ export interface PlanHeader {
   date: string | null;
 }
 
-const NOTICE_RE = /^(.*?)关于印发[《“"]?(.+?)[》”"]?的(?:通知|函)$/;
+const NOTICE_RE = /^(.*?)关于印发\s*[《“"〈]?(.+?)[》”"〉]?\s*的(?:通知|函)$/;
 const PLAN_TITLE_RE = /(方案|计划|规划|意见|细则|要点|办法|清单|措施|纲要|安排|行动|分工|分解|分解表|任务表|责任表)(\s*[（(][^（）()]*[）)])?$/;
 const DOC_NUMBER_RE = /[\u4e00-\u9fff]{1,16}\s*[〔［\[【（(]\s*(?:19|20)\d{2}\s*[〕］\]】）)]\s*\d{1,4}\s*号/;
 const ORG_RE = /(人民政府|办公室|办公厅|委员会|领导小组|指挥部|局|厅|委|部)$/;
@@ -96,6 +96,23 @@ function findNotice(lines: SourceLine[], headerEnd: number): { match: RegExpExec
   return null;
 }
 
+/** Index of the last line of `wanted` printed over up to three non-empty lines, or null. */
+function splitTitleEnd(lines: SourceLine[], wanted: string): number | null {
+  for (let i = 0; i < lines.length; i++) {
+    let joined = compact(lines[i]?.text ?? "");
+    if (joined === "" || !wanted.startsWith(joined)) continue;
+    for (let j = i + 1, parts = 1; j < lines.length && parts < 3; j++) {
+      const part = compact(lines[j]?.text ?? "");
+      if (part === "") continue;
+      joined += part;
+      parts++;
+      if (joined === wanted) return j;
+      if (!wanted.startsWith(joined)) break;
+    }
+  }
+  return null;
+}
+
 function findTitle(lines: SourceLine[], headerEnd: number): { title: string; index: number | null } {
   const announced = findNotice(lines, headerEnd)?.match[2]?.trim();
   if (announced) {
@@ -103,12 +120,9 @@ function findTitle(lines: SourceLine[], headerEnd: number): { title: string; ind
     // Searched in the whole text: the notice itself may contain numbered points before it.
     const own = lines.findIndex((l) => compact(l.text) === compact(announced));
     if (own >= 0) return { title: lines[own]?.text ?? announced, index: own };
-    // Its own title may be printed over two lines too.
-    const split = lines.findIndex((l, i) => {
-      const joined = compact(l.text) + compact(lines[i + 1]?.text ?? "");
-      return compact(l.text) !== "" && joined === compact(announced);
-    });
-    if (split >= 0) return { title: announced, index: split + 1 };
+    // Its own title may be printed over two or three lines too, blank lines between them.
+    const last = splitTitleEnd(lines, compact(announced));
+    if (last !== null) return { title: compact(announced), index: last };
   }
   for (let i = headerEnd - 1; i >= 0; i--) {
     const text = unbullet(lines[i]?.text ?? "");

@@ -34,12 +34,19 @@ describe("extractIndicators", () => {
     expect(read("全年培训新型职业农民1000人次。")).toEqual(["全年培训新型职业农民 >= 1000人次"]);
   });
 
-  it("takes no bare count without a work verb, mid-clause, or in time and share units", () => {
+  it("reads a change by a share as at least that change, keeping its verb in the name", () => {
+    expect(read("规模工业增加值增长8%。")).toEqual(["规模工业增加值增长 >= 8%"]);
+    expect(read("单位地区生产总值能耗下降3.5%")).toEqual(["单位地区生产总值能耗下降 >= 3.5%"]);
+    expect(read("城镇化率提高1.2个百分点")).toEqual(["城镇化率提高 >= 1.2个百分点"]);
+    expect(read("地区生产总值增长6.2%左右")).toEqual(["地区生产总值增长 = 6.2%"]);
+    expect(read("增长8%")).toEqual([]);
+  });
+
+  it("takes no bare count without a work verb, mid-clause, or in time units", () => {
     expect(read("全市共有农贸市场45个")).toEqual([]);
     expect(read("新建5个社区服务中心并投入使用")).toEqual([]);
     expect(read("办理时限压缩3个工作日")).toEqual([]);
     expect(read("开展专项检查3天")).toEqual([]);
-    expect(read("新增就业占比提高2个百分点")).toEqual([]);
   });
 
   it("pairs 分别 subjects with values and shares the words written once", () => {

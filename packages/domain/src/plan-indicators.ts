@@ -172,6 +172,11 @@ function isWorkCount(name: string, unit: string | null, rest: string): boolean {
   return unit !== null && !NOT_A_COUNT_UNIT.test(unit) && trimPunct(rest).trim() === "" && WORK_VERB_RE.test(name.replace(/^(?:全年|年内|每年|今年|当年|累计)/, "")) && name.length >= 3;
 }
 
+/** "规模工业增加值增长8%", "单位GDP能耗下降3%": a change of at least that share, named with its verb. */
+function isChangeBy(name: string, unit: string | null): boolean {
+  return (unit === "%" || unit === "个百分点" || unit === "百分点") && /.{2,}(增长|增加|提高|提升|下降|降低|减少)$/.test(name);
+}
+
 /** Reads the indicators of one clause (text between ，；。). */
 function clauseIndicators(clause: string, scan: IndicatorScan): void {
   const folded = foldWidth(clause);
@@ -197,7 +202,7 @@ function clauseIndicators(clause: string, scan: IndicatorScan): void {
     const written = resolve(word?.sense ?? null, after);
     // A bare number is a target only right after a rate with a measure unit ("合格率100%"), or
     // as the count that closes a clause of work to be done ("新建高标准农田3万亩": at least that).
-    const count = written === null && values.length === 1 && isWorkCount(name, unit, folded.slice(last.end));
+    const count = written === null && values.length === 1 && (isWorkCount(name, unit, folded.slice(last.end)) || isChangeBy(name, unit));
     if (written === null && !count && (unit === null || !METRIC_END.test(name))) continue;
     const comparator: Comparator = written ?? (count ? ">=" : "=");
     segmentStart = last.end + (afterMatch?.[0].length ?? 0);

@@ -20,7 +20,8 @@ function columnOf(cell: string): Column {
   if (/领导|责任人/.test(c)) return "leader";
   // "责任单位（排在第一位的为牵头单位）", "牵头及配合单位": one list, its first unit leads.
   if (LEAD_RULE_RE.test(c) || (/牵头|主责|主办/.test(c) && /配合|协同|协作|协办|参与/.test(c))) return "generic";
-  if (/(牵头|主责|主办|指导部门|指导单位)/.test(c)) return "lead";
+  if (/(牵头|主责|主办|指导部门|指导单位)/.test(c) || /^(主要|第一)(责任)?(单位|部门)/.test(c)) return "lead";
+  if (/^(其他|次要)(责任)?(单位|部门)/.test(c)) return "support";
   if (/(配合|协同|协作|协办|参与)/.test(c)) return "support";
   if (/(责任|负责|承办|实施)(单位|部门|主体)/.test(c)) return "generic";
   if (/(时限|时间|期限|节点|进度)/.test(c)) return "deadline";
