@@ -343,3 +343,21 @@ describe("a notice whose plan title has blank lines between its parts", () => {
     expect(outline(plan)).toEqual([["一 主要预期目标", ["1 地区生产总值增长6%左右 :: 县发改局/lead, 县统计局/support"]]]);
   });
 });
+
+describe("a joint notice without 关于, the plan title over three lines", () => {
+  it("reads the announced title, finds its three lines and starts the tasks after them", () => {
+    const plan = parsePlan(
+      [
+        "中共北川县委办公室 北川县人民政府办公室印发《北川县全力打响“北川服务”品牌加快建设“生态北川”三年行动计划(2026—2028年)》的通知",
+        "北川县全力打响“北川服务”品牌",
+        "加快建设“生态北川”三年行动计划",
+        "(2026—2028年)",
+        "为贯彻落实部署，特制定本行动计划。",
+        "一、主要任务",
+        "(一)优化政务服务。推行一网通办。(县政务服务中心牵头，县财政局配合)",
+      ].join("\n"),
+    );
+    expect(plan.title).toBe("北川县全力打响“北川服务”品牌加快建设“生态北川”三年行动计划(2026—2028年)");
+    expect(plan.groups.flatMap((g) => g.tasks.map((t) => `${t.number} ${t.title}`))).toEqual(["(一) 优化政务服务"]);
+  });
+});
