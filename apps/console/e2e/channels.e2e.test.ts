@@ -3,11 +3,11 @@ import { signIn, startConsole, USERS, type ConsoleUnderTest } from "./harness.ts
 
 let c: ConsoleUnderTest;
 beforeAll(async () => {
-  c = await startConsole({ wecom: true });
+  c = await startConsole({ wecom: true, publicUrl: "https://duban.example.org" });
 });
 afterAll(() => c?.close());
 
-describe("channels in the console (Telegram and 企业微信 configured)", () => {
+describe("channels in the console (Telegram and 企业微信 configured, PUBLIC_URL set)", () => {
   it("the units page shows each contact's channels and what the outbox says about reaching them", async () => {
     const { db } = c.fx;
     const unitId = await c.fx.unitId("环保局");
@@ -47,7 +47,7 @@ describe("channels in the console (Telegram and 企业微信 configured)", () =>
     await context.close();
   });
 
-  it("an invite for 企业微信 shows the 绑定 line to send, no link; one for Telegram the link and its QR code", async () => {
+  it("an invite for 企业微信 shows its login link and QR code with the 绑定 line beside; one for Telegram the link and its QR code", async () => {
     const { context, page, errors } = await c.newPage();
     await signIn(page, USERS.staff);
     await page.goto("/units");
@@ -64,9 +64,14 @@ describe("channels in the console (Telegram and 企业微信 configured)", () =>
     await bind.waitFor();
     const text = (await bind.textContent())!;
     expect(text).toMatch(/^绑定 [A-Za-z0-9_-]{32}$/);
-    expect(await dialog.getByTestId("invite-steps").textContent()).toContain("在企业微信中打开督办应用");
-    expect(await dialog.getByTestId("invite-link").count()).toBe(0);
-    expect(await dialog.getByRole("img", { name: "邀请二维码" }).count()).toBe(0);
+    expect(await dialog.getByTestId("invite-steps").textContent()).toBe("请对方用企业微信扫码，或在企业微信中打开链接，即可绑定。");
+    expect(await dialog.getByTestId("invite-fallback").textContent()).toContain("向督办应用发送这句话");
+    const login = new URL((await dialog.getByTestId("invite-link").textContent())!);
+    expect(`${login.origin}${login.pathname}`).toBe("https://open.weixin.qq.com/connect/oauth2/authorize");
+    expect(login.searchParams.get("redirect_uri")).toBe("https://duban.example.org/join/wecom");
+    expect(login.searchParams.get("state")).toBe(`wecom${Buffer.from(text.slice(3)).toString("hex")}`);
+    expect(await dialog.getByRole("img", { name: "邀请二维码" }).getAttribute("src")).toMatch(/^data:image\/png;base64,/);
+    expect(await dialog.getByTestId("invite-no-link").count()).toBe(0);
     const invite = await c.fx.db.invite.findFirstOrThrow({ where: { unitId: unit }, orderBy: { id: "desc" } });
     expect(invite).toMatchObject({ name: "钱联络", usedAt: null });
     await dialog.getByRole("button", { name: "完成" }).click();

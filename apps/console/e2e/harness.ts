@@ -9,6 +9,7 @@ import { FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/te
 import { createServerApp } from "../../server/src/app.ts";
 import { WecomApi } from "../../server/src/channels/wecom/api.ts";
 import { WecomMessenger } from "../../server/src/channels/wecom/messenger.ts";
+import { wecomLogin } from "../../server/src/channels/wecom/oauth.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIST = path.resolve(here, "../dist");
@@ -35,7 +36,7 @@ export interface ConsoleUnderTest {
  * A real server (the lead's Hono app: tRPC, session cookies, the built console) over a fresh
  * database with the seed plan imported and the current rounds opened, plus a headless chromium.
  */
-export async function startConsole(options: { wecom?: boolean } = {}): Promise<ConsoleUnderTest> {
+export async function startConsole(options: { wecom?: boolean; publicUrl?: string } = {}): Promise<ConsoleUnderTest> {
   if (!existsSync(path.join(CONSOLE_DIST, "index.html"))) {
     throw new Error(`the console is not built (${CONSOLE_DIST}); run \`npm run test:e2e -w @duban/console\`, which builds it first`);
   }
@@ -45,10 +46,11 @@ export async function startConsole(options: { wecom?: boolean } = {}): Promise<C
     await createUser(fx.db, { ...user, role: role as keyof typeof USERS, displayName: null, now, actor: null });
   }
   // 企业微信 configured (its API never called here): the console offers it for invites.
-  const wecom = options.wecom
-    ? { config: { corpId: "wwconsole0000001", token: "ConsoleToken", aesKey: "a".repeat(43) }, messenger: new WecomMessenger(new WecomApi({ corpId: "wwconsole0000001", agentId: 1000009, secret: "unused", apiRoot: "http://127.0.0.1:9" })) }
-    : null;
-  const app = createServerApp({ db: fx.db, now: () => now, botUsername: "duban_test_bot", consoleDist: CONSOLE_DIST, wecom });
+  const wecomApi = new WecomApi({ corpId: "wwconsole0000001", agentId: 1000009, secret: "unused", apiRoot: "http://127.0.0.1:9" });
+  const wecom = options.wecom ? { config: { corpId: "wwconsole0000001", token: "ConsoleToken", aesKey: "a".repeat(43) }, messenger: new WecomMessenger(wecomApi) } : null;
+  // With a public address, 企业微信 invitations are links to its 网页授权 (only built here, never opened).
+  const channelLogins = wecom ? [wecomLogin({ corpId: "wwconsole0000001", agentId: 1000009, oauthRoot: "https://open.weixin.qq.com" }, wecomApi, wecom.messenger)] : [];
+  const app = createServerApp({ db: fx.db, now: () => now, botUsername: "duban_test_bot", consoleDist: CONSOLE_DIST, wecom, channelLogins, publicUrl: options.publicUrl ?? null });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once("listening", () => resolve())));
   const { port } = server.address() as AddressInfo;

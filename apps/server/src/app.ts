@@ -15,6 +15,8 @@ import type { Db } from "@duban/db/client";
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from "@duban/domain/working-hours";
 import type { Logger } from "pino";
 import { mountAttachmentRoutes } from "./attachments.ts";
+import type { ChannelLogin } from "./channels/channel-login.ts";
+import { inviteLinkBuilders, mountJoinRoutes } from "./channels/join.ts";
 import { mountWecomCallback, type WecomCallbackConfig } from "./channels/wecom/callback.ts";
 import type { WecomMessenger } from "./channels/wecom/messenger.ts";
 import { mountPlanDocumentRoutes } from "./plan-documents.ts";
@@ -35,6 +37,8 @@ export interface ServerDeps {
   wecom?: { config: WecomCallbackConfig; messenger: WecomMessenger } | null;
   /** Channels whose events come over a connection opened outside this app (钉钉 Stream, 飞书 long connection): invites can bind on them. */
   connectedChannels?: Array<"dingtalk" | "feishu">;
+  /** The web logins (OAuth) of the configured 企业微信/钉钉/飞书 channels: with `publicUrl`, their invitations are links served at /join/<channel>. */
+  channelLogins?: ChannelLogin[];
   /** Where liaisons' photos and documents are read from (the bot); null: not available. */
   files?: AttachmentFiles | null;
   log?: Logger;
@@ -63,6 +67,9 @@ function clientIp(request: Request, socketAddress: string, trustProxy: boolean):
 export function createServerApp(deps: ServerDeps): Hono {
   const now = deps.now ?? (() => new Date());
   const app = new Hono();
+  // Invitation links need the address the platform sends the member back to; without it, the `绑定` line only.
+  const logins = deps.publicUrl ? (deps.channelLogins ?? []) : [];
+  const inviteLinks = deps.publicUrl ? inviteLinkBuilders(deps.publicUrl, logins) : {};
   // Every route: one error path, counted in the metrics, body limits before anything reads a body, no cross-site writes.
   app.onError(onServerError(deps.log));
   if (deps.operations) app.use(deps.operations.metrics.http);
@@ -98,6 +105,7 @@ export function createServerApp(deps: ServerDeps): Hono {
         messenger: deps.messenger ?? null,
         botUsername: deps.botUsername ?? null,
         inviteChannels: [...(deps.botUsername ? (["telegram"] as const) : []), ...(deps.wecom ? (["wecom"] as const) : []), ...(deps.connectedChannels ?? [])],
+        inviteLinks,
         secureCookies: deps.secureCookies ?? false,
         workingHours: deps.workingHours ?? DEFAULT_WORKING_HOURS,
         ...(deps.deliverNow ? { deliverNow: deps.deliverNow } : {}),
@@ -113,6 +121,8 @@ export function createServerApp(deps: ServerDeps): Hono {
   if (deps.wecom) {
     mountWecomCallback(app, { db: deps.db, now, ...deps.wecom, ...(deps.log ? { log: deps.log } : {}), workingHours: deps.workingHours ?? DEFAULT_WORKING_HOURS });
   }
+
+  if (deps.publicUrl && logins.length > 0) mountJoinRoutes(app, { db: deps.db, now, publicUrl: deps.publicUrl, logins, ...(deps.log ? { log: deps.log } : {}) });
 
   mountAttachmentRoutes(app, { db: deps.db, now, files: deps.files ?? null, ...(deps.log ? { log: deps.log } : {}) });
   mountPlanDocumentRoutes(app, { db: deps.db, now, ...(deps.log ? { log: deps.log } : {}) });

@@ -32,6 +32,15 @@ describe("server env", () => {
     expect(() => parseEnv({ WORKING_HOURS: "09:00-24:00" })).toThrow(/WORKING_HOURS/);
   });
 
+  it("reads PUBLIC_URL as the server's origin, for cookies and invitation links, and refuses anything else", () => {
+    expect(parseEnv({ PUBLIC_URL: "https://duban.example.org/" }).PUBLIC_URL).toBe("https://duban.example.org");
+    expect(parseEnv({ PUBLIC_URL: "http://10.0.0.5:3000" }).PUBLIC_URL).toBe("http://10.0.0.5:3000");
+    expect(parseEnv({ PUBLIC_URL: "" }).PUBLIC_URL).toBeUndefined();
+    expect(() => parseEnv({ PUBLIC_URL: "duban.example.org" })).toThrow(/PUBLIC_URL/);
+    expect(() => parseEnv({ PUBLIC_URL: "ftp://duban.example.org" })).toThrow(/PUBLIC_URL.*http\(s\) address/);
+    expect(() => parseEnv({ PUBLIC_URL: "https://duban.example.org/console?x=1" })).toThrow(/PUBLIC_URL/);
+  });
+
   it("reads SCHEDULER=0 as off", () => {
     expect(parseEnv({ SCHEDULER: "0" }).SCHEDULER).toBe(false);
   });

@@ -33,7 +33,13 @@ export const envSchema = z.object({
   /** Messages/s this instance may send (its share of Telegram's ~30/s per bot: 15 each for two instances). */
   TELEGRAM_RATE: z.coerce.number().int().min(1).max(30).default(30),
   TRUST_PROXY: boolean.transform((v) => v ?? false),
-  PUBLIC_URL: z.url().optional().or(z.literal("").transform(() => undefined)),
+  /** The server's address as browsers (and the platforms' logins) reach it: an http(s) origin, no path, query or fragment. */
+  PUBLIC_URL: optionalText
+    .refine((v) => {
+      const url = v === undefined ? null : URL.canParse(v) ? new URL(v) : undefined;
+      return url === null || (!!url && (url.protocol === "https:" || url.protocol === "http:") && url.pathname === "/" && !url.search && !url.hash && !url.username);
+    }, "must be the server's http(s) address without a path, e.g. https://duban.example.org")
+    .transform((v) => (v === undefined ? undefined : new URL(v).origin)),
   /** Backups: the folder (default: backups/ next to the SQLite file), the nightly time (Shanghai, "off" for none), days kept. */
   BACKUP_DIR: optionalText,
   BACKUP_AT: z
@@ -51,17 +57,24 @@ export const envSchema = z.object({
   WECOM_TOKEN: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9]{1,32}$/.test(v), "the callback Token: up to 32 letters and digits"),
   WECOM_AES_KEY: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9+/]{43}$/.test(v), "the EncodingAESKey: 43 characters of Base64"),
   WECOM_API_ROOT: z.url().default("https://qyapi.weixin.qq.com"),
+  /** Where 企业微信's web login (网页授权) lives, for invitation links (tests: the local emulator). */
+  WECOM_OAUTH_ROOT: z.url().default("https://open.weixin.qq.com"),
   /** 钉钉 企业内部应用 with a robot in Stream mode: all three, or none (the channel is off). */
   DINGTALK_CLIENT_ID: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(v), "the app's Client ID (原 AppKey), letters and digits"),
   DINGTALK_CLIENT_SECRET: optionalText,
   DINGTALK_ROBOT_CODE: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(v), "the robot's RobotCode, letters and digits"),
   /** https://api.dingtalk.com: the OpenAPI and the Stream gateway (tests point it at a local emulator). */
   DINGTALK_API_ROOT: z.url().default("https://api.dingtalk.com"),
+  /** 钉钉's login page and its older server API (userid by unionId), for invitation links (tests: the emulator). */
+  DINGTALK_LOGIN_ROOT: z.url().default("https://login.dingtalk.com"),
+  DINGTALK_OAPI_ROOT: z.url().default("https://oapi.dingtalk.com"),
   /** 飞书 self-built app (自建应用): both, or neither (the channel is off). Events come over the long connection. */
   FEISHU_APP_ID: optionalText.refine((v) => v === undefined || /^cli_[0-9a-fA-F]{16}$/.test(v), "the App ID (凭证与基础信息), cli_ and 16 hex digits"),
   FEISHU_APP_SECRET: optionalText,
   /** https://open.feishu.cn; Lark (international): https://open.larksuite.com. */
   FEISHU_API_ROOT: z.url().default("https://open.feishu.cn"),
+  /** 飞书's login page (获取授权码), for invitation links; Lark: https://accounts.larksuite.com. */
+  FEISHU_ACCOUNTS_ROOT: z.url().default("https://accounts.feishu.cn"),
   /** Calls/s this instance may start (飞书 allows 50/s per app; the default leaves room; 20 each for two instances). */
   FEISHU_RATE: z.coerce.number().int().min(1).max(50).default(40),
 });

@@ -74,6 +74,9 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     ...(dingtalk ? { dingtalk: dingtalk.messenger } : {}),
     ...(feishu ? { feishu: feishu.messenger } : {}),
   };
+  if ((wecom || dingtalk || feishu) && !env.PUBLIC_URL) {
+    log.info("PUBLIC_URL is not set: invitations for 企业微信, 钉钉 and 飞书 are the 绑定 line to send the app, without a login link or QR code");
+  }
   const messenger: Messenger | null = Object.keys(adapters).length > 0 ? metrics.countSends(routeByChannel(adapters)) : null;
 
   const scheduler = env.SCHEDULER
@@ -88,6 +91,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     telegramWebhook: telegram && webhook ? telegramWebhookHandler(telegram, webhook.secretToken, log) : null,
     wecom: wecom?.inbound ?? null,
     connectedChannels: [...(dingtalk ? (["dingtalk"] as const) : []), ...(feishu ? (["feishu"] as const) : [])],
+    channelLogins: [wecom?.login, dingtalk?.login, feishu?.login].filter((login) => login !== undefined),
     secureCookies: env.PUBLIC_URL?.startsWith("https://") ?? false,
     trustProxy: env.TRUST_PROXY,
     publicUrl: env.PUBLIC_URL ?? null,

@@ -28,6 +28,8 @@ export interface ApiContext {
   botUsername: string | null;
   /** The channels a member can join on in this instance (configured adapters); Telegram's when absent and a bot runs. */
   inviteChannels?: Channel[];
+  /** Per channel other than Telegram, its invitation link for a token (the platform's web login); absent without PUBLIC_URL. */
+  inviteLinks?: Partial<Record<Channel, (token: string) => string>>;
   /**
    * Asks the scheduler to send what is due now (after 催办, a notice, a decision) instead of
    * waiting for its next minute. Does not wait for delivery; absent in tests and the CLI.

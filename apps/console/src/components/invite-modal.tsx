@@ -21,6 +21,26 @@ function useJoinSteps(): (channel: Channel) => string {
     })[channel];
 }
 
+/** With a link (PUBLIC_URL set): the member scans or opens it in the platform's app and is bound at once. */
+function useLinkSteps(): (channel: Exclude<Channel, "telegram">) => { open: string; fallback: string } {
+  const t = useT();
+  return (channel) =>
+    ({
+      wecom: {
+        open: t("请对方用企业微信扫码，或在企业微信中打开链接，即可绑定。", "Ask them to scan the code with WeCom, or open the link in WeCom: that binds them."),
+        fallback: t("也可以在企业微信中向督办应用发送这句话：", "Or they can send this line to the Duban app in WeCom:"),
+      },
+      dingtalk: {
+        open: t("请对方用钉钉扫码，或在钉钉中打开链接并同意授权，即可绑定。", "Ask them to scan the code with DingTalk, or open the link in DingTalk and agree: that binds them."),
+        fallback: t("也可以在钉钉中向督办应用发送这句话：", "Or they can send this line to the Duban app in DingTalk:"),
+      },
+      feishu: {
+        open: t("请对方用飞书扫码，或在飞书中打开链接，即可绑定。", "Ask them to scan the code with Feishu, or open the link in Feishu: that binds them."),
+        fallback: t("也可以在飞书中向督办应用发送这句话：", "Or they can send this line to the Duban app in Feishu:"),
+      },
+    })[channel];
+}
+
 export function InviteModal({ unit, onClose }: { unit: { id: number; name: string } | null; onClose: () => void }) {
   const errorMessage = useErrorMessage();
   const t = useT();
@@ -29,6 +49,7 @@ export function InviteModal({ unit, onClose }: { unit: { id: number; name: strin
   const [form] = Form.useForm<{ role: "liaison" | "head"; name?: string; channel: Channel }>();
   const channelName = useChannelName();
   const joinSteps = useJoinSteps();
+  const linkSteps = useLinkSteps();
   const channels = useQuery(trpc.units.inviteChannels.queryOptions(undefined, { enabled: unit !== null }));
   const offered = channels.data ?? [];
   const [qr, setQr] = useState<string | null>(null);
@@ -39,6 +60,7 @@ export function InviteModal({ unit, onClose }: { unit: { id: number; name: strin
   );
   const link = create.data?.link ?? null;
   const bindText = create.data?.bindText ?? null;
+  const loginChannel = create.data && create.data.channel !== "telegram" && link ? create.data.channel : null;
 
   useEffect(() => {
     if (!link) return setQr(null);
@@ -60,8 +82,8 @@ export function InviteModal({ unit, onClose }: { unit: { id: number; name: strin
       {create.data ? (
         <Space orientation="vertical" align="center" style={{ width: "100%" }} data-testid="invite-result">
           <Alert type="success" showIcon title={t("邀请只显示这一次，请现在发给对方。", "The invite is shown only now: send it to them.")} />
-          <Typography.Text data-testid="invite-steps">{joinSteps(create.data.channel)}</Typography.Text>
-          {bindText && (
+          <Typography.Text data-testid="invite-steps">{loginChannel ? linkSteps(loginChannel).open : joinSteps(create.data.channel)}</Typography.Text>
+          {bindText && !loginChannel && (
             <Typography.Paragraph copyable={{ text: bindText }} code data-testid="invite-bind-text" style={{ wordBreak: "break-all", fontSize: 16 }}>
               {bindText}
             </Typography.Paragraph>
@@ -71,6 +93,25 @@ export function InviteModal({ unit, onClose }: { unit: { id: number; name: strin
             <Typography.Paragraph copyable={{ text: link }} data-testid="invite-link" style={{ wordBreak: "break-all" }}>
               {link}
             </Typography.Paragraph>
+          )}
+          {bindText && loginChannel && (
+            <>
+              <Typography.Text type="secondary" data-testid="invite-fallback">{linkSteps(loginChannel).fallback}</Typography.Text>
+              <Typography.Paragraph copyable={{ text: bindText }} code data-testid="invite-bind-text" style={{ wordBreak: "break-all" }}>
+                {bindText}
+              </Typography.Paragraph>
+            </>
+          )}
+          {create.data.linkMissing === "public-url" && (
+            <Alert
+              type="info"
+              showIcon
+              data-testid="invite-no-link"
+              title={t(
+                "未设置服务器的公网地址（PUBLIC_URL），因此没有扫码绑定的链接：请对方发送上面这句话。",
+                "The server's public address (PUBLIC_URL) is not set, so there is no link to scan: ask them to send the line above.",
+              )}
+            />
           )}
           <Typography.Text type="secondary">
             {t("有效期至", "Valid until")} {fmtDateTime(create.data?.expiresAt)}

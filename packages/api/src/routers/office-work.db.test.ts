@@ -174,9 +174,14 @@ describe("office work through the API (temporary SQLite)", () => {
       expect(await staff.units.inviteChannels()).toEqual(["telegram", "wecom"]);
 
       const wecom = await staff.units.createInvite({ unitId: sma, role: "liaison", name: "王芳", channel: "wecom" });
-      expect(wecom).toMatchObject({ channel: "wecom", link: null, bindText: expect.stringMatching(/^绑定 [A-Za-z0-9_-]{32}$/) });
+      expect(wecom).toMatchObject({ channel: "wecom", link: null, linkMissing: "public-url", bindText: expect.stringMatching(/^绑定 [A-Za-z0-9_-]{32}$/) });
       const token = inviteTokenInText(wecom.bindText!)!;
       expect(await redeemChannelInvite(f.db, { token, channel: "wecom", externalId: "wangfang", now })).toMatchObject({ ok: true, role: "liaison", unit: { id: sma } });
+
+      // With the server's public address, the channel's login link for the same token beside the line.
+      const linked = createCaller(ctx("staff", { inviteChannels: ["wecom"], inviteLinks: { wecom: (t: string) => `https://login.example/authorize?state=${t}` } }));
+      const withLink = await linked.units.createInvite({ unitId: sma, role: "liaison", channel: "wecom" });
+      expect(withLink).toMatchObject({ linkMissing: null, link: `https://login.example/authorize?state=${inviteTokenInText(withLink.bindText!)}` });
 
       const telegram = await staff.units.createInvite({ unitId: sma, role: "head" });
       expect(telegram).toMatchObject({ channel: "telegram", bindText: null, link: expect.stringMatching(/^https:\/\/t\.me\/duban_bot\?start=/) });
@@ -184,7 +189,7 @@ describe("office work through the API (temporary SQLite)", () => {
       const telegramOnly = createCaller(ctx("staff", { botUsername: "duban_bot" }));
       expect(await telegramOnly.units.inviteChannels()).toEqual(["telegram"]);
       expect(await refusal(telegramOnly.units.createInvite({ unitId: sma, role: "liaison", channel: "wecom" }))).toMatchObject({ code: "PRECONDITION_FAILED" });
-      expect(await f.db.invite.count()).toBe(2);
+      expect(await f.db.invite.count()).toBe(3);
     });
   });
 });

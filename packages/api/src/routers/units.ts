@@ -38,7 +38,8 @@ export const unitsRouter = router({
   inviteChannels: authedProcedure.query(({ ctx }) => channelsOf(ctx)),
   /**
    * A single-use invitation for one channel; the token is shown only in this answer. Telegram: a
-   * deep link (and its QR code in the console); 企业微信 and the others: the text the member sends the app.
+   * deep link (and its QR code in the console); 企业微信 and the others: a link to the platform's
+   * login (with PUBLIC_URL) and the text the member can send the app instead.
    */
   createInvite: editorProcedure
     .input(z.object({ unitId: id, role: z.enum(["liaison", "head"]), name: z.string().trim().max(50).nullish(), channel: z.enum(CHANNELS).default("telegram") }))
@@ -52,11 +53,15 @@ export const unitsRouter = router({
       const { channel, ...invite } = input;
       return run(async () => {
         const created = await createInvite(ctx.db, { ...invite, botUsername: channel === "telegram" ? ctx.botUsername : null, now: ctx.now(), actor: { actorType: "user", actorId: ctx.user.id } });
+        // 企业微信, 钉钉, 飞书: a link to the platform's login that binds whoever opens it, when the server knows its public address.
+        const loginLink = channel === "telegram" ? null : (ctx.inviteLinks?.[channel]?.(created.token) ?? null);
         return {
           inviteId: created.inviteId,
           channel,
-          link: channel === "telegram" ? created.link : null,
+          link: channel === "telegram" ? created.link : loginLink,
           bindText: channel === "telegram" ? null : bindCommand(created.token),
+          /** Why a channel other than Telegram has no link: the server's PUBLIC_URL is not set. */
+          linkMissing: channel !== "telegram" && loginLink === null ? ("public-url" as const) : null,
           expiresAt: created.expiresAt,
           unit: created.unit,
           role: created.role,

@@ -73,6 +73,11 @@ export class DingtalkApi {
     return { value: token, expiresInSeconds: typeof answer.body.expireIn === "number" ? answer.body.expireIn : 7200 };
   }
 
+  /** Drops a token 钉钉 refused (the older oapi answers errcode 40014/42001, not 401), so the next call fetches a new one. */
+  forgetToken(token: string): void {
+    this.token.forget(token);
+  }
+
   /** Calls an OpenAPI path with the access token; a token 钉钉 no longer accepts is refreshed and the call retried once. */
   async call(method: "POST" | "PUT", path: string, body: unknown): Promise<DingtalkAnswer> {
     for (let tries = 0; ; tries++) {

@@ -4,6 +4,8 @@ import type { Env } from "../../env.ts";
 import { FeishuApi, sdkLogger } from "./api.ts";
 import { feishuEventDispatcher, type FeishuInboundDeps } from "./events.ts";
 import { FeishuMessenger } from "./messenger.ts";
+import type { ChannelLogin } from "../channel-login.ts";
+import { feishuLogin } from "./oauth.ts";
 
 export interface FeishuConnection {
   stop(): void;
@@ -38,6 +40,8 @@ export interface FeishuChannel {
   messenger: FeishuMessenger;
   /** Starts receiving taps and texts (once the database is ready). */
   connect(deps: Omit<FeishuInboundDeps, "appId" | "messenger">): FeishuConnection;
+  /** 飞书 网页应用登录 for invitation links (used when PUBLIC_URL is set). */
+  login: ChannelLogin;
 }
 
 /** The 飞书 channel when FEISHU_* are set (env.ts checks both or none), else null with a log line saying so. */
@@ -51,6 +55,7 @@ export function feishuChannel(env: Env, log: Logger): FeishuChannel | null {
   log.info({ appId: env.FEISHU_APP_ID }, "飞书 channel on: events over the long connection");
   return {
     messenger,
+    login: feishuLogin({ ...config, accountsRoot: env.FEISHU_ACCOUNTS_ROOT }, messenger),
     connect: (deps) =>
       connectFeishu(config, { ...deps, messenger }, {
         onReady: () => log.info("飞书 long connection is up"),

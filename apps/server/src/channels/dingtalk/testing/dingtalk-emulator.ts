@@ -17,11 +17,19 @@
  *   {specVersion, type, headers: {appId, connectionId, contentType, messageId, time, topic}, data}
  *   for a member's message to the robot and a tap on a card's request button; a frame not acked
  *   ({code: 200, headers: {messageId}}) in time is pushed again, as 钉钉 does.
+ * - 登录 (OAuth 2.0): GET /oauth2/auth (client_id, response_type code, scope openid, redirect_uri)
+ *   answers 302 to redirect_uri?authCode&state for the member signed in to the client
+ *   (`x-emulator-member`); POST /v1.0/oauth2/userAccessToken (clientId, clientSecret, code, grantType
+ *   → {accessToken, expireIn}; 400 for a code unknown, used or over 5 minutes); GET
+ *   /v1.0/contact/users/me with that user token (→ {nick, unionId, openId}); and, as oapi.dingtalk.com,
+ *   POST /topapi/user/getbyunionid?access_token (→ {errcode: 0, result: {userid}}; 60121 for someone
+ *   outside the organisation).
  * Not production code.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
+import { LoginCodes, MEMBER_HEADER, redirectWithCode } from "../../testing/login-codes.ts";
 
 export interface SentDingtalkCard {
   cardBizId: string;
@@ -78,6 +86,9 @@ export class DingtalkEmulator {
   private socket: WebSocket | null = null;
   private waiting = new Map<string, { frame: PushedFrame; resolve: (ack: unknown) => void; timer: NodeJS.Timeout }>();
   private next = 1;
+  /** The authCodes 登录 hands out, and the user tokens they were exchanged for (token → member). */
+  readonly logins = new LoginCodes();
+  private userTokens = new Map<string, string>();
 
   constructor(readonly options: DingtalkEmulatorOptions) {}
 
@@ -270,6 +281,7 @@ export class DingtalkEmulator {
       this.tickets.add(ticket);
       return answer(200, { endpoint: `${this.url.replace("http", "ws")}/connect`, ticket });
     }
+    if (this.login(req, url, body, res, answer, error)) return;
     const token = this.tokens.get(String(req.headers["x-acs-dingtalk-access-token"] ?? ""));
     if (!token || token.expired) return error(401, "InvalidAuthentication", "不合法的access_token");
     const failure = this.failures.findIndex((f) => f.path === url.pathname);
@@ -281,6 +293,50 @@ export class DingtalkEmulator {
     if (req.method === "PUT" && url.pathname === "/v1.0/im/robots/interactiveCards") return this.updateCard(body, error, answer);
     if (req.method === "POST" && url.pathname === "/v1.0/robot/oToMessages/batchSend") return this.batchSend(body, error, answer);
     return error(404, "NotFound", "the API does not exist");
+  }
+
+  /** The login's routes (authorize page, user token, the user's own profile, userid by unionId); true when it answered. */
+  private login(req: IncomingMessage, url: URL, body: Record<string, unknown>, res: ServerResponse, answer: (s: number, b: Record<string, unknown>) => void, error: (s: number, c: string, m: string) => void): boolean {
+    const unionOf = (member: string) => `union-${Buffer.from(member).toString("hex")}`;
+    if (req.method === "GET" && url.pathname === "/oauth2/auth") {
+      const q = (name: string) => url.searchParams.get(name) ?? "";
+      const page = (text: string) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<p>${text}</p>`);
+      const member = req.headers[MEMBER_HEADER];
+      if (q("client_id") !== this.options.clientId) page("应用不存在");
+      else if (q("response_type") !== "code" || !q("scope").split(/\s+/).includes("openid") || !URL.canParse(q("redirect_uri"))) page("参数错误");
+      else if (typeof member !== "string" || member === "") page("请使用钉钉扫码登录");
+      else res.writeHead(302, { location: redirectWithCode(q("redirect_uri"), { authCode: this.logins.issue(member, q("redirect_uri")), state: q("state") }) }).end();
+      return true;
+    }
+    if (req.method === "POST" && url.pathname === "/v1.0/oauth2/userAccessToken") {
+      if (body.clientId !== this.options.clientId || body.clientSecret !== this.options.clientSecret) error(400, "invalidClientIdOrSecret", "无效的clientId或者clientSecret");
+      else if (body.grantType !== "authorization_code") error(400, "invalidParameter.grantType", "grantType 不合法");
+      else {
+        const redeemed = this.logins.redeem(String(body.code ?? ""));
+        if (!redeemed.ok) error(400, "invalidAuthCode", `authCode ${redeemed.why}`);
+        else {
+          const userToken = `utok-${randomBytes(8).toString("hex")}`;
+          this.userTokens.set(userToken, redeemed.member);
+          answer(200, { accessToken: userToken, refreshToken: `r-${randomBytes(8).toString("hex")}`, expireIn: 7200, corpId: this.options.corpId });
+        }
+      }
+      return true;
+    }
+    if (req.method === "GET" && url.pathname === "/v1.0/contact/users/me") {
+      const member = this.userTokens.get(String(req.headers["x-acs-dingtalk-access-token"] ?? ""));
+      if (member === undefined) error(401, "InvalidAuthentication", "不合法的access_token");
+      else answer(200, { nick: member, unionId: unionOf(member), openId: `open-${member}`, stateCode: "86" });
+      return true;
+    }
+    if (req.method === "POST" && url.pathname === "/topapi/user/getbyunionid") {
+      const token = this.tokens.get(url.searchParams.get("access_token") ?? "");
+      const member = this.options.members.find((m) => unionOf(m) === body.unionid);
+      if (!token || token.expired) answer(200, { errcode: 40014, errmsg: "不合法的access_token" });
+      else if (member === undefined) answer(200, { errcode: 60121, errmsg: "找不到该用户" });
+      else answer(200, { errcode: 0, errmsg: "ok", result: { contact_type: 0, userid: member }, request_id: randomBytes(6).toString("hex") });
+      return true;
+    }
+    return false;
   }
 
   private sendCard(body: Record<string, unknown>, error: (s: number, c: string, m: string) => void, answer: (s: number, b: Record<string, unknown>) => void): void {

@@ -15,9 +15,16 @@
  *   answered by the client with the same frame and {"code":200,"data":base64(JSON)}. A card
  *   action must be answered within 3 s. Each event goes to one connected client; an event
  *   whose answer was lost is pushed again after the client reconnects.
+ * - 网页应用登录: GET /open-apis/authen/v1/authorize (client_id, redirect_uri, state) answers 302
+ *   to redirect_uri?code&state for the member signed in to the client (`x-emulator-member`); POST
+ *   /open-apis/authen/v2/oauth/token (grant_type authorization_code, client_id, client_secret,
+ *   code, the same redirect_uri → {code: 0, access_token, expires_in}; 400 with 20003 for a code
+ *   unknown or used, 20004 over its 5 minutes, 20010 for a user outside the app's availability);
+ *   GET /open-apis/authen/v1/user_info with that token → {code: 0, data: {open_id, union_id, name}}.
  * Not production code.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { LoginCodes, MEMBER_HEADER, redirectWithCode } from "../../testing/login-codes.ts";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import protobuf from "protobufjs";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -125,6 +132,10 @@ export class FeishuEmulator {
   private readonly serviceId = 7_000_000 + Math.floor(Math.random() * 1000);
   url = "";
 
+  /** The codes 网页应用登录 hands out, and the user_access_tokens they were exchanged for (token → open_id). */
+  readonly logins = new LoginCodes();
+  private userTokens = new Map<string, string>();
+
   constructor(readonly options: FeishuEmulatorOptions) {}
 
   async start(): Promise<string> {
@@ -218,6 +229,7 @@ export class FeishuEmulator {
         },
       });
     }
+    if (this.login(req, url, body, res, answer)) return;
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
     if (!bearer) return answer(400, { code: 99991661, msg: "Missing access token for authorization." });
     const token = this.tokens.get(bearer);
@@ -244,6 +256,45 @@ export class FeishuEmulator {
   }
 
   /** 50 calls in any second per app (发送消息: 接口频率限制). */
+  /** The login's routes (authorize page, user_access_token, user_info); true when it answered. */
+  private login(req: IncomingMessage, url: URL, body: Record<string, unknown>, res: ServerResponse, answer: (status: number, body: Record<string, unknown>) => void): boolean {
+    if (req.method === "GET" && url.pathname === "/open-apis/authen/v1/authorize") {
+      const q = (name: string) => url.searchParams.get(name) ?? "";
+      const page = (text: string) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<p>${text}</p>`);
+      const member = req.headers[MEMBER_HEADER];
+      if (q("client_id") !== this.options.appId) page("应用不存在 (20001)");
+      else if (!URL.canParse(q("redirect_uri"))) page("redirect_uri 不合法 (20029)");
+      else if (typeof member !== "string" || member === "") page("请登录飞书");
+      else res.writeHead(302, { location: redirectWithCode(q("redirect_uri"), { code: this.logins.issue(member, q("redirect_uri")), state: q("state") }) }).end();
+      return true;
+    }
+    if (req.method === "POST" && url.pathname === "/open-apis/authen/v2/oauth/token") {
+      const refuse = (code: number, error: string, description: string) => answer(400, { code, error, error_description: description });
+      if (body.grant_type !== "authorization_code") refuse(20050, "unsupported_grant_type", "grant_type");
+      else if (body.client_id !== this.options.appId || body.client_secret !== this.options.appSecret) refuse(20002, "invalid_client", "client_id or client_secret invalid");
+      else {
+        const redeemed = this.logins.redeem(String(body.code ?? ""));
+        if (!redeemed.ok) refuse(redeemed.why === "expired" ? 20004 : 20003, "invalid_grant", `the code is ${redeemed.why}`);
+        else if (redeemed.redirectUri !== body.redirect_uri) refuse(20003, "invalid_grant", "redirect_uri does not match");
+        else if (!this.options.members.includes(redeemed.member)) refuse(20010, "invalid_grant", "the user has no permission to use the app");
+        else {
+          const token = `eyJ${randomBytes(12).toString("hex")}`;
+          this.userTokens.set(token, redeemed.member);
+          answer(200, { code: 0, access_token: token, expires_in: 7200, token_type: "Bearer", scope: "" });
+        }
+      }
+      return true;
+    }
+    if (req.method === "GET" && url.pathname === "/open-apis/authen/v1/user_info") {
+      const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
+      const member = bearer ? this.userTokens.get(bearer) : undefined;
+      if (member === undefined) answer(401, { code: 99991668, msg: "Invalid access token for authorization." });
+      else answer(200, { code: 0, msg: "success", data: { open_id: member, union_id: `on_${member.slice(3)}`, name: member } });
+      return true;
+    }
+    return false;
+  }
+
   private withinAppRate(): boolean {
     const now = Date.now();
     this.perApp = this.perApp.filter((t) => t > now - 1000);

@@ -11,6 +11,11 @@
  * - 访问频率限制 (document/path/90454), when `limits` is given: per app and member 30 messages a
  *   minute and 1,000 an hour, the excess answered errcode 0 but dropped (不下发, counted in
  *   `dropped`), and an app-wide ceiling answered 45009 "api freq out of limit" beyond it;
+ * - 网页授权 (91022/91023): GET /connect/oauth2/authorize (appid = CorpID, agentid, scope
+ *   snsapi_base, a redirect_uri on `trustedDomain` when given) answers 302 to
+ *   redirect_uri?code&state for the member signed in to the client (`x-emulator-member`; without
+ *   one, a page asking to open it in 企业微信); GET /cgi-bin/auth/getuserinfo → userid for a
+ *   member of the corp, openid for anyone else, 40029 for a code unknown, used or over 5 minutes;
  * - and, as 企业微信 does, it POSTs encrypted, signed callbacks to the app's URL (a tap on a
  *   card button, a text), built with the official @wecom/crypto.
  * Not production code.
@@ -19,6 +24,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { encrypt, getSignature } from "@wecom/crypto";
 import { flatXml } from "../xml.ts";
+import { LoginCodes, MEMBER_HEADER, redirectWithCode } from "../../testing/login-codes.ts";
 
 export interface SentWecomMessage {
   msgid: string;
@@ -55,6 +61,8 @@ export interface WecomEmulatorOptions {
   latencyMs?: number;
   /** The emulator's clock in ms (default Date.now): tests move it instead of waiting a minute. */
   clock?: () => number;
+  /** The app's 可信域名 (网页授权): an authorize link redirecting elsewhere is refused. */
+  trustedDomain?: string;
 }
 
 export class WecomEmulator {
@@ -79,9 +87,12 @@ export class WecomEmulator {
   private server: Server | null = null;
   private next = 1;
   url = "";
+  /** The codes 网页授权 hands out. */
+  readonly logins: LoginCodes;
 
   constructor(readonly options: WecomEmulatorOptions) {
     this.memberSet = new Set(options.members);
+    this.logins = new LoginCodes(() => this.now());
   }
 
   private now(): number {
@@ -132,6 +143,7 @@ export class WecomEmulator {
       this.tokenFetches++;
       return answer({ errcode: 0, errmsg: "ok", access_token: token, expires_in: 7200 });
     }
+    if (url.pathname === "/connect/oauth2/authorize" && req.method === "GET") return this.authorize(url, req, res);
     const token = this.tokens.get(url.searchParams.get("access_token") ?? "");
     if (!token) return answer({ errcode: 40014, errmsg: "invalid access_token" });
     if (token.expired) return answer({ errcode: 42001, errmsg: "access_token expired" });
@@ -151,6 +163,7 @@ export class WecomEmulator {
       res.end(media.bytes);
       return;
     }
+    if (url.pathname === "/cgi-bin/auth/getuserinfo" && req.method === "GET") return answer(this.userInfo(url.searchParams.get("code") ?? ""));
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
@@ -210,6 +223,30 @@ export class WecomEmulator {
     this.deliveredAt.set(touser, times);
     this.sent.push({ ...(body as unknown as SentWecomMessage), msgid, responseCode });
     return { errcode: 0, errmsg: "ok", invaliduser: "", msgid, ...(responseCode ? { response_code: responseCode } : {}) };
+  }
+
+  /** 构造网页授权链接, as the client follows it: a code for the signed-in member, back to redirect_uri. */
+  private authorize(url: URL, req: IncomingMessage, res: ServerResponse): void {
+    const page = (text: string): void => void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<p>${text}</p>`);
+    const q = (name: string) => url.searchParams.get(name) ?? "";
+    if (q("appid") !== this.options.corpId) return page("参数错误：appid");
+    if (q("agentid") !== String(this.options.agentId)) return page("参数错误：agentid");
+    if (q("response_type") !== "code" || q("scope") !== "snsapi_base") return page("参数错误：scope");
+    if (!/^[A-Za-z0-9]{0,128}$/.test(q("state"))) return page("参数错误：state");
+    const redirect = URL.canParse(q("redirect_uri")) ? new URL(q("redirect_uri")) : null;
+    if (!redirect || (this.options.trustedDomain && redirect.host !== this.options.trustedDomain)) return page("redirect_uri 需使用应用可信域名 (50001)");
+    const member = req.headers[MEMBER_HEADER];
+    if (typeof member !== "string" || member === "") return page("请在企业微信客户端打开链接");
+    const code = this.logins.issue(member, redirect.toString());
+    res.writeHead(302, { location: redirectWithCode(redirect.toString(), { code, state: q("state") }) }).end();
+  }
+
+  /** 获取访问用户身份: a code works once, for 5 minutes. */
+  private userInfo(code: string): Record<string, unknown> {
+    const redeemed = this.logins.redeem(code);
+    if (!redeemed.ok) return { errcode: 40029, errmsg: "invalid code" };
+    if (this.memberSet.has(redeemed.member)) return { errcode: 0, errmsg: "ok", userid: redeemed.member };
+    return { errcode: 0, errmsg: "ok", openid: `o-${Buffer.from(redeemed.member).toString("hex")}` };
   }
 
   private update(body: Record<string, unknown>): Record<string, unknown> {
