@@ -103,7 +103,7 @@ export function reminderCard(message: { reminderId: number; kind: string; text: 
 const TEXT_MAX = 4000;
 
 export class DingtalkMessenger implements Messenger {
-  constructor(private readonly api: DingtalkApi) {}
+  constructor(readonly api: DingtalkApi) {}
 
   async send(message: OutgoingMessage): Promise<SendResult> {
     const answerable = message.contactId !== null && message.roundId !== null && ANSWERABLE.has(message.kind);

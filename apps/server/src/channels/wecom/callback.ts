@@ -9,6 +9,7 @@ import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/rede
 import { markContactReachable } from "@duban/core/reminders/mark-contact-unreachable";
 import type { Db } from "@duban/db/client";
 import type { WorkingHours } from "@duban/domain/working-hours";
+import { fileMessage } from "../channel-file.ts";
 import { fetchWecomMedia } from "./api.ts";
 import type { WecomMessenger } from "./messenger.ts";
 import { parseFlatXml } from "./xml.ts";
@@ -155,19 +156,6 @@ async function mediaMessage(deps: WecomCallbackDeps, msgType: string, fields: Re
   const mediaId = fields.MediaId;
   if (!mediaId || mediaId.length > 256) return { text: "", fileProblem: "unavailable" };
   const media = await fetchWecomMedia(deps.messenger.api, mediaId, CHANNEL_FILE_MAX_BYTES);
-  if (!media.ok) {
-    deps.log?.warn({ problem: media.problem, error: media.error }, "wecom: media not fetched");
-    return { text: "", fileProblem: media.problem };
-  }
-  const photo = msgType === "image";
-  return {
-    text: "",
-    file: {
-      kind: photo ? "photo" : "document",
-      ref: `wecom:${mediaId}`,
-      fileName: (fields.FileName || media.fileName)?.slice(0, 255) ?? null,
-      mimeType: media.contentType?.slice(0, 120) ?? (photo ? "image/jpeg" : null),
-      content: media.bytes,
-    },
-  };
+  if (!media.ok) deps.log?.warn({ problem: media.problem, error: media.error }, "wecom: media not fetched");
+  return fileMessage(media, { photo: msgType === "image", ref: `wecom:${mediaId}`, fileName: fields.FileName || null });
 }
