@@ -97,7 +97,7 @@ const textContent = (text: string) => JSON.stringify({ text: clip(text, 10_000) 
  * escalations as text. `chatId` is the open_id. A digest goes as one text (routeByChannel's fallback).
  */
 export class FeishuMessenger implements Messenger {
-  constructor(private readonly api: FeishuApi) {}
+  constructor(readonly api: FeishuApi) {}
 
   async send(message: OutgoingMessage): Promise<SendResult> {
     const answerable = message.contactId !== null && message.roundId !== null && ANSWERABLE.has(message.kind);
