@@ -145,13 +145,18 @@ export async function handleCardCallback(deps: DingtalkInboundDeps, data: unknow
     const action = parseCardActionKey(actionId);
     const { label, text, outcome } = action ? await tapCard(db, who(deps, userId, contact.id, now), action) : { label: "未处理", text: TEXTS.zh.notYourTask, outcome: { kind: "refused" as const } };
     log?.info({ contactId: contact.id, outcome: outcome.kind }, "dingtalk: card tap");
-    if (action && outcome.kind !== "refused") {
+    // A digest's item: that reminder's own card; the digest keeps its buttons for the other items.
+    if (outcome.kind === "opened") {
+      const sent = await deps.messenger.send(outcome.message);
+      if (!sent.ok) log?.warn({ contactId: contact.id, error: sent.error }, "dingtalk: card not sent");
+    }
+    if (action && "reminderId" in action && action.type !== "open" && outcome.kind !== "refused") {
       // 钉钉 replaces the whole card: it is drawn again from the reminder's own text.
       const reminder = await db.reminder.findUnique({ where: { id: action.reminderId }, select: { text: true, kind: true } });
       const updated = await deps.messenger.updateCard({ channel: "dingtalk", chatId: userId, ref: outTrackId, label, ...(reminder ? { message: { text: reminder.text, kind: reminder.kind as ReminderKind } } : {}) });
       if (!updated.ok) log?.warn({ contactId: contact.id, error: updated.error }, "dingtalk: card not updated");
     }
-    await deps.messenger.sendText(userId, text);
+    if (text) await deps.messenger.sendText(userId, text);
   });
 }
 

@@ -1,5 +1,6 @@
 import { cardActionKey, type CardAction } from "@duban/core/channels/liaison-actions";
 import type { CardUpdate, Messenger, OutgoingMessage, SendResult } from "@duban/core/channels/messenger";
+import { digestGroups, digestItemLabel, reminderDigestText } from "@duban/domain/reminder-text";
 import { DingtalkApi, DingtalkTokenError, DingtalkTransportError, type DingtalkAnswer } from "./api.ts";
 
 /**
@@ -99,6 +100,31 @@ export function reminderCard(message: { reminderId: number; kind: string; text: 
   };
 }
 
+/** Items a digest card offers as buttons (the rest behind "其余任务"). */
+const DIGEST_BUTTONS = 20;
+
+/**
+ * A digest (several reminders due to one liaison at once) as one StandardCard: the list as
+ * text, and a 回传请求 button per item whose id is the item's "open" action (that reminder's own
+ * card, with the status buttons, follows the tap); past DIGEST_BUTTONS, "其余任务" answers with
+ * the task list.
+ */
+export function digestCard(messages: OutgoingMessage[]) {
+  const ordered = digestGroups(messages, (m) => m.text).flatMap((g) => g.items);
+  const lang = messages[0]?.language === "en" ? "en" : "zh";
+  const shown = ordered.length <= DIGEST_BUTTONS ? ordered : ordered.slice(0, DIGEST_BUTTONS - 1);
+  const items: Array<{ text: string; key: string }> = shown.map((m) => ({ text: digestItemLabel(m.text, 20), key: cardActionKey({ type: "open", reminderId: m.reminderId }) }));
+  if (shown.length < ordered.length) items.push({ text: lang === "en" ? "More tasks" : "其余任务", key: cardActionKey({ type: "tasks" }) });
+  return {
+    config: { autoLayout: true, enableForward: false },
+    header: { title: { type: "text", text: lang === "en" ? `Reminder: ${ordered.length} items to report` : `督办提醒：${ordered.length} 项待报送` } },
+    contents: [
+      { type: "text", text: clip(reminderDigestText(lang, ordered.map((m) => m.text)), 2000), id: "duban_text" },
+      { type: "action", id: "duban_actions", actions: items.map((item) => ({ type: "button", id: item.key, actionType: "request", status: "normal", label: { type: "text", text: item.text, id: `label_${item.key}` } })) },
+    ],
+  };
+}
+
 /** sampleText's content is cut well within the robot message limit. */
 const TEXT_MAX = 4000;
 
@@ -116,6 +142,20 @@ export class DingtalkMessenger implements Messenger {
       cardBizId,
       singleChatReceiver: JSON.stringify({ userId: message.chatId }),
       cardData: JSON.stringify(reminderCard(message)),
+      sendOptions: {},
+    }, () => ({ ok: true, messageId: cardBizId }));
+  }
+
+  /** Several reminders due at once, as one card whose buttons open each one's own card. */
+  async sendDigest(messages: OutgoingMessage[]): Promise<SendResult> {
+    const first = messages[0]!;
+    const cardBizId = `duban-d${first.reminderId}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+    return this.deliver("POST", "/v1.0/im/v1.0/robot/interactiveCards/send", {
+      cardTemplateId: "StandardCard",
+      robotCode: this.api.config.robotCode,
+      cardBizId,
+      singleChatReceiver: JSON.stringify({ userId: first.chatId }),
+      cardData: JSON.stringify(digestCard(messages)),
       sendOptions: {},
     }, () => ({ ok: true, messageId: cardBizId }));
   }

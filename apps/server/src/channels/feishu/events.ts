@@ -6,6 +6,7 @@ import { CHANNEL_FILE_MAX_BYTES, converse, tapCard, type LiaisonMessage } from "
 import { TEXTS } from "@duban/core/channels/liaison-texts";
 import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
 import { markContactReachable } from "@duban/core/reminders/mark-contact-unreachable";
+import type { OutgoingMessage } from "@duban/core/channels/messenger";
 import type { Db } from "@duban/db/client";
 import type { WorkingHours } from "@duban/domain/working-hours";
 import { fileMessage } from "../channel-file.ts";
@@ -170,6 +171,7 @@ async function onCardAction(deps: FeishuInboundDeps, data: unknown): Promise<Car
   if (first === LATE) {
     work.then(
       (answer) => {
+        if (answer !== "seen" && answer.card) void deps.messenger.send(answer.card);
         if (answer !== "seen" && answer.followUp) void deps.messenger.sendText(event.operator.open_id, answer.followUp);
       },
       (error: unknown) => deps.log?.error({ err: error }, "feishu: card tap failed after answering"),
@@ -177,6 +179,10 @@ async function onCardAction(deps: FeishuInboundDeps, data: unknown): Promise<Car
     return toast("info", "已收到，正在处理。");
   }
   if (first === "seen") return toast("info", "已处理。");
+  if (first.card) {
+    const card = first.card;
+    setImmediate(() => void deps.messenger.send(card));
+  }
   if (first.followUp) {
     // After the answer: the question asked back stays in the conversation, as in Telegram.
     const followUp = first.followUp;
@@ -197,7 +203,7 @@ export async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T
   }
 }
 
-async function handleTap(deps: FeishuInboundDeps, openId: string, key: string): Promise<{ answer: CardAnswer; followUp: string | null }> {
+async function handleTap(deps: FeishuInboundDeps, openId: string, key: string): Promise<{ answer: CardAnswer; followUp: string | null; card?: OutgoingMessage }> {
   const { db, log } = deps;
   const now = deps.now();
   const contact = await contactOnChannel(db, "feishu", openId);
@@ -208,8 +214,11 @@ async function handleTap(deps: FeishuInboundDeps, openId: string, key: string): 
   const { label, text, outcome } = action ? await tapCard(db, who, action) : { label: "未处理", text: TEXTS.zh.notYourTask, outcome: { kind: "refused" as const } };
   log?.info({ contactId: contact.id, outcome: outcome.kind }, "feishu: card tap");
   if (outcome.kind === "refused") return { answer: toast("warning", text), followUp: null };
+  // A digest's item: the digest stays as it is; that reminder's own card follows the answer.
+  if (outcome.kind === "opened") return { answer: toast("info", outcome.message.language === "en" ? "Report on it in the card below." : "请在下方卡片中报送。"), followUp: null, card: outcome.message };
+  if (outcome.kind === "tasks") return { answer: toast("info", text.split("\n")[0] ?? ""), followUp: text };
   // The card keeps its reminder text, its buttons replaced by what was recorded.
-  const reminder = action ? await db.reminder.findFirst({ where: { id: action.reminderId, contactId: contact.id }, select: { kind: true, text: true } }) : null;
+  const reminder = action && "reminderId" in action ? await db.reminder.findFirst({ where: { id: action.reminderId, contactId: contact.id }, select: { kind: true, text: true } }) : null;
   const asksBack = outcome.kind === "ask-extension-reason" || (outcome.kind === "recorded" && outcome.askProgress);
   return {
     answer: { toast: { type: "success", content: text }, card: { type: "raw", data: spentCard(reminder?.kind ?? "reminder", reminder?.text ?? null, label) } },

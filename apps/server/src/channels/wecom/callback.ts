@@ -131,13 +131,18 @@ async function handleEvent(deps: WecomCallbackDeps, fields: Record<string, strin
     const who = { channel: "wecom" as const, externalId: userId, contactId: contact.id, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) };
     if (isCardTap) {
       const action = parseCardActionKey(fields.EventKey ?? "");
-      const answer = action ? await tapCard(db, who, action) : { label: "未处理", text: TEXTS.zh.notYourTask, outcome: { kind: "refused" } };
+      const answer = action ? await tapCard(db, who, action) : { label: "未处理", text: TEXTS.zh.notYourTask, outcome: { kind: "refused" as const } };
       log?.info({ contactId: contact.id, outcome: answer.outcome.kind }, "wecom: card tap");
-      if (fields.ResponseCode) {
+      // A digest's item: that reminder's own card; the digest keeps its buttons for the other items.
+      if (answer.outcome.kind === "opened") {
+        const sent = await deps.messenger.send(answer.outcome.message);
+        if (!sent.ok) log?.warn({ contactId: contact.id, error: sent.error }, "wecom: card not sent");
+      }
+      if (fields.ResponseCode && answer.label) {
         const updated = await deps.messenger.updateCard({ channel: "wecom", chatId: userId, ref: fields.ResponseCode, label: answer.label });
         if (!updated.ok) log?.warn({ contactId: contact.id, error: updated.error }, "wecom: card not updated");
       }
-      await deps.messenger.sendText(userId, answer.text);
+      if (answer.text) await deps.messenger.sendText(userId, answer.text);
       return;
     }
     const message: LiaisonMessage = msgType === "text" ? { text: fields.Content ?? "" } : await mediaMessage(deps, msgType, fields);
