@@ -13,6 +13,8 @@ import { DingtalkApi, DingtalkTokenError, DingtalkTransportError, type DingtalkA
  *   callback topic with that id in cardPrivateData.actionIds;
  * - after a tap the card is replaced (更新机器人发送互动卡片, PUT /v1.0/im/robots/interactiveCards,
  *   by cardBizId): the same text, the buttons gone, what was recorded in their place;
+ * - a digest (several reminders due at once) as one such card with a button per task, whose id
+ *   is the item's "open" action (`digestCard`);
  * - notices, decisions, office escalations and replies as text (批量发送人与机器人会话中机器人消息,
  *   POST /v1.0/robot/oToMessages/batchSend, msgKey sampleText). That call answers 200 also when it
  *   did not deliver: it names the members it refused (invalidStaffIdList) and those over their
