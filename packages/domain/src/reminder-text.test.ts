@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { digestGroups, reminderDigestText, reminderText, type ReminderTextInput } from "./reminder-text.ts";
+import { digestGroups, digestItemLabel, reminderDigestText, reminderText, type ReminderTextInput } from "./reminder-text.ts";
 
 const base: ReminderTextInput = {
   lang: "zh",
@@ -96,5 +96,19 @@ describe("reminderDigestText", () => {
       ["同江市“质量强市”创建", 2],
       ["同江市优化营商环境", 1],
     ]);
+  });
+});
+
+describe("digestItemLabel", () => {
+  const text = (deadlineTitle: string, taskNumber = "8") =>
+    reminderText({ lang: "zh", kind: "reminder", rung: "before-3", unitName: "市场监督管理局", taskNumber, taskTitle: "建立和夯实城市计量基础", planTitle: "同江市质量强市创建工作方案", deadlineTitle, periodLabel: "2026年第三季度", dueDate: "2026-07-15", overdueWorkdays: 0 });
+  it("names the task, and the deadline when it fits", () => {
+    expect(digestItemLabel(text("季度进度"), 10)).toBe("任务8 季度进度");
+    expect(digestItemLabel(text("年度工作总结报送"), 10)).toBe("任务8");
+    expect(digestItemLabel(text("年度工作总结报送"), 30)).toBe("任务8 年度工作总结报送");
+  });
+  it("cuts what does not fit", () => {
+    expect(digestItemLabel(text("季度进度", "123456789012"), 10)).toBe("任务1234567…");
+    expect(digestItemLabel(text("季度进度", "123456789012"), 10).length).toBe(10);
   });
 });

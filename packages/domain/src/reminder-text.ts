@@ -79,6 +79,18 @@ function taskLineParts(text: string): { plan: string | null; task: string } {
 }
 
 /**
+ * A digest item's short name for a button, from the text `reminderText` wrote: the task
+ * ("任务8" / "Task 8") and, when room is left, the deadline's title ("任务8 季度进度"), within
+ * `max` characters (企业微信's buttons take 10).
+ */
+export function digestItemLabel(text: string, max: number): string {
+  const task = taskLineParts(text).task.split(/[：:]/)[0]!.trim();
+  const what = (text.split("\n")[2] ?? "").split(/[，,（(]/)[0]!.trim();
+  const label = what && task.length + 1 + what.length <= max ? `${task} ${what}` : task;
+  return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
+}
+
+/**
  * Reminders of a digest grouped by the plan their text names, plans in order of first appearance
  * (reminders naming no plan first); within a plan the order is kept.
  */

@@ -11,6 +11,8 @@ describe("card action keys", () => {
       { type: "status", reminderId: 7, status: "not_started" },
       { type: "snooze", reminderId: 2147483647 },
       { type: "extension", reminderId: 1 },
+      { type: "open", reminderId: 42 },
+      { type: "tasks" },
     ];
     for (const action of actions) {
       const key = cardActionKey(action);
@@ -20,7 +22,7 @@ describe("card action keys", () => {
   });
 
   it("refuse anything else", () => {
-    for (const key of ["", "st-12", "st-12-x", "sz-12-d", "ex-0", "st-99999999999-d", "st-2147483648-d", "zz-1", " st-1-d", "st-1-d "]) {
+    for (const key of ["", "st-12", "st-12-x", "sz-12-d", "op-12-d", "op-", "tk-1", "ex-0", "st-99999999999-d", "st-2147483648-d", "zz-1", " st-1-d", "st-1-d "]) {
       expect(parseCardActionKey(key)).toBeNull();
     }
   });

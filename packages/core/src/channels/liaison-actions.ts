@@ -4,7 +4,7 @@ import { isUniqueViolation } from "@duban/db/errors";
 import { reportStatusSchema, type ReportStatus } from "@duban/domain/parse-reply";
 import type { WorkingHours } from "@duban/domain/working-hours";
 import { reminderOfContact, ReminderAccessError } from "../reminders/acknowledge-reminder.ts";
-import type { Channel } from "./messenger.ts";
+import type { Channel, OutgoingMessage, ReminderKind } from "./messenger.ts";
 import { amendStatusUpdate, recordStatus, RecordStatusError } from "../submissions/record-status.ts";
 import { ExtensionRequestError, requestExtension } from "../submissions/request-extension.ts";
 import { snoozeReminder } from "../reminders/snooze-reminder.ts";
@@ -20,21 +20,30 @@ import { snoozeReminder } from "../reminders/snooze-reminder.ts";
 export type CardAction =
   | { type: "status"; reminderId: number; status: ReportStatus }
   | { type: "snooze"; reminderId: number }
-  | { type: "extension"; reminderId: number };
+  | { type: "extension"; reminderId: number }
+  /** A digest's item: sends that reminder's own card, with its status buttons (Telegram's pick-round). */
+  | { type: "open"; reminderId: number }
+  /** A digest's "其余任务" when its items are more than the card's buttons: the unit's task list. */
+  | { type: "tasks" };
 
 const STATUS_CODES: Record<ReportStatus, string> = { not_started: "n", in_progress: "p", done: "d", blocked: "b" };
 const STATUS_OF = new Map(Object.entries(STATUS_CODES).map(([status, code]) => [code, status as ReportStatus]));
 
-/** "st-12-p", "sz-12", "ex-12": short, and only the characters every platform allows in a button key. */
+const PREFIX = { snooze: "sz", extension: "ex", open: "op" } as const;
+const TYPE_OF = { sz: "snooze", ex: "extension", op: "open" } as const;
+
+/** "st-12-p", "sz-12", "ex-12", "op-12", "tk": short, and only the characters every platform allows in a button key. */
 export function cardActionKey(action: CardAction): string {
   if (action.type === "status") return `st-${action.reminderId}-${STATUS_CODES[action.status]}`;
-  return `${action.type === "snooze" ? "sz" : "ex"}-${action.reminderId}`;
+  if (action.type === "tasks") return "tk";
+  return `${PREFIX[action.type]}-${action.reminderId}`;
 }
 
 const idSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
 
 export function parseCardActionKey(key: string): CardAction | null {
-  const match = /^(st|sz|ex)-(\d{1,10})(?:-([npdb]))?$/.exec(key);
+  if (key === "tk") return { type: "tasks" };
+  const match = /^(st|sz|ex|op)-(\d{1,10})(?:-([npdb]))?$/.exec(key);
   if (!match) return null;
   const reminderId = idSchema.safeParse(match[2]);
   if (!reminderId.success) return null;
@@ -43,7 +52,7 @@ export function parseCardActionKey(key: string): CardAction | null {
     return status ? { type: "status", reminderId: reminderId.data, status: reportStatusSchema.parse(status) } : null;
   }
   if (match[3]) return null;
-  return { type: match[1] === "sz" ? "snooze" : "extension", reminderId: reminderId.data };
+  return { type: TYPE_OF[match[1] as keyof typeof TYPE_OF], reminderId: reminderId.data };
 }
 
 /** The active contact bound to this channel account, or null (a stranger, or revoked). */
@@ -96,6 +105,9 @@ export type ActionOutcome =
   | { kind: "ask-extension-reason" }
   | { kind: "extension-requested"; dueAt: Date }
   | { kind: "refused"; reason: "not-yours" | "already-submitted" | "already-pending" | "contact-inactive" | "invalid-reason" }
+  /** A digest's item opened: the adapter sends this reminder's card (status buttons) to the liaison. */
+  | { kind: "opened"; message: OutgoingMessage }
+  | { kind: "tasks" }
   | { kind: "help" };
 
 interface Who {
@@ -108,7 +120,9 @@ interface Who {
 
 /** A tap on a reminder card's button. */
 export async function applyCardAction(db: Db, who: Who, action: CardAction): Promise<ActionOutcome> {
+  if (action.type === "tasks") return { kind: "tasks" };
   try {
+    if (action.type === "open") return await openReminder(db, who, action.reminderId);
     if (action.type === "snooze") {
       const { until } = await snoozeReminder(db, { reminderId: action.reminderId, contactId: who.contactId, now: who.now, ...(who.workingHours ? { workingHours: who.workingHours } : {}) });
       await setStep(db, who.channel, who.externalId, null);
@@ -142,6 +156,37 @@ export async function applyCardAction(db: Db, who: Who, action: CardAction): Pro
     if (error instanceof RecordStatusError) return { kind: "refused", reason: error.code === "contact-inactive" ? "contact-inactive" : "not-yours" };
     throw error;
   }
+}
+
+/**
+ * A digest's item: the reminder as its own card, addressed to the account that tapped, provided
+ * it is the contact's unit's and the round is still owed (a reported one has nothing to open).
+ */
+async function openReminder(db: Db, who: Who, reminderId: number): Promise<ActionOutcome> {
+  const reminder = await reminderOfContact(db, { reminderId, contactId: who.contactId });
+  if (!reminder.round) return { kind: "refused", reason: "not-yours" };
+  const [submission, contact] = await Promise.all([
+    db.submission.findUnique({ where: { roundId_unitId: { roundId: reminder.round.id, unitId: reminder.unitId } }, select: { submittedAt: true } }),
+    db.contact.findUnique({ where: { id: who.contactId }, select: { language: true } }),
+  ]);
+  if (!submission) return { kind: "refused", reason: "not-yours" };
+  if (submission.submittedAt) return { kind: "refused", reason: "already-submitted" };
+  return {
+    kind: "opened",
+    message: {
+      reminderId: reminder.id,
+      key: reminder.key,
+      kind: reminder.kind as ReminderKind,
+      channel: who.channel,
+      chatId: who.externalId,
+      language: contact?.language ?? "zh",
+      text: reminder.text,
+      roundId: reminder.round.id,
+      taskId: reminder.round.deadline.taskId,
+      unitId: reminder.unitId,
+      contactId: who.contactId,
+    },
+  };
 }
 
 /** A text from the liaison: the answer to the question asked back, else help. */

@@ -455,7 +455,8 @@ async function submitExtension(ctx: Ctx, roundId: number, reason: string): Promi
 /**
  * A tap on a reminder card (applyCardAction), answered in the contact's language: the spent
  * button's label and the message that follows. After 已完成 or 有困难 the next text adds
- * details to that report, as in Telegram.
+ * details to that report, as in Telegram. A digest's item ("opened") is answered with that
+ * reminder's own card, which the adapter sends; its label and text are empty: nothing else is said.
  */
 export async function tapCard(db: Db, who: Liaison, action: CardAction): Promise<{ label: string; text: string; outcome: ActionOutcome }> {
   const outcome = await applyCardAction(db, who, action);
@@ -473,6 +474,13 @@ export async function tapCard(db: Db, who: Liaison, action: CardAction): Promise
       return { label: lang === "zh" ? "稍后提醒" : "Later", text: outcome.until ? (lang === "zh" ? `好的，将于 ${formatDateTime(outcome.until, lang, who.now)} 再次提醒您。` : `OK, I will remind you again on ${formatDateTime(outcome.until, lang, who.now)}.`) : t.recordedSubmitted, outcome };
     case "ask-extension-reason":
       return { label: lang === "zh" ? "申请延期" : "Extension", text: t.askExtensionReason, outcome };
+    case "opened":
+      // The reminder's own card is the answer (the adapter sends outcome.message); the digest stays as it is.
+      return { label: "", text: "", outcome };
+    case "tasks": {
+      const ctx = await context(db, who);
+      return { label: "", text: ctx ? await taskListText(ctx) : t.contactInactive, outcome };
+    }
     case "refused": {
       const text = { "not-yours": t.notYourTask, "already-submitted": t.extensionSubmitted, "already-pending": t.extensionPending, "contact-inactive": t.contactInactive, "invalid-reason": t.askExtensionReason }[outcome.reason];
       return { label: lang === "zh" ? "未处理" : "Not recorded", text, outcome };

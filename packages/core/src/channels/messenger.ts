@@ -1,7 +1,7 @@
 /**
  * The port through which reminders, urges, escalations and notices leave Duban, on any channel.
  * Each channel has an adapter: Telegram (apps/bot), 企业微信 (apps/server/src/channels/wecom),
- * 钉钉 (apps/server/src/channels/dingtalk);
+ * 钉钉 (apps/server/src/channels/dingtalk), 飞书 (apps/server/src/channels/feishu);
  * `routeByChannel` hands each message to its channel's adapter. Tests and the CLI use the
  * recording messenger. Implementations never throw for delivery problems: they classify them.
  * What comes back (a tap, a text) goes through `./channels/liaison-actions.ts`, so every channel
@@ -46,7 +46,9 @@ export interface Messenger {
   send(message: OutgoingMessage): Promise<SendResult>;
   /**
    * Several reminders due to one person at once, as one message (optional: without it each is
-   * sent on its own). The result stands for all of them.
+   * sent on its own). The result stands for all of them. Each item should be tappable: Telegram
+   * and the card channels give each a button whose action is `{type: "open"}`
+   * (liaison-actions.ts), which sends that reminder's own card with its status buttons.
    */
   sendDigest?(messages: OutgoingMessage[]): Promise<SendResult>;
   /**

@@ -1,3 +1,4 @@
+import { fileNameOf, readCapped, type FetchedFile } from "../channel-file.ts";
 import { AccessTokenCache, PLATFORM_TIMEOUT_MS, requestFailure } from "../platform-http.ts";
 /**
  * The few 钉钉 OpenAPI calls Duban makes (api.dingtalk.com, the "新版服务端API"), over plain
@@ -111,4 +112,43 @@ async function request(method: "POST" | "PUT", url: URL, token: string | null, b
     throw new DingtalkTransportError(`${url.pathname}: HTTP ${response.status}, not a 钉钉 answer`, response.status >= 500);
   }
   return { status: response.status, body: parsed as Record<string, unknown> };
+}
+
+/**
+ * A picture or file a member sent the robot (机器人接收消息: its content carries a downloadCode),
+ * read whole up to `maxBytes`. 获取机器人消息中文件下载链接: POST /v1.0/robot/messageFiles/download
+ * {downloadCode, robotCode} → {downloadUrl}, a temporary signed link that is fetched without the
+ * token (it is not 钉钉's API host); a larger file is refused from its Content-Length, or cut off
+ * while reading when it has none.
+ */
+export async function fetchDingtalkFile(api: DingtalkApi, downloadCode: string, maxBytes: number): Promise<FetchedFile> {
+  let answer: DingtalkAnswer;
+  try {
+    answer = await api.call("POST", "/v1.0/robot/messageFiles/download", { downloadCode, robotCode: api.config.robotCode });
+  } catch (error) {
+    return { ok: false, problem: "unavailable", error: error instanceof Error ? error.message : "messageFiles/download failed" };
+  }
+  const link = answer.body.downloadUrl;
+  if (answer.status !== 200 || typeof link !== "string") return { ok: false, problem: "unavailable", error: `messageFiles/download: HTTP ${answer.status} ${String(answer.body.code ?? "no downloadUrl")}` };
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return { ok: false, problem: "unavailable", error: "messageFiles/download: not a URL" };
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return { ok: false, problem: "unavailable", error: "messageFiles/download: not an http(s) link" };
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+  } catch (error) {
+    // The link's query is its signature: only the failure's kind is reported.
+    return { ok: false, problem: "unavailable", error: `download link: ${requestFailure(error).reason}` };
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    return { ok: false, problem: "unavailable", error: `download link: HTTP ${response.status}` };
+  }
+  const bytes = await readCapped(response.body, Number(response.headers.get("content-length") ?? NaN), maxBytes, () => response.body?.cancel());
+  if (!(bytes instanceof Uint8Array)) return bytes;
+  return { ok: true, bytes, contentType: response.headers.get("content-type")?.split(";")[0]?.trim() || null, fileName: fileNameOf(response.headers.get("content-disposition")) };
 }

@@ -1,9 +1,12 @@
+import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInvite } from "@duban/core/invites/create-invite";
 import { RecordingMessenger, routeByChannel } from "@duban/core/channels/messenger";
 import { loadBoard } from "@duban/core/board/board";
+import { CHANNEL_FILE_MAX_BYTES } from "@duban/core/channels/liaison-conversation";
+import { findAttachmentDownload } from "@duban/core/submissions/attachments";
 import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
 import { taskDetail } from "@duban/core/board/task-detail";
 import { listUnits } from "@duban/core/units/units";
@@ -168,6 +171,48 @@ describe("the 钉钉 liaison flow against the local OpenAPI + Stream emulator (t
     expect(await messenger.sendText("wangfang", "通知")).toMatchObject({ ok: false, outcome: "retry", retryAfterMs: 60_000 });
     emulator.setFlowControlled("wangfang", false);
     expect(await messenger.sendText("left-the-org", "通知")).toMatchObject({ ok: false, outcome: "unreachable" });
+  });
+
+  it("a picture while two tasks are open asks which task; the number and a status file it on that task, bytes kept", async () => {
+    const task6 = await f.taskId("6");
+    expect((await emulator.userSends("wangfang", "完成报送").acked, emulator.texts.at(-1)?.content)).toContain("本次报送已完成");
+    const png = randomBytes(3000);
+    const downloadCode = emulator.addFile(png, "image/png", "现场照片.png");
+    await emulator.userSendsFile("wangfang", { msgtype: "picture", downloadCode }).acked;
+    const question = emulator.texts.at(-1)!.content;
+    expect(question).toContain("请问您报送的是哪项任务？请回复序号：");
+    expect(emulator.calls).toContain("POST /v1.0/robot/messageFiles/download");
+    const number = /^(\d+)\./.exec(question.split("\n").find((line) => line.includes("任务6“"))!)![1]!;
+    await emulator.userSends("wangfang", number).acked;
+    expect(emulator.texts.at(-1)?.content).toContain("任务6");
+    await emulator.userSends("wangfang", "已完成").acked;
+    expect(emulator.texts.at(-1)?.content).toContain("附件：现场照片.png");
+
+    const update = await f.db.statusUpdate.findFirstOrThrow({ where: { taskId: task6 }, orderBy: { id: "desc" }, include: { attachments: true } });
+    expect(update).toMatchObject({ status: "done", source: "dingtalk-text" });
+    expect(update.attachments).toEqual([expect.objectContaining({ kind: "photo", fileName: "现场照片.png", mimeType: "image/png", size: 3000 })]);
+    expect(update.attachments[0]!.telegramFileId).toMatch(/^dingtalk:/);
+    // On the board's task, and downloadable from Duban: 钉钉's link expires.
+    const detail = await taskDetail(f.db, task6, FIXTURE_NOW);
+    expect(detail.history[0]?.attachments).toEqual([expect.objectContaining({ id: update.attachments[0]!.id, fileName: "现场照片.png" })]);
+    const download = await findAttachmentDownload(f.db, update.attachments[0]!.id);
+    expect(Buffer.from(download!.content!).equals(png)).toBe(true);
+  });
+
+  it("a file over 10 MB, an expired link or a voice message is refused with a clear answer, nothing stored", async () => {
+    expect((await emulator.userSends("wangfang", "完成报送").acked, emulator.texts.at(-1)?.content)).toBeTruthy();
+    const before = await f.db.attachment.count();
+    const big = emulator.addFile(new Uint8Array(CHANNEL_FILE_MAX_BYTES + 1), "application/pdf", "报告.pdf");
+    await emulator.userSendsFile("wangfang", { msgtype: "file", downloadCode: big, fileName: "报告.pdf" }).acked;
+    expect(emulator.texts.at(-1)?.content).toContain("超过 10 MB");
+    emulator.linkTtlMs = -1;
+    const stale = emulator.addFile(randomBytes(100), "image/jpeg");
+    await emulator.userSendsFile("wangfang", { msgtype: "picture", downloadCode: stale }).acked;
+    expect(emulator.texts.at(-1)?.content).toContain("未能取回");
+    emulator.linkTtlMs = 60_000;
+    await emulator.userSends("wangfang", "", { message: { msgtype: "audio", content: { downloadCode: "x", duration: 3 } } }).acked;
+    expect(emulator.texts.at(-1)?.content).toContain("只能接收图片和文件");
+    expect(await f.db.attachment.count()).toBe(before);
   });
 
   it("no secret or token reaches the log", () => {

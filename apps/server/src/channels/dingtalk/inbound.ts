@@ -1,13 +1,15 @@
 import { z } from "zod";
 import type { Logger } from "pino";
 import { contactOnChannel, firstDelivery, parseCardActionKey } from "@duban/core/channels/liaison-actions";
-import { converse, tapCard } from "@duban/core/channels/liaison-conversation";
+import { CHANNEL_FILE_MAX_BYTES, converse, tapCard, type LiaisonMessage } from "@duban/core/channels/liaison-conversation";
 import { TEXTS } from "@duban/core/channels/liaison-texts";
 import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
 import { markContactReachable } from "@duban/core/reminders/mark-contact-unreachable";
 import type { ReminderKind } from "@duban/core/channels/messenger";
 import type { Db } from "@duban/db/client";
 import type { WorkingHours } from "@duban/domain/working-hours";
+import { fileMessage } from "../channel-file.ts";
+import { fetchDingtalkFile } from "./api.ts";
 import type { DingtalkMessenger } from "./messenger.ts";
 
 /**
@@ -42,6 +44,8 @@ const robotMessageSchema = z.object({
   /** The member's userId; absent for people outside the organisation. */
   senderStaffId: z.string().min(1).max(64).optional(),
   text: z.object({ content: z.string() }).optional(),
+  /** picture: {downloadCode, pictureDownloadCode}; file: {downloadCode, fileName, fileId, spaceId}. */
+  content: z.object({ downloadCode: z.string().min(1).max(2000).optional(), fileName: z.string().max(255).optional() }).passthrough().optional(),
 });
 
 const cardCallbackSchema = z.object({
@@ -109,13 +113,11 @@ export async function handleRobotMessage(deps: DingtalkInboundDeps, data: unknow
     }
     // The member wrote to the robot: reachable again if a send had failed (as Telegram's middleware does).
     await markContactReachable(db, { contactId: contact.id, now });
-    if (content === null) {
-      await deps.messenger.sendText(userId, "暂不支持在钉钉中上传图片或文件，请通过办公室提交。");
-      return;
-    }
-    // The conversation every channel shares: statuses and percentages in free text, 任务, 帮助, 申请延期, language.
-    const reply = await converse(db, who(deps, userId, contact.id, now), { text: content });
-    log?.info({ contactId: contact.id }, "dingtalk: text");
+    // The conversation every channel shares: statuses and percentages in free text, 任务, 帮助, 申请延期, language;
+    // a picture or file is kept with the report (its task asked for when several are open).
+    const said = content !== null ? { text: content } : await fileOf(deps, message);
+    const reply = await converse(db, who(deps, userId, contact.id, now), said);
+    log?.info({ contactId: contact.id, msgtype: message.msgtype, fileProblem: said.fileProblem ?? undefined }, "dingtalk: message");
     await deps.messenger.sendText(userId, reply);
   });
 }
@@ -143,14 +145,34 @@ export async function handleCardCallback(deps: DingtalkInboundDeps, data: unknow
     const action = parseCardActionKey(actionId);
     const { label, text, outcome } = action ? await tapCard(db, who(deps, userId, contact.id, now), action) : { label: "未处理", text: TEXTS.zh.notYourTask, outcome: { kind: "refused" as const } };
     log?.info({ contactId: contact.id, outcome: outcome.kind }, "dingtalk: card tap");
-    if (action && outcome.kind !== "refused") {
+    // A digest's item: that reminder's own card; the digest keeps its buttons for the other items.
+    if (outcome.kind === "opened") {
+      const sent = await deps.messenger.send(outcome.message);
+      if (!sent.ok) log?.warn({ contactId: contact.id, error: sent.error }, "dingtalk: card not sent");
+    }
+    if (action && "reminderId" in action && action.type !== "open" && outcome.kind !== "refused") {
       // 钉钉 replaces the whole card: it is drawn again from the reminder's own text.
       const reminder = await db.reminder.findUnique({ where: { id: action.reminderId }, select: { text: true, kind: true } });
       const updated = await deps.messenger.updateCard({ channel: "dingtalk", chatId: userId, ref: outTrackId, label, ...(reminder ? { message: { text: reminder.text, kind: reminder.kind as ReminderKind } } : {}) });
       if (!updated.ok) log?.warn({ contactId: contact.id, error: updated.error }, "dingtalk: card not updated");
     }
-    await deps.messenger.sendText(userId, text);
+    if (text) await deps.messenger.sendText(userId, text);
   });
+}
+
+/**
+ * A picture or file (the types 钉钉 lets a member send the robot in their 1-on-1 chat besides
+ * text): fetched at once through its downloadCode, within the size limit. Voice, video and rich
+ * text are answered as a type Duban does not take.
+ */
+async function fileOf(deps: DingtalkInboundDeps, message: z.infer<typeof robotMessageSchema>): Promise<LiaisonMessage> {
+  if (message.msgtype !== "picture" && message.msgtype !== "file") return { text: "", fileProblem: "unsupported" };
+  const downloadCode = message.content?.downloadCode;
+  if (!downloadCode) return { text: "", fileProblem: "unavailable" };
+  const fetched = await fetchDingtalkFile(deps.messenger.api, downloadCode, CHANNEL_FILE_MAX_BYTES);
+  if (!fetched.ok) deps.log?.warn({ problem: fetched.problem, error: fetched.error }, "dingtalk: file not fetched");
+  // The record keeps the message's id: a downloadCode is long and only good for a while.
+  return fileMessage(fetched, { photo: message.msgtype === "picture", ref: `dingtalk:${message.msgId}`, fileName: message.content?.fileName ?? null });
 }
 
 function who(deps: DingtalkInboundDeps, externalId: string, contactId: number, now: Date) {

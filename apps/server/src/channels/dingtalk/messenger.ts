@@ -1,5 +1,6 @@
 import { cardActionKey, type CardAction } from "@duban/core/channels/liaison-actions";
 import type { CardUpdate, Messenger, OutgoingMessage, SendResult } from "@duban/core/channels/messenger";
+import { digestGroups, digestItemLabel, reminderDigestText } from "@duban/domain/reminder-text";
 import { DingtalkApi, DingtalkTokenError, DingtalkTransportError, type DingtalkAnswer } from "./api.ts";
 
 /**
@@ -12,6 +13,8 @@ import { DingtalkApi, DingtalkTokenError, DingtalkTransportError, type DingtalkA
  *   callback topic with that id in cardPrivateData.actionIds;
  * - after a tap the card is replaced (更新机器人发送互动卡片, PUT /v1.0/im/robots/interactiveCards,
  *   by cardBizId): the same text, the buttons gone, what was recorded in their place;
+ * - a digest (several reminders due at once) as one such card with a button per task, whose id
+ *   is the item's "open" action (`digestCard`);
  * - notices, decisions, office escalations and replies as text (批量发送人与机器人会话中机器人消息,
  *   POST /v1.0/robot/oToMessages/batchSend, msgKey sampleText). That call answers 200 also when it
  *   did not deliver: it names the members it refused (invalidStaffIdList) and those over their
@@ -99,11 +102,36 @@ export function reminderCard(message: { reminderId: number; kind: string; text: 
   };
 }
 
+/** Items a digest card offers as buttons (the rest behind "其余任务"). */
+const DIGEST_BUTTONS = 20;
+
+/**
+ * A digest (several reminders due to one liaison at once) as one StandardCard: the list as
+ * text, and a 回传请求 button per item whose id is the item's "open" action (that reminder's own
+ * card, with the status buttons, follows the tap); past DIGEST_BUTTONS, "其余任务" answers with
+ * the task list.
+ */
+export function digestCard(messages: OutgoingMessage[]) {
+  const ordered = digestGroups(messages, (m) => m.text).flatMap((g) => g.items);
+  const lang = messages[0]?.language === "en" ? "en" : "zh";
+  const shown = ordered.length <= DIGEST_BUTTONS ? ordered : ordered.slice(0, DIGEST_BUTTONS - 1);
+  const items: Array<{ text: string; key: string }> = shown.map((m) => ({ text: digestItemLabel(m.text, 20), key: cardActionKey({ type: "open", reminderId: m.reminderId }) }));
+  if (shown.length < ordered.length) items.push({ text: lang === "en" ? "More tasks" : "其余任务", key: cardActionKey({ type: "tasks" }) });
+  return {
+    config: { autoLayout: true, enableForward: false },
+    header: { title: { type: "text", text: lang === "en" ? `Reminder: ${ordered.length} items to report` : `督办提醒：${ordered.length} 项待报送` } },
+    contents: [
+      { type: "text", text: clip(reminderDigestText(lang, ordered.map((m) => m.text)), 2000), id: "duban_text" },
+      { type: "action", id: "duban_actions", actions: items.map((item) => ({ type: "button", id: item.key, actionType: "request", status: "normal", label: { type: "text", text: item.text, id: `label_${item.key}` } })) },
+    ],
+  };
+}
+
 /** sampleText's content is cut well within the robot message limit. */
 const TEXT_MAX = 4000;
 
 export class DingtalkMessenger implements Messenger {
-  constructor(private readonly api: DingtalkApi) {}
+  constructor(readonly api: DingtalkApi) {}
 
   async send(message: OutgoingMessage): Promise<SendResult> {
     const answerable = message.contactId !== null && message.roundId !== null && ANSWERABLE.has(message.kind);
@@ -116,6 +144,20 @@ export class DingtalkMessenger implements Messenger {
       cardBizId,
       singleChatReceiver: JSON.stringify({ userId: message.chatId }),
       cardData: JSON.stringify(reminderCard(message)),
+      sendOptions: {},
+    }, () => ({ ok: true, messageId: cardBizId }));
+  }
+
+  /** Several reminders due at once, as one card whose buttons open each one's own card. */
+  async sendDigest(messages: OutgoingMessage[]): Promise<SendResult> {
+    const first = messages[0]!;
+    const cardBizId = `duban-d${first.reminderId}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+    return this.deliver("POST", "/v1.0/im/v1.0/robot/interactiveCards/send", {
+      cardTemplateId: "StandardCard",
+      robotCode: this.api.config.robotCode,
+      cardBizId,
+      singleChatReceiver: JSON.stringify({ userId: first.chatId }),
+      cardData: JSON.stringify(digestCard(messages)),
       sendOptions: {},
     }, () => ({ ok: true, messageId: cardBizId }));
   }

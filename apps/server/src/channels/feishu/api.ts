@@ -9,7 +9,9 @@
  *   retried once; 99991400 (HTTP 429): the app's rate limit, `x-ogw-ratelimit-reset` seconds.
  * Each instance keeps its own token cache (the SDK's default is process-wide, keyed by app id).
  */
+import type { Readable } from "node:stream";
 import * as lark from "@larksuiteoapi/node-sdk";
+import { fileNameOf, readCapped, type FetchedFile } from "../channel-file.ts";
 
 export interface FeishuConfig {
   appId: string;
@@ -51,6 +53,10 @@ export class FeishuHttpError extends Error {
 
 const TOKEN_INVALID = new Set([99991661, 99991663, 99991668]);
 const TIMEOUT_MS = 15_000;
+/** A file may take longer than a message: the whole download gives up after this long. */
+const DOWNLOAD_TIMEOUT_MS = 60_000;
+/** 获取消息中的资源文件: the resource is over the 100 MB the API serves. */
+const FILE_TOO_LARGE = 234037;
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
 
 /** The SDK's cache interface, per instance: the token, with its expiry (the SDK sets it 3 minutes early). */
@@ -157,6 +163,49 @@ export class FeishuApi {
     }
   }
 
+  /**
+   * A resource of a message the member sent the bot (获取消息中的资源文件, GET
+   * /open-apis/im/v1/messages/:message_id/resources/:file_key?type=image|file), read whole up to
+   * `maxBytes` through the SDK's client (same token, same throttle): refused from its
+   * Content-Length, or cut off while reading. An error is JSON ({code, msg}); an invalid token is
+   * refreshed and the call retried once, like every call; 234037 (over 飞书's own 100 MB) is too large.
+   */
+  async download(messageId: string, fileKey: string, type: "image" | "file", maxBytes: number): Promise<FetchedFile> {
+    const path = `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}/resources/${encodeURIComponent(fileKey)}`;
+    for (let tries = 0; ; tries++) {
+      await this.throttle();
+      let answer: { data: Readable; headers: Record<string, unknown> };
+      try {
+        answer = (await this.client.request({
+          method: "GET",
+          url: `${this.config.apiRoot.replace(/\/$/, "")}${path}`,
+          params: { type },
+          responseType: "stream",
+          $return_headers: true,
+          timeout: TIMEOUT_MS,
+          signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+        } as Parameters<lark.Client["request"]>[0])) as typeof answer;
+      } catch (error) {
+        const failure = error as AxiosLikeError;
+        if (!failure.response) return { ok: false, problem: "unavailable", error: `resource: ${failure.code ?? (error instanceof Error ? error.name : "network error")}` };
+        const body = await jsonOfStream(failure.response.data);
+        if (body && TOKEN_INVALID.has(body.code) && tries === 0) {
+          this.cache.clear();
+          continue;
+        }
+        return { ok: false, problem: body?.code === FILE_TOO_LARGE ? "too-large" : "unavailable", error: `resource: HTTP ${failure.response.status}${body ? ` ${body.code}: ${body.msg}` : ""}` };
+      }
+      const header = (name: string) => (typeof answer.headers[name] === "string" ? (answer.headers[name] as string) : null);
+      try {
+        const bytes = await readCapped(answer.data, Number(header("content-length") ?? NaN), maxBytes, () => void answer.data.destroy());
+        if (!(bytes instanceof Uint8Array)) return bytes;
+        return { ok: true, bytes, contentType: header("content-type")?.split(";")[0]?.trim() || null, fileName: fileNameOf(header("content-disposition")) };
+      } catch (error) {
+        return { ok: false, problem: "unavailable", error: `resource: ${error instanceof Error ? error.name : "read failed"}` };
+      }
+    }
+  }
+
   private async request(method: string, path: string, params: Record<string, string>, data: Record<string, unknown>): Promise<FeishuAnswer> {
     let answer: unknown;
     try {
@@ -177,5 +226,19 @@ export class FeishuApi {
     }
     if (!isAnswer(answer)) throw new FeishuTransportError(`${path}: not a 飞书 answer`, true);
     return answer;
+  }
+}
+
+/** An error answer read from a stream (a download's response type), at most 64 KB. */
+async function jsonOfStream(data: unknown): Promise<FeishuAnswer | null> {
+  if (isAnswer(data)) return data;
+  if (!data || typeof (data as AsyncIterable<unknown>)[Symbol.asyncIterator] !== "function") return null;
+  const read = await readCapped(data as AsyncIterable<Uint8Array>, NaN, 64 * 1024, () => void (data as Readable).destroy()).catch(() => null);
+  if (!(read instanceof Uint8Array)) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(read).toString("utf8")) as unknown;
+    return isAnswer(parsed) ? parsed : null;
+  } catch {
+    return null;
   }
 }

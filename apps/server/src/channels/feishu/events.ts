@@ -2,12 +2,14 @@ import * as lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { contactOnChannel, firstDelivery, parseCardActionKey } from "@duban/core/channels/liaison-actions";
-import { converse, tapCard } from "@duban/core/channels/liaison-conversation";
+import { CHANNEL_FILE_MAX_BYTES, converse, tapCard, type LiaisonMessage } from "@duban/core/channels/liaison-conversation";
 import { TEXTS } from "@duban/core/channels/liaison-texts";
 import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
 import { markContactReachable } from "@duban/core/reminders/mark-contact-unreachable";
+import type { OutgoingMessage } from "@duban/core/channels/messenger";
 import type { Db } from "@duban/db/client";
 import type { WorkingHours } from "@duban/domain/working-hours";
+import { fileMessage } from "../channel-file.ts";
 import { sdkLogger } from "./api.ts";
 import { spentCard, type FeishuMessenger } from "./messenger.ts";
 
@@ -15,7 +17,8 @@ import { spentCard, type FeishuMessenger } from "./messenger.ts";
  * What 飞书 sends the app, over the long connection (WSClient) or the HTTP callback, as the
  * SDK's EventDispatcher hands it over (schema 2.0: the header's fields and the event's, flat):
  * - im.message.receive_v1 (接收消息): a text to the bot in a p2p chat → "绑定 <code>", or the
- *   answer to the question asked back (the percentage after 推进中, the extension's reason);
+ *   answer to the question asked back (the percentage after 推进中, the extension's reason); a
+ *   picture or file, fetched from the message's resources and kept with the report;
  * - card.action.trigger (卡片回传交互): a tap on a reminder card's button. It must be answered
  *   within 3 seconds: the answer (a toast and the card with its buttons spent) is what the
  *   liaison sees; a slower handling answers "已收到" and finishes afterwards.
@@ -109,15 +112,39 @@ async function onMessage(deps: FeishuInboundDeps, data: unknown): Promise<void> 
     }
     // The member wrote to the bot: reachable again if a send had failed.
     await markContactReachable(db, { contactId: contact.id, now });
-    if (text === null) {
-      await messenger.sendText(openId, "暂不支持在飞书中上传图片或文件，请通过办公室提交。");
-      return;
-    }
-    // The conversation every channel shares: statuses and percentages in free text, 任务, 帮助, 申请延期, language.
-    const reply = await converse(db, { channel: "feishu", externalId: openId, contactId: contact.id, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) }, { text });
-    log?.info({ contactId: contact.id }, "feishu: text");
+    // The conversation every channel shares: statuses and percentages in free text, 任务, 帮助, 申请延期, language;
+    // a picture or file is kept with the report (its task asked for when several are open).
+    const said = text !== null ? { text } : await fileOf(deps, event.message);
+    const reply = await converse(db, { channel: "feishu", externalId: openId, contactId: contact.id, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) }, said);
+    log?.info({ contactId: contact.id, messageType: event.message.message_type, fileProblem: said.fileProblem ?? undefined }, "feishu: message");
     await messenger.sendText(openId, reply);
   });
+}
+
+const fileContentSchema = z.object({ image_key: z.string().min(1).max(256).optional(), file_key: z.string().min(1).max(256).optional(), file_name: z.string().max(255).optional() });
+
+/**
+ * A picture (message_type image, content {"image_key"}) or file ({"file_key", "file_name"}):
+ * fetched at once from the message's resources, within the size limit. Audio, video, stickers
+ * and rich text are answered as a type Duban does not take.
+ */
+async function fileOf(deps: FeishuInboundDeps, message: { message_id: string; message_type: string; content: string }): Promise<LiaisonMessage> {
+  if (message.message_type !== "image" && message.message_type !== "file") return { text: "", fileProblem: "unsupported" };
+  const content = fileContentSchema.safeParse(parseJson(message.content)).data;
+  const photo = message.message_type === "image";
+  const key = photo ? content?.image_key : content?.file_key;
+  if (!key) return { text: "", fileProblem: "unavailable" };
+  const fetched = await deps.messenger.api.download(message.message_id, key, photo ? "image" : "file", CHANNEL_FILE_MAX_BYTES);
+  if (!fetched.ok) deps.log?.warn({ problem: fetched.problem, error: fetched.error }, "feishu: file not fetched");
+  return fileMessage(fetched, { photo, ref: `feishu:${key}`, fileName: content?.file_name ?? null });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** A text message's content is JSON: {"text":"..."}. */
@@ -144,6 +171,7 @@ async function onCardAction(deps: FeishuInboundDeps, data: unknown): Promise<Car
   if (first === LATE) {
     work.then(
       (answer) => {
+        if (answer !== "seen" && answer.card) void deps.messenger.send(answer.card);
         if (answer !== "seen" && answer.followUp) void deps.messenger.sendText(event.operator.open_id, answer.followUp);
       },
       (error: unknown) => deps.log?.error({ err: error }, "feishu: card tap failed after answering"),
@@ -151,6 +179,10 @@ async function onCardAction(deps: FeishuInboundDeps, data: unknown): Promise<Car
     return toast("info", "已收到，正在处理。");
   }
   if (first === "seen") return toast("info", "已处理。");
+  if (first.card) {
+    const card = first.card;
+    setImmediate(() => void deps.messenger.send(card));
+  }
   if (first.followUp) {
     // After the answer: the question asked back stays in the conversation, as in Telegram.
     const followUp = first.followUp;
@@ -171,7 +203,7 @@ export async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T
   }
 }
 
-async function handleTap(deps: FeishuInboundDeps, openId: string, key: string): Promise<{ answer: CardAnswer; followUp: string | null }> {
+async function handleTap(deps: FeishuInboundDeps, openId: string, key: string): Promise<{ answer: CardAnswer; followUp: string | null; card?: OutgoingMessage }> {
   const { db, log } = deps;
   const now = deps.now();
   const contact = await contactOnChannel(db, "feishu", openId);
@@ -182,8 +214,11 @@ async function handleTap(deps: FeishuInboundDeps, openId: string, key: string): 
   const { label, text, outcome } = action ? await tapCard(db, who, action) : { label: "未处理", text: TEXTS.zh.notYourTask, outcome: { kind: "refused" as const } };
   log?.info({ contactId: contact.id, outcome: outcome.kind }, "feishu: card tap");
   if (outcome.kind === "refused") return { answer: toast("warning", text), followUp: null };
+  // A digest's item: the digest stays as it is; that reminder's own card follows the answer.
+  if (outcome.kind === "opened") return { answer: toast("info", outcome.message.language === "en" ? "Report on it in the card below." : "请在下方卡片中报送。"), followUp: null, card: outcome.message };
+  if (outcome.kind === "tasks") return { answer: toast("info", text.split("\n")[0] ?? ""), followUp: text };
   // The card keeps its reminder text, its buttons replaced by what was recorded.
-  const reminder = action ? await db.reminder.findFirst({ where: { id: action.reminderId, contactId: contact.id }, select: { kind: true, text: true } }) : null;
+  const reminder = action && "reminderId" in action ? await db.reminder.findFirst({ where: { id: action.reminderId, contactId: contact.id }, select: { kind: true, text: true } }) : null;
   const asksBack = outcome.kind === "ask-extension-reason" || (outcome.kind === "recorded" && outcome.askProgress);
   return {
     answer: { toast: { type: "success", content: text }, card: { type: "raw", data: spentCard(reminder?.kind ?? "reminder", reminder?.text ?? null, label) } },

@@ -171,14 +171,17 @@ describe("飞书 channel against the local emulator (temporary SQLite)", () => {
     expect(logged).toContain("feishu: event for another app refused");
   });
 
-  it("a stranger's tap is answered politely and records nothing; a picture gets a clear answer", async () => {
+  it("a stranger's tap is answered politely and records nothing; a picture 飞书 no longer has, or a sticker, gets a clear answer", async () => {
     await connect();
     await deliver();
     const tap = await emulator.tap(emulator.sent[0]!, "已完成", { openId: LI });
     expect(tap.data?.toast).toMatchObject({ type: "warning", content: expect.stringContaining("尚未绑定") });
     expect(await f.db.statusUpdate.count()).toBe(0);
     await emulator.text(ZHANG, "", { messageType: "image" });
-    expect(emulator.sent.at(-1)).toMatchObject({ receive_id: ZHANG, text: expect.stringContaining("暂不支持") });
+    expect(emulator.sent.at(-1)).toMatchObject({ receive_id: ZHANG, text: expect.stringContaining("未能取回") });
+    await emulator.text(ZHANG, "", { messageType: "sticker", content: { file_key: "v2_sticker" } });
+    expect(emulator.sent.at(-1)).toMatchObject({ receive_id: ZHANG, text: expect.stringContaining("只能接收图片和文件") });
+    expect(await f.db.attachment.count()).toBe(0);
   });
 
   it("updateCard PATCHes a sent 共享卡片; a text message is not a card", async () => {

@@ -1,5 +1,6 @@
 import { cardActionKey, type CardAction } from "@duban/core/channels/liaison-actions";
 import type { CardUpdate, Messenger, OutgoingMessage, SendResult } from "@duban/core/channels/messenger";
+import { digestGroups, digestItemLabel, reminderDigestText } from "@duban/domain/reminder-text";
 import { FeishuApi, FeishuHttpError, FeishuTransportError, type FeishuAnswer } from "./api.ts";
 
 /** Kinds that ask the recipient to answer for the unit: they carry the status buttons (as in Telegram). */
@@ -79,6 +80,29 @@ export function reminderCard(message: OutgoingMessage) {
   };
 }
 
+/** Items a digest card offers as buttons (the rest behind "其余任务"), in rows of this many. */
+const DIGEST_BUTTONS = 20;
+const BUTTONS_PER_ROW = 3;
+
+/**
+ * A digest (several reminders due to one liaison at once) as one card: the list as text, and a
+ * button per item whose value is the item's "open" action (that reminder's own card, with the
+ * status buttons, follows the tap); past DIGEST_BUTTONS, "其余任务" answers with the task list.
+ */
+export function digestCard(messages: OutgoingMessage[]) {
+  const ordered = digestGroups(messages, (m) => m.text).flatMap((g) => g.items);
+  const lang = messages[0]?.language === "en" ? "en" : "zh";
+  const shown = ordered.length <= DIGEST_BUTTONS ? ordered : ordered.slice(0, DIGEST_BUTTONS - 1);
+  const buttons = shown.map((m) => ({ tag: "button", text: plain(digestItemLabel(m.text, 20)), type: "default", value: { key: cardActionKey({ type: "open", reminderId: m.reminderId }) } }));
+  if (shown.length < ordered.length) buttons.push({ tag: "button", text: plain(lang === "en" ? "More tasks" : "其余任务"), type: "default", value: { key: cardActionKey({ type: "tasks" }) } });
+  const rows = Array.from({ length: Math.ceil(buttons.length / BUTTONS_PER_ROW) }, (_, i) => ({ tag: "action", actions: buttons.slice(i * BUTTONS_PER_ROW, (i + 1) * BUTTONS_PER_ROW) }));
+  return {
+    config: { wide_screen_mode: true, update_multi: true },
+    header: { template: "blue", title: plain(lang === "en" ? `Reminder: ${ordered.length} items to report` : `督办提醒：${ordered.length} 项待报送`) },
+    elements: [{ tag: "div", text: plain(clip(reminderDigestText(lang, ordered.map((m) => m.text)), 3000)) }, ...rows],
+  };
+}
+
 /** The card after a tap: the same header and text (when known), the buttons replaced by what was recorded. */
 export function spentCard(kind: string, text: string | null, label: string) {
   return {
@@ -94,14 +118,19 @@ const textContent = (text: string) => JSON.stringify({ text: clip(text, 10_000) 
 /**
  * The scheduler's Messenger over a 飞书 自建应用's bot: reminders, urges and head escalations as
  * interactive cards with buttons to the member's open_id; notices, decisions and office
- * escalations as text. `chatId` is the open_id. A digest goes as one text (routeByChannel's fallback).
+ * escalations as text. `chatId` is the open_id. A digest is one card with a button per task (`digestCard`).
  */
 export class FeishuMessenger implements Messenger {
-  constructor(private readonly api: FeishuApi) {}
+  constructor(readonly api: FeishuApi) {}
 
   async send(message: OutgoingMessage): Promise<SendResult> {
     const answerable = message.contactId !== null && message.roundId !== null && ANSWERABLE.has(message.kind);
     return this.create(message.chatId, answerable ? { msg_type: "interactive", content: JSON.stringify(reminderCard(message)) } : { msg_type: "text", content: textContent(message.text) });
+  }
+
+  /** Several reminders due at once, as one card whose buttons open each one's own card. */
+  async sendDigest(messages: OutgoingMessage[]): Promise<SendResult> {
+    return this.create(messages[0]!.chatId, { msg_type: "interactive", content: JSON.stringify(digestCard(messages)) });
   }
 
   /** A sent card's buttons replaced by the label (PATCH im/v1/messages/:message_id); `ref` is the message_id. */

@@ -1,3 +1,4 @@
+import { fileNameOf, readCapped, type FetchedFile } from "../channel-file.ts";
 import { AccessTokenCache, PLATFORM_TIMEOUT_MS, requestFailure } from "../platform-http.ts";
 /**
  * The few 企业微信 server API calls Duban makes, over plain HTTP (there is no official Node SDK
@@ -87,30 +88,11 @@ export class WecomApi {
   }
 }
 
-export type WecomMedia =
-  | { ok: true; bytes: Uint8Array<ArrayBuffer>; contentType: string | null; fileName: string | null }
-  | { ok: false; problem: "too-large" | "unavailable"; error: string };
-
-/** `filename="…"` or RFC 5987 `filename*=UTF-8''…` from a Content-disposition header. */
-function fileNameOf(disposition: string | null): string | null {
-  if (!disposition) return null;
-  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition);
-  if (extended) {
-    try {
-      return decodeURIComponent(extended[1]!.trim());
-    } catch {
-      return null;
-    }
-  }
-  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(disposition);
-  return plain ? plain[1]!.trim() : null;
-}
-
 /**
  * A file a member sent the app (its MediaId is valid for 3 days), read whole up to `maxBytes`:
  * a larger one is refused from its Content-Length, or cut off while reading when it has none.
  */
-export async function fetchWecomMedia(api: WecomApi, mediaId: string, maxBytes: number): Promise<WecomMedia> {
+export async function fetchWecomMedia(api: WecomApi, mediaId: string, maxBytes: number): Promise<FetchedFile> {
   for (let tries = 0; ; tries++) {
     let token: string;
     try {
@@ -138,30 +120,8 @@ export async function fetchWecomMedia(api: WecomApi, mediaId: string, maxBytes: 
       }
       return { ok: false, problem: "unavailable", error: `/cgi-bin/media/get: ${answer ? `${answer.errcode} ${answer.errmsg}` : "not a file"}` };
     }
-    const length = Number(response.headers.get("content-length") ?? NaN);
-    if (length > maxBytes) {
-      await response.body?.cancel();
-      return { ok: false, problem: "too-large", error: `${length} bytes` };
-    }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = response.body?.getReader();
-    for (;;) {
-      const read = reader ? await reader.read() : { done: true as const, value: undefined };
-      if (read.done) break;
-      size += read.value.byteLength;
-      if (size > maxBytes) {
-        await reader?.cancel();
-        return { ok: false, problem: "too-large", error: `over ${maxBytes} bytes` };
-      }
-      chunks.push(read.value);
-    }
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, at);
-      at += chunk.byteLength;
-    }
+    const bytes = await readCapped(response.body, Number(response.headers.get("content-length") ?? NaN), maxBytes, () => response.body?.cancel());
+    if (!(bytes instanceof Uint8Array)) return bytes;
     return { ok: true, bytes, contentType: contentType?.split(";")[0]?.trim() || null, fileName: fileNameOf(response.headers.get("content-disposition")) };
   }
 }

@@ -9,6 +9,7 @@ import { inviteTokenInText, redeemChannelInvite } from "@duban/core/invites/rede
 import { markContactReachable } from "@duban/core/reminders/mark-contact-unreachable";
 import type { Db } from "@duban/db/client";
 import type { WorkingHours } from "@duban/domain/working-hours";
+import { fileMessage } from "../channel-file.ts";
 import { fetchWecomMedia } from "./api.ts";
 import type { WecomMessenger } from "./messenger.ts";
 import { parseFlatXml } from "./xml.ts";
@@ -130,13 +131,18 @@ async function handleEvent(deps: WecomCallbackDeps, fields: Record<string, strin
     const who = { channel: "wecom" as const, externalId: userId, contactId: contact.id, now, ...(deps.workingHours ? { workingHours: deps.workingHours } : {}) };
     if (isCardTap) {
       const action = parseCardActionKey(fields.EventKey ?? "");
-      const answer = action ? await tapCard(db, who, action) : { label: "未处理", text: TEXTS.zh.notYourTask, outcome: { kind: "refused" } };
+      const answer = action ? await tapCard(db, who, action) : { label: "未处理", text: TEXTS.zh.notYourTask, outcome: { kind: "refused" as const } };
       log?.info({ contactId: contact.id, outcome: answer.outcome.kind }, "wecom: card tap");
-      if (fields.ResponseCode) {
+      // A digest's item: that reminder's own card; the digest keeps its buttons for the other items.
+      if (answer.outcome.kind === "opened") {
+        const sent = await deps.messenger.send(answer.outcome.message);
+        if (!sent.ok) log?.warn({ contactId: contact.id, error: sent.error }, "wecom: card not sent");
+      }
+      if (fields.ResponseCode && answer.label) {
         const updated = await deps.messenger.updateCard({ channel: "wecom", chatId: userId, ref: fields.ResponseCode, label: answer.label });
         if (!updated.ok) log?.warn({ contactId: contact.id, error: updated.error }, "wecom: card not updated");
       }
-      await deps.messenger.sendText(userId, answer.text);
+      if (answer.text) await deps.messenger.sendText(userId, answer.text);
       return;
     }
     const message: LiaisonMessage = msgType === "text" ? { text: fields.Content ?? "" } : await mediaMessage(deps, msgType, fields);
@@ -155,19 +161,6 @@ async function mediaMessage(deps: WecomCallbackDeps, msgType: string, fields: Re
   const mediaId = fields.MediaId;
   if (!mediaId || mediaId.length > 256) return { text: "", fileProblem: "unavailable" };
   const media = await fetchWecomMedia(deps.messenger.api, mediaId, CHANNEL_FILE_MAX_BYTES);
-  if (!media.ok) {
-    deps.log?.warn({ problem: media.problem, error: media.error }, "wecom: media not fetched");
-    return { text: "", fileProblem: media.problem };
-  }
-  const photo = msgType === "image";
-  return {
-    text: "",
-    file: {
-      kind: photo ? "photo" : "document",
-      ref: `wecom:${mediaId}`,
-      fileName: (fields.FileName || media.fileName)?.slice(0, 255) ?? null,
-      mimeType: media.contentType?.slice(0, 120) ?? (photo ? "image/jpeg" : null),
-      content: media.bytes,
-    },
-  };
+  if (!media.ok) deps.log?.warn({ problem: media.problem, error: media.error }, "wecom: media not fetched");
+  return fileMessage(media, { photo: msgType === "image", ref: `wecom:${mediaId}`, fileName: fields.FileName || null });
 }

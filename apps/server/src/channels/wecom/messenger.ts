@@ -1,5 +1,6 @@
 import { cardActionKey, type CardAction } from "@duban/core/channels/liaison-actions";
 import type { CardUpdate, Messenger, OutgoingMessage, SendResult } from "@duban/core/channels/messenger";
+import { digestGroups, digestItemLabel, reminderDigestText } from "@duban/domain/reminder-text";
 import { WecomApi, WecomApiError, WecomTransportError, type WecomAnswer } from "./api.ts";
 
 /** Kinds that ask the recipient to answer for the unit: they carry the status buttons (as in Telegram). */
@@ -68,6 +69,32 @@ export function reminderCard(message: OutgoingMessage, taskId: string) {
   };
 }
 
+/** 按钮交互型's limit: at most 6 buttons. */
+const CARD_BUTTONS = 6;
+
+/**
+ * A digest (several reminders due to one liaison at once) as one 按钮交互型 card: the list in
+ * its text, and a button per item (its key the item's "open" action: that reminder's own card,
+ * with the status buttons, comes back). Over the 6 buttons a card takes, 5 items and "其余任务",
+ * which answers with the unit's task list.
+ */
+export function digestCard(messages: OutgoingMessage[], taskId: string) {
+  const ordered = digestGroups(messages, (m) => m.text).flatMap((g) => g.items);
+  const lang = messages[0]?.language === "en" ? "en" : "zh";
+  const shown = ordered.length <= CARD_BUTTONS ? ordered : ordered.slice(0, CARD_BUTTONS - 1);
+  const buttons = shown.map((m) => ({ text: digestItemLabel(m.text, 10), style: 2, key: cardActionKey({ type: "open", reminderId: m.reminderId }) }));
+  if (shown.length < ordered.length) buttons.push({ text: lang === "en" ? "More tasks" : "其余任务", style: 4, key: cardActionKey({ type: "tasks" }) });
+  const [, ...lines] = reminderDigestText(lang, ordered.map((m) => m.text)).split("\n");
+  return {
+    card_type: "button_interaction",
+    source: { desc: "督办" },
+    main_title: { title: clip(lang === "en" ? `Reminder: ${ordered.length} items to report` : `督办提醒：${ordered.length} 项待报送`, 26), desc: clip(lang === "en" ? "Tap a task to report on it" : "点击任务逐项报送", 30) },
+    sub_title_text: clip(lines.slice(0, -1).join("\n"), 112),
+    task_id: taskId,
+    button_list: buttons,
+  };
+}
+
 /** 企业微信's limit for a text message is 2,048 bytes. */
 function clipBytes(text: string, maxBytes = 2048): string {
   if (Buffer.byteLength(text) <= maxBytes) return text;
@@ -79,8 +106,7 @@ function clipBytes(text: string, maxBytes = 2048): string {
 /**
  * The scheduler's Messenger over a 企业微信 self-built app (自建应用): reminders, urges and head
  * escalations as button cards to the member's userid; notices, decisions and office escalations
- * as text. `chatId` is the userid. A digest goes as one text (routeByChannel's fallback): its
- * items are not tappable here yet.
+ * as text. `chatId` is the userid. A digest is one card with a button per task (`digestCard`).
  */
 export class WecomMessenger implements Messenger {
   constructor(readonly api: WecomApi) {}
@@ -93,6 +119,13 @@ export class WecomMessenger implements Messenger {
       ? { touser: message.chatId, msgtype: "template_card", agentid: this.api.config.agentId, template_card: reminderCard(message, taskId) }
       : { touser: message.chatId, msgtype: "text", agentid: this.api.config.agentId, text: { content: clipBytes(message.text) } };
     return this.deliver("/cgi-bin/message/send", body, (answer) => String(answer.msgid ?? ""));
+  }
+
+  /** Several reminders due at once, as one card whose buttons open each one's own card. */
+  async sendDigest(messages: OutgoingMessage[]): Promise<SendResult> {
+    const first = messages[0]!;
+    const taskId = `duban-d${first.reminderId}-${Date.now().toString(36)}`;
+    return this.deliver("/cgi-bin/message/send", { touser: first.chatId, msgtype: "template_card", agentid: this.api.config.agentId, template_card: digestCard(messages, taskId) }, (answer) => String(answer.msgid ?? ""));
   }
 
   /** After a tap: the buttons become one spent, unclickable button with what was recorded (更新按钮为不可点击状态). */

@@ -12,6 +12,10 @@
  * - POST /v1.0/robot/oToMessages/batchSend (robotCode, 1–20 userIds, msgKey sampleText, msgParam
  *   JSON with content; → {processQueryKey, invalidStaffIdList, flowControlledStaffIdList}: 200
  *   also for userIds it did not deliver to);
+ * - POST /v1.0/robot/messageFiles/download (获取机器人消息中文件下载链接: robotCode + the downloadCode
+ *   of a picture or file a member sent → {downloadUrl}); the link is temporary and signed, fetched
+ *   without the token: the bytes with Content-Type, Content-Length and Content-Disposition; an
+ *   unknown or expired link answers 403 AccessDenied (an OSS XML error);
  * - Stream mode: POST /v1.0/gateway/connections/open (clientId, clientSecret, subscriptions →
  *   {endpoint, ticket}); a WebSocket at endpoint?ticket= (a ticket works once); CALLBACK frames
  *   {specVersion, type, headers: {appId, connectionId, contentType, messageId, time, topic}, data}
@@ -89,8 +93,25 @@ export class DingtalkEmulator {
   /** The authCodes 登录 hands out, and the user tokens they were exchanged for (token → member). */
   readonly logins = new LoginCodes();
   private userTokens = new Map<string, string>();
+  private files = new Map<string, { bytes: Uint8Array; contentType: string; fileName: string | null }>();
+  private links = new Map<string, { downloadCode: string; expiresAt: number }>();
+  /** How long a download link works (钉钉's are temporary). */
+  linkTtlMs = 60 * 60 * 1000;
 
   constructor(readonly options: DingtalkEmulatorOptions) {}
+
+  /** A file a member is about to send the robot; returns its downloadCode. */
+  addFile(bytes: Uint8Array, contentType: string, fileName: string | null = null): string {
+    const downloadCode = `dc${randomBytes(24).toString("base64url")}`;
+    this.files.set(downloadCode, { bytes, contentType, fileName });
+    return downloadCode;
+  }
+
+  /** A member sends the robot a picture or a file (机器人接收消息 msgtype picture / file, content with its downloadCode). */
+  userSendsFile(userId: string, file: { msgtype: "picture" | "file"; downloadCode: string; fileName?: string }): { data: Record<string, unknown>; messageId: string; acked: Promise<unknown> } {
+    const content = file.msgtype === "picture" ? { downloadCode: file.downloadCode, pictureDownloadCode: `p${file.downloadCode}` } : { downloadCode: file.downloadCode, fileName: file.fileName ?? "file", fileId: `f${this.next++}`, spaceId: "space-1" };
+    return this.userSends(userId, "", { message: { msgtype: file.msgtype, content } });
+  }
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -198,7 +219,7 @@ export class DingtalkEmulator {
   }
 
   /** A member (or someone from another organisation: `corpId`) writes to the robot in their 1-on-1 chat. */
-  userSends(userId: string, content: string, options: { corpId?: string; msgId?: string } = {}): { data: Record<string, unknown>; messageId: string; acked: Promise<unknown> } {
+  userSends(userId: string, content: string, options: { corpId?: string; msgId?: string; message?: { msgtype: string; content: Record<string, unknown> } } = {}): { data: Record<string, unknown>; messageId: string; acked: Promise<unknown> } {
     const corpId = options.corpId ?? this.options.corpId;
     const foreign = corpId !== this.options.corpId;
     const data = {
@@ -217,8 +238,7 @@ export class DingtalkEmulator {
       senderId: `$:LWCP_v1:$${userId}`,
       sessionWebhook: `${this.url}/robot/sendBySession?session=${randomBytes(4).toString("hex")}`,
       robotCode: this.options.robotCode,
-      msgtype: "text",
-      text: { content },
+      ...(options.message ?? { msgtype: "text", text: { content } }),
     };
     const messageId = `msg-${randomBytes(8).toString("hex")}`;
     return { data, messageId, acked: this.push(TOPIC_ROBOT, data, { messageId }) };
@@ -282,6 +302,8 @@ export class DingtalkEmulator {
       return answer(200, { endpoint: `${this.url.replace("http", "ws")}/connect`, ticket });
     }
     if (this.login(req, url, body, res, answer, error)) return;
+    // The temporary download link: signed in its query, no token.
+    if (req.method === "GET" && url.pathname.startsWith("/download/")) return this.download(url, res);
     const token = this.tokens.get(String(req.headers["x-acs-dingtalk-access-token"] ?? ""));
     if (!token || token.expired) return error(401, "InvalidAuthentication", "不合法的access_token");
     const failure = this.failures.findIndex((f) => f.path === url.pathname);
@@ -292,6 +314,7 @@ export class DingtalkEmulator {
     if (req.method === "POST" && url.pathname === "/v1.0/im/v1.0/robot/interactiveCards/send") return this.sendCard(body, error, answer);
     if (req.method === "PUT" && url.pathname === "/v1.0/im/robots/interactiveCards") return this.updateCard(body, error, answer);
     if (req.method === "POST" && url.pathname === "/v1.0/robot/oToMessages/batchSend") return this.batchSend(body, error, answer);
+    if (req.method === "POST" && url.pathname === "/v1.0/robot/messageFiles/download") return this.downloadLink(body, error, answer);
     return error(404, "NotFound", "the API does not exist");
   }
 
@@ -337,6 +360,31 @@ export class DingtalkEmulator {
       return true;
     }
     return false;
+  private downloadLink(body: Record<string, unknown>, error: (s: number, c: string, m: string) => void, answer: (s: number, b: Record<string, unknown>) => void): void {
+    if (body.robotCode !== this.options.robotCode) return error(400, "robot.notExist", "机器人不存在");
+    const downloadCode = typeof body.downloadCode === "string" ? body.downloadCode : "";
+    if (!downloadCode) return error(400, "MissingdownloadCode", "downloadCode is mandatory for this action.");
+    if (!this.files.has(downloadCode)) return error(400, "InvalidParameter.downloadCode", "downloadCode 无效或已过期");
+    const signature = randomBytes(16).toString("hex");
+    const expiresAt = Date.now() + this.linkTtlMs;
+    this.links.set(signature, { downloadCode, expiresAt });
+    answer(200, { downloadUrl: `${this.url}/download/${signature.slice(0, 8)}?Expires=${Math.floor(expiresAt / 1000)}&OSSAccessKeyId=emulator&Signature=${signature}` });
+  }
+
+  private download(url: URL, res: ServerResponse): void {
+    const link = this.links.get(url.searchParams.get("Signature") ?? "");
+    const file = link && link.expiresAt > Date.now() ? this.files.get(link.downloadCode) : undefined;
+    if (!file) {
+      res.writeHead(403, { "content-type": "application/xml" });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired.</Message></Error>`);
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": file.contentType,
+      "content-length": String(file.bytes.byteLength),
+      ...(file.fileName ? { "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}` } : {}),
+    });
+    res.end(file.bytes);
   }
 
   private sendCard(body: Record<string, unknown>, error: (s: number, c: string, m: string) => void, answer: (s: number, b: Record<string, unknown>) => void): void {

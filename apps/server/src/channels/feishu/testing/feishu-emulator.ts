@@ -9,6 +9,9 @@
  *   app's availability; the documented limits: 5 QPS per user (230020) and 50/s per app
  *   (HTTP 429, 99991400, x-ogw-ratelimit-reset);
  * - PATCH /open-apis/im/v1/messages/:message_id (a 共享卡片 only: config.update_multi);
+ * - GET /open-apis/im/v1/messages/:message_id/resources/:file_key?type=image|file (获取消息中的
+ *   资源文件): the bytes with Content-Type, Content-Length and Content-Disposition; 234001 for a
+ *   missing or wrong type, 234003 when the key is not in that message, 234037 over 100 MB;
  * - the long connection the SDK's WSClient opens: POST /callback/ws/endpoint with AppID and
  *   AppSecret → a single-use WebSocket URL and ClientConfig; then pbbp2.Frame protobuf frames:
  *   ping → pong (control), an event pushed as a data frame (type "event", message_id, sum/seq),
@@ -130,6 +133,8 @@ export class FeishuEmulator {
   private wss = new WebSocketServer({ noServer: true });
   private next = 1;
   private readonly serviceId = 7_000_000 + Math.floor(Math.random() * 1000);
+  /** Pictures and files members sent the bot: by message_id, the key its content names. */
+  private resources = new Map<string, { key: string; type: "image" | "file"; bytes: Uint8Array; contentType: string; fileName: string | null }>();
   url = "";
 
   /** The codes 网页应用登录 hands out, and the user_access_tokens they were exchanged for (token → open_id). */
@@ -252,7 +257,35 @@ export class FeishuEmulator {
       const [status, result] = this.patch(decodeURIComponent(patch[1]!), body);
       return answer(status, result);
     }
+    const resource = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(url.pathname);
+    if (req.method === "GET" && resource) return this.resource(decodeURIComponent(resource[1]!), decodeURIComponent(resource[2]!), url.searchParams.get("type"), res, answer);
     answer(404, { code: 404, msg: "404 page not found" });
+  }
+
+  private resource(messageId: string, fileKey: string, type: string | null, res: ServerResponse, answer: (status: number, body: Record<string, unknown>) => void): void {
+    if (type !== "image" && type !== "file") return answer(400, { code: 234001, msg: "Invalid request param." });
+    const found = this.resources.get(messageId);
+    if (!found || found.key !== fileKey || found.type !== type) return answer(400, { code: 234003, msg: "File not in msg." });
+    if (found.bytes.byteLength > 100 * 1024 * 1024) return answer(400, { code: 234037, msg: "Downloaded file size exceeds limit." });
+    res.writeHead(200, {
+      "content-type": found.contentType,
+      "content-length": String(found.bytes.byteLength),
+      ...(found.fileName ? { "content-disposition": `attachment; filename="${encodeURIComponent(found.fileName)}"; filename*=UTF-8''${encodeURIComponent(found.fileName)}` } : {}),
+    });
+    res.end(found.bytes);
+  }
+
+  /**
+   * A member sends the bot a picture (message_type image, content {"image_key"}) or a file
+   * ({"file_key", "file_name"}) in their one-to-one chat; its bytes are then the message's resource.
+   */
+  async sendFile(openId: string, file: { type: "image" | "file"; bytes: Uint8Array; contentType: string; fileName?: string }): Promise<EventAnswer & { messageId: string; key: string }> {
+    const messageId = `om_${randomBytes(16).toString("hex")}`;
+    const key = `${file.type === "image" ? "img" : "file"}_v3_${randomBytes(12).toString("hex")}`;
+    this.resources.set(messageId, { key, type: file.type, bytes: file.bytes, contentType: file.contentType, fileName: file.fileName ?? null });
+    const content = file.type === "image" ? { image_key: key } : { file_key: key, file_name: file.fileName ?? "file" };
+    const answer = await this.text(openId, "", { messageType: file.type, messageId, content });
+    return { ...answer, messageId, key };
   }
 
   /** 50 calls in any second per app (发送消息: 接口频率限制). */
@@ -463,7 +496,7 @@ export class FeishuEmulator {
   }
 
   /** A member writes to the bot in their one-to-one chat (im.message.receive_v1). */
-  async text(openId: string, text: string, options: { appId?: string; messageType?: string } = {}): Promise<EventAnswer> {
+  async text(openId: string, text: string, options: { appId?: string; messageType?: string; messageId?: string; content?: Record<string, unknown> } = {}): Promise<EventAnswer> {
     const header = this.header("im.message.receive_v1", options.appId);
     return this.deliver({
       schema: "2.0",
@@ -471,12 +504,12 @@ export class FeishuEmulator {
       event: {
         sender: { sender_id: { open_id: openId, union_id: `on_${openId}` }, sender_type: "user", tenant_key: header.tenant_key },
         message: {
-          message_id: `om_${randomBytes(16).toString("hex")}`,
+          message_id: options.messageId ?? `om_${randomBytes(16).toString("hex")}`,
           create_time: String(Date.now()),
           chat_id: `oc_${openId}`,
           chat_type: "p2p",
           message_type: options.messageType ?? "text",
-          content: options.messageType && options.messageType !== "text" ? JSON.stringify({ image_key: "img_v2_x" }) : JSON.stringify({ text }),
+          content: options.content ? JSON.stringify(options.content) : options.messageType && options.messageType !== "text" ? JSON.stringify({ image_key: "img_v2_x" }) : JSON.stringify({ text }),
         },
       },
     });
