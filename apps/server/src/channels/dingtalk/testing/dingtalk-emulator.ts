@@ -360,6 +360,8 @@ export class DingtalkEmulator {
       return true;
     }
     return false;
+  }
+
   private downloadLink(body: Record<string, unknown>, error: (s: number, c: string, m: string) => void, answer: (s: number, b: Record<string, unknown>) => void): void {
     if (body.robotCode !== this.options.robotCode) return error(400, "robot.notExist", "机器人不存在");
     const downloadCode = typeof body.downloadCode === "string" ? body.downloadCode : "";
