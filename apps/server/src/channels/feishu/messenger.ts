@@ -112,6 +112,9 @@ export function spentCard(kind: string, text: string | null, label: string) {
   };
 }
 
+/** The longest pause a conversation reply waits for a rate limit to pass; longer ones are given up. */
+const REPLY_WAIT_MAX_MS = 2000;
+
 /** 飞书's text message limit is 150 KB; an answer or a notice is far below, this only guards. */
 const textContent = (text: string) => JSON.stringify({ text: clip(text, 10_000) });
 
@@ -138,9 +141,18 @@ export class FeishuMessenger implements Messenger {
     return this.deliver(() => this.api.call("PATCH", `/open-apis/im/v1/messages/${encodeURIComponent(update.ref)}`, {}, { content: JSON.stringify(spentCard("reminder", null, update.label)) }), () => update.ref);
   }
 
-  /** A reply in the conversation (the answer to a tap or a text); not through the outbox, like Telegram's replies. */
+  /**
+   * A reply in the conversation (the answer to a tap or a text); not through the outbox, like
+   * Telegram's replies. So a short refusal — the per-user 5 a second (230020) when a liaison
+   * writes fast — is waited out here (twice at most), or the answer would be lost.
+   */
   async sendText(openId: string, text: string): Promise<SendResult> {
-    return this.create(openId, { msg_type: "text", content: textContent(text) });
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.create(openId, { msg_type: "text", content: textContent(text) });
+      const wait = !result.ok && result.outcome === "retry" && !result.maybeDelivered ? (result.retryAfterMs ?? 1000) : null;
+      if (wait === null || wait > REPLY_WAIT_MAX_MS || attempt >= 2) return result;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 
   private create(openId: string, body: { msg_type: string; content: string }): Promise<SendResult> {

@@ -117,6 +117,8 @@ export class FeishuEmulator {
   tokenFetches = 0;
   /** Calls refused with 99991400 (the app's 50/s). */
   tooMany = 0;
+  /** Messages refused with 230020 (one user's 5 a second). */
+  userRateRefusals = 0;
   endpointPulls = 0;
   connections = 0;
   private tokens = new Map<string, { expired: boolean }>();
@@ -350,7 +352,10 @@ export class FeishuEmulator {
     if (receiveIdType !== "open_id") return [400, { code: 99992402, msg: "field validation failed: receive_id_type" }];
     const receiveId = typeof body.receive_id === "string" ? body.receive_id : "";
     if (!this.options.members.includes(receiveId)) return [400, { code: 230013, msg: "Bot has NO availability to this user." }];
-    if (!this.withinUserRate(receiveId)) return [400, { code: 230020, msg: "This operation triggers the frequency limit." }];
+    if (!this.withinUserRate(receiveId)) {
+      this.userRateRefusals++;
+      return [400, { code: 230020, msg: "This operation triggers the frequency limit." }];
+    }
     let content: unknown;
     try {
       content = JSON.parse(String(body.content));
