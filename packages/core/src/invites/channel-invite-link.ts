@@ -32,6 +32,9 @@ export function parseInviteState(state: string | undefined | null): ParsedInvite
   return { ok: true, channel: match[1] as LoginChannel, token };
 }
 
+/** What the app says in chat to a `绑定 <code>` it cannot honour. */
+export const INVITE_REFUSED_TEXT = "邀请无效、已使用或已过期，请向办公室重新索取。";
+
 /** What the app says in chat once a member is bound, whether by `绑定 <code>` or by the link. */
 export function boundText(result: Extract<RedeemInviteResult, { ok: true }>): string {
   const role = result.role === "head" ? "负责人" : "联络员";

@@ -11,6 +11,7 @@ import type { WorkingHours } from "@duban/domain/working-hours";
 import { fileMessage } from "../channel-file.ts";
 import { fetchDingtalkFile } from "./api.ts";
 import type { DingtalkMessenger } from "./messenger.ts";
+import { boundText, INVITE_REFUSED_TEXT } from "@duban/core/invites/channel-invite-link";
 
 /**
  * What 钉钉 pushes over Stream mode, handled the same way as 企业微信's callback: a member's
@@ -102,8 +103,7 @@ export async function handleRobotMessage(deps: DingtalkInboundDeps, data: unknow
     if (token) {
       const result = await redeemChannelInvite(db, { token, channel: "dingtalk", externalId: userId, now });
       log?.info({ ok: result.ok, reason: result.ok ? undefined : result.reason, contactId: result.ok ? result.contactId : undefined }, "dingtalk: invite");
-      const role = result.ok && result.role === "head" ? "负责人" : "联络员";
-      await deps.messenger.sendText(userId, result.ok ? `已绑定为「${result.unit.name}」的${role}。督办提醒将发送到这里。` : "邀请无效、已使用或已过期，请向办公室重新索取。");
+      await deps.messenger.sendText(userId, result.ok ? boundText(result) : INVITE_REFUSED_TEXT);
       return;
     }
     const contact = await contactOnChannel(db, "dingtalk", userId);

@@ -12,6 +12,7 @@ import type { WorkingHours } from "@duban/domain/working-hours";
 import { fileMessage } from "../channel-file.ts";
 import { sdkLogger } from "./api.ts";
 import { spentCard, type FeishuMessenger } from "./messenger.ts";
+import { boundText, INVITE_REFUSED_TEXT } from "@duban/core/invites/channel-invite-link";
 
 /**
  * What 飞书 sends the app, over the long connection (WSClient) or the HTTP callback, as the
@@ -101,8 +102,7 @@ async function onMessage(deps: FeishuInboundDeps, data: unknown): Promise<void> 
     if (token) {
       const result = await redeemChannelInvite(db, { token, channel: "feishu", externalId: openId, now });
       log?.info({ ok: result.ok, reason: result.ok ? undefined : result.reason, contactId: result.ok ? result.contactId : undefined }, "feishu: invite");
-      const role = result.ok && result.role === "head" ? "负责人" : "联络员";
-      await messenger.sendText(openId, result.ok ? `已绑定为「${result.unit.name}」的${role}。督办提醒将发送到这里。` : "邀请无效、已使用或已过期，请向办公室重新索取。");
+      await messenger.sendText(openId, result.ok ? boundText(result) : INVITE_REFUSED_TEXT);
       return;
     }
     const contact = await contactOnChannel(db, "feishu", openId);

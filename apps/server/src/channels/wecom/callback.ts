@@ -13,6 +13,7 @@ import { fileMessage } from "../channel-file.ts";
 import { fetchWecomMedia } from "./api.ts";
 import type { WecomMessenger } from "./messenger.ts";
 import { parseFlatXml } from "./xml.ts";
+import { boundText, INVITE_REFUSED_TEXT } from "@duban/core/invites/channel-invite-link";
 
 /**
  * The 企业微信 app's callback URL (接收消息服务器, "设置API接收"), mounted at /wecom/callback:
@@ -117,8 +118,7 @@ async function handleEvent(deps: WecomCallbackDeps, fields: Record<string, strin
     if (token) {
       const result = await redeemChannelInvite(db, { token, channel: "wecom", externalId: userId, now });
       log?.info({ ok: result.ok, reason: result.ok ? undefined : result.reason, contactId: result.ok ? result.contactId : undefined }, "wecom: invite");
-      const role = result.ok && result.role === "head" ? "负责人" : "联络员";
-      await deps.messenger.sendText(userId, result.ok ? `已绑定为「${result.unit.name}」的${role}。督办提醒将发送到这里。` : "邀请无效、已使用或已过期，请向办公室重新索取。");
+      await deps.messenger.sendText(userId, result.ok ? boundText(result) : INVITE_REFUSED_TEXT);
       return;
     }
     const contact = await contactOnChannel(db, "wecom", userId);
