@@ -52,8 +52,8 @@ export const BLOCKED_STATUS = "blocked";
  * A collective unit's cell covers its own submissions and those of its members.
  *
  * Reads the latest state, not the history: the tally the database keeps per deadline × unit
- * (`owedByTaskUnit`) and one index seek per cell for the newest status; nothing is read per row or
- * loaded whole. `testing/board-from-history.ts` keeps the earlier fold of every row, which tests and the
+ * (`owedByTaskUnit`) and the newest status the database keeps per task × unit
+ * (`latestStatusByTaskUnit`); nothing is read per row or loaded whole. `testing/board-from-history.ts` keeps the earlier fold of every row, which tests and the
  * benchmark compare this against.
  */
 export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
@@ -312,14 +312,28 @@ function tallyAsOf(db: Db, planId: number | null, now: Date) {
 }
 
 /**
- * The newest status update (by createdAt, then id) of every task × unit the board can show: the
- * plan's active assignments (every active plan's when `planId` is null: the overview) and, for a
- * collective unit, its members. One index seek per cell on StatusUpdate(taskId, unitId,
- * createdAt, id), however long the history.
+ * The newest status (by createdAt, then id) of every task × unit of the tasks in scope: the plan's
+ * active tasks (every active plan's when `planId` is null: the overview), read from
+ * `LatestStatus`, which database triggers keep per task × unit in the transaction of every change
+ * to a status update. One index range per task, however long the history; it includes units no
+ * longer assigned to the task, which callers looking up their cells simply never ask for.
  */
 export function latestStatusByTaskUnit(db: Db, planId: number | null) {
+  return db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; status: string; progress: number | bigint | null; createdAt: Date | string; coordinatedAt: Date | string | null }>>`
+    SELECT l."taskId" AS "taskId", l."unitId" AS "unitId", l."status" AS "status", l."progress" AS "progress", l."createdAt" AS "createdAt", l."coordinatedAt" AS "coordinatedAt"
+      FROM "Task" t
+      JOIN "LatestStatus" l ON l."taskId" = t."id"
+     ${taskScope(planId)} AND t."active" = true`;
+}
+
+/**
+ * The cells (task × unit) a board can show whose newest status is 有困难 — the active assignments
+ * of the tasks in scope (as `latestStatusByTaskUnit`) and, for a collective unit, its members — as
+ * the ids of those status updates. One primary-key look-up per cell in `LatestStatus`.
+ */
+export async function latestBlockedStatusIds(db: Db, planId: number | null): Promise<number[]> {
   const scope = taskScope(planId);
-  return db.$queryRaw<Array<{ id: number | bigint; taskId: number | bigint; unitId: number | bigint; status: string; progress: number | bigint | null; createdAt: Date | string; coordinatedAt: Date | string | null }>>`
+  const rows = await db.$queryRaw<Array<{ id: number | bigint }>>`
     WITH cells AS (
       SELECT a."taskId" AS "taskId", a."unitId" AS "unitId"
         FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId"
@@ -328,14 +342,11 @@ export function latestStatusByTaskUnit(db: Db, planId: number | null) {
       SELECT a."taskId", m."memberId"
         FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "UnitMember" m ON m."collectiveId" = a."unitId"
        ${scope} AND t."active" = true AND a."active" = true)
-    SELECT su."id" AS "id", su."taskId" AS "taskId", su."unitId" AS "unitId", su."status" AS "status", su."progress" AS "progress",
-           su."createdAt" AS "createdAt", su."coordinatedAt" AS "coordinatedAt"
+    SELECT l."statusUpdateId" AS "id"
       FROM cells c
-      JOIN "StatusUpdate" su ON su."id" = (
-        SELECT l."id" FROM "StatusUpdate" l
-         WHERE l."taskId" = c."taskId" AND l."unitId" = c."unitId"
-         ORDER BY l."createdAt" DESC, l."id" DESC
-         LIMIT 1)`;
+      JOIN "LatestStatus" l ON l."taskId" = c."taskId" AND l."unitId" = c."unitId"
+     WHERE l."status" = ${BLOCKED_STATUS}`;
+  return rows.map((row) => Number(row.id));
 }
 
 /**
