@@ -16,10 +16,8 @@ CREATE TABLE "LatestStatus" (
 -- of a task or unit), so no write path has to remember it: each change recomputes the task × unit
 -- it leaves and the one it enters with one seek on StatusUpdate(taskId, unitId, createdAt), the
 -- newest by createdAt, then id. Each recompute takes a transaction-scoped advisory lock on the
--- task first, so two transactions never write a task × unit from different snapshots. The
--- triggers are deferred to the commit: the lock is taken after every row lock of the transaction,
--- so a reply (status, then its submission) and an extension decided at once (submission, then the
--- unit's 有困难 coordinated) never wait on each other.
+-- task first, so two transactions never write a task × unit from different snapshots. (Plain
+-- triggers, not deferred constraint triggers: Prisma's schema engine cannot read the latter.)
 
 -- The newest status of task t for unit u, recomputed (the row removed when it has none left).
 CREATE FUNCTION "latest_status_refresh"(t INTEGER, u INTEGER) RETURNS void LANGUAGE plpgsql AS $$
@@ -48,15 +46,15 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE CONSTRAINT TRIGGER "StatusUpdate_latest_insert" AFTER INSERT ON "StatusUpdate" DEFERRABLE INITIALLY DEFERRED
+CREATE TRIGGER "StatusUpdate_latest_insert" AFTER INSERT ON "StatusUpdate"
 FOR EACH ROW EXECUTE FUNCTION "latest_status_change"();
 
-CREATE CONSTRAINT TRIGGER "StatusUpdate_latest_update" AFTER UPDATE OF "taskId", "unitId", "createdAt", "status", "progress", "coordinatedAt" ON "StatusUpdate" DEFERRABLE INITIALLY DEFERRED
+CREATE TRIGGER "StatusUpdate_latest_update" AFTER UPDATE OF "taskId", "unitId", "createdAt", "status", "progress", "coordinatedAt" ON "StatusUpdate"
 FOR EACH ROW WHEN (OLD."taskId" IS DISTINCT FROM NEW."taskId" OR OLD."unitId" IS DISTINCT FROM NEW."unitId" OR OLD."createdAt" IS DISTINCT FROM NEW."createdAt"
   OR OLD."status" IS DISTINCT FROM NEW."status" OR OLD."progress" IS DISTINCT FROM NEW."progress" OR OLD."coordinatedAt" IS DISTINCT FROM NEW."coordinatedAt")
 EXECUTE FUNCTION "latest_status_change"();
 
-CREATE CONSTRAINT TRIGGER "StatusUpdate_latest_delete" AFTER DELETE ON "StatusUpdate" DEFERRABLE INITIALLY DEFERRED
+CREATE TRIGGER "StatusUpdate_latest_delete" AFTER DELETE ON "StatusUpdate"
 FOR EACH ROW EXECUTE FUNCTION "latest_status_change"();
 
 -- Backfill: the newest status update of every task × unit already in the database.
