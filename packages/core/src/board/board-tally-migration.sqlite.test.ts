@@ -8,15 +8,16 @@ import { loadBoard } from "./board.ts";
 import { loadOverview } from "./overview.ts";
 import { loadBoardFromHistory } from "../testing/board-from-history.ts";
 import { HISTORY_NOW, insertBoardHistory } from "../testing/board-history-fixture.ts";
-import { expectTallyFresh, tallyMigration } from "../testing/tally-fold.ts";
+import { expectLatestStatusFresh, expectTallyFresh, tallyMigration } from "../testing/tally-fold.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "duban-tally-migration-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const DAY = 86_400_000;
 
 /**
- * A database of the release before the tally, with years of history, migrated: the backfill at the
- * end of the migration fills SubmissionTally and the board reads what the full-history fold reads.
+ * A database of the release before the tally, with years of history, migrated: the backfills at the
+ * end of the migrations fill SubmissionTally and LatestStatus, and the board reads what the
+ * full-history fold reads.
  */
 it("a database with history from before the tally migrates and reads the same board", { timeout: 180_000 }, async () => {
   const tally = tallyMigration("sqlite").name;
@@ -45,6 +46,8 @@ it("a database with history from before the tally migrates and reads the same bo
   const migrated = createDb(`file:${file}`);
   try {
     await expectTallyFresh(migrated);
+    await expectLatestStatusFresh(migrated);
+    expect(await migrated.latestStatus.count()).toBeGreaterThan(30);
     for (const now of [HISTORY_NOW, new Date(HISTORY_NOW.getTime() + 2 * DAY), new Date(HISTORY_NOW.getTime() - 400 * DAY)]) {
       const board = await loadBoard(migrated, now, { planId });
       expect(board).toEqual(await loadBoardFromHistory(migrated, now, { planId }));
@@ -53,7 +56,9 @@ it("a database with history from before the tally migrates and reads the same bo
     // The triggers came with it: a reply after the migration moves the tally.
     const owed = await migrated.submission.findFirstOrThrow({ where: { submittedAt: null, round: { opensAt: { lte: HISTORY_NOW } } } });
     await migrated.submission.update({ where: { id: owed.id }, data: { submittedAt: HISTORY_NOW } });
+    await migrated.statusUpdate.create({ data: { taskId: 1, unitId: owed.unitId, status: "blocked", source: "telegram-text", createdAt: HISTORY_NOW } });
     await expectTallyFresh(migrated);
+    await expectLatestStatusFresh(migrated);
     expect(await loadBoard(migrated, HISTORY_NOW, { planId })).toEqual(await loadBoardFromHistory(migrated, HISTORY_NOW, { planId }));
   } finally {
     await migrated.$disconnect();

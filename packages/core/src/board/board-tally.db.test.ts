@@ -3,14 +3,15 @@ import { createTestDb, type TestDb } from "@duban/db/testing";
 import { loadBoard } from "./board.ts";
 import { decideExtension } from "../submissions/extensions.ts";
 import { loadOverview } from "./overview.ts";
-import { recordStatus } from "../submissions/record-status.ts";
+import { amendStatusUpdate, recordStatus } from "../submissions/record-status.ts";
+import { coordinateBlocker } from "../submissions/coordinate-blocker.ts";
 import { requestExtension } from "../submissions/request-extension.ts";
 import { runSchedulerPass } from "../reminders/run-scheduler-pass.ts";
 import { assignUnitToTask } from "../tasks/task-units.ts";
 import { mergeUnit } from "../units/edit-unit.ts";
 import { createUser } from "../users/create-user.ts";
 import { at, liaisonFixture } from "../testing/liaison-fixture.ts";
-import { expectTallyFresh, tallyBackfillSql } from "../testing/tally-fold.ts";
+import { expectLatestStatusFresh, expectTallyFresh, latestStatusBackfillSql, tallyBackfillSql } from "../testing/tally-fold.ts";
 import { loadBoardFromHistory } from "../testing/board-from-history.ts";
 import { HISTORY_NOW, insertBoardHistory } from "../testing/board-history-fixture.ts";
 
@@ -29,7 +30,7 @@ function random(seed: number) {
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T,>(xs: T[]): T => xs[Math.floor(next() * xs.length)]! };
 }
 
-describe("the submission tally the board reads, kept by database triggers (temporary database)", () => {
+describe("the submission tally and the newest statuses the board reads, kept by database triggers (temporary database)", () => {
   let test: TestDb;
   let planId: number;
   beforeEach(async () => {
@@ -38,15 +39,17 @@ describe("the submission tally the board reads, kept by database triggers (tempo
   });
   afterEach(() => test.cleanup());
 
-  it("stays equal to a fold of every submission, and the board to the full-history fold, through random histories and moments", { timeout: 240_000 }, async () => {
+  it("stays equal to a fold of every submission and status update, and the board to the full-history fold, through random histories and moments", { timeout: 240_000 }, async () => {
     const db = test.db;
     await expectTallyFresh(db);
+    await expectLatestStatusFresh(db);
+    const statuses = ["not_started", "in_progress", "done", "blocked"];
     const rng = random(20261127);
     const moments = () => [HISTORY_NOW, new Date(HISTORY_NOW.getTime() + rng.int(40) * DAY), new Date(HISTORY_NOW.getTime() - rng.int(500) * DAY)];
     let checked = 0;
     for (let step = 0; step < 60; step++) {
       const submissions = await db.submission.findMany({ select: { id: true, roundId: true, unitId: true, dueAt: true, submittedAt: true }, orderBy: { id: "asc" } });
-      const op = rng.int(11);
+      const op = rng.int(16);
       const s = rng.pick(submissions);
       if (op === 0 || op === 1) {
         // A reply or an office entry marks it in (or, as a correction, out again).
@@ -79,12 +82,34 @@ describe("the submission tally the board reads, kept by database triggers (tempo
         // A second deadline on a task: the board folds both.
         const task = rng.pick(await db.task.findMany({ select: { id: true } }));
         await db.deadline.create({ data: { taskId: task.id, title: "年度总结", kind: "annual", month: 1, day: 15 } });
-      } else if (rng.next() < 0.3) {
-        const deadline = rng.pick(await db.deadline.findMany({ select: { id: true } }));
-        await db.deadline.delete({ where: { id: deadline.id } });
+      } else if (op === 10) {
+        if (rng.next() < 0.3) {
+          const deadline = rng.pick(await db.deadline.findMany({ select: { id: true } }));
+          await db.deadline.delete({ where: { id: deadline.id } });
+        }
+      } else {
+        // Status updates: replies (ties on the instant included), amends, coordination, deletions and moves.
+        const updates = await db.statusUpdate.findMany({ select: { id: true, taskId: true, unitId: true, createdAt: true }, orderBy: { id: "asc" } });
+        const u = rng.pick(updates);
+        if (op === 11 || op === 12) {
+          const tasks = await db.task.findMany({ select: { id: true } });
+          const createdAt = rng.next() < 0.3 ? u.createdAt : new Date(HISTORY_NOW.getTime() - (rng.int(60) - 10) * DAY);
+          const data = Array.from({ length: 1 + rng.int(3) }, () => ({ taskId: rng.next() < 0.5 ? u.taskId : rng.pick(tasks).id, unitId: rng.next() < 0.5 ? u.unitId : rng.int(30) + 1, status: rng.pick(statuses), progress: rng.next() < 0.3 ? null : rng.int(101), source: "telegram-text", createdAt }));
+          await db.statusUpdate.createMany({ data });
+        } else if (op === 13) {
+          // An amend, or the office coordinating (or, as a correction, not) a difficulty.
+          await db.statusUpdate.update({ where: { id: u.id }, data: rng.next() < 0.5 ? { status: rng.pick(statuses), progress: rng.int(101) } : { coordinatedAt: rng.next() < 0.7 ? HISTORY_NOW : null } });
+        } else if (op === 14) {
+          await db.statusUpdate.deleteMany({ where: { id: { in: [u.id, rng.pick(updates).id] } } });
+        } else {
+          // A unit merge moves a unit's updates to another; a correction moves one in time.
+          if (rng.next() < 0.5) await db.statusUpdate.updateMany({ where: { unitId: u.unitId, taskId: u.taskId }, data: { unitId: rng.int(30) + 1 } });
+          else await db.statusUpdate.update({ where: { id: u.id }, data: { createdAt: new Date(u.createdAt.getTime() + (rng.int(20) - 10) * DAY) } });
+        }
       }
       if (step % 4 !== 3) continue;
       await expectTallyFresh(db);
+      await expectLatestStatusFresh(db);
       for (const now of moments()) {
         const board = await loadBoard(db, now, { planId });
         expect(board).toEqual(await loadBoardFromHistory(db, now, { planId }));
@@ -104,14 +129,25 @@ describe("the submission tally the board reads, kept by database triggers (tempo
     await db.$executeRawUnsafe(tallyBackfillSql(test.provider));
     expect(await db.submissionTally.findMany({ orderBy: [{ deadlineId: "asc" }, { unitId: "asc" }] })).toEqual(before);
     await expectTallyFresh(db);
+
+    const latest = await db.latestStatus.findMany({ orderBy: [{ taskId: "asc" }, { unitId: "asc" }] });
+    expect(latest.length).toBeGreaterThan(20);
+    await db.$executeRawUnsafe(`DELETE FROM "LatestStatus"`);
+    await db.$executeRawUnsafe(latestStatusBackfillSql(test.provider));
+    expect(await db.latestStatus.findMany({ orderBy: [{ taskId: "asc" }, { unitId: "asc" }] })).toEqual(latest);
+    await expectLatestStatusFresh(db);
   });
 
-  it("is removed with a unit or a deadline, whole rounds included", async () => {
+  it("is removed with a unit, a deadline or a task, whole rounds and histories included", async () => {
     const db = test.db;
+    expect(await db.latestStatus.count({ where: { OR: [{ unitId: 2 }, { taskId: 5 }] } })).toBeGreaterThan(0);
     await db.unit.delete({ where: { id: 2 } });
     await db.deadline.delete({ where: { id: 3 } });
+    await db.task.delete({ where: { id: 5 } });
     await expectTallyFresh(db);
+    await expectLatestStatusFresh(db);
     expect(await db.submissionTally.count({ where: { OR: [{ unitId: 2 }, { deadlineId: 3 }] } })).toBe(0);
+    expect(await db.latestStatus.count({ where: { OR: [{ unitId: 2 }, { taskId: 5 }] } })).toBe(0);
     expect(await loadBoard(db, HISTORY_NOW, { planId })).toEqual(await loadBoardFromHistory(db, HISTORY_NOW, { planId }));
   });
 });
@@ -124,6 +160,7 @@ describe("the tally through the use cases that change submissions (temporary dat
       const now = at("2026-10-12", "10:00");
       const same = async (moment: Date) => {
         await expectTallyFresh(db);
+        await expectLatestStatusFresh(db);
         expect(await loadBoard(db, moment)).toEqual(await loadBoardFromHistory(db, moment));
       };
       await same(now);
@@ -132,6 +169,12 @@ describe("the tally through the use cases that change submissions (temporary dat
       const { roundId } = await f.round({ task: "16", unit: "环保局", periodKey: "2026Q3", progress: true });
       const { extensionRequestId } = await requestExtension(db, { contactId: liaison, roundId, reason: "监测数据需等省厅反馈", now });
       await decideExtension(db, { id: extensionRequestId, decision: "approve", newDueDate: "2026-10-30", reason: "请按期报送" }, now, office);
+      await same(now);
+      const blocked = await recordStatus(db, { contactId: liaison, taskId: await f.taskId("16"), roundId, status: "blocked", note: "经费未落实", source: "telegram-button", now });
+      await same(now);
+      await coordinateBlocker(db, { statusUpdateId: blocked.statusUpdateId, note: "已协调财政局" }, now, office);
+      await same(now);
+      await amendStatusUpdate(db, { statusUpdateId: blocked.statusUpdateId, contactId: liaison, progress: 60, now });
       await same(now);
       await recordStatus(db, { contactId: liaison, taskId: await f.taskId("16"), roundId, status: "done", source: "telegram-button", now });
       await same(now);
@@ -144,13 +187,17 @@ describe("the tally through the use cases that change submissions (temporary dat
       await same(later);
       // A change rolled back leaves the tally as it was.
       const before = await db.submissionTally.findMany({ orderBy: [{ deadlineId: "asc" }, { unitId: "asc" }] });
+      const latestBefore = await db.latestStatus.findMany({ orderBy: [{ taskId: "asc" }, { unitId: "asc" }] });
       await expect(
         db.$transaction(async (tx) => {
           await tx.submission.updateMany({ where: { submittedAt: null }, data: { submittedAt: later } });
+          await tx.statusUpdate.create({ data: { taskId: await f.taskId("16"), unitId: await f.unitId("环保局"), status: "blocked", source: "office", createdAt: later } });
+          await tx.statusUpdate.deleteMany({ where: { taskId: await f.taskId("8") } });
           throw new Error("rolled back");
         }),
       ).rejects.toThrow("rolled back");
       expect(await db.submissionTally.findMany({ orderBy: [{ deadlineId: "asc" }, { unitId: "asc" }] })).toEqual(before);
+      expect(await db.latestStatus.findMany({ orderBy: [{ taskId: "asc" }, { unitId: "asc" }] })).toEqual(latestBefore);
     } finally {
       await f.cleanup();
     }

@@ -52,9 +52,9 @@ export const BLOCKED_STATUS = "blocked";
  * A collective unit's cell covers its own submissions and those of its members.
  *
  * Reads the latest state, not the history: the tally the database keeps per deadline × unit
- * (`owedByTaskUnit`) and one index seek per cell for the newest status; nothing is read per row or
- * loaded whole. `testing/board-from-history.ts` keeps the earlier fold of every row, which tests and the
- * benchmark compare this against.
+ * (`owedByTaskUnit`) and the newest status the database keeps per task × unit
+ * (`latestStatusByTaskUnit`); nothing is read per row or loaded whole. `testing/board-from-history.ts`
+ * keeps the earlier fold of every row, which tests and the benchmark compare this against.
  */
 export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
   const planId = await resolvePlanId(db, filter.planId);
@@ -78,30 +78,42 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
   ]);
 
   const membersOf = new Map<number, number[]>();
-  for (const m of members) membersOf.set(m.collectiveId, [...(membersOf.get(m.collectiveId) ?? []), m.memberId]);
+  for (const m of members) {
+    const list = membersOf.get(m.collectiveId);
+    if (list) list.push(m.memberId);
+    else membersOf.set(m.collectiveId, [m.memberId]);
+  }
+  // One object per unit, shared by its cells and columns; assignments grouped by task in order.
+  const unitsById = new Map<number, { id: number; name: string; collective: boolean }>();
   const assignmentsOf = new Map<number, Array<{ unit: { id: number; name: string; collective: boolean }; role: string }>>();
   for (const a of assignments) {
     const taskId = Number(a.taskId);
-    assignmentsOf.set(taskId, [...(assignmentsOf.get(taskId) ?? []), { role: a.role, unit: { id: Number(a.unitId), name: a.name, collective: Boolean(Number(a.collective)) } }]);
+    const unitId = Number(a.unitId);
+    let unit = unitsById.get(unitId);
+    if (!unit) unitsById.set(unitId, (unit = { id: unitId, name: a.name, collective: Boolean(Number(a.collective)) }));
+    const list = assignmentsOf.get(taskId);
+    if (list) list.push({ role: a.role, unit });
+    else assignmentsOf.set(taskId, [{ role: a.role, unit }]);
   }
-  const latestOf = new Map<string, Latest>();
+  const latestOf: CellMap<Latest> = new Map();
   for (const row of latestRows) {
-    latestOf.set(`${row.taskId}:${row.unitId}`, {
+    setCell(latestOf, Number(row.taskId), Number(row.unitId), {
       status: row.status,
       progress: row.progress === null ? null : Number(row.progress),
       createdAt: toDate(row.createdAt),
       coordinatedAt: row.coordinatedAt === null ? null : toDate(row.coordinatedAt),
     });
   }
-  // Cells share a handful of due dates: work each light out once.
-  const lights = new Map<string, Light>();
+  // Cells share a handful of due dates: work each light out once (per due moment, the four
+  // combinations of submitted and blocked).
+  const lights = new Map<number, Array<Light | undefined>>();
   const lightFor = (dueAt: Date | null, submitted: boolean, blocked: boolean) => {
-    const key = `${dueAt?.getTime() ?? ""}:${submitted}:${blocked}`;
-    let light = lights.get(key);
-    if (light === undefined) {
-      light = lightOf({ now, dueAt, submitted, blocked }, calendar);
-      lights.set(key, light);
-    }
+    const at = dueAt === null ? Number.NaN : dueAt.getTime();
+    let byFlags = lights.get(at);
+    if (!byFlags) lights.set(at, (byFlags = []));
+    const flags = (submitted ? 2 : 0) + (blocked ? 1 : 0);
+    let light = byFlags[flags];
+    if (light === undefined) byFlags[flags] = light = lightOf({ now, dueAt, submitted, blocked }, calendar);
     return light;
   };
 
@@ -111,11 +123,13 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
 
   for (const task of tasks) {
     if (filter.groupId && task.groupId !== filter.groupId) continue;
+    const owedOfTask = owedOf.get(task.id);
+    const latestOfTask = latestOf.get(task.id);
     const cells: BoardCell[] = [];
+    let taskLight: Light | null = null;
     for (const assignment of assignmentsOf.get(task.id) ?? []) {
       const unit = assignment.unit;
       if (filter.unitId && unit.id !== filter.unitId) continue;
-      const unitIds = [unit.id, ...(unit.collective ? (membersOf.get(unit.id) ?? []) : [])];
       // A collective cell folds its members in: the earliest owed, the latest made and the newest
       // status win; on a tie the unit itself, then its members in order (as the history fold did).
       let expected = 0;
@@ -123,21 +137,24 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
       let pending: Focus | null = null;
       let made: Focus | null = null;
       let latest: Latest | undefined;
-      for (const id of unitIds) {
-        const owed = owedOf.get(`${task.id}:${id}`);
+      const members = unit.collective ? membersOf.get(unit.id) : undefined;
+      for (let k = -1; k < (members?.length ?? 0); k++) {
+        const id = k < 0 ? unit.id : members![k]!;
+        const owed = owedOfTask?.get(id);
         if (owed) {
           expected += owed.expected;
           done += owed.done;
           if (owed.pending && (!pending || owed.pending.dueAt < pending.dueAt)) pending = owed.pending;
           if (owed.made && (!made || owed.made.dueAt > made.dueAt)) made = owed.made;
         }
-        const update = latestOf.get(`${task.id}:${id}`);
+        const update = latestOfTask?.get(id);
         if (update && (!latest || update.createdAt > latest.createdAt)) latest = update;
       }
       const focus = pending ?? made;
       const submitted = focus !== null && focus === made;
       // A difficulty the office has coordinated no longer holds the light at yellow.
-      const light = lightFor(focus?.dueAt ?? null, submitted, latest?.status === BLOCKED_STATUS && !latest.coordinatedAt);
+      const blocked = latest?.status === BLOCKED_STATUS;
+      const light = lightFor(focus?.dueAt ?? null, submitted, blocked && !latest!.coordinatedAt);
       if (filter.light && light !== filter.light) continue;
       cells.push({
         unitId: unit.id,
@@ -145,7 +162,7 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
         light,
         status: latest?.status ?? null,
         progress: latest?.progress ?? null,
-        coordinated: latest?.status === BLOCKED_STATUS && latest.coordinatedAt !== null,
+        coordinated: blocked && latest!.coordinatedAt !== null,
         lastUpdateAt: latest?.createdAt ?? null,
         dueAt: focus?.dueAt ?? null,
         submitted,
@@ -153,17 +170,18 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
         expected,
         done,
       });
-      unitColumns.set(unit.id, { id: unit.id, name: unit.name, collective: unit.collective });
+      unitColumns.set(unit.id, unit);
       counts[light]++;
       counts.total++;
+      taskLight = taskLight === null ? light : worseLight(taskLight, light);
     }
-    if (cells.length === 0) continue;
+    if (taskLight === null) continue;
     rows.push({
       taskId: task.id,
       number: task.number,
       title: task.title,
       groupId: task.groupId,
-      light: cells.map((c) => c.light).reduce(worseLight),
+      light: taskLight,
       cells,
     });
   }
@@ -184,6 +202,15 @@ export async function loadBoard(db: Db, now: Date, filter: BoardFilter = {}) {
 }
 
 export type Board = Awaited<ReturnType<typeof loadBoard>>;
+
+/** Values per task, then per unit: a cell's look-up without building a key. */
+export type CellMap<T> = Map<number, Map<number, T>>;
+
+function setCell<T>(map: CellMap<T>, taskId: number, unitId: number, value: T): void {
+  const units = map.get(taskId);
+  if (units) units.set(unitId, value);
+  else map.set(taskId, new Map([[unitId, value]]));
+}
 
 type Focus = { dueAt: Date; periodKey: string };
 type Owed = { expected: number; done: number; pending: Focus | null; made: Focus | null };
@@ -218,7 +245,7 @@ function taskScope(planId: number | null) {
  * once open) is folded again from its deadline's rounds for that moment. Ties on the due moment go
  * to the lowest submission id, as the full-history fold's row order had it.
  */
-export async function owedByTaskUnit(db: Db, planId: number | null, now: Date): Promise<Map<string, Owed>> {
+export async function owedByTaskUnit(db: Db, planId: number | null, now: Date): Promise<CellMap<Owed>> {
   const scope = taskScope(planId);
   const stored = await db.$queryRaw<Array<TallyRow & { unopened: number | bigint }>>`
     SELECT b."deadlineId" AS "deadlineId", d."taskId" AS "taskId", b."unitId" AS "unitId", b."expected" AS "expected", b."done" AS "done",
@@ -232,16 +259,17 @@ export async function owedByTaskUnit(db: Db, planId: number | null, now: Date): 
   const unopened = new Set(stored.filter((row) => Number(row.unopened) === 1).map((row) => Number(row.deadlineId)));
   const rows = unopened.size === 0 ? stored : [...stored.filter((row) => !unopened.has(Number(row.deadlineId))), ...(await tallyAsOf(db, planId, now))];
 
-  const owedOf = new Map<string, Owed & { pendingId: number; madeId: number }>();
+  const owedOf: CellMap<Owed & { pendingId: number; madeId: number }> = new Map();
   for (const row of rows) {
-    const key = `${row.taskId}:${row.unitId}`;
+    const taskId = Number(row.taskId);
+    const unitId = Number(row.unitId);
     const pending = row.pendingDue === null ? null : { dueAt: toDate(row.pendingDue), periodKey: row.pendingPeriod ?? "" };
     const made = row.madeDue === null ? null : { dueAt: toDate(row.madeDue), periodKey: row.madePeriod ?? "" };
     const pendingId = Number(row.pendingId ?? 0);
     const madeId = Number(row.madeId ?? 0);
-    const owed = owedOf.get(key);
+    const owed = owedOf.get(taskId)?.get(unitId);
     if (!owed) {
-      owedOf.set(key, { expected: Number(row.expected), done: Number(row.done), pending, made, pendingId, madeId });
+      setCell(owedOf, taskId, unitId, { expected: Number(row.expected), done: Number(row.done), pending, made, pendingId, madeId });
       continue;
     }
     // A task with several deadlines: the earliest owed and the latest made across them.
@@ -263,7 +291,7 @@ export async function owedByTaskUnit(db: Db, planId: number | null, now: Date): 
  * The earliest due still owed per task × unit (the overview's lights), as `owedByTaskUnit` reads
  * it but only from the tally rows that owe something, and only those columns.
  */
-export async function pendingByTaskUnit(db: Db, planId: number | null, now: Date): Promise<Map<string, Date>> {
+export async function pendingByTaskUnit(db: Db, planId: number | null, now: Date): Promise<CellMap<Date>> {
   const stored = await db.$queryRaw<Array<{ deadlineId: number | bigint; taskId: number | bigint; unitId: number | bigint; pendingId: number | bigint; pendingDue: Date | string; unopened: number | bigint }>>`
     SELECT b."deadlineId" AS "deadlineId", d."taskId" AS "taskId", b."unitId" AS "unitId", b."pendingId" AS "pendingId", b."pendingDue" AS "pendingDue",
            CASE WHEN b."lastOpensAt" > ${now} THEN 1 ELSE 0 END AS "unopened"
@@ -275,12 +303,13 @@ export async function pendingByTaskUnit(db: Db, planId: number | null, now: Date
   const unopened = new Set(stored.filter((row) => Number(row.unopened) === 1).map((row) => `${row.deadlineId}:${row.unitId}`));
   const rows = stored.filter((row) => Number(row.unopened) === 0);
   if (unopened.size > 0) rows.push(...(await tallyAsOf(db, planId, now)).flatMap((row) => (row.pendingDue !== null && unopened.has(`${row.deadlineId}:${row.unitId}`) ? [{ ...row, pendingId: row.pendingId!, pendingDue: row.pendingDue, unopened: 0 }] : [])));
-  const pendingOf = new Map<string, Date>();
+  const pendingOf: CellMap<Date> = new Map();
   for (const row of rows) {
-    const key = `${row.taskId}:${row.unitId}`;
+    const taskId = Number(row.taskId);
+    const unitId = Number(row.unitId);
     const due = toDate(row.pendingDue);
-    const earlier = pendingOf.get(key);
-    if (!earlier || due < earlier) pendingOf.set(key, due);
+    const earlier = pendingOf.get(taskId)?.get(unitId);
+    if (!earlier || due < earlier) setCell(pendingOf, taskId, unitId, due);
   }
   return pendingOf;
 }
@@ -312,14 +341,28 @@ function tallyAsOf(db: Db, planId: number | null, now: Date) {
 }
 
 /**
- * The newest status update (by createdAt, then id) of every task × unit the board can show: the
- * plan's active assignments (every active plan's when `planId` is null: the overview) and, for a
- * collective unit, its members. One index seek per cell on StatusUpdate(taskId, unitId,
- * createdAt, id), however long the history.
+ * The newest status (by createdAt, then id) of every task × unit of the tasks in scope: the plan's
+ * active tasks (every active plan's when `planId` is null: the overview), read from
+ * `LatestStatus`, which database triggers keep per task × unit in the transaction of every change
+ * to a status update. One index range per task, however long the history; it includes units no
+ * longer assigned to the task, which callers looking up their cells simply never ask for.
  */
 export function latestStatusByTaskUnit(db: Db, planId: number | null) {
+  return db.$queryRaw<Array<{ taskId: number | bigint; unitId: number | bigint; status: string; progress: number | bigint | null; createdAt: Date | string; coordinatedAt: Date | string | null }>>`
+    SELECT l."taskId" AS "taskId", l."unitId" AS "unitId", l."status" AS "status", l."progress" AS "progress", l."createdAt" AS "createdAt", l."coordinatedAt" AS "coordinatedAt"
+      FROM "Task" t
+      JOIN "LatestStatus" l ON l."taskId" = t."id"
+     ${taskScope(planId)} AND t."active" = true`;
+}
+
+/**
+ * The cells (task × unit) a board can show whose newest status is 有困难 — the active assignments
+ * of the tasks in scope (as `latestStatusByTaskUnit`) and, for a collective unit, its members — as
+ * the ids of those status updates. One primary-key look-up per cell in `LatestStatus`.
+ */
+export async function latestBlockedStatusIds(db: Db, planId: number | null): Promise<number[]> {
   const scope = taskScope(planId);
-  return db.$queryRaw<Array<{ id: number | bigint; taskId: number | bigint; unitId: number | bigint; status: string; progress: number | bigint | null; createdAt: Date | string; coordinatedAt: Date | string | null }>>`
+  const rows = await db.$queryRaw<Array<{ id: number | bigint }>>`
     WITH cells AS (
       SELECT a."taskId" AS "taskId", a."unitId" AS "unitId"
         FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId"
@@ -328,14 +371,11 @@ export function latestStatusByTaskUnit(db: Db, planId: number | null) {
       SELECT a."taskId", m."memberId"
         FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "UnitMember" m ON m."collectiveId" = a."unitId"
        ${scope} AND t."active" = true AND a."active" = true)
-    SELECT su."id" AS "id", su."taskId" AS "taskId", su."unitId" AS "unitId", su."status" AS "status", su."progress" AS "progress",
-           su."createdAt" AS "createdAt", su."coordinatedAt" AS "coordinatedAt"
+    SELECT l."statusUpdateId" AS "id"
       FROM cells c
-      JOIN "StatusUpdate" su ON su."id" = (
-        SELECT l."id" FROM "StatusUpdate" l
-         WHERE l."taskId" = c."taskId" AND l."unitId" = c."unitId"
-         ORDER BY l."createdAt" DESC, l."id" DESC
-         LIMIT 1)`;
+      JOIN "LatestStatus" l ON l."taskId" = c."taskId" AND l."unitId" = c."unitId"
+     WHERE l."status" = ${BLOCKED_STATUS}`;
+  return rows.map((row) => Number(row.id));
 }
 
 /**

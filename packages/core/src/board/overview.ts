@@ -1,7 +1,7 @@
 import type { Db } from "@duban/db/client";
 import { lightOf, worseLight, type Light } from "@duban/domain/light";
 import { shortPlanTitle } from "@duban/domain/short-title";
-import { BLOCKED_STATUS, latestStatusByTaskUnit, pendingByTaskUnit } from "./board.ts";
+import { BLOCKED_STATUS, latestStatusByTaskUnit, pendingByTaskUnit, type CellMap } from "./board.ts";
 import { loadCalendar } from "../calendar/calendar-source.ts";
 import { toDate } from "../plans/plans.ts";
 
@@ -61,10 +61,18 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
   ]);
 
   const membersOf = new Map<number, number[]>();
-  for (const m of members) membersOf.set(m.collectiveId, [...(membersOf.get(m.collectiveId) ?? []), m.memberId]);
-  const latestOf = new Map<string, Latest>();
+  for (const m of members) {
+    const list = membersOf.get(m.collectiveId);
+    if (list) list.push(m.memberId);
+    else membersOf.set(m.collectiveId, [m.memberId]);
+  }
+  const latestOf: CellMap<Latest> = new Map();
   for (const row of latest) {
-    latestOf.set(`${row.taskId}:${row.unitId}`, { status: row.status, coordinated: row.coordinatedAt !== null, createdAt: toDate(row.createdAt) });
+    const taskId = Number(row.taskId);
+    const value = { status: row.status, coordinated: row.coordinatedAt !== null, createdAt: toDate(row.createdAt) };
+    const units = latestOf.get(taskId);
+    if (units) units.set(Number(row.unitId), value);
+    else latestOf.set(taskId, new Map([[Number(row.unitId), value]]));
   }
 
   const planRows = new Map<number, OverviewPlan>(
@@ -73,16 +81,15 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
   const taskLights = new Map<number, { planId: number; light: Light }>();
   const unitRows = new Map<number, { unit: string; plans: Map<number, { cells: number; late: number }> }>();
 
-  // Cells share a handful of due dates: work each light out once.
-  const lights = new Map<string, Light>();
+  // Cells share a handful of due dates: work each light out once (per due moment, blocked or not).
+  const lights = new Map<number, Array<Light | undefined>>();
   const lightFor = (pendingDue: Date | null, blocked: boolean) => {
-    const key = `${pendingDue?.getTime() ?? ""}:${blocked}`;
-    let light = lights.get(key);
-    if (light === undefined) {
-      // Nothing owed: the board's "submitted, latest due" case, which is never red or due soon.
-      light = lightOf({ now, dueAt: pendingDue, submitted: false, blocked }, calendar);
-      lights.set(key, light);
-    }
+    const at = pendingDue === null ? Number.NaN : pendingDue.getTime();
+    let byFlag = lights.get(at);
+    if (!byFlag) lights.set(at, (byFlag = []));
+    let light = byFlag[blocked ? 1 : 0];
+    // Nothing owed: the board's "submitted, latest due" case, which is never red or due soon.
+    if (light === undefined) byFlag[blocked ? 1 : 0] = light = lightOf({ now, dueAt: pendingDue, submitted: false, blocked }, calendar);
     return light;
   };
 
@@ -90,14 +97,16 @@ export async function loadOverview(db: Db, now: Date): Promise<Overview> {
     const a = { taskId: Number(row.taskId), unitId: Number(row.unitId), unit: { name: row.name, collective: Boolean(Number(row.collective)) } };
     const planId = Number(row.planId);
     // A collective unit's cell covers its own obligations and its members' (as on the board).
-    const unitIds = [a.unitId, ...(a.unit.collective ? (membersOf.get(a.unitId) ?? []) : [])];
+    const members = a.unit.collective ? membersOf.get(a.unitId) : undefined;
+    const pendingOfTask = pendingOf.get(a.taskId);
+    const latestOfTask = latestOf.get(a.taskId);
     let pendingDue: Date | null = null;
     let newest: Latest | null = null;
-    for (const id of unitIds) {
-      const key = `${a.taskId}:${id}`;
-      const owed = pendingOf.get(key);
+    for (let k = -1; k < (members?.length ?? 0); k++) {
+      const id = k < 0 ? a.unitId : members![k]!;
+      const owed = pendingOfTask?.get(id);
       if (owed && (!pendingDue || owed < pendingDue)) pendingDue = owed;
-      const update = latestOf.get(key);
+      const update = latestOfTask?.get(id);
       if (update && (!newest || update.createdAt > newest.createdAt)) newest = update;
     }
     const light = lightFor(pendingDue, newest?.status === BLOCKED_STATUS && !newest.coordinated);

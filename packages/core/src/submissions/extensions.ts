@@ -5,7 +5,7 @@ import { periodLabel } from "@duban/domain/period";
 import { shortPlanTitle } from "@duban/domain/short-title";
 import { z } from "zod";
 import { writeAudit } from "../audit/audit.ts";
-import { BLOCKED_STATUS, latestStatusByTaskUnit } from "../board/board.ts";
+import { BLOCKED_STATUS, latestBlockedStatusIds } from "../board/board.ts";
 import { chunks } from "../plans/bulk-rows.ts";
 import { PlanScopeError, resolvePlanId } from "../plans/plans.ts";
 import { ONCE_PERIOD } from "../rounds/ensure-rounds.ts";
@@ -42,8 +42,8 @@ export type DecideExtensionInput = z.input<typeof decideExtensionInput>;
 /**
  * The 延期与协调 queue of every active plan (or of `planId`): extension requests (pending first,
  * then the latest decisions) and the task × unit pairs whose latest status is 有困难 — still open,
- * or already coordinated. Each item names its plan. The newest status of each cell is one index
- * seek (`latestStatusByTaskUnit`), so the queue does not read the history.
+ * or already coordinated. Each item names its plan. The newest status of each cell is the one the
+ * database keeps (`latestBlockedStatusIds`), so the queue does not read the history.
  */
 export async function listExtensionQueue(db: Db, filter: { planId?: number | null } = {}) {
   const planId = filter.planId ?? null;
@@ -62,7 +62,7 @@ export async function listExtensionQueue(db: Db, filter: { planId?: number | nul
   });
   const deciders = await userNames(db, requests.map((r) => r.decidedById));
 
-  const blockedIds = (await latestStatusByTaskUnit(db, planId)).filter((row) => row.status === BLOCKED_STATUS).map((row) => Number(row.id));
+  const blockedIds = await latestBlockedStatusIds(db, planId);
   const blockedUpdates = (
     await Promise.all(
       chunks(blockedIds, 500).map((ids) =>

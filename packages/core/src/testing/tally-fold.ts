@@ -1,6 +1,7 @@
 /**
- * The submission tally checked against history (tests only): what the triggers should have stored,
- * folded in JavaScript from every submission, and the backfill statement of the migration.
+ * The submission tally and the newest status per task × unit checked against history (tests only):
+ * what the triggers should have stored, folded in JavaScript from every row, and the backfill
+ * statements of the migrations.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -70,3 +71,45 @@ export async function expectTallyFresh(db: Db) {
   expect(got).toEqual(want);
 }
 
+
+const LATEST_BACKFILL = "-- Backfill: the newest status update of every task × unit already in the database.";
+
+/** The backfill statement of the migration that creates LatestStatus (found by its comment). */
+export function latestStatusBackfillSql(provider: "sqlite" | "postgresql"): string {
+  const dir = provider === "sqlite" ? MIGRATIONS_DIR : POSTGRES_MIGRATIONS_DIR;
+  for (const name of readdirSync(dir).sort()) {
+    let sql = "";
+    try {
+      sql = readFileSync(path.join(dir, name, "migration.sql"), "utf8");
+    } catch {
+      continue;
+    }
+    const start = sql.indexOf(LATEST_BACKFILL);
+    if (start >= 0) return sql.slice(start + LATEST_BACKFILL.length, sql.indexOf(";", start)).trim();
+  }
+  throw new Error(`no migration in ${dir} backfills LatestStatus`);
+}
+
+/**
+ * What the triggers should have stored in LatestStatus, folded in JavaScript from every status
+ * update: per task × unit the newest by createdAt, then id, with its status, progress and coordination.
+ */
+export async function expectLatestStatusFresh(db: Db) {
+  const updates = await db.statusUpdate.findMany({ select: { id: true, taskId: true, unitId: true, status: true, progress: true, createdAt: true, coordinatedAt: true } });
+  const want = new Map<string, { statusUpdateId: number; status: string; progress: number | null; createdAt: number; coordinatedAt: number | null }>();
+  for (const u of updates) {
+    const key = `${u.taskId}:${u.unitId}`;
+    const row = want.get(key);
+    const at = u.createdAt.getTime();
+    if (row && (row.createdAt > at || (row.createdAt === at && row.statusUpdateId > u.id))) continue;
+    want.set(key, { statusUpdateId: u.id, status: u.status, progress: u.progress, createdAt: at, coordinatedAt: u.coordinatedAt?.getTime() ?? null });
+  }
+  const stored = await db.latestStatus.findMany();
+  const got = new Map(
+    stored.map((l) => [
+      `${l.taskId}:${l.unitId}`,
+      { statusUpdateId: l.statusUpdateId, status: l.status, progress: l.progress, createdAt: l.createdAt.getTime(), coordinatedAt: l.coordinatedAt?.getTime() ?? null },
+    ]),
+  );
+  expect(got).toEqual(want);
+}
