@@ -256,7 +256,14 @@ async function officeCalendar(db: Db, row: ReplyContextRow): Promise<Calendar> {
  * in one statement (replyContext), so a reply costs a handful of statements, sent through the
  * client's driver adapter (driverTransaction: the bot's hottest path).
  */
-export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise<RecordedStatus> {
+export async function recordStatus(
+  db: Db,
+  rawInput: RecordStatusInput,
+  options: {
+    /** Runs last inside the reply's transaction, with what was recorded: the caller's own write that must commit with it. */
+    inTransaction?: (recorded: RecordedStatus, tx: SqlRunner) => Promise<void>;
+  } = {},
+): Promise<RecordedStatus> {
   const input = recordStatusInputSchema.parse(rawInput);
   const now = rawInput.now;
   return driverTransaction(db, async (tx) => {
@@ -329,7 +336,7 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
       at: now,
     }));
     const note = input.note?.trim() || null;
-    return {
+    const recorded: RecordedStatus = {
       statusUpdateId: update.id,
       task: { id: taskId, number: row.taskNumber!, title: row.taskTitle! },
       round: roundId === null ? null : { id: roundId, deadlineTitle: row.deadlineTitle!, periodKey: row.periodKey!, progressRound },
@@ -343,6 +350,8 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
       attachments: input.attachments.map((a) => ({ kind: a.kind, fileName: a.fileName ?? null })),
       ...outcome,
     };
+    await options.inTransaction?.(recorded, tx);
+    return recorded;
   });
 }
 

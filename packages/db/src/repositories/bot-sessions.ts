@@ -1,5 +1,5 @@
 import type { Db } from "../client.ts";
-import { driverSql, sql } from "../driver-sql.ts";
+import { driverSql, sql, type SqlRunner } from "../driver-sql.ts";
 
 /**
  * The grammY session store (read, write, delete by key; the shape of grammY's StorageAdapter)
@@ -14,16 +14,26 @@ export function botSessionStorage<T>(db: Db) {
       return rows[0]?.value ? (JSON.parse(rows[0].value) as T) : undefined;
     },
     async write(key: string, data: T): Promise<void> {
-      const value = JSON.stringify(data);
-      const at = new Date();
-      await (await driverSql(db)).execute(sql`
-        INSERT INTO "BotSession" ("key", "value", "updatedAt") VALUES (${key}, ${value}, ${at})
-        ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "updatedAt" = excluded."updatedAt"`);
+      await writeBotSession(await driverSql(db), key, data);
     },
     async delete(key: string): Promise<void> {
-      await (await driverSql(db)).execute(sql`DELETE FROM "BotSession" WHERE "key" = ${key}`);
+      await writeBotSession(await driverSql(db), key, undefined);
     },
   };
+}
+
+/**
+ * Stores (or, for undefined, deletes) one session on a runner: on its own, or as one statement
+ * of another write's transaction (a reply and the step it leads to, committed together).
+ */
+export async function writeBotSession(run: SqlRunner, key: string, data: unknown): Promise<void> {
+  if (data === undefined) {
+    await run.execute(sql`DELETE FROM "BotSession" WHERE "key" = ${key}`);
+    return;
+  }
+  await run.execute(sql`
+    INSERT INTO "BotSession" ("key", "value", "updatedAt") VALUES (${key}, ${JSON.stringify(data)}, ${new Date()})
+    ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "updatedAt" = excluded."updatedAt"`);
 }
 
 /** Forgets chat sessions untouched since `before`. */
