@@ -200,7 +200,9 @@ const date = (v: Date | string | null): Date | null => (v === null ? null : v in
  * Everything recording a reply checks and shows, in one portable statement: the contact (or
  * the office's unit), the reminder and its round, the round's deadline, cycle and task, whether
  * the task is the unit's (directly or through a collective), the unit's submission, whether the
- * office urged it, the unit's last report on the task, and a fingerprint of the office calendar.
+ * office urged it (looked up only where it matters: a progress round not yet submitted), the
+ * unit's last report on the task, and a fingerprint of the office calendar. Each part is an
+ * index lookup (no scan of a task's assignments or a round's reminders).
  */
 async function replyContext(tx: SqlRunner, input: { contactId: number | null; unitId: number | null; reminderId: number | null; roundId: number | null; taskId: number | null }): Promise<ReplyContextRow> {
   const rows = await tx.query<ReplyContextRow>(sql`
@@ -215,10 +217,13 @@ async function replyContext(tx: SqlRunner, input: { contactId: number | null; un
     SELECT ctx."contactStatus", ctx."contactUnitId", u."id" AS "unitFound", ctx."reminderUnitId", ctx."reminderRoundId",
            ctx."roundId", ctx."periodKey", ctx."roundTaskId", ctx."deadlineTitle", ctx."ladder", ctx."cycleKey",
            t."id" AS "taskId", t."number" AS "taskNumber", t."title" AS "taskTitle",
-           (SELECT COUNT(*) FROM "Assignment" a WHERE a."taskId" = ctx."taskId" AND a."active" = true
-               AND (a."unitId" = ctx."unitId" OR a."unitId" IN (SELECT m."collectiveId" FROM "UnitMember" m WHERE m."memberId" = ctx."unitId"))) AS "assigned",
+           (SELECT COUNT(*) FROM "Assignment" a WHERE a."taskId" = ctx."taskId" AND a."unitId" = ctx."unitId" AND a."active" = true)
+             + (SELECT COUNT(*) FROM "UnitMember" m JOIN "Assignment" a ON a."taskId" = ctx."taskId" AND a."unitId" = m."collectiveId" AND a."active" = true
+                 WHERE m."memberId" = ctx."unitId") AS "assigned",
            s."id" AS "submissionId", s."dueAt" AS "dueAt", s."submittedAt" AS "submittedAt", s."acknowledgedAt" AS "acknowledgedAt",
-           (SELECT COUNT(*) FROM "Reminder" x WHERE x."roundId" = ctx."roundId" AND x."unitId" = ctx."unitId" AND x."kind" = 'urge' AND x."state" <> 'cancelled') AS "urged",
+           CASE WHEN ctx."cycleKey" = 'progress' AND s."submittedAt" IS NULL
+                THEN (SELECT COUNT(*) FROM "Reminder" x WHERE x."roundId" = ctx."roundId" AND x."unitId" = ctx."unitId" AND x."kind" = 'urge' AND x."state" <> 'cancelled')
+                ELSE 0 END AS "urged",
            (SELECT l."status" FROM "StatusUpdate" l WHERE l."unitId" = ctx."unitId" AND l."taskId" = ctx."taskId" ORDER BY l."createdAt" DESC, l."id" DESC LIMIT 1) AS "lastStatus",
            (SELECT l."progress" FROM "StatusUpdate" l WHERE l."unitId" = ctx."unitId" AND l."taskId" = ctx."taskId" ORDER BY l."createdAt" DESC, l."id" DESC LIMIT 1) AS "lastProgress",
            (SELECT COUNT(*) FROM "CalendarOverride") AS "calendarCount",
