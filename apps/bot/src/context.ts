@@ -3,6 +3,7 @@ import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Logger } from "pino";
 import type { ContactInfo } from "@duban/core/units/contact-queries";
 import type { Db } from "@duban/db/client";
+import type { SqlRunner } from "@duban/db/driver-sql";
 import type { WorkingHours } from "@duban/domain/working-hours";
 import type { CallbackAction } from "./callback-data.ts";
 import type { ChatSessionData, ReplySessions } from "./reply-sessions.ts";
@@ -25,6 +26,12 @@ export interface DubanContext {
   callback: CallbackAction | null;
   /** The chat session row read with the contact (its stored JSON; null: none), so it is not read twice. */
   storedSession?: { key: string; value: string | null };
+  /**
+   * Stores the chat's current step now, as a statement of the caller's transaction (a reply and
+   * the step it leads to commit together); not written again at the end unless it changes.
+   * Only with the database session store.
+   */
+  persistSession?: (tx: SqlRunner) => Promise<void>;
   /** Who is writing and their session, read with the update's dedupe (see dedupeUpdates). */
   writer?: { contact: ContactInfo | null; session: string | null | undefined; sessionKey: string | null };
 }

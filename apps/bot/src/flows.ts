@@ -172,21 +172,35 @@ export async function recordAndConfirm(
   const contact = contactOf(ctx);
   const fitted = fitNote(pending?.note);
   let recorded: RecordedStatus;
+  let next: ReturnType<typeof followUp> | null = null;
   try {
-    recorded = await recordStatus(ctx.duban.db, {
-      contactId: contact.id,
-      taskId: "taskId" in target ? target.taskId : null,
-      roundId: "roundId" in target ? target.roundId : null,
-      reminderId: target.reminderId,
-      status,
-      progress: pending?.progress ?? null,
-      note: fitted.note,
-      values: pending?.values ?? [],
-      attachments: pending?.attachments ?? [],
-      source: pending?.source ?? "telegram-button",
-      now: ctx.duban.now,
-      workingHours: ctx.duban.workingHours,
-    });
+    recorded = await recordStatus(
+      ctx.duban.db,
+      {
+        contactId: contact.id,
+        taskId: "taskId" in target ? target.taskId : null,
+        roundId: "roundId" in target ? target.roundId : null,
+        reminderId: target.reminderId,
+        status,
+        progress: pending?.progress ?? null,
+        note: fitted.note,
+        values: pending?.values ?? [],
+        attachments: pending?.attachments ?? [],
+        source: pending?.source ?? "telegram-button",
+        now: ctx.duban.now,
+        workingHours: ctx.duban.workingHours,
+      },
+      {
+        // The step the reply leads to is stored in the reply's own transaction (one commit, not
+        // two). A 有困难 reply first reads what is still owed, after the commit.
+        inTransaction: async (stored, tx) => {
+          if (stored.status === "blocked" || !ctx.duban.persistSession) return;
+          next = followUp(ctx, stored, null);
+          setSession(ctx, next.session);
+          await ctx.duban.persistSession(tx);
+        },
+      },
+    );
   } catch (error) {
     if (error instanceof RecordStatusError) {
       ctx.duban.log.warn({ contactId: contact.id, code: error.code, target }, "status not recorded");
@@ -196,8 +210,10 @@ export async function recordAndConfirm(
     throw error;
   }
   if (options.toast) await answerOnce(ctx, options.toast);
-  const next = followUp(ctx, recorded, recorded.status === "blocked" ? await blockedExtensionRound(ctx, recorded) : null);
-  setSession(ctx, next.session);
+  if (!next) {
+    next = followUp(ctx, recorded, recorded.status === "blocked" ? await blockedExtensionRound(ctx, recorded) : null);
+    setSession(ctx, next.session);
+  }
   const cut = fitted.cut ? `\n${ctx.t("note-cut", { max: NOTE_MAX_LENGTH })}` : "";
   await ctx.reply(`${recordedText(ctx.t, languageOf(ctx), recorded, options)}${cut}\n\n${next.text}`, { reply_markup: next.keyboard });
   return true;

@@ -22,7 +22,28 @@ export function createI18n(): I18n<BotContext> {
   for (const language of LANGUAGES) {
     i18n.loadLocaleSync(language, { source: readFileSync(path.join(localesDir, `${language}.ftl`), "utf8"), isDefault: language === "zh" });
   }
+  rememberMatchedBundles(i18n);
   return i18n;
+}
+
+/**
+ * Which bundles serve a locale is fixed once they are loaded (above), but Fluent negotiates it
+ * again (@fluent/langneg) for every message it formats: about 5% of a reply's CPU. The answer
+ * is kept per locale list (only "zh" and "en" are ever asked for; a few others are not kept).
+ */
+function rememberMatchedBundles(i18n: I18n<BotContext>): void {
+  const fluent = i18n.fluent as unknown as { matchBundles(locales: string[]): Set<unknown> };
+  const match = fluent.matchBundles.bind(fluent);
+  const matched = new Map<string, Set<unknown>>();
+  fluent.matchBundles = (locales) => {
+    const key = locales.join(",");
+    let bundles = matched.get(key);
+    if (!bundles) {
+      bundles = match(locales);
+      if (matched.size < 8) matched.set(key, bundles);
+    }
+    return bundles;
+  };
 }
 
 /** One shared instance: loading is synchronous and the bundles are immutable. */

@@ -6,6 +6,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { countingAdapter, type StatementListener } from "./statement-counter.ts";
+import { registerClient, trackAdapter } from "./driver-sql.ts";
 
 export type Db = InstanceType<typeof PrismaClient>;
 export type { Prisma } from "./generated/prisma/client.ts";
@@ -57,13 +58,19 @@ export function createDb(databaseUrl: string = DEFAULT_DATABASE_URL, options: { 
     // generated from the same models (prisma/postgresql/schema.prisma is the twin of
     // prisma/schema.prisma), so their APIs are the same but for the transaction isolation levels
     // PostgreSQL adds: the SQLite type, `Db`, is the common ground every caller is written against.
-    return new PostgresPrismaClient({ adapter: counted(new PrismaPg({ connectionString: databaseUrl })), errorFormat: ERROR_FORMAT }) as Db;
+    let register: ReturnType<typeof registerClient> = () => undefined;
+    const client = new PostgresPrismaClient({ adapter: trackAdapter(counted(new PrismaPg({ connectionString: databaseUrl })), (a) => register(a)), errorFormat: ERROR_FORMAT }) as Db;
+    register = registerClient(client);
+    return client;
   }
   const file = sqliteFilePath(databaseUrl);
   mkdirSync(path.dirname(file), { recursive: true });
   // busy timeout: two schedulers on one file wait for each other's write lock instead of failing.
   const adapter = new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 });
-  return new PrismaClient({ adapter: counted(withSqlitePragmas(adapter)), errorFormat: ERROR_FORMAT });
+  let register: ReturnType<typeof registerClient> = () => undefined;
+  const client = new PrismaClient({ adapter: trackAdapter(counted(withSqlitePragmas(adapter)), (a) => register(a)), errorFormat: ERROR_FORMAT });
+  register = registerClient(client);
+  return client;
 }
 
 
@@ -103,36 +110,17 @@ const PREPARED_STATEMENT_CACHE = 500;
  * are served.
  */
 function cachePreparedStatements(database: Database.Database): Database.Database {
-  const cache = new Map<string, Database.Statement<unknown[]>>();
+  const cache = new Map<string, KeptStatement>();
   const prepare = (sql: string) => {
-    let statement = cache.get(sql);
-    if (statement) {
+    let kept = cache.get(sql);
+    if (kept) {
       cache.delete(sql);
     } else {
-      statement = database.prepare<unknown[]>(sql);
+      kept = keep(database.prepare<unknown[]>(sql));
       if (cache.size >= PREPARED_STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
     }
-    cache.set(sql, statement);
-    const kept = statement;
-    return {
-      reader: kept.reader,
-      run: () => kept.run(),
-      bind: (args: unknown[]) => {
-        // The adapter asks for the columns before the rows. A kept statement is re-prepared by
-        // SQLite when it runs after a schema change (`SELECT *` then has other columns), so the
-        // rows are read first and the columns taken from the statement as it ran.
-        let rows: unknown[] | null = null;
-        return {
-          reader: kept.reader,
-          run: () => kept.run(args),
-          columns: () => {
-            rows = kept.raw(true).all(args);
-            return kept.columns();
-          },
-          raw: () => ({ all: () => rows ?? kept.raw(true).all(args) }),
-        };
-      },
-    };
+    cache.set(sql, kept);
+    return kept.prepared;
   };
   return new Proxy(database, {
     get(object, property) {
@@ -141,4 +129,46 @@ function cachePreparedStatements(database: Database.Database): Database.Database
       return typeof value === "function" ? value.bind(object) : value;
     },
   });
+}
+
+interface KeptStatement {
+  prepared: { reader: boolean; run(): Database.RunResult; bind(args: unknown[]): unknown };
+}
+
+/**
+ * The objects the adapter is handed for one kept statement, made once: the adapter binds, then
+ * reads or runs, all synchronously, so the arguments and rows of the current call are fields.
+ */
+function keep(statement: Database.Statement<unknown[]>): KeptStatement {
+  let args: unknown[] = [];
+  // The adapter asks for the columns before the rows. A kept statement is re-prepared by SQLite
+  // when it runs after a schema change (`SELECT *` then has other columns), so the rows are read
+  // first and the columns taken from the statement as it ran.
+  let rows: unknown[] | null = null;
+  const all = () => {
+    const read = rows ?? statement.raw(true).all(args);
+    rows = null;
+    return read;
+  };
+  const bound = {
+    reader: statement.reader,
+    run: () => statement.run(args),
+    columns: () => {
+      rows = statement.raw(true).all(args);
+      return statement.columns();
+    },
+    raw: () => raw,
+  };
+  const raw = { all };
+  return {
+    prepared: {
+      reader: statement.reader,
+      run: () => statement.run(),
+      bind: (next: unknown[]) => {
+        args = next;
+        rows = null;
+        return bound;
+      },
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import type { Db, Prisma } from "@duban/db/client";
+import { sql } from "@duban/db/driver-sql";
 
 export type AuditActorType = "user" | "contact" | "system";
 
@@ -15,17 +16,22 @@ export interface AuditEventInput {
   at?: Date;
 }
 
+/** The INSERT of one audit row (for a statement run inside another path's transaction, see SqlRunner). */
+export function auditStatement(event: AuditEventInput): Prisma.Sql {
+  const actorId = event.actorId == null ? null : String(event.actorId);
+  const entityId = event.entityId == null ? null : String(event.entityId);
+  const detail = event.detail === undefined ? null : JSON.stringify(event.detail);
+  return sql`
+    INSERT INTO "AuditEvent" ("at", "actorType", "actorId", "action", "entity", "entityId", "detail")
+    VALUES (${event.at ?? new Date()}, ${event.actorType}, ${actorId}, ${event.action}, ${event.entity}, ${entityId}, ${detail})`;
+}
+
 /**
  * Appends one row to the audit log; pass a transaction client to log atomically with the change.
  * One plain INSERT (it is on every hot write path, and a model call costs Prisma twice as much).
  */
 export async function writeAudit(db: Db | Prisma.TransactionClient, event: AuditEventInput): Promise<void> {
-  const actorId = event.actorId == null ? null : String(event.actorId);
-  const entityId = event.entityId == null ? null : String(event.entityId);
-  const detail = event.detail === undefined ? null : JSON.stringify(event.detail);
-  await db.$executeRaw`
-    INSERT INTO "AuditEvent" ("at", "actorType", "actorId", "action", "entity", "entityId", "detail")
-    VALUES (${event.at ?? new Date()}, ${event.actorType}, ${actorId}, ${event.action}, ${event.entity}, ${entityId}, ${detail})`;
+  await db.$executeRaw(auditStatement(event));
 }
 
 export interface AuditQuery {

@@ -154,6 +154,17 @@ describe("recordStatus (temporary SQLite)", () => {
     expect(await f.db.statusUpdate.count()).toBe(1);
   });
 
+  it("a member of a collective (联席会议成员单位) answers the collective's task while it is assigned", async () => {
+    const env = await f.addContact({ unit: "环保局", telegramUserId: "2001" });
+    const collective = await f.db.unit.create({ data: { name: "质量工作联席会议成员单位", collective: true } });
+    await f.db.unitMember.create({ data: { collectiveId: collective.id, memberId: await f.unitId("环保局") } });
+    await expect(recordStatus(f.db, { contactId: env, taskId: task8, status: "done", source: "t", now })).rejects.toMatchObject({ code: "not-your-task" });
+    const assignment = await f.db.assignment.create({ data: { taskId: task8, unitId: collective.id, role: "support", ordinal: 9 } });
+    expect(await recordStatus(f.db, { contactId: env, taskId: task8, status: "in_progress", source: "t", now })).toMatchObject({ status: "in_progress", task: { id: task8 } });
+    await f.db.assignment.update({ where: { id: assignment.id }, data: { active: false } });
+    await expect(recordStatus(f.db, { contactId: env, taskId: task8, status: "done", source: "t", now })).rejects.toMatchObject({ code: "not-your-task" });
+  });
+
   it("a unit head answers for the unit", async () => {
     const head = await f.addContact({ unit: "市场监督管理局", role: "head", telegramUserId: "1002" });
     const { roundId } = await f.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q3", progress: true });

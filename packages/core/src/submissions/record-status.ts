@@ -6,7 +6,8 @@ import { keptProgress } from "@duban/domain/kept-progress";
 import { reportStatusSchema, type ReportStatus } from "@duban/domain/parse-reply";
 import type { Calendar } from "@duban/domain/calendar";
 import { DEFAULT_WORKING_HOURS, reportingWindowOpens, type WorkingHours } from "@duban/domain/reminder-ladder";
-import { writeAudit } from "../audit/audit.ts";
+import { driverTransaction, join, sql, type SqlRunner } from "@duban/db/driver-sql";
+import { auditStatement, writeAudit } from "../audit/audit.ts";
 import { loadCalendar } from "../calendar/calendar-source.ts";
 import { ladderOfDeadline } from "../deadlines/deadline-rule.ts";
 
@@ -199,10 +200,12 @@ const date = (v: Date | string | null): Date | null => (v === null ? null : v in
  * Everything recording a reply checks and shows, in one portable statement: the contact (or
  * the office's unit), the reminder and its round, the round's deadline, cycle and task, whether
  * the task is the unit's (directly or through a collective), the unit's submission, whether the
- * office urged it, the unit's last report on the task, and a fingerprint of the office calendar.
+ * office urged it (looked up only where it matters: a progress round not yet submitted), the
+ * unit's last report on the task, and a fingerprint of the office calendar. Each part is an
+ * index lookup (no scan of a task's assignments or a round's reminders).
  */
-async function replyContext(tx: Tx, input: { contactId: number | null; unitId: number | null; reminderId: number | null; roundId: number | null; taskId: number | null }): Promise<ReplyContextRow> {
-  const rows = await tx.$queryRaw<ReplyContextRow[]>`
+async function replyContext(tx: SqlRunner, input: { contactId: number | null; unitId: number | null; reminderId: number | null; roundId: number | null; taskId: number | null }): Promise<ReplyContextRow> {
+  const rows = await tx.query<ReplyContextRow>(sql`
     WITH p AS (SELECT CAST(${input.contactId} AS INTEGER) AS "contactId", CAST(${input.unitId} AS INTEGER) AS "unitId",
                       CAST(${input.reminderId} AS INTEGER) AS "reminderId", CAST(${input.roundId} AS INTEGER) AS "roundId", CAST(${input.taskId} AS INTEGER) AS "taskId"),
     who AS (SELECT c."status" AS "contactStatus", c."unitId" AS "contactUnitId", COALESCE(c."unitId", p."unitId") AS "unitId",
@@ -214,10 +217,13 @@ async function replyContext(tx: Tx, input: { contactId: number | null; unitId: n
     SELECT ctx."contactStatus", ctx."contactUnitId", u."id" AS "unitFound", ctx."reminderUnitId", ctx."reminderRoundId",
            ctx."roundId", ctx."periodKey", ctx."roundTaskId", ctx."deadlineTitle", ctx."ladder", ctx."cycleKey",
            t."id" AS "taskId", t."number" AS "taskNumber", t."title" AS "taskTitle",
-           (SELECT COUNT(*) FROM "Assignment" a WHERE a."taskId" = ctx."taskId" AND a."active" = true
-               AND (a."unitId" = ctx."unitId" OR a."unitId" IN (SELECT m."collectiveId" FROM "UnitMember" m WHERE m."memberId" = ctx."unitId"))) AS "assigned",
+           (SELECT COUNT(*) FROM "Assignment" a WHERE a."taskId" = ctx."taskId" AND a."unitId" = ctx."unitId" AND a."active" = true)
+             + (SELECT COUNT(*) FROM "UnitMember" m JOIN "Assignment" a ON a."taskId" = ctx."taskId" AND a."unitId" = m."collectiveId" AND a."active" = true
+                 WHERE m."memberId" = ctx."unitId") AS "assigned",
            s."id" AS "submissionId", s."dueAt" AS "dueAt", s."submittedAt" AS "submittedAt", s."acknowledgedAt" AS "acknowledgedAt",
-           (SELECT COUNT(*) FROM "Reminder" x WHERE x."roundId" = ctx."roundId" AND x."unitId" = ctx."unitId" AND x."kind" = 'urge' AND x."state" <> 'cancelled') AS "urged",
+           CASE WHEN ctx."cycleKey" = 'progress' AND s."submittedAt" IS NULL
+                THEN (SELECT COUNT(*) FROM "Reminder" x WHERE x."roundId" = ctx."roundId" AND x."unitId" = ctx."unitId" AND x."kind" = 'urge' AND x."state" <> 'cancelled')
+                ELSE 0 END AS "urged",
            (SELECT l."status" FROM "StatusUpdate" l WHERE l."unitId" = ctx."unitId" AND l."taskId" = ctx."taskId" ORDER BY l."createdAt" DESC, l."id" DESC LIMIT 1) AS "lastStatus",
            (SELECT l."progress" FROM "StatusUpdate" l WHERE l."unitId" = ctx."unitId" AND l."taskId" = ctx."taskId" ORDER BY l."createdAt" DESC, l."id" DESC LIMIT 1) AS "lastProgress",
            (SELECT COUNT(*) FROM "CalendarOverride") AS "calendarCount",
@@ -226,7 +232,7 @@ async function replyContext(tx: Tx, input: { contactId: number | null; unitId: n
       FROM ctx
       LEFT JOIN "Unit" u ON u."id" = ctx."unitId"
       LEFT JOIN "Task" t ON t."id" = ctx."taskId"
-      LEFT JOIN "Submission" s ON s."roundId" = ctx."roundId" AND s."unitId" = ctx."unitId"`;
+      LEFT JOIN "Submission" s ON s."roundId" = ctx."roundId" AND s."unitId" = ctx."unitId"`);
   return rows[0]!;
 }
 
@@ -237,12 +243,14 @@ async function replyContext(tx: Tx, input: { contactId: number | null; unitId: n
  */
 const calendars = new WeakMap<object, { fingerprint: string; calendar: Calendar }>();
 
-async function officeCalendar(tx: Tx, client: object, row: ReplyContextRow): Promise<Calendar> {
+async function officeCalendar(db: Db, row: ReplyContextRow): Promise<Calendar> {
   const fingerprint = `${row.calendarCount}:${row.calendarSum ?? 0}:${row.calendarMax ?? 0}`;
-  const cached = calendars.get(client);
+  const cached = calendars.get(db);
   if (cached?.fingerprint === fingerprint) return cached.calendar;
-  const calendar = await loadCalendar(tx);
-  calendars.set(client, { fingerprint, calendar });
+  // Read beside the reply's transaction (the office's calendar, which a reply never writes): a
+  // newer calendar than the fingerprint is simply read again at the next reply.
+  const calendar = await loadCalendar(db);
+  calendars.set(db, { fingerprint, calendar });
   return calendar;
 }
 
@@ -250,12 +258,20 @@ async function officeCalendar(tx: Tx, client: object, row: ReplyContextRow): Pro
  * Records one status reply for the contact's unit: the update with its progress, indicator
  * values, note and attachments; the unit's submission for the round (see countsAsSubmission);
  * 签收; and the audit log — all in one transaction. Checks and what the answer shows are read
- * in one statement (replyContext), so a reply costs a handful of statements.
+ * in one statement (replyContext), so a reply costs a handful of statements, sent through the
+ * client's driver adapter (driverTransaction: the bot's hottest path).
  */
-export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise<RecordedStatus> {
+export async function recordStatus(
+  db: Db,
+  rawInput: RecordStatusInput,
+  options: {
+    /** Runs last inside the reply's transaction, with what was recorded: the caller's own write that must commit with it. */
+    inTransaction?: (recorded: RecordedStatus, tx: SqlRunner) => Promise<void>;
+  } = {},
+): Promise<RecordedStatus> {
   const input = recordStatusInputSchema.parse(rawInput);
   const now = rawInput.now;
-  return db.$transaction(async (tx) => {
+  return driverTransaction(db, async (tx) => {
     const row = await replyContext(tx, {
       contactId: input.contactId ?? null,
       unitId: input.contactId != null ? null : input.unitId!,
@@ -278,13 +294,21 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
     const contactId = input.contactId ?? null;
     // The hot writes are plain SQL: a model call costs Prisma about twice a raw statement.
     const userId = contactId !== null ? null : input.userId!;
-    const [inserted] = await tx.$queryRaw<Array<{ id: number | bigint }>>`
+    const [inserted] = await tx.query<{ id: number | bigint }>(sql`
       INSERT INTO "StatusUpdate" ("taskId", "unitId", "contactId", "userId", "roundId", "reminderId", "status", "progress", "note", "source", "createdAt")
       VALUES (${taskId}, ${unitId}, ${contactId}, ${userId}, ${roundId}, ${input.reminderId ?? null}, ${input.status}, ${progress}, ${input.note?.trim() || null}, ${input.source}, ${now})
-      RETURNING "id"`;
+      RETURNING "id"`);
     const update = { id: Number(inserted!.id) };
-    if (input.values.length > 0) await tx.indicatorValue.createMany({ data: input.values.map((v) => ({ statusUpdateId: update.id, indicatorId: v.indicatorId, value: v.value, createdAt: now })) });
-    if (input.attachments.length > 0) await tx.attachment.createMany({ data: input.attachments.map((a) => ({ ...a, statusUpdateId: update.id, createdAt: now })) });
+    if (input.values.length > 0) {
+      await tx.execute(sql`
+        INSERT INTO "IndicatorValue" ("statusUpdateId", "indicatorId", "value", "createdAt")
+        VALUES ${join(input.values.map((v) => sql`(${update.id}, ${v.indicatorId}, ${v.value}, ${now})`))}`);
+    }
+    if (input.attachments.length > 0) {
+      await tx.execute(sql`
+        INSERT INTO "Attachment" ("statusUpdateId", "kind", "telegramFileId", "fileName", "mimeType", "size", "content", "createdAt")
+        VALUES ${join(input.attachments.map((a) => sql`(${update.id}, ${a.kind}, ${a.telegramFileId}, ${a.fileName ?? null}, ${a.mimeType ?? null}, ${a.size ?? null}, ${a.content ?? null}, ${now})`))}`);
+    }
 
     let outcome: { submitted: boolean; newlySubmitted: boolean; countsFrom: Date | null } = NO_SUBMISSION;
     const submissionId = num(row.submissionId);
@@ -294,20 +318,20 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
       let windowOpen = true;
       let opens: Date | null = null;
       if (progressRound && submittedAt === null && input.status !== "done") {
-        const calendar = await officeCalendar(tx, db, row);
+        const calendar = await officeCalendar(db, row);
         opens = reportingWindowOpens(shanghaiDate(date(row.dueAt)!), ladderOfDeadline({ ladder: row.ladder }), calendar, rawInput.workingHours ?? DEFAULT_WORKING_HOURS);
         // The office urging the unit (催办) asks for the report now: the window is open for it.
         windowOpen = now >= opens || Number(row.urged) > 0;
       }
       const submits = countsAsSubmission({ progressRound, windowOpen }, input.status);
       const newlySubmitted = submits && submittedAt === null;
-      await tx.$executeRaw`
+      await tx.execute(sql`
         UPDATE "Submission" SET "lastStatus" = ${input.status}, "acknowledgedAt" = ${date(row.acknowledgedAt) ?? now}, "submittedAt" = COALESCE("submittedAt", ${newlySubmitted ? now : null})
-         WHERE "id" = ${submissionId}`;
+         WHERE "id" = ${submissionId}`);
       const submitted = newlySubmitted || submittedAt !== null;
       outcome = { submitted, newlySubmitted, countsFrom: !submitted && progressRound && !windowOpen ? opens : null };
     }
-    await writeAudit(tx, {
+    await tx.execute(auditStatement({
       actorType: contactId !== null ? "contact" : "user",
       actorId: contactId ?? input.userId!,
       action: "status.record",
@@ -315,9 +339,9 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
       entityId: update.id,
       detail: { taskId, roundId, status: input.status, progress, values: input.values.length, attachments: input.attachments.length, source: input.source, submitted: outcome.newlySubmitted },
       at: now,
-    });
+    }));
     const note = input.note?.trim() || null;
-    return {
+    const recorded: RecordedStatus = {
       statusUpdateId: update.id,
       task: { id: taskId, number: row.taskNumber!, title: row.taskTitle! },
       round: roundId === null ? null : { id: roundId, deadlineTitle: row.deadlineTitle!, periodKey: row.periodKey!, progressRound },
@@ -331,14 +355,17 @@ export async function recordStatus(db: Db, rawInput: RecordStatusInput): Promise
       attachments: input.attachments.map((a) => ({ kind: a.kind, fileName: a.fileName ?? null })),
       ...outcome,
     };
+    await options.inTransaction?.(recorded, tx);
+    return recorded;
   });
 }
 
 /** The task's indicators named by the values (one query, only when there are values); refuses another task's. */
-async function indicatorsOf(tx: Tx, taskId: number, values: ReadonlyArray<{ indicatorId: number }>): Promise<Map<number, { name: string; measureUnit: string | null }>> {
+async function indicatorsOf(tx: SqlRunner, taskId: number, values: ReadonlyArray<{ indicatorId: number }>): Promise<Map<number, { name: string; measureUnit: string | null }>> {
   if (values.length === 0) return new Map();
   const ids = [...new Set(values.map((v) => v.indicatorId))];
-  const found = await tx.indicator.findMany({ where: { id: { in: ids }, taskId }, select: { id: true, name: true, measureUnit: true } });
+  const found = (await tx.query<{ id: number | bigint; name: string; measureUnit: string | null }>(sql`
+    SELECT "id", "name", "measureUnit" FROM "Indicator" WHERE "taskId" = ${taskId} AND "id" IN (${join(ids)})`)).map((i) => ({ ...i, id: Number(i.id) }));
   if (found.length !== ids.length) throw new RecordStatusError("indicator-mismatch", "指标不属于该任务");
   return new Map(found.map((i) => [i.id, i]));
 }

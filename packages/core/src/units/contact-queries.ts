@@ -1,4 +1,5 @@
 import type { Db } from "@duban/db/client";
+import { driverSql, sql } from "@duban/db/driver-sql";
 import { shanghaiDate } from "@duban/domain/calendar";
 import { lightOf, type Light } from "@duban/domain/light";
 import { reportStatusSchema, type ReportStatus } from "@duban/domain/parse-reply";
@@ -87,7 +88,8 @@ export async function findWriterOfNewUpdate(
 ): Promise<{ contact: ContactInfo | null; session: string | null | undefined } | null> {
   if (!Number.isSafeInteger(input.updateId) || input.updateId < 0) throw new RangeError("update_id must be a non-negative safe integer");
   const user = input.telegramUserId;
-  const rows = await db.$queryRaw<WriterRow[]>`
+  // The first statement of every update: through the driver adapter (see driver-sql.ts).
+  const rows = await (await driverSql(db)).query<WriterRow>(sql`
     INSERT INTO "ProcessedUpdate" ("updateId", "at") VALUES (${BigInt(input.updateId)}, ${input.at})
     ON CONFLICT ("updateId") DO NOTHING
     RETURNING (SELECT c."id" FROM "Contact" c WHERE c."telegramUserId" = ${user}) AS "id",
@@ -98,7 +100,7 @@ export async function findWriterOfNewUpdate(
               (SELECT c."status" FROM "Contact" c WHERE c."telegramUserId" = ${user}) AS "status",
               (SELECT c."telegramChatId" FROM "Contact" c WHERE c."telegramUserId" = ${user}) AS "telegramChatId",
               (SELECT u."name" FROM "Contact" c JOIN "Unit" u ON u."id" = c."unitId" WHERE c."telegramUserId" = ${user}) AS "unitName",
-              (SELECT s."value" FROM "BotSession" s WHERE s."key" = ${input.sessionKey ?? ""}) AS "session"`;
+              (SELECT s."value" FROM "BotSession" s WHERE s."key" = ${input.sessionKey ?? ""}) AS "session"`);
   return rows.length === 0 ? null : writerOf(rows[0], input.sessionKey);
 }
 
@@ -367,9 +369,9 @@ export interface CarriedReminder extends ReminderTarget {
  * tasks' indicators, in one statement: what a reply to that message is about.
  */
 export async function remindersOfMessage(db: Db, input: { chatId: string; messageId: string }): Promise<CarriedReminder[]> {
-  const rows = await db.$queryRaw<
-    Array<{ id: number | bigint; kind: string; contactId: number | bigint | null; unitId: number | bigint; roundId: number | bigint | null; taskId: number | bigint | null; indicatorId: number | bigint | null; indicatorName: string | null; measureUnit: string | null }>
-  >`
+  const rows = await (await driverSql(db)).query<
+    { id: number | bigint; kind: string; contactId: number | bigint | null; unitId: number | bigint; roundId: number | bigint | null; taskId: number | bigint | null; indicatorId: number | bigint | null; indicatorName: string | null; measureUnit: string | null }
+  >(sql`
     SELECT rm."id" AS "id", rm."kind" AS "kind", rm."contactId" AS "contactId", rm."unitId" AS "unitId", rm."roundId" AS "roundId", d."taskId" AS "taskId",
            i."id" AS "indicatorId", i."name" AS "indicatorName", i."measureUnit" AS "measureUnit"
       FROM "Reminder" rm
@@ -378,7 +380,7 @@ export async function remindersOfMessage(db: Db, input: { chatId: string; messag
       LEFT JOIN "Deadline" d ON d."id" = r."deadlineId"
       LEFT JOIN "Indicator" i ON i."taskId" = d."taskId" AND i."active" = true
      WHERE rm."chatMessageId" = ${input.messageId} AND c."telegramChatId" = ${input.chatId}
-     ORDER BY rm."id" DESC, i."ordinal" ASC`;
+     ORDER BY rm."id" DESC, i."ordinal" ASC`);
   const n = (v: number | bigint | null) => (v === null ? null : Number(v));
   const reminders = new Map<number, CarriedReminder>();
   for (const r of rows) {
