@@ -15,14 +15,15 @@ export type FetchedFile =
  * Reads a body up to `maxBytes`: refused from its declared length before reading, or cut off
  * while reading when the length was absent or wrong, so a large file never sits in memory whole.
  */
-export async function readCapped(body: AsyncIterable<Uint8Array> | null, declaredLength: number, maxBytes: number, stop: () => Promise<void> | void): Promise<Exclude<FetchedFile, { ok: true }> | Uint8Array<ArrayBuffer>> {
+export async function readCapped(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null, declaredLength: number, maxBytes: number, stop: () => Promise<void> | void): Promise<Exclude<FetchedFile, { ok: true }> | Uint8Array<ArrayBuffer>> {
   if (declaredLength > maxBytes) {
     await stop();
     return { ok: false, problem: "too-large", error: `${declaredLength} bytes` };
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of body ?? []) {
+  // A fetch body is a web ReadableStream, async-iterable in Node (not in the DOM lib's typing).
+  for await (const chunk of (body ?? []) as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
     if (size > maxBytes) {
       await stop();
