@@ -4,20 +4,24 @@
  * to a local emulator of that platform enforcing the platform's limits. One harness for every
  * channel (`DeliveryBenchChannel`, see delivery-channels.ts): the line is `delivery: …` for
  * Telegram and `delivery[<channel>]: …` for the others.
+ *
+ * Three processes: the fixture is built by a child (Prisma's bulk inserts leave ~200 MB behind
+ * that is the fixture's), the delivery runs in another (`deliver.ts`: its RSS is the line's), and
+ * this one holds the emulator and counts what reached each recipient.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import { rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { fileURLToPath } from "node:url";
-import pino from "pino";
-import type { Channel, Messenger } from "@duban/core/channels/messenger";
+import type { Channel } from "@duban/core/channels/messenger";
 import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
 import { at } from "@duban/core/testing/liaison-fixture";
 import { insertChunked, insertScalePlan } from "@duban/core/testing/scale-fixture";
-import { createDb } from "@duban/db/client";
 import { createTestDb } from "@duban/db/testing";
 import { appRatePerSecond, type ChannelLimits } from "@duban/domain/channel-limits";
-import { startScheduler } from "../src/scheduler.ts";
+import { BENCH_START, type DeliverResult } from "./delivery-messengers.ts";
 
 /** A channel as the delivery bench drives it. */
 export interface DeliveryBenchChannel {
@@ -26,14 +30,15 @@ export interface DeliveryBenchChannel {
   limits: ChannelLimits;
   /** The platform's "too many" answer as the line names it (429, 45009 …). */
   limitedName: string;
-  /** Starts the platform's emulator and the adapter's messenger for these recipients' addresses. */
+  /** Starts the platform's emulator (in this process) for these recipients' addresses. */
   start(addresses: string[]): Promise<DeliveryBenchEndpoint>;
-  /** An anchor measured in the same run (printed in parentheses), e.g. the platform's SDK alone. */
+  /** An anchor measured in the same run (printed after the line), e.g. the platform's SDK alone. */
   anchor?(n: number): Promise<string>;
 }
 
 export interface DeliveryBenchEndpoint {
-  messenger: Messenger;
+  /** Where the adapter's API calls go. */
+  apiRoot: string;
   /** Messages that reached each address (after anything the platform dropped). */
   delivered(): Map<string, number>;
   /** Answers with the platform's "too many", and messages answered ok but dropped. */
@@ -41,53 +46,63 @@ export interface DeliveryBenchEndpoint {
   close(): Promise<void>;
 }
 
+const here = path.dirname(fileURLToPath(import.meta.url));
+
 export async function benchDelivery(target: DeliveryBenchChannel, n: number): Promise<string> {
-  // The fixture (10,000 units, contacts, a round, the planned rungs) is built by a child process:
-  // Prisma's bulk inserts leave ~200 MB of RSS behind that is the fixture's, not the delivery's.
   const { file, addresses } = prepareInChild(target.channel, n);
-  const db = createDb(`file:${file}`);
   let endpoint: DeliveryBenchEndpoint | null = null;
   try {
-    const due = await db.reminder.count({ where: { state: "pending", contactId: { not: null } } });
-    if (due !== n) throw new Error(`expected ${n} due reminders, planned ${due}`);
-
     endpoint = await target.start(addresses);
     const rate = appRatePerSecond(target.limits);
-    const startRss = process.memoryUsage().rss;
-    let peakRss = startRss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-    const started = performance.now();
-    const scheduler = startScheduler({ db, messenger: endpoint.messenger, log: pino({ level: "silent" }), now: () => BENCH_NOW, pollMs: 200, channelLimits: { [target.channel]: target.limits } });
-    const sent = () => db.reminder.count({ where: { state: "sent", contactId: { not: null } } });
     // Bounded: twice the time the rate allows (at most 30/s counted: a faster platform is bound
     // by round trips, not by its limit), plus a minute.
-    const limit = started + (2 * n * 1000) / Math.min(rate, 30) + 60_000;
-    while ((await sent()) < n && performance.now() < limit) await new Promise((r) => setTimeout(r, 250));
-    const seconds = (performance.now() - started) / 1000;
-    await scheduler.stop();
-    clearInterval(sampler);
+    const bound = (2 * n * 1000) / Math.min(rate, 30) + 60_000;
+    const result = await deliverInChild([target.channel, file, endpoint.apiRoot, JSON.stringify(target.limits)], file, n, bound);
 
-    const delivered = await sent();
     const got = endpoint.delivered();
     const lost = addresses.filter((a) => !got.get(a)).length;
     const duplicate = [...got.values()].reduce((sum, count) => sum + Math.max(0, count - 1), 0);
     const stats = endpoint.stats();
     const limited = (100 * stats.limited) / Math.max(1, stats.answers);
-    const perSecond = delivered / seconds;
-    const anchor = target.anchor ? ` (${await target.anchor(Math.min(n, 600))})` : "";
+    const perSecond = result.delivered / result.seconds;
+    const load = loadavg()[0]!.toFixed(1);
+    const anchor = target.anchor ? `; ${await target.anchor(Math.min(n, 600))}` : "";
     return (
-      `delivery${target.channel === "telegram" ? "" : `[${target.channel}]`}: ${delivered} sent in ${seconds.toFixed(1)} s = ${perSecond.toFixed(1)} msg/s ` +
+      `delivery${target.channel === "telegram" ? "" : `[${target.channel}]`}: ${result.delivered} sent in ${result.seconds.toFixed(1)} s = ${perSecond.toFixed(1)} msg/s ` +
       `(${(perSecond / rate).toFixed(2)} of ${Number(rate.toFixed(1))}/s), ${target.limitedName} ${limited.toFixed(2)}%, ` +
-      `${target.limits.beyond === "dropped" ? `dropped ${stats.dropped}, ` : ""}lost ${lost}, duplicate ${duplicate}, rss ${Math.round(peakRss / 2 ** 20)} MB (${Math.round(startRss / 2 ** 20)} MB at the start)${anchor}`
+      `${target.limits.beyond === "dropped" ? `dropped ${stats.dropped}, ` : ""}lost ${lost}, duplicate ${duplicate}, rss ${Math.round(result.peakRss / 2 ** 20)} MB` +
+      ` (${Math.round(result.startRss / 2 ** 20)} MB at the start; CPU ${(result.cpuMs / Math.max(1, result.delivered)).toFixed(1)} ms per message; load ${load}${anchor})`
     );
   } finally {
     await endpoint?.close();
-    await db.$disconnect();
     rmSync(path.dirname(file), { recursive: true, force: true });
   }
 }
 
-const BENCH_NOW = at("2027-01-05", "10:00");
+/**
+ * Forks deliver.ts (the server's side) and counts, from here, the reminders recorded sent in the
+ * database file (read-only, WAL lets it read beside the writer) until all N are or the bound
+ * passes; then tells the child to stop. Never blocks this process's event loop for long: the
+ * emulator lives here.
+ */
+async function deliverInChild(args: string[], file: string, n: number, boundMs: number): Promise<DeliverResult & { delivered: number; seconds: number }> {
+  const child = fork(path.join(here, "deliver.ts"), args, { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`delivering process exited with ${code}`))));
+  await Promise.race([new Promise((resolve) => child.once("message", resolve)), exited]);
+  const started = performance.now();
+  const db = new Database(file, { readonly: true });
+  const count = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM "Reminder" WHERE "state" = 'sent' AND "contactId" IS NOT NULL`);
+  let delivered = 0;
+  try {
+    while ((delivered = count.get()!.n) < n && performance.now() < started + boundMs) await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    db.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const report = new Promise<DeliverResult>((resolve) => child.once("message", (m) => resolve(m as DeliverResult)));
+  child.send("stop");
+  return { ...(await Promise.race([report, exited])), delivered, seconds };
+}
 
 /** Runs this file as a child (`prepare <channel> <n>`): the fixture on a temporary SQLite file. */
 function prepareInChild(channel: Channel, n: number): { file: string; addresses: string[] } {
@@ -100,7 +115,9 @@ async function prepare(channel: Channel, n: number): Promise<{ file: string; add
   const plan = await insertScalePlan(t.db, { tasks: 1, unitsPerTask: n, contacts: true, createdAt: at("2026-07-01", "08:00") });
   const addresses = await bindContacts(t.db, channel, plan.contactIds);
   // Opens the rounds and plans one rung per liaison; the scheduler then finds them due.
-  await runSchedulerPass({ db: t.db, messenger: null, now: BENCH_NOW });
+  await runSchedulerPass({ db: t.db, messenger: null, now: new Date(BENCH_START) });
+  const due = await t.db.reminder.count({ where: { state: "pending", contactId: { not: null } } });
+  if (due !== n) throw new Error(`expected ${n} due reminders, planned ${due}`);
   await t.db.$disconnect();
   return { file: t.file!, addresses };
 }

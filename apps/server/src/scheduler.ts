@@ -27,6 +27,8 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** Chats sent to at once (the dispatcher's default when absent). */
   concurrency?: number;
+  /** Reminders claimed at once (the dispatcher's default when absent). */
+  batchSize?: number;
   /**
    * Limits that differ from the platforms' (CHANNEL_LIMITS in domain): this instance's share of
    * Telegram's rate (TELEGRAM_RATE), or a bench's emulator.
@@ -95,6 +97,7 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
           signal: stopping.signal,
           pacing,
           ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         });
         if (d.sent || d.retrying || d.failed || d.unreachable || d.reclaimed || d.deferred) options.log.info(d, "delivered");
       } catch (error) {

@@ -1,10 +1,10 @@
 import path from "node:path";
 import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
-import { createBot, telegramThrottle } from "@duban/bot/create-bot";
+import { createBot, createTelegramApi, telegramThrottle } from "@duban/bot/create-bot";
 import { startBot, telegramWebhookHandler, type RunningBot } from "@duban/bot/start-bot";
 import { createTelegramFiles } from "@duban/bot/telegram-files";
-import { createTelegramMessenger } from "@duban/bot/telegram-messenger";
+import { createTelegramMessenger, TelegramMessenger } from "@duban/bot/telegram-messenger";
 import { ensureAdmin } from "@duban/core/auth/ensure-admin";
 import { routeByChannel, type Channel, type Messenger } from "@duban/core/channels/messenger";
 import { defaultBackupDir } from "@duban/db/backup/backup";
@@ -78,9 +78,16 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     log.info("PUBLIC_URL is not set: invitations for 企业微信, 钉钉 and 飞书 are the 绑定 line to send the app, without a login link or QR code");
   }
   const messenger: Messenger | null = Object.keys(adapters).length > 0 ? metrics.countSends(routeByChannel(adapters)) : null;
+  // The delivery loop paces every send itself (DeliveryPacer, the same rates), so its Telegram
+  // Api has no throttler under it: the throttler's limiter per chat cost more CPU and memory than
+  // the sends of a 10,000-liaison fan-out. The bot's own replies keep the throttled Api.
+  const deliveryMessenger: Messenger | null =
+    telegram && env.TELEGRAM_BOT_TOKEN
+      ? metrics.countSends(routeByChannel({ ...adapters, telegram: new TelegramMessenger(createTelegramApi(env.TELEGRAM_BOT_TOKEN, { apiRoot: env.TELEGRAM_API_ROOT, throttle: false }), env.TELEGRAM_BOT_TOKEN) }))
+      : messenger;
 
   const scheduler = env.SCHEDULER
-    ? startScheduler({ db, messenger, log, channelLimits: { telegram: withAppRate(CHANNEL_LIMITS.telegram, env.TELEGRAM_RATE) }, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null, workingHours: env.WORKING_HOURS, onPass: (pass) => metrics.observePass(pass) })
+    ? startScheduler({ db, messenger: deliveryMessenger, log, channelLimits: { telegram: withAppRate(CHANNEL_LIMITS.telegram, env.TELEGRAM_RATE) }, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null, workingHours: env.WORKING_HOURS, onPass: (pass) => metrics.observePass(pass) })
     : null;
   if (!env.SCHEDULER) log.warn("SCHEDULER=0: this instance opens no rounds and sends no reminders");
 

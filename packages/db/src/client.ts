@@ -52,6 +52,20 @@ const ERROR_FORMAT = "minimal";
  * or PostgreSQL through node-postgres.
  */
 export function createDb(databaseUrl: string = DEFAULT_DATABASE_URL, options: { onStatement?: StatementListener } = {}): Db {
+  const db = openDb(databaseUrl, options);
+  providers.set(db, databaseProvider(databaseUrl));
+  return db;
+}
+
+/** Which database each client of `createDb` talks to (bulk statements differ in their SQL). */
+const providers = new WeakMap<Db, DatabaseProvider>();
+
+/** The provider of a client made by `createDb` (SQLite for any other). */
+export function providerOf(db: Db): DatabaseProvider {
+  return providers.get(db) ?? "sqlite";
+}
+
+function openDb(databaseUrl: string, options: { onStatement?: StatementListener }): Db {
   const counted = <F extends Parameters<typeof countingAdapter>[0]>(factory: F): F => (options.onStatement ? countingAdapter(factory, options.onStatement) : factory);
   if (databaseProvider(databaseUrl) === "postgresql") {
     // Prisma 7 generates a client per provider, and the SQLite one refuses a pg adapter. Both are

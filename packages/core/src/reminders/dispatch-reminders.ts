@@ -17,6 +17,8 @@ export interface DispatchOptions {
   signal?: AbortSignal;
   /** Chats served at once (default 16). */
   concurrency?: number;
+  /** Reminders claimed at once (default 200). */
+  batchSize?: number;
   /** Stop after this many batches (default: until nothing is due). */
   maxBatches?: number;
   /** Each channel's limits, kept before every send (without it: sent as fast as the messenger allows). */
@@ -91,7 +93,7 @@ export async function dispatchReminders(db: Db, messenger: Messenger, now: Date,
   const seen = new Set<number>();
   for (let batch = 0; batch < (options.maxBatches ?? Infinity); batch++) {
     if (options.signal?.aborted) break;
-    const due = (await dueReminders(db, now, BATCH)).filter((r) => !seen.has(r.id));
+    const due = (await dueReminders(db, now, options.batchSize ?? BATCH)).filter((r) => !seen.has(r.id));
     if (due.length === 0) break;
     const tried = await dispatchBatch(db, messenger, now, due, `${instance}:${batch}`, options, summary);
     for (const id of tried) seen.add(id);

@@ -110,6 +110,8 @@ export async function loadLadderContext(db: Db, now: Date, calendar: Calendar, w
   // A rescheduled round's rungs are keyed by due date too, so keys used for its old date (sent
   // or cancelled) do not stop the ladder from restarting for the new one.
   const byRoundAndDueDate = new Map<string, LadderRound>();
+  // Most submissions share their round's due instant: its date is worked out once.
+  const dueDates = new Map<number, string>();
   for (const submission of submissions) {
     const roundId = Number(submission.roundId);
     const unitId = Number(submission.unitId);
@@ -117,7 +119,11 @@ export async function loadLadderContext(db: Db, now: Date, calendar: Calendar, w
     if (!round) continue;
     units.set(unitId, submission.unitName);
     const dueAt = toDate(submission.dueAt);
-    const dueDate = shanghaiDate(dueAt);
+    let dueDate = dueDates.get(dueAt.getTime());
+    if (dueDate === undefined) {
+      dueDate = shanghaiDate(dueAt);
+      dueDates.set(dueAt.getTime(), dueDate);
+    }
     let entry = byRoundAndDueDate.get(`${roundId}/${dueDate}`);
     if (!entry) {
       const ownKeys = dueAt.getTime() !== round.dueAt.getTime() || round.rescheduled;

@@ -4,10 +4,7 @@
  * retrying / failed / unreachable / cancelled. The state changes that decide "sent once" are
  * here, as conditional updates, so no caller can get them subtly wrong.
  */
-import type { Db, Prisma } from "../client.ts";
-import { Prisma as P } from "../generated/prisma/client.ts";
-
-const { join, sql } = P;
+import { providerOf, type Db, type Prisma } from "../client.ts";
 import { isUniqueViolation } from "../errors.ts";
 
 type Tx = Db | Prisma.TransactionClient;
@@ -45,24 +42,42 @@ export async function queueReminderOnce(db: Db, reminder: NewReminder): Promise<
   }
 }
 
-/** Rows per INSERT: 10 values each, under SQLite's 999 bound values per statement. */
-const REMINDER_CHUNK = 90;
+/** Rows per INSERT; each INSERT binds one value, its rows as JSON (SQLite's 999-value bound never applies). */
+const REMINDER_CHUNK = 2000;
+
+/** SQLite stores Prisma's DateTime as this text (and compares it as text): the same format here. */
+const sqliteInstant = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
 /**
- * Queues many reminders with a few multi-row INSERTs; a key already there (another instance
- * planned it a moment ago) is skipped by the unique index (ON CONFLICT DO NOTHING, SQLite and
- * PostgreSQL alike). Returns the keys this call queued.
+ * Queues many reminders, 2,000 rows per INSERT: the rows go as one JSON value, unpacked by the
+ * database (`json_each` on SQLite, `json_to_recordset` on PostgreSQL), since binding 10 values a
+ * row cost four times the CPU in the client for a 10,000-liaison catch-up. A key already there
+ * (another instance planned it a moment ago) is skipped by the unique index (ON CONFLICT DO
+ * NOTHING). Returns the keys this call queued.
  */
 export async function queueRemindersOnce(db: Db, reminders: NewReminder[]): Promise<Set<string>> {
   const queued = new Set<string>();
+  const postgres = providerOf(db) === "postgresql";
   for (let i = 0; i < reminders.length; i += REMINDER_CHUNK) {
     const rows = reminders.slice(i, i + REMINDER_CHUNK).map((r) => {
       const row = rowOf(r);
-      return sql`(${row.key}, ${row.kind}, ${row.roundId}, ${row.unitId}, ${row.contactId}, ${row.rung}, ${row.dueAt}, ${row.text}, ${row.nextAttemptAt}, ${row.createdAt})`;
+      const instant = postgres ? (d: Date) => d.toISOString() : sqliteInstant;
+      return { ...row, dueAt: instant(row.dueAt), nextAttemptAt: instant(row.nextAttemptAt), createdAt: instant(row.createdAt) };
     });
-    const inserted = await db.$queryRaw<Array<{ key: string }>>(
-      sql`INSERT INTO "Reminder" ("key", "kind", "roundId", "unitId", "contactId", "rung", "dueAt", "text", "nextAttemptAt", "createdAt") VALUES ${join(rows)} ON CONFLICT ("key") DO NOTHING RETURNING "key"`,
-    );
+    const json = JSON.stringify(rows);
+    const inserted = postgres
+      ? await db.$queryRaw<Array<{ key: string }>>`
+          INSERT INTO "Reminder" ("key", "kind", "roundId", "unitId", "contactId", "rung", "dueAt", "text", "nextAttemptAt", "createdAt")
+          SELECT x."key", x."kind", x."roundId", x."unitId", x."contactId", x."rung", x."dueAt", x."text", x."nextAttemptAt", x."createdAt"
+            FROM json_to_recordset(${json}::json) AS x("key" text, "kind" text, "roundId" integer, "unitId" integer, "contactId" integer, "rung" text,
+                 "dueAt" timestamp(3), "text" text, "nextAttemptAt" timestamp(3), "createdAt" timestamp(3))
+          ON CONFLICT ("key") DO NOTHING RETURNING "key"`
+      : await db.$queryRaw<Array<{ key: string }>>`
+          INSERT INTO "Reminder" ("key", "kind", "roundId", "unitId", "contactId", "rung", "dueAt", "text", "nextAttemptAt", "createdAt")
+          SELECT value ->> 'key', value ->> 'kind', value ->> 'roundId', value ->> 'unitId', value ->> 'contactId', value ->> 'rung',
+                 value ->> 'dueAt', value ->> 'text', value ->> 'nextAttemptAt', value ->> 'createdAt'
+            FROM json_each(${json}) WHERE true
+          ON CONFLICT ("key") DO NOTHING RETURNING "key"`;
     for (const r of inserted) queued.add(r.key);
   }
   return queued;

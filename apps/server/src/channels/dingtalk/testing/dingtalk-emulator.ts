@@ -5,7 +5,10 @@
  * - POST /v1.0/oauth2/accessToken ({appKey, appSecret} → {accessToken, expireIn: 7200}; a wrong
  *   pair: 400 invalidClientIdOrSecret);
  * - every other call needs `x-acs-dingtalk-access-token`: 401 InvalidAuthentication otherwise
- *   (also for a token expired early), 403 Forbidden.AccessDenied.QpsLimitForApi when told to throttle;
+ *   (also for a token expired early), 403 Forbidden.AccessDenied.QpsLimitForApi when told to throttle
+ *   or, with `limits`, beyond the app's calls per second (标准版: 20 QPS per app and API);
+ * - with `limits.identicalOncePerDay`, the same content to the same member again on one day is
+ *   answered success and not delivered (工作通知's rule; counted in `dropped`);
  * - POST /v1.0/im/v1.0/robot/interactiveCards/send (robotCode, cardTemplateId, a unique cardBizId,
  *   singleChatReceiver JSON with a userId of the organisation, cardData JSON; → {processQueryKey});
  * - PUT /v1.0/im/robots/interactiveCards (cardBizId of a sent card, cardData JSON);
@@ -57,6 +60,14 @@ export interface DingtalkEmulatorOptions {
   members: string[];
   /** How long a pushed frame waits for its ack before it is pushed again. */
   ackTimeoutMs?: number;
+  /** Enforce 钉钉's limits (off by default, so functional tests need no pacing). */
+  limits?: {
+    /** At most `count` API calls in any `ms` (the app's QPS); beyond, 403 Forbidden.AccessDenied.QpsLimitForApi. */
+    app: { count: number; ms: number };
+    identicalOncePerDay?: boolean;
+  };
+  /** Every answer waits this long (the round trip to 钉钉); default none. */
+  latencyMs?: number;
 }
 
 export interface PushedFrame {
@@ -78,6 +89,10 @@ export class DingtalkEmulator {
   /** Each frame pushed, and how many times (pushed again while not acked). */
   readonly deliveries = new Map<string, number>();
   tokenFetches = 0;
+  /** Calls refused for the app's QPS (with `limits`). */
+  tooMany = 0;
+  /** Messages answered success but not delivered (the same content to a member again the same day). */
+  readonly dropped: Array<{ userId: string; content: string }> = [];
   /** What the last connection subscribed to ("CALLBACK /v1.0/im/bot/messages/get", …). */
   subscriptions: string[] = [];
   url = "";
@@ -85,6 +100,8 @@ export class DingtalkEmulator {
   private tickets = new Set<string>();
   private failures: Array<{ path: string; status: number; code: string; message: string }> = [];
   private flowControlled = new Set<string>();
+  private appCalls: number[] = [];
+  private contentToday = new Set<string>();
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
   private socket: WebSocket | null = null;
@@ -163,6 +180,29 @@ export class DingtalkEmulator {
   setFlowControlled(userId: string, on: boolean): void {
     if (on) this.flowControlled.add(userId);
     else this.flowControlled.delete(userId);
+  }
+
+  /** The app's calls in the last `limits.app.ms` (a sliding window, as the platform counts). */
+  private withinAppRate(): boolean {
+    const limit = this.options.limits?.app;
+    if (!limit) return true;
+    const now = Date.now();
+    while (this.appCalls.length > 0 && this.appCalls[0]! <= now - limit.ms) this.appCalls.shift();
+    if (this.appCalls.length >= limit.count) return false;
+    this.appCalls.push(now);
+    return true;
+  }
+
+  /** True (and counted as dropped) when this member already got this content today (Asia/Shanghai day). */
+  private droppedAsRepeat(userId: string, content: string): boolean {
+    if (!this.options.limits?.identicalOncePerDay) return false;
+    const key = `${new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)}|${userId}|${content}`;
+    if (this.contentToday.has(key)) {
+      this.dropped.push({ userId, content });
+      return true;
+    }
+    this.contentToday.add(key);
+    return false;
   }
 
   private accept(ws: WebSocket): void {
@@ -275,8 +315,12 @@ export class DingtalkEmulator {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const answer = (status: number, body: Record<string, unknown>) => {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
+      const write = () => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      if (this.options.latencyMs) setTimeout(write, this.options.latencyMs);
+      else write();
     };
     const error = (status: number, code: string, message: string) => answer(status, { code, message, requestid: randomBytes(8).toString("hex") });
     let body: Record<string, unknown>;
@@ -310,6 +354,10 @@ export class DingtalkEmulator {
     if (failure >= 0) {
       const [f] = this.failures.splice(failure, 1);
       return error(f!.status, f!.code, f!.message);
+    }
+    if (!this.withinAppRate()) {
+      this.tooMany++;
+      return error(403, "Forbidden.AccessDenied.QpsLimitForApi", "调用频率超过限制");
     }
     if (req.method === "POST" && url.pathname === "/v1.0/im/v1.0/robot/interactiveCards/send") return this.sendCard(body, error, answer);
     if (req.method === "PUT" && url.pathname === "/v1.0/im/robots/interactiveCards") return this.updateCard(body, error, answer);
@@ -400,6 +448,7 @@ export class DingtalkEmulator {
     if (!this.options.members.includes(userId)) return error(400, "InvalidParameter.singleChatReceiver", "接收人不存在");
     const card = parse(body.cardData) as SentDingtalkCard["card"] | null;
     if (!validCard(card)) return error(400, "InvalidParameter.cardData", "cardData 不合法");
+    if (this.droppedAsRepeat(userId, String(body.cardData))) return answer(200, { processQueryKey: `pqk-${this.next++}` });
     this.cards.push({ cardBizId, userId, robotCode: String(body.robotCode), card });
     answer(200, { processQueryKey: `pqk-${this.next++}` });
   }
@@ -423,7 +472,7 @@ export class DingtalkEmulator {
     const processQueryKey = `pqk-${this.next++}`;
     const invalid = userIds.filter((u) => !this.options.members.includes(u));
     const limited = userIds.filter((u) => this.flowControlled.has(u) && !invalid.includes(u));
-    for (const userId of userIds) if (!invalid.includes(userId) && !limited.includes(userId)) this.texts.push({ userId, content, processQueryKey });
+    for (const userId of userIds) if (!invalid.includes(userId) && !limited.includes(userId) && !this.droppedAsRepeat(userId, content)) this.texts.push({ userId, content, processQueryKey });
     answer(200, { processQueryKey, invalidStaffIdList: invalid, flowControlledStaffIdList: limited });
   }
 }

@@ -99,6 +99,8 @@ export interface FeishuEmulatorOptions {
   /** open_ids within the app's availability (可用范围). */
   members: string[];
   tenantKey?: string;
+  /** Every API answer waits this long (the round trip to 飞书); default none. */
+  latencyMs?: number;
 }
 
 interface Pushed {
@@ -201,8 +203,12 @@ export class FeishuEmulator {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-      res.end(JSON.stringify(body));
+      const write = () => {
+        res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+        res.end(JSON.stringify(body));
+      };
+      if (this.options.latencyMs) setTimeout(write, this.options.latencyMs);
+      else write();
     };
     let body: Record<string, unknown> = {};
     if (chunks.length > 0) {
