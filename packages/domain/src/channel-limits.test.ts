@@ -108,6 +108,9 @@ describe("DeliveryPacer", () => {
     expect(pacer.reserve({ recipient: "u1", text: "任务8 2026Q3 请报送", now: T0 + 5000 })).toEqual({ kind: "defer", until: T0 + 86_400_000, reason: "identical-today" });
     expect(pacer.reserve({ recipient: "u1", text: "任务8 2026Q3 请报送（10月13日）", now: T0 + 5000 }).kind).toBe("go");
     expect(pacer.reserve({ recipient: "u2", text: "任务8 2026Q3 请报送", now: T0 + 5000 }).kind).toBe("go");
+    // A send the platform refused (rate) delivered nothing: its retry may go the same day.
+    pacer.notDelivered({ recipient: "u2", text: "任务8 2026Q3 请报送" });
+    expect(pacer.reserve({ recipient: "u2", text: "任务8 2026Q3 请报送", now: T0 + 9000 }).kind).toBe("go");
     // The next Shanghai day the same text may go again.
     expect(pacer.reserve({ recipient: "u1", text: "任务8 2026Q3 请报送", now: T0 + 86_400_000 }).kind).toBe("go");
     // 20/s app-wide.

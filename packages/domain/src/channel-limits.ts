@@ -169,6 +169,17 @@ export class DeliveryPacer {
     return { kind: "go", at };
   }
 
+  /**
+   * A send that did not reach the recipient (refused for rate, failed): its text does not count
+   * as seen today, so the retry is not held to the next day. Its slots stay taken — the call was made.
+   */
+  notDelivered(input: { recipient: string; text?: string }): void {
+    if (input.text === undefined) return;
+    const seen = this.texts.get(input.recipient);
+    seen?.delete(input.text);
+    if (seen?.size === 0) this.texts.delete(input.recipient);
+  }
+
   /** Forgets slots no window can see any more (at most once a minute), so memory follows recent traffic. */
   private prune(now: number): void {
     if (now < this.pruneAt) return;

@@ -170,12 +170,14 @@ async function dispatchBatch(
   else options.signal?.addEventListener("abort", release, { once: true });
   // Waits for the channel's limits before a send: "go" once a slot is taken; "deferred" when the
   // recipient's limit is further off (the rows wait in the outbox); "stopped" on shutdown.
+  // What the pacer compares for 钉钉's once-a-day rule: the text as it goes (a digest's together).
+  const paceText = (send: Prepared[]) => send.map((p) => p.message.text).join("\n");
   const pace = async (send: Prepared[]): Promise<"go" | "deferred" | "stopped"> => {
     if (!options.pacing) return "go";
     const { channel = "telegram", chatId } = send[0]!.message;
     const pacer = options.pacing.pacerOf(channel);
     const clock = options.pacing.clock ?? Date.now;
-    const text = send.map((p) => p.message.text).join("\n");
+    const text = paceText(send);
     for (;;) {
       if (options.signal?.aborted) return "stopped";
       const at = clock();
@@ -205,6 +207,11 @@ async function dispatchBatch(
           if ((await pace(send)) !== "go") continue;
           if (!send.every((p) => notStarted.delete(p))) continue;
           const result = digest ? await attempt(() => messenger.sendDigest!(send.map((p) => p.message))) : await attempt(() => messenger.send(send[0]!.message));
+          // Nothing reached the recipient: the text is not "seen today" (钉钉), or its retry would wait a day.
+          if (options.pacing && !result.ok && !(result.outcome === "retry" && result.maybeDelivered)) {
+            const { channel = "telegram", chatId } = send[0]!.message;
+            options.pacing.pacerOf(channel).notDelivered({ recipient: chatId, text: paceText(send) });
+          }
           for (const p of send) await record(db, p, result, now, summary);
         }
       }
