@@ -8,8 +8,9 @@ import { Api } from "grammy";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { telegramThrottle } from "@duban/bot/create-bot";
-import { CHANNEL_LIMITS } from "@duban/domain/channel-limits";
+import { CHANNEL_LIMITS, withAppRate } from "@duban/domain/channel-limits";
 import { DingtalkEmulator } from "../src/channels/dingtalk/testing/dingtalk-emulator.ts";
+import { DINGTALK_DEFAULT_RATE } from "../src/env.ts";
 import { FeishuEmulator } from "../src/channels/feishu/testing/feishu-emulator.ts";
 import { WecomEmulator } from "../src/channels/wecom/testing/wecom-emulator.ts";
 import type { DeliveryBenchChannel } from "./delivery.ts";
@@ -82,7 +83,8 @@ export const wecomBench: DeliveryBenchChannel = {
 /** 钉钉: 20 calls/s per app (标准版; 403 QpsLimitForApi beyond) and the same content to a member once a day (dropped beyond, answered success). */
 export const dingtalkBench: DeliveryBenchChannel = {
   channel: "dingtalk",
-  limits: CHANNEL_LIMITS.dingtalk,
+  // Paced as the server is by default (DINGTALK_RATE), against the platform's own 20/s.
+  limits: withAppRate(CHANNEL_LIMITS.dingtalk, DINGTALK_DEFAULT_RATE),
   limitedName: "403 QpsLimit",
   async start(addresses) {
     const emulator = new DingtalkEmulator({ ...BENCH_APPS.dingtalk, members: addresses, limits: { app: CHANNEL_LIMITS.dingtalk.app[0]!, identicalOncePerDay: true }, latencyMs: LATENCY_MS });

@@ -20,7 +20,7 @@ import { runSchedulerPass } from "@duban/core/reminders/run-scheduler-pass";
 import { at } from "@duban/core/testing/liaison-fixture";
 import { insertChunked, insertScalePlan } from "@duban/core/testing/scale-fixture";
 import { createTestDb } from "@duban/db/testing";
-import { appRatePerSecond, type ChannelLimits } from "@duban/domain/channel-limits";
+import { appRatePerSecond, CHANNEL_LIMITS, type ChannelLimits } from "@duban/domain/channel-limits";
 import { BENCH_START, type DeliverResult } from "./delivery-messengers.ts";
 
 /** A channel as the delivery bench drives it. */
@@ -54,6 +54,7 @@ export async function benchDelivery(target: DeliveryBenchChannel, n: number): Pr
   try {
     endpoint = await target.start(addresses);
     const rate = appRatePerSecond(target.limits);
+    const platformRate = appRatePerSecond(CHANNEL_LIMITS[target.channel]);
     // Bounded: twice the time the rate allows (at most 30/s counted: a faster platform is bound
     // by round trips, not by its limit), plus a minute.
     const bound = (2 * n * 1000) / Math.min(rate, 30) + 60_000;
@@ -69,7 +70,7 @@ export async function benchDelivery(target: DeliveryBenchChannel, n: number): Pr
     const anchor = target.anchor ? `; ${await target.anchor(Math.min(n, 600))}` : "";
     return (
       `delivery${target.channel === "telegram" ? "" : `[${target.channel}]`}: ${result.delivered} sent in ${result.seconds.toFixed(1)} s = ${perSecond.toFixed(1)} msg/s ` +
-      `(${(perSecond / rate).toFixed(2)} of ${Number(rate.toFixed(1))}/s), ${target.limitedName} ${limited.toFixed(2)}%, ` +
+      `(${(perSecond / rate).toFixed(2)} of ${Number(rate.toFixed(1))}/s${platformRate === rate ? "" : ` paced; the platform allows ${Number(platformRate.toFixed(1))}/s`}), ${target.limitedName} ${limited.toFixed(2)}%, ` +
       `${target.limits.beyond === "dropped" ? `dropped ${stats.dropped}, ` : ""}lost ${lost}, duplicate ${duplicate}, rss ${Math.round(result.peakRss / 2 ** 20)} MB` +
       ` (${Math.round(result.startRss / 2 ** 20)} MB at the start; CPU ${(result.cpuMs / Math.max(1, result.delivered)).toFixed(1)} ms per message; load ${load}${anchor})`
     );

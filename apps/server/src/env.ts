@@ -2,6 +2,9 @@ import { z } from "zod";
 import { databaseUrlSchema } from "@duban/db/database-url";
 import { workingHoursSettingSchema } from "@duban/domain/working-hours";
 
+/** 钉钉 sends per second by default: below its 20 calls/s per app, which its token and card-update calls share and network jitter crowds. */
+export const DINGTALK_DEFAULT_RATE = 16;
+
 const optionalText = z
   .string()
   .trim()
@@ -68,6 +71,8 @@ export const envSchema = z.object({
   /** 钉钉's login page and its older server API (userid by unionId), for invitation links (tests: the emulator). */
   DINGTALK_LOGIN_ROOT: z.url().default("https://login.dingtalk.com"),
   DINGTALK_OAPI_ROOT: z.url().default("https://oapi.dingtalk.com"),
+  /** Messages/s this instance sends (钉钉 allows 20 calls/s per app; the default leaves room for its other calls and jitter). */
+  DINGTALK_RATE: z.coerce.number().int().min(1).max(20).default(DINGTALK_DEFAULT_RATE),
   /** 飞书 self-built app (自建应用): both, or neither (the channel is off). Events come over the long connection. */
   FEISHU_APP_ID: optionalText.refine((v) => v === undefined || /^cli_[0-9a-fA-F]{16}$/.test(v), "the App ID (凭证与基础信息), cli_ and 16 hex digits"),
   FEISHU_APP_SECRET: optionalText,

@@ -87,7 +87,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
       : messenger;
 
   const scheduler = env.SCHEDULER
-    ? startScheduler({ db, messenger: deliveryMessenger, log, channelLimits: { telegram: withAppRate(CHANNEL_LIMITS.telegram, env.TELEGRAM_RATE) }, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null, workingHours: env.WORKING_HOURS, onPass: (pass) => metrics.observePass(pass) })
+    ? startScheduler({ db, messenger: deliveryMessenger, log, channelLimits: { telegram: withAppRate(CHANNEL_LIMITS.telegram, env.TELEGRAM_RATE), dingtalk: withAppRate(CHANNEL_LIMITS.dingtalk, env.DINGTALK_RATE) }, officeChatId: env.TELEGRAM_OFFICE_CHAT_ID ?? null, workingHours: env.WORKING_HOURS, onPass: (pass) => metrics.observePass(pass) })
     : null;
   if (!env.SCHEDULER) log.warn("SCHEDULER=0: this instance opens no rounds and sends no reminders");
 
