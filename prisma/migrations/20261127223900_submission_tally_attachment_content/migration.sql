@@ -216,3 +216,14 @@ SELECT x."taskId", x."unitId", x."id", x."status", x."progress", x."createdAt", 
                ROW_NUMBER() OVER (PARTITION BY s."taskId", s."unitId" ORDER BY s."createdAt" DESC, s."id" DESC) AS "n"
           FROM "StatusUpdate" s) x
  WHERE x."n" = 1;
+
+-- ---- Reminder: a round's reminders per unit, and a contact's ----
+
+-- DropIndex
+DROP INDEX "Reminder_roundId_idx";
+
+-- CreateIndex
+CREATE INDEX "Reminder_roundId_unitId_idx" ON "Reminder"("roundId", "unitId");
+
+-- CreateIndex
+CREATE INDEX "Reminder_contactId_idx" ON "Reminder"("contactId");
