@@ -87,7 +87,8 @@ export async function benchDelivery(target: DeliveryBenchChannel, n: number): Pr
  * emulator lives here.
  */
 async function deliverInChild(args: string[], file: string, n: number, boundMs: number): Promise<DeliverResult & { delivered: number; seconds: number }> {
-  const child = fork(path.join(here, "deliver.ts"), args, { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // Started as `npm start` starts the server: two malloc arenas unless the caller says otherwise.
+  const child = fork(path.join(here, "deliver.ts"), args, { execArgv: process.execArgv, env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2" }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`delivering process exited with ${code}`))));
   await Promise.race([new Promise((resolve) => child.once("message", resolve)), exited]);
   const started = performance.now();
