@@ -12,6 +12,7 @@ import path from "node:path";
 import pg from "pg";
 import { createDb, type DatabaseProvider, type Db } from "./client.ts";
 import { applyMigrations, migrationNames, POSTGRES_MIGRATIONS_DIR } from "./migrate/migrations.ts";
+import { dropDatabaseWhenFree } from "./drop-database.ts";
 
 /** The PostgreSQL server tests may create databases on, or null (SQLite only). */
 export function testDatabaseServer(): string | null {
@@ -157,18 +158,7 @@ async function createPostgresTestDb(): Promise<TestDb> {
   };
 }
 
-/**
- * Drops a test database. An autovacuum worker busy on the fresh copy cannot be terminated by a
- * non-superuser role (FORCE then fails with "must be a member of the role…"): wait for it a little.
- */
-async function dropDatabase(server: string, database: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await adminPool(server).query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      return;
-    } catch (error) {
-      if (attempt >= 20 || !/pg_signal_backend|being accessed by other users/.test(String(error))) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+/** Drops a test database (see dropDatabaseWhenFree: an autovacuum worker may hold it a moment). */
+function dropDatabase(server: string, database: string): Promise<void> {
+  return dropDatabaseWhenFree((sql) => adminPool(server).query(sql), database);
 }

@@ -14,6 +14,7 @@ import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from "@prisma/dri
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery } from "@prisma/driver-adapter-utils";
 import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { SchemaEngine as SchemaEngineType } from "@prisma/schema-engine-wasm";
+import { dropDatabaseWhenFree } from "../drop-database.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -123,7 +124,7 @@ function postgresFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
         disposed = true;
         await dispose();
         try {
-          await admin.executeScript(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+          await dropDatabaseWhenFree((sql) => admin.executeScript(sql), database);
         } finally {
           await admin.dispose();
         }

@@ -8,6 +8,7 @@ import pg from "pg";
 import { testDatabaseServer } from "../testing.ts";
 import { applyMigrations, migrationNames, POSTGRES_MIGRATIONS_DIR, schemaProblems } from "./migrations.ts";
 import { prismaCopy } from "../../test/prisma-copy.ts";
+import { dropDatabaseWhenFree } from "../drop-database.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "duban-pg-migrations-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,7 +36,7 @@ describe("PostgreSQL migrations (real PostgreSQL)", () => {
       await client.end();
       expect(rows.rows.map((r: { migration_name: string }) => r.migration_name)).toEqual(names);
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await dropDatabaseWhenFree((sql) => admin.query(sql), name);
       await admin.end();
     }
   });
