@@ -48,3 +48,29 @@ export function requestFailure(error: unknown): { reason: string; maybeDelivered
   const notSent = typeof code === "string" && NOT_SENT_CODES.has(code);
   return { reason: notSent ? code : error instanceof Error ? error.name : "network error", maybeDelivered: !notSent };
 }
+
+export type JsonObject = Record<string, unknown>;
+
+/**
+ * One JSON call to a platform's API within PLATFORM_TIMEOUT_MS (the login exchanges of 钉钉 and
+ * 飞书): its HTTP status and object body, or why there is none (`platform` names it in the reason).
+ */
+export async function callPlatformJson(
+  platform: string,
+  url: URL,
+  init: { method: "GET" | "POST"; headers?: Record<string, string>; body?: unknown },
+): Promise<{ status: number; body: JsonObject } | { failed: string }> {
+  try {
+    const response = await fetch(url, {
+      method: init.method,
+      headers: { accept: "application/json", ...(init.body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }), ...init.headers },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      signal: AbortSignal.timeout(PLATFORM_TIMEOUT_MS),
+    });
+    const body = (await response.json().catch(() => null)) as unknown;
+    if (!body || typeof body !== "object" || Array.isArray(body)) return { failed: `${url.pathname}: HTTP ${response.status}, not a ${platform} answer` };
+    return { status: response.status, body: body as JsonObject };
+  } catch (error) {
+    return { failed: `${url.pathname}: ${requestFailure(error).reason}` };
+  }
+}

@@ -15,7 +15,7 @@
  * page running 钉钉's JSAPI from its CDN inside a configured 微应用; the OAuth login is plain HTTP,
  * works from a scanned QR code too, and needs no page script.
  */
-import { PLATFORM_TIMEOUT_MS, requestFailure } from "../platform-http.ts";
+import { callPlatformJson, type JsonObject } from "../platform-http.ts";
 import type { ChannelLogin, LoginAccount } from "../channel-login.ts";
 import type { DingtalkApi } from "./api.ts";
 import type { DingtalkMessenger } from "./messenger.ts";
@@ -42,23 +42,9 @@ export function dingtalkAuthorizeUrl(config: Pick<DingtalkLoginConfig, "clientId
   return url.toString();
 }
 
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 
-async function call(url: URL, init: { method: "GET" | "POST"; headers?: Record<string, string>; body?: unknown }): Promise<{ status: number; body: Json } | { failed: string }> {
-  try {
-    const response = await fetch(url, {
-      method: init.method,
-      headers: { accept: "application/json", ...(init.body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      signal: AbortSignal.timeout(PLATFORM_TIMEOUT_MS),
-    });
-    const body = (await response.json().catch(() => null)) as unknown;
-    if (!body || typeof body !== "object" || Array.isArray(body)) return { failed: `${url.pathname}: HTTP ${response.status}, not a 钉钉 answer` };
-    return { status: response.status, body: body as Json };
-  } catch (error) {
-    return { failed: `${url.pathname}: ${requestFailure(error).reason}` };
-  }
-}
+const call = (url: URL, init: { method: "GET" | "POST"; headers?: Record<string, string>; body?: unknown }) => callPlatformJson("钉钉", url, init);
 
 /** The member's userId (the organisation's, as the robot sees them) from the authCode 钉钉 redirected with. */
 export async function dingtalkUserFromCode(config: DingtalkLoginConfig, api: DingtalkApi, code: string): Promise<LoginAccount> {

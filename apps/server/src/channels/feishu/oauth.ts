@@ -12,7 +12,7 @@
  *   {code: 0, data: {open_id, union_id, name, …}}. The open_id is the one the bot's events carry.
  * Plain fetch: no app token is needed (the app's credentials go in the token request's body).
  */
-import { PLATFORM_TIMEOUT_MS, requestFailure } from "../platform-http.ts";
+import { callPlatformJson, type JsonObject } from "../platform-http.ts";
 import type { ChannelLogin, LoginAccount } from "../channel-login.ts";
 import type { FeishuMessenger } from "./messenger.ts";
 
@@ -38,27 +38,9 @@ export function feishuAuthorizeUrl(config: Pick<FeishuLoginConfig, "appId" | "ac
   return url.toString();
 }
 
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 
-async function call(url: URL, init: { method: "GET" | "POST"; bearer?: string; body?: unknown }): Promise<{ status: number; body: Json } | { failed: string }> {
-  try {
-    const response = await fetch(url, {
-      method: init.method,
-      headers: {
-        accept: "application/json",
-        ...(init.body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
-        ...(init.bearer ? { authorization: `Bearer ${init.bearer}` } : {}),
-      },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      signal: AbortSignal.timeout(PLATFORM_TIMEOUT_MS),
-    });
-    const body = (await response.json().catch(() => null)) as unknown;
-    if (!body || typeof body !== "object" || Array.isArray(body)) return { failed: `${url.pathname}: HTTP ${response.status}, not a 飞书 answer` };
-    return { status: response.status, body: body as Json };
-  } catch (error) {
-    return { failed: `${url.pathname}: ${requestFailure(error).reason}` };
-  }
-}
+const call = (url: URL, init: { method: "GET" | "POST"; headers?: Record<string, string>; body?: unknown }) => callPlatformJson("飞书", url, init);
 
 /** The member's open_id (for this app) from the code 飞书 redirected with. */
 export async function feishuUserFromCode(config: FeishuLoginConfig, code: string, redirectUri: string): Promise<LoginAccount> {
@@ -73,7 +55,7 @@ export async function feishuUserFromCode(config: FeishuLoginConfig, code: string
     const detail = `oauth/token: HTTP ${token.status} ${tokenCode} ${String(token.body.error ?? "")}`.trim();
     return { ok: false, problem: BAD_CODE.has(tokenCode) ? "code" : OUTSIDER.has(tokenCode) ? "outsider" : "unavailable", detail };
   }
-  const info = await call(new URL("/open-apis/authen/v1/user_info", config.apiRoot), { method: "GET", bearer: userToken });
+  const info = await call(new URL("/open-apis/authen/v1/user_info", config.apiRoot), { method: "GET", headers: { authorization: `Bearer ${userToken}` } });
   if ("failed" in info) return { ok: false, problem: "unavailable", detail: info.failed };
   const openId = (info.body.data as Json | undefined)?.open_id;
   if (info.body.code !== 0 || typeof openId !== "string" || openId === "") {
