@@ -1,10 +1,10 @@
-import ExcelJS from "exceljs";
+import type * as ExcelJS from "exceljs";
 import type { Db } from "@duban/db/client";
 import { shanghaiDate } from "@duban/domain/calendar";
 import type { Light } from "@duban/domain/light";
 import { loadPlanPeriodReport, outcomeLabel, type PlanPeriodReport } from "./plan-period-report.ts";
 import { comparatorText, formatShanghai, safeFileName, statusLabel } from "./round-report-data.ts";
-import { XLSX_MIME } from "./round-ledger-xlsx.ts";
+import { loadExcel, XLSX_MIME } from "./round-ledger-xlsx.ts";
 
 export const LIGHT_LABEL: Record<Light, string> = { red: "红灯", yellow: "黄灯", green: "绿灯" };
 const EXTENSION_STATE: Record<string, string> = { pending: "待审批", approved: "已批准", rejected: "未批准" };
@@ -29,7 +29,7 @@ function header(row: ExcelJS.Row) {
 
 /** 台账 of a plan's period: a row per task × unit, an indicator sheet, and a sheet of attachment links. */
 export async function buildPlanLedgerXlsx(report: PlanPeriodReport): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = "Duban 督办";
   workbook.created = report.generatedAt;
   const f = report.figures;

@@ -1,12 +1,21 @@
-import ExcelJS from "exceljs";
+import type * as ExcelJS from "exceljs";
 import type { Db } from "@duban/db/client";
 import { comparatorText, extensionLabel, formatShanghai, joinSentences, loadRoundReport, safeFileName, statusLabel, submissionStateLabel, type RoundReport } from "./round-report-data.ts";
 
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/**
+ * exceljs, loaded on first use: importing it costs the process ~20 MB resident, which a server
+ * that is not exporting or importing a spreadsheet right now should not carry.
+ */
+export async function loadExcel(): Promise<typeof ExcelJS> {
+  const module = (await import("exceljs")) as typeof ExcelJS & { default?: typeof ExcelJS };
+  return module.default ?? module;
+}
+
 /** 报送台账: one row per owing unit, plus a sheet of the plan's indicators for the period. */
 export async function buildRoundLedgerXlsx(report: RoundReport): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = "Duban 督办";
   workbook.created = report.generatedAt;
 

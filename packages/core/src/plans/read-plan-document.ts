@@ -1,5 +1,6 @@
 import { DOMParser, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
-import ExcelJS from "exceljs";
+import type * as ExcelJS from "exceljs";
+import { loadExcel } from "../exports/round-ledger-xlsx.ts";
 import JSZip from "jszip";
 import { isTaskTableHeader } from "@duban/domain/plan-table";
 import { type ListNumbering, readNumbering } from "./docx-numbering.ts";
@@ -302,7 +303,7 @@ function joinCells(cells: string[]): string {
 
 async function readXlsx(fileName: string, bytes: Uint8Array): Promise<string> {
   await openPackage(fileName, bytes, "Excel", "xl/workbook.xml");
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   } catch {

@@ -1,8 +1,8 @@
-import ExcelJS from "exceljs";
+import type * as ExcelJS from "exceljs";
 import type { Db } from "@duban/db/client";
 import type { ScoreRule } from "@duban/domain/score";
 import { formatShanghai, safeFileName } from "../exports/round-report-data.ts";
-import { XLSX_MIME } from "../exports/round-ledger-xlsx.ts";
+import { loadExcel, XLSX_MIME } from "../exports/round-ledger-xlsx.ts";
 import { computeScores, type Scores } from "./compute-scores.ts";
 
 const OUTCOME_LABEL: Record<string, string> = { onTime: "按时", late: "逾期", missing: "未报", exempt: "免责", pending: "未到期" };
@@ -15,7 +15,7 @@ const pct = (rate: number | null) => (rate === null ? "" : `${Math.round(rate * 
 
 /** 考核排名: one row per unit in ranking order, and a sheet of every late, missing or exempt item. */
 export async function buildScoresXlsx(scores: Scores, now: Date, planTitle: string | null): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = "Duban 督办";
   workbook.created = now;
   const sheet = workbook.addWorksheet("考核排名");
