@@ -1,6 +1,9 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Hono } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
 import type { Logger } from "pino";
 import { boundText, inviteState, joinPath, parseInviteState, type LoginChannel } from "@duban/core/invites/channel-invite-link";
+import { hashInviteToken, inviteTokenSchema } from "@duban/core/invites/invite-token";
 import { redeemChannelInvite } from "@duban/core/invites/redeem-channel-invite";
 import type { Db } from "@duban/db/client";
 import type { ChannelLogin } from "./channel-login.ts";
@@ -35,6 +38,50 @@ export interface JoinRouteDeps {
 }
 
 /**
+ * After a successful binding the browser keeps a receipt for that one page: the account the
+ * platform vouched for, signed (HMAC, a key of this process) together with the link's state and
+ * its one-time code, for 30 minutes, on /join/<channel> only, HttpOnly. Reloading the page (the
+ * code is spent by then) shows the bound state from it instead of "登录已失效"; it unlocks no
+ * other URL, binds nothing, and after a restart the page falls back to asking for a new login.
+ */
+const RECEIPT_COOKIE = "duban_join";
+const RECEIPT_SECONDS = 30 * 60;
+const receiptKey = randomBytes(32);
+
+function receiptMac(channel: LoginChannel, state: string, code: string, externalId: string, expires: number): string {
+  return createHmac("sha256", receiptKey).update([channel, state, code, externalId, String(expires)].join("\n")).digest("base64url");
+}
+
+function receipt(channel: LoginChannel, state: string, code: string, externalId: string, now: Date): string {
+  const expires = Math.floor(now.getTime() / 1000) + RECEIPT_SECONDS;
+  return [String(expires), Buffer.from(externalId).toString("base64url"), receiptMac(channel, state, code, externalId, expires)].join(".");
+}
+
+/** The account of a receipt made for exactly this state and code, still within its time; else null. */
+function openReceipt(value: string | undefined, channel: LoginChannel, state: string, code: string, now: Date): string | null {
+  const [expiresText, idText, mac, ...rest] = (value ?? "").split(".");
+  if (!expiresText || !idText || !mac || rest.length > 0 || !/^\d{1,12}$/.test(expiresText)) return null;
+  const expires = Number(expiresText);
+  if (expires * 1000 <= now.getTime()) return null;
+  const externalId = Buffer.from(idText, "base64url").toString("utf8");
+  const expected = Buffer.from(receiptMac(channel, state, code, externalId, expires));
+  const given = Buffer.from(mac);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? externalId : null;
+}
+
+/** The unit and role when the invitation was claimed by the contact this account is bound to (read only: it binds nothing). */
+async function boundByInvite(db: Db, token: string, channel: LoginChannel, externalId: string): Promise<{ unit: string; role: string } | null> {
+  if (!inviteTokenSchema.safeParse(token).success) return null;
+  const [invite, account] = await Promise.all([
+    db.invite.findUnique({ where: { tokenHash: hashInviteToken(token) }, select: { usedAt: true, usedBy: true, unitId: true, role: true, unit: { select: { name: true } } } }),
+    db.contactChannel.findUnique({ where: { channel_externalId: { channel, externalId } }, select: { contact: { select: { id: true, unitId: true, status: true } } } }),
+  ]);
+  const contact = account?.contact;
+  if (!invite?.usedAt || !contact || contact.id !== invite.usedBy || contact.unitId !== invite.unitId || contact.status === "revoked") return null;
+  return { unit: invite.unit.name, role: invite.role === "head" ? "负责人" : "联络员" };
+}
+
+/**
  * GET /join/<channel>: the platform's login redirects here with a one-time code and the state of
  * the invitation link. The code is exchanged for the member's account on the channel, which is
  * bound by the same rules as `绑定 <code>` (redeemChannelInvite → claimInvite); the app then
@@ -63,6 +110,13 @@ export function mountJoinRoutes(app: Hono, deps: JoinRouteDeps): void {
         deps.log?.info({ channel, error: c.req.query("error")?.slice(0, 40) }, "join: the login came back without a code");
         return answer(400, "未完成登录", `${name}未返回登录结果（可能未同意授权）。请在${name}中重新打开邀请链接。`);
       }
+      const rawState = c.req.query("state")!;
+      // A reload of the page that bound this browser's member: the code is spent, the receipt says who it was.
+      const reloaded = openReceipt(getCookie(c, RECEIPT_COOKIE), channel, rawState, code, deps.now());
+      if (reloaded !== null) {
+        const bound = await boundByInvite(deps.db, state.token, channel, reloaded);
+        if (bound) return answer(200, "已绑定", `您已是「${bound.unit}」的${bound.role}，督办提醒将通过${name}发送给您，现在可以关闭此页面。`);
+      }
       const account = await login.account(code, joinRedirectUri(deps.publicUrl, channel));
       if (!account.ok) {
         deps.log?.warn({ channel, problem: account.problem, detail: account.detail }, "join: the login was not accepted");
@@ -79,6 +133,13 @@ export function mountJoinRoutes(app: Hono, deps: JoinRouteDeps): void {
         return answer(400, "链接无效", "这不是有效的督办邀请链接。请向办公室重新索取邀请。");
       }
       const role = result.role === "head" ? "负责人" : "联络员";
+      setCookie(c, RECEIPT_COOKIE, receipt(channel, rawState, code, account.externalId, deps.now()), {
+        path: joinPath(channel),
+        maxAge: RECEIPT_SECONDS,
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: deps.publicUrl.startsWith("https://"),
+      });
       if (result.already) return answer(200, "已绑定", `您已是「${result.unit.name}」的${role}，无需再次绑定。`);
       // The greeting in chat, as after "绑定 <code>"; the binding stands even if it cannot be sent now.
       const sent = await login.sendText(account.externalId, boundText(result)).catch((error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : "send failed" }));
