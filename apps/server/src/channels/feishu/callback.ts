@@ -104,7 +104,8 @@ export function mountFeishuCallback(app: Hono, deps: FeishuCallbackDeps): void {
     if (event.type === "url_verification") return Response.json({ challenge: event.challenge });
     // Already verified here, on the raw body: the SDK's own check re-serialises the parsed body.
     const work = dispatcher.invoke(event, { needCheck: false });
-    const result = await withinDeadline(work, answerWithinMs);
+    // A tap keeps to its own deadline (events.ts) and answers with the toast the member sees.
+    const result = asObject(event.header)?.event_type === "card.action.trigger" ? await work : await withinDeadline(work, answerWithinMs);
     if (result === LATE) {
       work.catch((error: unknown) => log?.error({ err: error, path }, "feishu: event failed after answering"));
       return Response.json({});

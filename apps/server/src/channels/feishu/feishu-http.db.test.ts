@@ -26,6 +26,7 @@ describe("飞书 HTTP callback mode: /feishu/events and /feishu/card over 127.0.
   let reminderId: number;
   let roundId: number;
   let logged: string;
+  let listen: (answerWithinMs?: number) => Promise<void>;
 
   beforeEach(async () => {
     f = await liaisonFixture();
@@ -52,18 +53,21 @@ describe("飞书 HTTP callback mode: /feishu/events and /feishu/card over 127.0.
     logged = "";
     const log = pino({ level: "debug" }, new Writable({ write: (chunk, _encoding, done) => ((logged += String(chunk)), done()) }));
     messenger = new FeishuMessenger(new FeishuApi({ appId: APP_ID, appSecret: SECRET, apiRoot: emulator.url }, { log }));
-    const app = createServerApp({
-      db: f.db,
-      now: () => FIXTURE_NOW,
-      log,
-      consoleDist: "/nonexistent",
-      feishu: { config: { encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN }, appId: APP_ID, messenger },
-    });
-    const port = await new Promise<number>((resolve) => {
-      server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(info.port));
-    });
-    base = `http://127.0.0.1:${port}`;
-    emulator.postTo({ eventsUrl: `${base}/feishu/events`, cardUrl: `${base}/feishu/card`, encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN });
+    listen = async (answerWithinMs?: number) => {
+      const app = createServerApp({
+        db: f.db,
+        now: () => FIXTURE_NOW,
+        log,
+        consoleDist: "/nonexistent",
+        feishu: { config: { encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN }, appId: APP_ID, messenger, ...(answerWithinMs !== undefined ? { answerWithinMs } : {}) },
+      });
+      const port = await new Promise<number>((resolve) => {
+        server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(info.port));
+      });
+      base = `http://127.0.0.1:${port}`;
+      emulator.postTo({ eventsUrl: `${base}/feishu/events`, cardUrl: `${base}/feishu/card`, encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN });
+    };
+    await listen();
   });
 
   afterEach(async () => {
@@ -160,6 +164,19 @@ describe("飞书 HTTP callback mode: /feishu/events and /feishu/card over 127.0.
     // The same event, sealed and signed as 飞书 does, is taken.
     expect((await post("/feishu/card", sealed, feishuSignedHeaders(ENCRYPT_KEY, sealed))).status).toBe(200);
     expect(await f.db.statusUpdate.count()).toBe(1);
+  });
+
+  it("a message whose handling outlasts the deadline is answered at once; the reply follows", async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await listen(50);
+    // The reply (a token, then the send) takes 0.8 s: longer than the deadline.
+    emulator.options.latencyMs = 400;
+    const text = await emulator.text(ZHANG, "任务");
+    expect(text).toMatchObject({ code: 200, data: {} });
+    expect(text.ms).toBeLessThan(400);
+    expect(emulator.sent).toHaveLength(0);
+    await emulator.until(() => emulator.sent.some((m) => m.receive_id === ZHANG && m.text?.includes("任务8") === true), 5000);
+    expect(emulator.posts).toHaveLength(1);
   });
 
   it("an event for another app is answered 200 and changes nothing", async () => {

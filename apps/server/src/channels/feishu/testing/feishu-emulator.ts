@@ -206,6 +206,8 @@ export class FeishuEmulator {
   async stop(): Promise<void> {
     for (const ws of this.sockets) ws.terminate();
     this.wss.close();
+    // Keep-alive connections (the SDK's HTTP client) would hold the close for the server's idle timeout.
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
