@@ -81,11 +81,9 @@ describe("飞书 HTTP callback mode: /feishu/events and /feishu/card over 127.0.
   it("answers the URL check on both request URLs, only with our Verification Token", async () => {
     for (const path of ["/feishu/events", "/feishu/card"]) {
       const verified = await emulator.verifyUrl(`${base}${path}`);
-      expect(verified).toMatchObject({ status: 200, body: { challenge: expect.any(String) } });
+      expect(verified).toEqual({ status: 200, echoed: true });
     }
-    const wrong = await emulator.verifyUrl(`${base}/feishu/events`, "another-apps-token");
-    expect(wrong.status).toBe(401);
-    expect(wrong.body).not.toHaveProperty("challenge");
+    expect(await emulator.verifyUrl(`${base}/feishu/events`, "another-apps-token")).toEqual({ status: 401, echoed: false });
   });
 
   it("a card tap over HTTP records the status and answers with the spent card; a redelivery is handled once; the percentage as a text lands", async () => {

@@ -508,13 +508,13 @@ export class FeishuEmulator {
   }
 
   /** 飞书's URL check when the request URL is saved: {challenge, token, type: "url_verification"}, encrypted, unsigned. */
-  async verifyUrl(url: string, token = this.requestUrls?.verificationToken ?? ""): Promise<{ status: number; body: unknown }> {
+  async verifyUrl(url: string, token = this.requestUrls?.verificationToken ?? ""): Promise<{ status: number; echoed: boolean }> {
     const challenge = randomUUID();
     const key = this.requestUrls?.encryptKey ?? "";
     const raw = JSON.stringify({ encrypt: feishuEncrypt(key, JSON.stringify({ challenge, token, type: "url_verification" })) });
     const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json; charset=utf-8" }, body: raw });
-    const body = (await res.json()) as unknown;
-    return { status: res.status, body: res.status === 200 && (body as { challenge?: unknown }).challenge === challenge ? { challenge } : body };
+    const body = (await res.json()) as { challenge?: unknown };
+    return { status: res.status, echoed: body.challenge === challenge };
   }
 
   /** One POST of an event to the request URL (encrypted and signed), and the answer. */
