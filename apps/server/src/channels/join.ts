@@ -38,47 +38,43 @@ export interface JoinRouteDeps {
 }
 
 /**
- * After a successful binding the browser keeps a receipt for that one page: the account the
- * platform vouched for, signed (HMAC, a key of this process) together with the link's state and
- * its one-time code, for 30 minutes, on /join/<channel> only, HttpOnly. Reloading the page (the
- * code is spent by then) shows the bound state from it instead of "登录已失效"; it unlocks no
- * other URL, binds nothing, and after a restart the page falls back to asking for a new login.
+ * After a successful binding the browser keeps a receipt for that one page, HttpOnly, on
+ * /join/<channel> only, for 30 minutes: an HMAC (a key of this process) over the link's state,
+ * its one-time code and the contact that claimed the invitation; it carries no id. Reloading the
+ * page (the code is spent by then) shows the bound state from it instead of "登录已失效"; it
+ * unlocks no other URL, binds nothing, and after a restart the page asks for a new login again.
  */
 const RECEIPT_COOKIE = "duban_join";
 const RECEIPT_SECONDS = 30 * 60;
 const receiptKey = randomBytes(32);
 
-function receiptMac(channel: LoginChannel, state: string, code: string, externalId: string, expires: number): string {
-  return createHmac("sha256", receiptKey).update([channel, state, code, externalId, String(expires)].join("\n")).digest("base64url");
+function receiptMac(channel: LoginChannel, state: string, code: string, contactId: number, expires: number): string {
+  return createHmac("sha256", receiptKey).update([channel, state, code, String(contactId), String(expires)].join("\n")).digest("base64url");
 }
 
-function receipt(channel: LoginChannel, state: string, code: string, externalId: string, now: Date): string {
+function receipt(channel: LoginChannel, state: string, code: string, contactId: number, now: Date): string {
   const expires = Math.floor(now.getTime() / 1000) + RECEIPT_SECONDS;
-  return [String(expires), Buffer.from(externalId).toString("base64url"), receiptMac(channel, state, code, externalId, expires)].join(".");
+  return `${expires}.${receiptMac(channel, state, code, contactId, expires)}`;
 }
 
-/** The account of a receipt made for exactly this state and code, still within its time; else null. */
-function openReceipt(value: string | undefined, channel: LoginChannel, state: string, code: string, now: Date): string | null {
-  const [expiresText, idText, mac, ...rest] = (value ?? "").split(".");
-  if (!expiresText || !idText || !mac || rest.length > 0 || !/^\d{1,12}$/.test(expiresText)) return null;
+/** True when the receipt was made for exactly this state, code and contact, and is still within its time. */
+function validReceipt(value: string | undefined, channel: LoginChannel, state: string, code: string, contactId: number, now: Date): boolean {
+  const [expiresText, mac, ...rest] = (value ?? "").split(".");
+  if (!expiresText || !mac || rest.length > 0 || !/^\d{1,12}$/.test(expiresText)) return false;
   const expires = Number(expiresText);
-  if (expires * 1000 <= now.getTime()) return null;
-  const externalId = Buffer.from(idText, "base64url").toString("utf8");
-  const expected = Buffer.from(receiptMac(channel, state, code, externalId, expires));
+  if (expires * 1000 <= now.getTime()) return false;
+  const expected = Buffer.from(receiptMac(channel, state, code, contactId, expires));
   const given = Buffer.from(mac);
-  return given.length === expected.length && timingSafeEqual(given, expected) ? externalId : null;
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** The unit and role when the invitation was claimed by the contact this account is bound to (read only: it binds nothing). */
-async function boundByInvite(db: Db, token: string, channel: LoginChannel, externalId: string): Promise<{ unit: string; role: string } | null> {
+/** The contact that claimed the invitation, while it is still its unit's and bound on this channel (read only: it binds nothing). */
+async function claimedBy(db: Db, token: string, channel: LoginChannel): Promise<{ contactId: number; unit: string; role: string } | null> {
   if (!inviteTokenSchema.safeParse(token).success) return null;
-  const [invite, account] = await Promise.all([
-    db.invite.findUnique({ where: { tokenHash: hashInviteToken(token) }, select: { usedAt: true, usedBy: true, unitId: true, role: true, unit: { select: { name: true } } } }),
-    db.contactChannel.findUnique({ where: { channel_externalId: { channel, externalId } }, select: { contact: { select: { id: true, unitId: true, status: true } } } }),
-  ]);
-  const contact = account?.contact;
-  if (!invite?.usedAt || !contact || contact.id !== invite.usedBy || contact.unitId !== invite.unitId || contact.status === "revoked") return null;
-  return { unit: invite.unit.name, role: invite.role === "head" ? "负责人" : "联络员" };
+  const invite = await db.invite.findUnique({ where: { tokenHash: hashInviteToken(token) }, select: { usedAt: true, usedBy: true, unitId: true, role: true, unit: { select: { name: true } } } });
+  if (!invite?.usedAt || invite.usedBy === null) return null;
+  const contact = await db.contact.findFirst({ where: { id: invite.usedBy, unitId: invite.unitId, status: { not: "revoked" }, channels: { some: { channel } } }, select: { id: true } });
+  return contact ? { contactId: contact.id, unit: invite.unit.name, role: invite.role === "head" ? "负责人" : "联络员" } : null;
 }
 
 /**
@@ -112,10 +108,12 @@ export function mountJoinRoutes(app: Hono, deps: JoinRouteDeps): void {
       }
       const rawState = c.req.query("state")!;
       // A reload of the page that bound this browser's member: the code is spent, the receipt says who it was.
-      const reloaded = openReceipt(getCookie(c, RECEIPT_COOKIE), channel, rawState, code, deps.now());
-      if (reloaded !== null) {
-        const bound = await boundByInvite(deps.db, state.token, channel, reloaded);
-        if (bound) return answer(200, "已绑定", `您已是「${bound.unit}」的${bound.role}，督办提醒将通过${name}发送给您，现在可以关闭此页面。`);
+      const seen = getCookie(c, RECEIPT_COOKIE);
+      if (seen) {
+        const bound = await claimedBy(deps.db, state.token, channel);
+        if (bound && validReceipt(seen, channel, rawState, code, bound.contactId, deps.now())) {
+          return answer(200, "已绑定", `您已是「${bound.unit}」的${bound.role}，督办提醒将通过${name}发送给您，现在可以关闭此页面。`);
+        }
       }
       const account = await login.account(code, joinRedirectUri(deps.publicUrl, channel));
       if (!account.ok) {
@@ -133,7 +131,7 @@ export function mountJoinRoutes(app: Hono, deps: JoinRouteDeps): void {
         return answer(400, "链接无效", "这不是有效的督办邀请链接。请向办公室重新索取邀请。");
       }
       const role = result.role === "head" ? "负责人" : "联络员";
-      setCookie(c, RECEIPT_COOKIE, receipt(channel, rawState, code, account.externalId, deps.now()), {
+      setCookie(c, RECEIPT_COOKIE, receipt(channel, rawState, code, result.contactId, deps.now()), {
         path: joinPath(channel),
         maxAge: RECEIPT_SECONDS,
         httpOnly: true,
