@@ -73,7 +73,7 @@ export const envSchema = z.object({
   DINGTALK_OAPI_ROOT: z.url().default("https://oapi.dingtalk.com"),
   /** Messages/s this instance sends (钉钉 allows 20 calls/s per app; the default leaves room for its other calls and jitter). */
   DINGTALK_RATE: z.coerce.number().int().min(1).max(20).default(DINGTALK_DEFAULT_RATE),
-  /** 飞书 self-built app (自建应用): both, or neither (the channel is off). Events come over the long connection. */
+  /** 飞书 self-built app (自建应用): both, or neither (the channel is off). Events come over the long connection unless FEISHU_EVENT_MODE=http. */
   FEISHU_APP_ID: optionalText.refine((v) => v === undefined || /^cli_[0-9a-fA-F]{16}$/.test(v), "the App ID (凭证与基础信息), cli_ and 16 hex digits"),
   FEISHU_APP_SECRET: optionalText,
   /** https://open.feishu.cn; Lark (international): https://open.larksuite.com. */
@@ -82,12 +82,20 @@ export const envSchema = z.object({
   FEISHU_ACCOUNTS_ROOT: z.url().default("https://accounts.feishu.cn"),
   /** Calls/s this instance may start (飞书 allows 50/s per app; the default leaves room; 20 each for two instances). */
   FEISHU_RATE: z.coerce.number().int().min(1).max(50).default(40),
+  /** How 飞书 delivers events and card taps: "ws", the long connection Duban opens (default), or "http", 飞书 posts to /feishu/events and /feishu/card. */
+  FEISHU_EVENT_MODE: optionalText
+    .refine((v) => v === undefined || v === "ws" || v === "http", '"ws" (the long connection, the default) or "http" (飞书 posts to the request URLs)')
+    .transform((v) => (v ?? "ws") as "ws" | "http"),
+  /** HTTP mode: 事件与回调 → 加密策略. The Encrypt Key decrypts and signs each request; the Verification Token is inside each. */
+  FEISHU_ENCRYPT_KEY: optionalText.refine((v) => v === undefined || /^[\x21-\x7e]{1,256}$/.test(v), "the Encrypt Key (加密策略), 1-256 printable characters"),
+  FEISHU_VERIFICATION_TOKEN: optionalText.refine((v) => v === undefined || /^[\x21-\x7e]{1,256}$/.test(v), "the Verification Token (加密策略), 1-256 printable characters"),
 });
 
 export const WECOM_VARIABLES = ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_AES_KEY"] as const;
 export const DINGTALK_VARIABLES = ["DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET", "DINGTALK_ROBOT_CODE"] as const;
 
 export const FEISHU_VARIABLES = ["FEISHU_APP_ID", "FEISHU_APP_SECRET"] as const;
+export const FEISHU_HTTP_VARIABLES = ["FEISHU_ENCRYPT_KEY", "FEISHU_VERIFICATION_TOKEN"] as const;
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -114,6 +122,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const feishuSet = FEISHU_VARIABLES.filter((name) => env[name] !== undefined);
     if (feishuSet.length > 0 && feishuSet.length < FEISHU_VARIABLES.length) {
       throw new EnvError(`飞书 needs all of ${FEISHU_VARIABLES.join(", ")}; missing: ${FEISHU_VARIABLES.filter((name) => env[name] === undefined).join(", ")}`);
+    }
+    const feishuHttpSet = FEISHU_HTTP_VARIABLES.filter((name) => env[name] !== undefined);
+    if (env.FEISHU_EVENT_MODE === "http") {
+      if (feishuSet.length === 0) throw new EnvError("FEISHU_EVENT_MODE=http needs the 飞书 app: set FEISHU_APP_ID and FEISHU_APP_SECRET");
+      // Without the Encrypt Key 飞书 neither encrypts nor signs: anyone could post a liaison's answer.
+      if (feishuHttpSet.length < FEISHU_HTTP_VARIABLES.length) {
+        throw new EnvError(`FEISHU_EVENT_MODE=http needs ${FEISHU_HTTP_VARIABLES.join(" and ")} (开发者后台 → 事件与回调 → 加密策略); missing: ${FEISHU_HTTP_VARIABLES.filter((name) => env[name] === undefined).join(", ")}`);
+      }
+    } else if (feishuHttpSet.length > 0) {
+      throw new EnvError(`${feishuHttpSet.join(" and ")} are for FEISHU_EVENT_MODE=http; the long connection (the default) needs neither: set FEISHU_EVENT_MODE=http or remove them`);
     }
     return env;
   }

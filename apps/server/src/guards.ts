@@ -13,6 +13,8 @@ export const BODY_LIMITS: ReadonlyArray<{ match: (path: string) => boolean; maxB
   { match: (path) => path === "/telegram/webhook", maxBytes: 256 * 1024 },
   // 企业微信 callbacks are one encrypted XML event (a text is at most 2,048 bytes before encryption).
   { match: (path) => path === "/wecom/callback", maxBytes: 64 * 1024 },
+  // 飞书 events: a text message is at most 150 KB, encrypted and Base64-encoded in the body.
+  { match: (path) => path === "/feishu/events" || path === "/feishu/card", maxBytes: 512 * 1024 },
   // A plan is up to 2,000,000 characters (imports.ts), up to 3 bytes each in UTF-8, plus JSON escaping.
   { match: (path) => path.startsWith("/trpc/") && path.includes("imports."), maxBytes: 8 * 1024 * 1024 },
   // The plan upload checks its own limit (PLAN_DOCUMENT_MAX_BYTES), after the session and before reading, with a message about the file.

@@ -98,6 +98,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
     botUsername: telegram?.botInfo.username ?? null,
     telegramWebhook: telegram && webhook ? telegramWebhookHandler(telegram, webhook.secretToken, log) : null,
     wecom: wecom?.inbound ?? null,
+    feishu: feishu?.callback ?? null,
     connectedChannels: [...(dingtalk ? (["dingtalk"] as const) : []), ...(feishu ? (["feishu"] as const) : [])],
     channelLogins: [wecom?.login, dingtalk?.login, feishu?.login].filter((login) => login !== undefined),
     secureCookies: env.PUBLIC_URL?.startsWith("https://") ?? false,
@@ -117,7 +118,7 @@ export async function startDuban(env: Env, log: Logger): Promise<RunningServer> 
   });
   // 钉钉 pushes taps and messages over a connection the server opens (Stream mode).
   const dingtalkStream = dingtalk ? dingtalk.listen({ db, log, workingHours: env.WORKING_HOURS }) : null;
-  // 飞书's taps and texts come over its long connection, opened from here (no public URL needed).
+  // 飞书's taps and texts come over its long connection, opened from here (no public URL needed), or to /feishu/* (HTTP mode).
   const feishuConnection = feishu?.connect({ db, now: () => new Date(), log, workingHours: env.WORKING_HOURS }) ?? null;
   let bot: RunningBot | null = null;
   if (telegram) {

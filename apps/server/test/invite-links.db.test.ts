@@ -196,6 +196,36 @@ describe("飞书: the invitation is a 网页应用登录 link", () => {
     expect([opened.status, title(opened.html)]).toEqual([200, "绑定成功"]);
     expect((await boundOn("feishu", WANG_OPEN_ID))?.contact).toMatchObject({ name: "王芳", unit: { name: "市场监督管理局" } });
     expect(feishu.sent.at(-1)).toMatchObject({ receive_id: WANG_OPEN_ID, msg_type: "text", text: "已绑定为「市场监督管理局」的联络员。督办提醒将发送到这里。" });
+    // Reloading the page: the code is spent, but this browser's receipt shows the bound state; nothing is bound or sent again.
+    expect(opened.cookie).toMatch(/^duban_join=/);
+    const greetings = feishu.sent.length;
+    const reload = await fetch(opened.callbackUrl!, { headers: { cookie: opened.cookie! } });
+    const reloadHtml = await reload.text();
+    expect([reload.status, title(reloadHtml)]).toEqual([200, "已绑定"]);
+    expect(reloadHtml).toContain("「市场监督管理局」的联络员");
+    expect(feishu.sent).toHaveLength(greetings);
+    // Without the receipt, with one altered, or with it on another code of the same link: the login has to be done again.
+    const spent = async (url: string, cookie?: string) => {
+      const response = await fetch(url, cookie ? { headers: { cookie } } : {});
+      return [response.status, title(await response.text())];
+    };
+    expect(await spent(opened.callbackUrl!)).toEqual([400, "登录已失效"]);
+    const [cookieName, cookieValue] = opened.cookie!.split("=") as [string, string];
+    const [expires, mac] = cookieValue.split(".") as [string, string];
+    expect(cookieValue).not.toContain(Buffer.from(WANG_OPEN_ID).toString("base64url"));
+    expect(await spent(opened.callbackUrl!, `${cookieName}=${expires}.${mac.slice(0, -1)}${mac.endsWith("A") ? "B" : "A"}`)).toEqual([400, "登录已失效"]);
+    expect(await spent(opened.callbackUrl!, `${cookieName}=${String(Number(expires) + 3600)}.${mac}`)).toEqual([400, "登录已失效"]);
+    const otherCode = new URL(opened.callbackUrl!);
+    otherCode.searchParams.set("code", "another-code");
+    expect(await spent(otherCode.toString(), opened.cookie!)).toEqual([400, "登录已失效"]);
+    // Another invitation's page with this receipt: not vouched for.
+    const second = await inviteFromConsole("feishu", "环保局", "王芳");
+    const secondState = new URL(second.link!).searchParams.get("state")!;
+    const crossed = new URL(opened.callbackUrl!);
+    crossed.searchParams.set("state", secondState);
+    expect(await spent(crossed.toString(), opened.cookie!)).toEqual([400, "登录已失效"]);
+    expect((await boundOn("feishu", WANG_OPEN_ID))?.contact.unit.name).toBe("市场监督管理局");
+
     // Outside the app's 可用范围, 飞书 refuses the code (20010).
     const outsider = await openInClient((await inviteFromConsole("feishu", "环保局", "外人")).link!, "ou_outside000000000000000000000009");
     expect([outsider.status, title(outsider.html)]).toEqual([403, "无法绑定"]);

@@ -50,13 +50,15 @@ export function redirectWithCode(redirectUri: string, params: Record<string, str
 
 /**
  * Opens an invitation link as `member` in the platform's client: the authorize page (the
- * emulator) redirects to the app's callback, whose page is returned with where it was.
+ * emulator) redirects to the app's callback, whose page is returned with where it was and the
+ * cookie it set (name=value), as the client's browser would keep it.
  */
-export async function openInClient(link: string, member: string | null): Promise<{ status: number; html: string; callbackUrl: string | null }> {
+export async function openInClient(link: string, member: string | null): Promise<{ status: number; html: string; callbackUrl: string | null; cookie: string | null }> {
   const authorize = await fetch(link, { redirect: "manual", headers: member ? { [MEMBER_HEADER]: member } : {} });
   const location = authorize.headers.get("location");
-  if (authorize.status !== 302 || !location) return { status: authorize.status, html: await authorize.text(), callbackUrl: null };
+  if (authorize.status !== 302 || !location) return { status: authorize.status, html: await authorize.text(), callbackUrl: null, cookie: null };
   await authorize.body?.cancel();
   const page = await fetch(location, { redirect: "manual" });
-  return { status: page.status, html: await page.text(), callbackUrl: location };
+  const cookie = page.headers.get("set-cookie")?.split(";")[0] ?? null;
+  return { status: page.status, html: await page.text(), callbackUrl: location, cookie };
 }

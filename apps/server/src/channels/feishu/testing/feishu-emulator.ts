@@ -18,6 +18,12 @@
  *   answered by the client with the same frame and {"code":200,"data":base64(JSON)}. A card
  *   action must be answered within 3 s. Each event goes to one connected client; an event
  *   whose answer was lost is pushed again after the client reconnects.
+ * - or, once `postTo` names the app's request URLs (将事件/回调发送至开发者服务器), each event is
+ *   POSTed there instead: encrypted with the Encrypt Key (AES-256-CBC, key sha256(Encrypt Key),
+ *   a random IV before the ciphertext, Base64), signed (X-Lark-Signature: hex sha256 of timestamp,
+ *   nonce, key and the raw body), header.token the Verification Token; the HTTP answer is the
+ *   event's answer, and an answer lost (or not 200) is posted again, as 飞书 retries. The URL check
+ *   (url_verification) is posted encrypted and unsigned.
  * - 网页应用登录: GET /open-apis/authen/v1/authorize (client_id, redirect_uri, state) answers 302
  *   to redirect_uri?code&state for the member signed in to the client (`x-emulator-member`); POST
  *   /open-apis/authen/v2/oauth/token (grant_type authorization_code, client_id, client_secret,
@@ -26,7 +32,7 @@
  *   GET /open-apis/authen/v1/user_info with that token → {code: 0, data: {open_id, union_id, name}}.
  * Not production code.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { createCipheriv, createHash, randomBytes, randomUUID } from "node:crypto";
 import { LoginCodes, MEMBER_HEADER, redirectWithCode } from "../../testing/login-codes.ts";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import protobuf from "protobufjs";
@@ -103,6 +109,33 @@ export interface FeishuEmulatorOptions {
   latencyMs?: number;
 }
 
+/** A body as 飞书 encrypts it with the app's Encrypt Key (接收事件 → 解密). */
+export function feishuEncrypt(encryptKey: string, plain: string): string {
+  const iv = randomBytes(16);
+  const cipher = createCipheriv("aes-256-cbc", createHash("sha256").update(encryptKey).digest(), iv);
+  return Buffer.concat([iv, cipher.update(plain, "utf8"), cipher.final()]).toString("base64");
+}
+
+/** The headers 飞书 signs a request with: X-Lark-Signature = hex sha256(timestamp + nonce + Encrypt Key + raw body). */
+export function feishuSignedHeaders(encryptKey: string, rawBody: string, timestamp = String(Math.floor(Date.now() / 1000))): Record<string, string> {
+  const nonce = randomBytes(8).toString("hex");
+  return {
+    "content-type": "application/json; charset=utf-8",
+    "x-lark-request-timestamp": timestamp,
+    "x-lark-request-nonce": nonce,
+    "x-lark-signature": createHash("sha256").update(timestamp + nonce + encryptKey + rawBody).digest("hex"),
+  };
+}
+
+export interface FeishuRequestUrls {
+  /** 事件订阅 → 请求地址 (im.message.receive_v1). */
+  eventsUrl: string;
+  /** 回调配置 → 请求地址 (card.action.trigger). */
+  cardUrl: string;
+  encryptKey: string;
+  verificationToken: string;
+}
+
 interface Pushed {
   body: Record<string, unknown>;
   loseAnswer: boolean;
@@ -140,6 +173,10 @@ export class FeishuEmulator {
   /** Pictures and files members sent the bot: by message_id, the key its content names. */
   private resources = new Map<string, { key: string; type: "image" | "file"; bytes: Uint8Array; contentType: string; fileName: string | null }>();
   url = "";
+  /** HTTP mode: where events are posted (see the header); null: over the long connection. */
+  private requestUrls: FeishuRequestUrls | null = null;
+  /** HTTP mode: every POST made and its status. */
+  readonly posts: Array<{ url: string; status: number }> = [];
 
   /** The codes 网页应用登录 hands out, and the user_access_tokens they were exchanged for (token → open_id). */
   readonly logins = new LoginCodes();
@@ -169,6 +206,8 @@ export class FeishuEmulator {
   async stop(): Promise<void> {
     for (const ws of this.sockets) ws.terminate();
     this.wss.close();
+    // Keep-alive connections (the SDK's HTTP client) would hold the close for the server's idle timeout.
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -463,8 +502,53 @@ export class FeishuEmulator {
     ws.send(encodeFrame(frame));
   }
 
+  /** From now on events are POSTed to the app's request URLs instead of the long connection. */
+  postTo(urls: FeishuRequestUrls): void {
+    this.requestUrls = urls;
+  }
+
+  /** 飞书's URL check when the request URL is saved: {challenge, token, type: "url_verification"}, encrypted, unsigned. */
+  async verifyUrl(url: string, token = this.requestUrls?.verificationToken ?? ""): Promise<{ status: number; echoed: boolean }> {
+    const challenge = randomUUID();
+    const key = this.requestUrls?.encryptKey ?? "";
+    const raw = JSON.stringify({ encrypt: feishuEncrypt(key, JSON.stringify({ challenge, token, type: "url_verification" })) });
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json; charset=utf-8" }, body: raw });
+    const body = (await res.json()) as { challenge?: unknown };
+    return { status: res.status, echoed: body.challenge === challenge };
+  }
+
+  /** One POST of an event to the request URL (encrypted and signed), and the answer. */
+  private async post(body: Record<string, unknown>): Promise<EventAnswer> {
+    const urls = this.requestUrls!;
+    const header = body.header as { event_type?: string } | undefined;
+    const url = header?.event_type === "card.action.trigger" ? urls.cardUrl : urls.eventsUrl;
+    const raw = JSON.stringify({ encrypt: feishuEncrypt(urls.encryptKey, JSON.stringify(body)) });
+    const sentAt = Date.now();
+    const res = await fetch(url, { method: "POST", headers: feishuSignedHeaders(urls.encryptKey, raw), body: raw });
+    const text = await res.text();
+    this.posts.push({ url, status: res.status });
+    let data: EventAnswer["data"] = null;
+    try {
+      data = JSON.parse(text) as EventAnswer["data"];
+    } catch {
+      data = null;
+    }
+    return { code: res.status, data, ms: Date.now() - sentAt };
+  }
+
   /** Pushes an event (schema 2.0) and resolves with the client's answer, after any redelivery; fails when none comes in 20 s. */
   deliver(body: Record<string, unknown>, options: { loseAnswer?: boolean } = {}): Promise<EventAnswer> {
+    if (this.requestUrls) {
+      const urls = this.requestUrls;
+      const header = body.header as { token?: string } | undefined;
+      if (header) header.token = urls.verificationToken;
+      return (async () => {
+        // 飞书 posts again when it got no 200 in time (the answer lost on the way counts the same).
+        let answer = await this.post(body);
+        for (let retry = 0; (options.loseAnswer && retry === 0) || (answer.code !== 200 && retry < 3); retry++) answer = await this.post(body);
+        return answer;
+      })();
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("emulator: the client did not answer the event")), 20_000);
       this.push({ body, loseAnswer: options.loseAnswer ?? false, resolve: (answer) => (clearTimeout(timer), resolve(answer)), sentAt: 0, messageId: "" });
