@@ -171,4 +171,14 @@ describe("free text and replies to reminders (handleUpdate, temporary SQLite)", 
     expect(update).toMatchObject({ taskId: await h.f.taskId("8"), roundId: reminder.roundId, reminderId: reminder.id, status: "in_progress", progress: 80, note: "收到" });
     expect(update.attachments.map((a) => a.telegramFileId)).toEqual(["PHOTO_LARGE"]);
   });
+  it("/report while a file waits for its task: the task chosen there gets the file", async () => {
+    await h.sendFile(1001, { name: "检定台账.xlsx" });
+    await h.send(1001, "/report");
+    const list = h.lastMessage();
+    expect(list?.payload.text).toBe("请选择要报送进展的任务：");
+    await h.tap(1001, h.button(list, h.buttonsOf(list).find((b) => b.text.startsWith("任务8“"))!.text));
+    await h.tap(1001, h.button(h.lastMessage(), "已完成"));
+    const update = await h.f.db.statusUpdate.findFirstOrThrow({ include: { attachments: true } });
+    expect(update).toMatchObject({ taskId: await h.f.taskId("8"), status: "done", attachments: [{ telegramFileId: "DOC_1" }] });
+  });
 });
