@@ -142,9 +142,11 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   chat.use(onboarding);
   chat.use(gate);
   chat.use(callbackGuard);
-  // A command starts something new: a half-finished step (progress, reason) is dropped.
+  // A command starts something new: a half-finished step (progress, reason) is dropped — but
+  // not files waiting for their task: they are never dropped (/report files them, /help says so).
   chat.on("::bot_command", async (ctx, next) => {
-    ctx.duban.sessions.clear();
+    const session = ctx.duban.sessions.get();
+    if (!(session?.step === "pending" && session.pending.attachments.length > 0)) ctx.duban.sessions.clear();
     await next();
   });
   chat.use(help, language, tasks, report, status, replies);

@@ -9,6 +9,7 @@ import { roundForUnit, taskIndicators, taskLabel, unitTasks, type ContactInfo, t
 import { ExtensionRequestError, requestExtension } from "@duban/core/submissions/request-extension";
 import { amendStatusUpdate, lastReportedStatus, recordStatus, RecordStatusError, type AttachmentInput, type RecordedStatus } from "@duban/core/submissions/record-status";
 import { extensionRequestOf, parseReply, type ParsedReply, type ReplyIndicator, type ReportStatus } from "@duban/domain/parse-reply";
+import { hasFacts, joinWaiting, needsExplaining, readWithFiles } from "@duban/domain/waiting-files";
 import type { StatusRef } from "./callback-data.ts";
 import { languageOf, type BotContext } from "./context.ts";
 import { bracketed, formatDate, formatValue, recordedText, roundWhat, shorten } from "./format.ts";
@@ -34,7 +35,7 @@ export function clearSession(ctx: BotContext): void {
   ctx.duban.sessions.clear();
 }
 
-function hasContent(p: PendingReply | null): p is PendingReply {
+export function hasContent(p: PendingReply | null): p is PendingReply {
   return !!p && (p.status !== null || p.progress !== null || p.values.length > 0 || p.note !== null || p.attachments.length > 0);
 }
 
@@ -219,62 +220,71 @@ export async function recordAndConfirm(
   return true;
 }
 
-/** Explains why a reply was not understood; true when it did (the caller stops there). */
-async function explainUnclear(ctx: BotContext, parsed: Extract<ParsedReply, { kind: "unclear" }>, indicators: readonly ReplyIndicator[]): Promise<boolean> {
+/** Why a reply was not understood (what to write again); null when the bot asks instead. */
+function unclearText(ctx: BotContext, parsed: Extract<ParsedReply, { kind: "unclear" }>, indicators: readonly ReplyIndicator[]): string | null {
   switch (parsed.question) {
     case "which-indicator":
-      await ctx.reply([ctx.t("unclear-which-indicator", { subject: parsed.subject ?? "" }), ...(parsed.candidates ?? []).map((c) => `· ${c.name}`)].join("\n"));
-      return true;
+      return [ctx.t("unclear-which-indicator", { subject: parsed.subject ?? "" }), ...(parsed.candidates ?? []).map((c) => `· ${c.name}`)].join("\n");
     case "unknown-indicator": {
       const names = [...new Set(indicators.map((i) => i.name))];
       const lines = [ctx.t("unclear-unknown-indicator", { subject: parsed.subject ?? "" })];
       if (names.length > 0) lines.push(ctx.t("unclear-indicators-of-task"), ...names.map((n) => `· ${n}`));
-      await ctx.reply(lines.join("\n"));
-      return true;
+      return lines.join("\n");
     }
     case "bare-number":
-      await ctx.reply(ctx.t("unclear-bare-number", { value: formatValue(parsed.value ?? 0, null) }));
-      return true;
+      return ctx.t("unclear-bare-number", { value: formatValue(parsed.value ?? 0, null) });
     case "progress-out-of-range":
-      await ctx.reply(ctx.t("unclear-progress-range"));
-      return true;
+      return ctx.t("unclear-progress-range");
     case "what-status":
     case "conflicting-status":
-      return false;
+      return null;
   }
 }
 
+/** The step a message arrives in when the bot had asked which task, round or status: what waits. */
+export type WaitingReply = Extract<ReplySession, { step: "pending" }>;
+
 /**
  * A message that is not an answer to a question of the bot: a reply to a reminder (target
- * known), or free text (the task is found from the indicator it names, or asked).
+ * known), or free text (the task is found from the indicator it names, or asked). What still
+ * waits from an earlier message (`waiting`: files above all) joins it, never dropped: it is
+ * recorded with what this message records, or waits on with the next question.
  */
 export async function handleReply(
   ctx: BotContext,
   text: string,
   attachments: AttachmentInput[],
   target: ReplyTarget | null,
-  among: readonly number[] = [],
-  /** The target task's active indicators, when the caller read them already (a reply to a reminder). */
-  targetIndicators?: ReadonlyArray<{ id: number; taskId: number; name: string; measureUnit: string | null }>,
+  options: {
+    /** The tasks of the digest replied to. */
+    among?: readonly number[];
+    /** The target task's active indicators, when the caller read them already (a reply to a reminder). */
+    indicators?: ReadonlyArray<{ id: number; taskId: number; name: string; measureUnit: string | null }>;
+    waiting?: WaitingReply | null;
+  } = {},
 ): Promise<boolean> {
   const contact = contactOf(ctx);
   const { db, now } = ctx.duban;
+  const among = options.among ?? [];
+  const waiting = options.waiting && hasContent(options.waiting.pending) ? options.waiting : null;
+  const files = { own: attachments.length > 0, waiting: waiting !== null };
   // "申请延期" needs no task list to be read (startExtension reads what is owed).
-  const all = target || (attachments.length === 0 && extensionRequestOf(text)) ? [] : await unitTasks(db, { unitId: contact.unitId, now, lang: languageOf(ctx) });
+  const all = target || (!files.own && !files.waiting && extensionRequestOf(text)) ? [] : await unitTasks(db, { unitId: contact.unitId, now, lang: languageOf(ctx) });
   // `among`: the tasks of the digest replied to, when they are still the unit's.
   const tasks = all.some((t) => among.includes(t.taskId)) ? all.filter((t) => among.includes(t.taskId)) : all;
-  const indicators = target && targetIndicators ? [...targetIndicators] : await taskIndicators(db, target ? [target.taskId] : tasks.map((t) => t.taskId));
+  const indicators = target && options.indicators ? [...options.indicators] : await taskIndicators(db, target ? [target.taskId] : tasks.map((t) => t.taskId));
   const source = target ? "telegram-reply" : "telegram-text";
 
-  const read = text.trim() ? parseReply(text, { indicators }) : null;
-  const unclearFile = (note: string | null): ParsedReply => ({ kind: "unclear", question: "what-status", partial: { status: null, progress: null, values: [], note } });
-  // A file captioned "申请延期" is kept as a file with that note, not dropped for the request.
-  const parsed: ParsedReply = read && !(read.kind === "extension" && attachments.length > 0)
-    ? read
-    : attachments.length > 0
-      ? unclearFile(read ? text.trim() : null)
-      : { kind: "empty" };
-
+  const parsed = readWithFiles(text.trim() ? parseReply(text, { indicators }) : null, text, files);
+  if (parsed.kind === "unclear" && needsExplaining(parsed)) {
+    // Without a file of its own: explained, and what waits keeps waiting (the session stays).
+    const lines = [unclearText(ctx, parsed, indicators)!];
+    if (waiting && waiting.pending.attachments.length > 0) lines.push("", ctx.t("files-waiting", { count: waiting.pending.attachments.length }));
+    if (!waiting) clearSession(ctx);
+    await ctx.reply(lines.join("\n"));
+    return false;
+  }
+  clearSession(ctx);
   if (parsed.kind === "ack") {
     await ctx.reply(ctx.t(target ? "acknowledged" : "ack-noted"));
     return false;
@@ -287,14 +297,16 @@ export async function handleReply(
     await ctx.reply(ctx.t("unclear-empty"));
     return false;
   }
-  // With a file attached, an unclear caption becomes its note rather than a reason to drop the file.
-  if (parsed.kind === "unclear" && attachments.length === 0 && (await explainUnclear(ctx, parsed, indicators))) return false;
 
-  const facts = parsed.kind === "report" ? parsed : parsed.partial;
-  const pending = pendingFrom(facts, attachments, source);
-  if (parsed.kind === "unclear" && attachments.length > 0 && text.trim()) pending.note = text.trim();
+  const fresh = pendingFrom(parsed.kind === "report" ? parsed : { ...parsed.partial, status: null }, attachments, source);
+  const pending: PendingReply = waiting
+    ? { ...joinWaiting(waiting.pending, fresh), attachments: [...waiting.pending.attachments, ...attachments], source: hasFacts(fresh) ? source : waiting.pending.source }
+    : fresh;
   const prompt: StatusPrompt = parsed.kind === "unclear" && parsed.question === "conflicting-status" ? "conflicting-status" : "what-status";
-  if (parsed.kind === "unclear") pending.status = null;
+  // Nothing new came with the waiting files ("收到", "完成报送"): say they are not recorded yet.
+  if (waiting && waiting.pending.attachments.length > 0 && !files.own && !hasFacts(fresh) && fresh.note === null) {
+    await ctx.reply(ctx.t("files-waiting", { count: waiting.pending.attachments.length }));
+  }
 
   if (target) return proceedWithTarget(ctx, target, pending, prompt, indicators);
   if (tasks.length === 0) {
@@ -303,6 +315,12 @@ export async function handleReply(
   }
   const taskOfIndicator = new Map(indicators.map((i) => [i.id, i.taskId]));
   const named = [...new Set(pending.values.map((v) => taskOfIndicator.get(v.indicatorId)!))];
+  // The task the waiting question was about, unless this message names another by its values.
+  if (named.length === 0 && waiting?.taskId != null) {
+    if (waiting.roundId !== null || waiting.reminderId !== null) return proceedWithTarget(ctx, { taskId: waiting.taskId, roundId: waiting.roundId, reminderId: waiting.reminderId }, pending, prompt);
+    await proceedWithTask(ctx, waiting.taskId, pending, prompt);
+    return false;
+  }
   const candidates = named.length > 0 ? tasks.filter((t) => named.includes(t.taskId)) : tasks;
   if (candidates.length === 1) {
     await proceedWithTask(ctx, candidates[0]!.taskId, pending, prompt);
@@ -331,7 +349,11 @@ export async function addDetails(
     await startExtension(ctx, { roundId: session.submitted ? null : session.roundId, taskIds: [session.taskId], reason: parsed.reason, statusUpdateId: session.statusUpdateId });
     return;
   }
-  if (parsed.kind === "unclear" && !input.attachment && (await explainUnclear(ctx, parsed, indicators))) return;
+  const unclear = parsed.kind === "unclear" && !input.attachment ? unclearText(ctx, parsed, indicators) : null;
+  if (unclear) {
+    await ctx.reply(unclear);
+    return;
+  }
 
   const facts = parsed.kind === "report" ? parsed : parsed.kind === "unclear" ? { ...parsed.partial, note: input.text?.trim() || null } : null;
   const nothing = !facts || (facts.progress === null && facts.values.length === 0 && facts.note === null);

@@ -104,4 +104,21 @@ describe("申请延期 and kept progress (handleUpdate, temporary SQLite)", () =
     expect(h.texts().at(-1)).toContain("Your extension request has been sent");
     expect(await h.f.db.extensionRequest.findFirstOrThrow()).toMatchObject({ roundId: reminder.roundId, reason: "supplier delay" });
   });
+  it("a photo sent when the reason is asked is filed with that task; no request is sent without words", async () => {
+    const reminder = await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局" });
+    await h.tap(1001, h.button(h.lastMessage(), "申请延期"));
+    h.drain();
+    await h.sendFile(1001, { photo: true });
+    const question = h.lastMessage();
+    const [kept, ask] = h.texts();
+    expect(kept).toContain("本次未提交延期申请");
+    expect(ask).toContain("请问这项工作目前的状态是？");
+    await h.send(1001, "/help");
+    expect(h.texts().at(-1)).toContain("您发送的 1 个附件尚未记录");
+    await h.tap(1001, h.button(question, "有困难"));
+    const update = await h.f.db.statusUpdate.findFirstOrThrow({ include: { attachments: true } });
+    expect(update).toMatchObject({ taskId: await h.f.taskId("8"), roundId: reminder.roundId, status: "blocked" });
+    expect(update.attachments.map((a) => a.telegramFileId)).toEqual(["PHOTO_LARGE"]);
+    expect(await h.f.db.extensionRequest.count()).toBe(0);
+  });
 });

@@ -128,4 +128,57 @@ describe("free text and replies to reminders (handleUpdate, temporary SQLite)", 
     const update = await h.f.db.statusUpdate.findFirstOrThrow({ include: { attachments: true } });
     expect(update).toMatchObject({ taskId: await h.f.taskId("8"), status: "in_progress", attachments: [{ telegramFileId: "DOC_1", fileName: "第三季度检定台账.xlsx" }] });
   });
+  it("a file waiting for its task joins the next message: an indicator value files both under task 8", async () => {
+    await h.sendFile(1001, { name: "检定台账.xlsx" });
+    expect(h.lastMessage()?.payload.text).toBe("请问您报送的是哪项任务？");
+    await h.send(1001, "受检率96.5%");
+    const text = h.texts().at(-1)!;
+    expect(text).toContain("国家重点管理计量器具受检率：96.5%");
+    expect(text).toContain("附件：检定台账.xlsx");
+    const attachment = await h.f.db.attachment.findFirstOrThrow({ include: { statusUpdate: true } });
+    expect(attachment).toMatchObject({ telegramFileId: "DOC_1", statusUpdate: { taskId: await h.f.taskId("8"), status: "in_progress" } });
+  });
+
+  it("“收到”, “60” and a photo captioned “好的” while a file waits: nothing is dropped, both files go with the report", async () => {
+    await h.sendFile(1001, { name: "检定台账.xlsx" });
+    h.drain();
+    await h.send(1001, "收到");
+    const [kept, again] = h.texts();
+    expect(kept).toBe("您发送的 1 个附件尚未记录，仍为您保留，回答后将一并记录。");
+    expect(again).toBe("请问您报送的是哪项任务？");
+    await h.send(1001, "60");
+    expect(h.texts()).toEqual(["请说明“60”指的是什么，例如“进度60%”或“受检率60%”。\n\n您发送的 1 个附件尚未记录，仍为您保留，回答后将一并记录。"]);
+    // An acknowledgement as a caption does not drop the photo either: it is its note.
+    await h.sendFile(1001, { photo: true, caption: "好的" });
+    const pick = h.lastMessage();
+    expect(pick?.payload.text).toBe("请问您报送的是哪项任务？");
+    expect(await h.f.db.attachment.count()).toBe(0);
+    await h.tap(1001, h.button(pick, h.buttonsOf(pick).find((b) => b.text.startsWith("任务8“"))!.text));
+    await h.tap(1001, h.button(h.lastMessage(), "推进中"));
+    const update = await h.f.db.statusUpdate.findFirstOrThrow({ include: { attachments: { orderBy: { id: "asc" } } } });
+    expect(update).toMatchObject({ taskId: await h.f.taskId("8"), status: "in_progress", note: "好的" });
+    expect(update.attachments.map((a) => a.telegramFileId)).toEqual(["DOC_1", "PHOTO_LARGE"]);
+  });
+
+  it("a photo captioned “收到” in reply to a reminder is kept; “完成80%” typed instead of a status files it under that task", async () => {
+    const reminder = await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局" });
+    await h.sendFile(1001, { photo: true, caption: "收到", replyTo: Number(reminder.chatMessageId) });
+    expect(h.lastMessage()?.payload.text).toContain("请问这项工作目前的状态是？");
+    expect(await h.f.db.statusUpdate.count()).toBe(0);
+    await h.send(1001, "完成80%");
+    expect(h.texts().at(-1)).toContain("进度：80%");
+    const update = await h.f.db.statusUpdate.findFirstOrThrow({ include: { attachments: true } });
+    expect(update).toMatchObject({ taskId: await h.f.taskId("8"), roundId: reminder.roundId, reminderId: reminder.id, status: "in_progress", progress: 80, note: "收到" });
+    expect(update.attachments.map((a) => a.telegramFileId)).toEqual(["PHOTO_LARGE"]);
+  });
+  it("/report while a file waits for its task: the task chosen there gets the file", async () => {
+    await h.sendFile(1001, { name: "检定台账.xlsx" });
+    await h.send(1001, "/report");
+    const list = h.lastMessage();
+    expect(list?.payload.text).toBe("请选择要报送进展的任务：");
+    await h.tap(1001, h.button(list, h.buttonsOf(list).find((b) => b.text.startsWith("任务8“"))!.text));
+    await h.tap(1001, h.button(h.lastMessage(), "已完成"));
+    const update = await h.f.db.statusUpdate.findFirstOrThrow({ include: { attachments: true } });
+    expect(update).toMatchObject({ taskId: await h.f.taskId("8"), status: "done", attachments: [{ telegramFileId: "DOC_1" }] });
+  });
 });

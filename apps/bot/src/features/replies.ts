@@ -4,7 +4,7 @@ import { acknowledgeRound } from "@duban/core/reminders/acknowledge-reminder";
 import { remindersOfMessage } from "@duban/core/units/contact-queries";
 import type { AttachmentInput } from "@duban/core/submissions/record-status";
 import type { BotContext } from "../context.ts";
-import { addDetails, clearSession, contactOf, handleReply, submitExtension } from "../flows.ts";
+import { addDetails, contactOf, handleReply, submitExtension } from "../flows.ts";
 import type { ReplyTarget } from "../reply-sessions.ts";
 
 /**
@@ -36,37 +36,41 @@ async function handleMessage(ctx: BotContext, message: Message, text: string, at
   const carried = replied ? await remindersOfMessage(db, { chatId: String(message.chat.id), messageId: String(replied.message_id) }) : [];
   const own = carried.filter((r) => r.unitId === contact.unitId);
   const reminder = carried.length === 1 && own.length === 1 && own[0]!.taskId !== null ? own[0]! : null;
+  // The bot asked which task, round or status of an earlier message: what it said waits, and
+  // joins this message whatever it is (files are never dropped for the next message).
+  const session = ctx.duban.sessions.get();
+  const waiting = session?.step === "pending" ? session : null;
+  const files = attachment ? [attachment] : [];
   if (reminder) {
     // A reply to a reminder is filed under its task and round. It is 签收 too: a recorded reply
     // acknowledges in its own transaction, anything else ("收到", a question back) here.
-    clearSession(ctx);
     const target: ReplyTarget = { taskId: reminder.taskId!, roundId: reminder.roundId, reminderId: reminder.reminderId };
-    const recorded = await handleReply(ctx, text, attachment ? [attachment] : [], target, [], reminder.indicators);
+    const recorded = await handleReply(ctx, text, files, target, { indicators: reminder.indicators, waiting });
     if (!recorded) await acknowledgeRound(db, { reminderId: reminder.reminderId, roundId: reminder.roundId, unitId: reminder.unitId, contactId: contact.id, now });
     return;
   }
   // A reply to a digest is an answer about one of its tasks: asked among those.
   const digestTasks = own.length > 1 ? [...new Set(own.flatMap((r) => (r.taskId !== null ? [r.taskId] : [])))] : [];
   if (digestTasks.length > 0) {
-    clearSession(ctx);
-    await handleReply(ctx, text, attachment ? [attachment] : [], null, digestTasks);
+    await handleReply(ctx, text, files, null, { among: digestTasks, waiting });
     return;
   }
-  const session = ctx.duban.sessions.get();
   if (session?.step === "progress" || session?.step === "details") {
     await addDetails(ctx, session, { text, ...(attachment ? { attachment } : {}) });
     return;
   }
   if (session?.step === "extension-reason") {
-    if (attachment && !text.trim()) {
-      await ctx.reply(ctx.t("ask-extension-text"));
+    if (attachment) {
+      // A reason is text; the file is not dropped for that: it is filed with the task the
+      // extension was for (status asked as for any file), and no request is sent without words.
+      await ctx.reply(ctx.t("extension-file-kept"));
+      await handleReply(ctx, text, files, { taskId: session.taskId, roundId: session.roundId, reminderId: null });
       return;
     }
     await submitExtension(ctx, session, text);
     return;
   }
-  clearSession(ctx);
-  await handleReply(ctx, text, attachment ? [attachment] : [], null);
+  await handleReply(ctx, text, files, null, { waiting });
 }
 
 replies.on("message:text", async (ctx) => {

@@ -1,22 +1,30 @@
 import { Composer } from "grammy";
 import { roundForUnit, unitTasks } from "@duban/core/units/contact-queries";
 import { languageOf, type BotContext } from "../context.ts";
-import { clearSession, contactOf, proceedWithTarget, proceedWithTask, taskList } from "../flows.ts";
+import { clearSession, contactOf, hasContent, proceedWithTarget, proceedWithTask, taskList } from "../flows.ts";
+import type { PendingReply } from "../reply-sessions.ts";
 import { onAction } from "../middleware/callback-guard.ts";
 
 /** /report: the same flow as a reminder, without one — task, (round,) status. */
 export const report = new Composer<BotContext>();
 
+/** What an earlier message left waiting for its task (a file above all): /report files it too. */
+function waitingReply(ctx: BotContext): PendingReply | null {
+  const session = ctx.duban.sessions.get();
+  return session?.step === "pending" && hasContent(session.pending) ? session.pending : null;
+}
+
 report.command("report", async (ctx) => {
   const contact = contactOf(ctx);
-  clearSession(ctx);
+  const waiting = waitingReply(ctx);
+  if (!waiting) clearSession(ctx);
   const list = await unitTasks(ctx.duban.db, { unitId: contact.unitId, now: ctx.duban.now, lang: languageOf(ctx) });
   if (list.length === 0) {
     await ctx.reply(ctx.t("report-no-tasks"));
     return;
   }
   if (list.length === 1) {
-    await proceedWithTask(ctx, list[0]!.taskId, null, "report");
+    await proceedWithTask(ctx, list[0]!.taskId, waiting, waiting ? "what-status" : "report");
     return;
   }
   // Tasks with something owed first, the rest after, each in plan order.
@@ -25,8 +33,9 @@ report.command("report", async (ctx) => {
 });
 
 onAction(report, "report", async (ctx, data) => {
+  const waiting = waitingReply(ctx);
   clearSession(ctx);
-  await proceedWithTask(ctx, data.taskId, null, "report");
+  await proceedWithTask(ctx, data.taskId, waiting, waiting ? "what-status" : "report");
 });
 
 /** The bot asked which task a message was about. */

@@ -80,6 +80,11 @@ overdue-line = Task { $number } { $title } — { $what }, due { $due }, { $days 
 
 report-pick-task = Which task do you want to report on?
 report-pick-round = This task has several items due. Please choose:
+files-waiting = { $count ->
+    [one] The file you sent is not recorded yet; it is kept and will be recorded with your answer.
+   *[other] The { $count } files you sent are not recorded yet; they are kept and will be recorded with your answer.
+}
+extension-file-kept = An extension needs its reason as text: no request was sent. The file you sent goes with this task's report:
 task-heading = Task { $number } "{ $title }" { $what }
 report-ask-status = What is the current status?
 report-no-tasks = Your unit has no tasks to report on.
@@ -102,7 +107,6 @@ ask-details-blocked = Please describe briefly what is blocking and what needs co
 ask-details-blocked-plain = Please describe briefly what is blocking and what needs coordination, so the office can help.
 ask-more = You may add more; otherwise tap "Finish".
 ask-extension-reason = Please give the reason for the extension and when you expect to finish.
-ask-extension-text = Please write the reason for the extension as text.
 
 added-title = Added:
 attachment-photo = photo

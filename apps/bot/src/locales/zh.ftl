@@ -80,6 +80,8 @@ overdue-line = 任务{ $number } { $title } — { $what }，{ $due }截止，已
 
 report-pick-task = 请选择要报送进展的任务：
 report-pick-round = 该任务有多项待报送事项，请选择：
+files-waiting = 您发送的 { $count } 个附件尚未记录，仍为您保留，回答后将一并记录。
+extension-file-kept = 延期理由请用文字说明，本次未提交延期申请。您发送的附件将记入该任务的报送：
 task-heading = 任务{ $number }“{ $title }”{ $what }
 report-ask-status = 请选择当前状态：
 report-no-tasks = 本单位目前没有需要报送的任务。
@@ -102,7 +104,6 @@ ask-details-blocked = 请简要说明遇到的困难及需要协调的事项，�
 ask-details-blocked-plain = 请简要说明遇到的困难及需要协调的事项，便于办公室及时协调。
 ask-more = 还可继续补充；无需补充请点“完成报送”。
 ask-extension-reason = 请简要说明申请延期的理由及预计完成时间。
-ask-extension-text = 请用文字说明申请延期的理由。
 
 added-title = 已补充记录：
 attachment-photo = 照片

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@duban/db/client";
 import { fitNote, NOTE_ECHO_LENGTH, NOTE_MAX_LENGTH } from "@duban/domain/note-limit";
 import { extensionRequestOf, parseReply, reportStatusSchema, type ParsedReply, type ReportStatus } from "@duban/domain/parse-reply";
+import { bareWords, FINISH_WORDS, hasFacts, joinWaiting, needsExplaining, readWithFiles, SKIP_WORDS } from "@duban/domain/waiting-files";
 import type { WorkingHours } from "@duban/domain/working-hours";
 import { roundForUnit, setContactLanguage, taskIndicators, taskLabel, unitTasks, type OpenRound, type UnitTask } from "../units/contact-queries.ts";
 import { ExtensionRequestError, requestExtension } from "../submissions/request-extension.ts";
@@ -108,11 +109,11 @@ const COMMANDS: Array<{ command: "help" | "tasks" | "zh" | "en" | "finish" | "sk
   { command: "tasks", pattern: /^(?:\/?tasks|任务|我的任务|任务列表|本单位任务|查看任务)$/i },
   { command: "en", pattern: /^(?:english|英文|lang(?:uage)?\s*en)$/i },
   { command: "zh", pattern: /^(?:中文|chinese|简体中文|lang(?:uage)?\s*zh)$/i },
-  { command: "finish", pattern: /^(?:完成报送|报送完成|无需补充|不用补充|没有了|finish|that'?s all)$/i },
-  { command: "skip", pattern: /^(?:跳过|skip)$/i },
+  { command: "finish", pattern: FINISH_WORDS },
+  { command: "skip", pattern: SKIP_WORDS },
 ];
 
-const commandOf = (text: string) => COMMANDS.find((c) => c.pattern.test(text.trim().replace(/[。.!！]+$/, "")))?.command ?? null;
+const commandOf = (text: string) => COMMANDS.find((c) => c.pattern.test(bareWords(text)))?.command ?? null;
 
 interface Ctx {
   db: Db;
@@ -141,15 +142,19 @@ export async function converse(db: Db, who: Liaison, message: LiaisonMessage): P
   const file = message.file ?? null;
   const command = file ? null : commandOf(text);
   const step = await readStep(db, who);
+  // What an earlier message left waiting for its task, round or status (a file above all): it
+  // joins this message, whatever it is, and is never dropped for it.
+  const waiting = waitingOf(step);
+  const keptNote = (reply: string) => (waiting && waiting.pending.files.length > 0 ? `${reply}\n\n${t.filesWaiting(waiting.pending.files.length)}` : reply);
 
   if (command === "help") {
-    await writeStep(db, who, null);
+    if (!waiting) await writeStep(db, who, null);
     const help = t.help.replace("{max}", String(CHANNEL_FILE_MAX_BYTES / 1024 / 1024));
-    return ctx.contact.role === "head" ? `${help}\n\n${t.helpHead}` : help;
+    return keptNote(ctx.contact.role === "head" ? `${help}\n\n${t.helpHead}` : help);
   }
   if (command === "tasks") {
-    await writeStep(db, who, null);
-    return taskListText(ctx);
+    if (!waiting) await writeStep(db, who, null);
+    return keptNote(await taskListText(ctx));
   }
   if (command === "en" || command === "zh") {
     await setContactLanguage(db, { contactId: ctx.contact.id, language: command, now: who.now });
@@ -165,24 +170,31 @@ export async function converse(db: Db, who: Liaison, message: LiaisonMessage): P
       return await addDetails(ctx, step, text, file);
     }
     if (step?.step === "extension-reason") {
-      if (file && !text.trim()) return t.askExtensionText;
-      return await submitExtension(ctx, step.roundId, text);
+      if (!file) return await submitExtension(ctx, step.roundId, text);
+      // A reason is text; the file is not dropped for that: it is filed with the task the
+      // extension was for (status asked as for any file), and no request is sent without words.
+      const round = await roundForUnit(db, { roundId: step.roundId, unitId: ctx.contact.unitId, lang: ctx.lang });
+      await writeStep(db, who, null);
+      return `${t.extensionFileKept}\n${await freeReply(ctx, text, file, null, round ? { taskId: round.taskId, roundId: step.roundId } : null)}`;
     }
     if (step?.step === "pick") {
       const choice = /^\s*(\d{1,2})\s*$/.exec(text);
-      const option = choice && !file ? step.options[Number(choice[1]) - 1] : undefined;
-      if (option) {
+      if (choice && !file) {
+        const option = step.options[Number(choice[1]) - 1];
+        // A number not in the list: the list stands, with what waits for it.
+        if (!option) return keptNote(t.pickNumber(step.options.length));
         await writeStep(db, who, null);
         if (step.purpose === "extension") return await extensionFor(ctx, option.roundId ?? null, step.reason ?? null);
         if (option.roundId !== undefined) return await proceedWithTarget(ctx, { taskId: option.taskId, roundId: option.roundId }, step.pending);
         return await proceedWithTask(ctx, option.taskId, step.pending);
       }
-      // Anything else is a new message: the question is dropped.
+      // Anything else is a new message: the question is dropped, what waited for it joins the message.
     }
     if (step?.step === "status" && !file) {
       const status = statusWord(text);
       if (status) return await proceedWithTarget(ctx, { taskId: step.taskId, roundId: step.roundId }, { ...step.pending, status });
     }
+    if (waiting) return await freeReply(ctx, text, file, waiting);
     await writeStep(db, who, null);
     // "完成报送" with nothing open is not a report of 已完成 on some task.
     if (command === "finish" || command === "skip") return t.ackNoted;
@@ -194,6 +206,23 @@ export async function converse(db: Db, who: Liaison, message: LiaisonMessage): P
     }
     throw error;
   }
+}
+
+/** What a step keeps from an earlier message while the bot asks which task, round or status; null when nothing. */
+interface Waiting {
+  pending: Pending;
+  /** The task the question was about, when one. */
+  taskId: number | null;
+  /** Its round, when known (undefined: the round is being asked). */
+  roundId?: number | null;
+}
+
+function waitingOf(step: Step | null): Waiting | null {
+  if (step?.step === "status") return hasContent(step.pending) ? { pending: step.pending, taskId: step.taskId, roundId: step.roundId } : null;
+  if (step?.step !== "pick" || step.purpose !== "report" || !hasContent(step.pending)) return null;
+  // The rounds of one task, or tasks to choose from.
+  const tasks = new Set(step.options.map((o) => o.taskId));
+  return { pending: step.pending, taskId: tasks.size === 1 ? step.options[0]!.taskId : null };
 }
 
 /** "已完成", "推进中", "有困难", "未开始" (or the English words): the answer to "what status?". */
@@ -230,39 +259,51 @@ function taskLine(ctx: Ctx, task: UnitTask): string {
 
 // --- a report in free text -----------------------------------------------------------------
 
-async function freeReply(ctx: Ctx, text: string, file: ChannelFile | null): Promise<string> {
+/**
+ * A message read on its own: a report in free text. What waited from an earlier message
+ * (`waiting`) joins it, as in the Telegram bot; `target`: the task and round it is about, when known.
+ */
+async function freeReply(ctx: Ctx, text: string, file: ChannelFile | null, waiting: Waiting | null = null, target: { taskId: number; roundId: number | null } | null = null): Promise<string> {
   const { db, who, t, lang } = ctx;
-  if (!file && extensionRequestOf(text)) return startExtension(ctx, [], extensionRequestOf(text)!.reason);
+  const files = { own: file !== null, waiting: waiting !== null };
+  if (!files.own && !files.waiting && extensionRequestOf(text)) return startExtension(ctx, [], extensionRequestOf(text)!.reason);
   const tasks = await unitTasks(db, { unitId: ctx.contact.unitId, now: who.now, lang });
   const indicators = await taskIndicators(db, tasks.map((task) => task.taskId));
-  const read = text.trim() ? parseReply(text, { indicators }) : null;
-  const unclearFile = (note: string | null): ParsedReply => ({ kind: "unclear", question: "what-status", partial: { status: null, progress: null, values: [], note } });
-  // A file captioned "申请延期" is kept as a file with that note, as in Telegram.
-  const parsed: ParsedReply = read && !(read.kind === "extension" && file) ? read : file ? unclearFile(read ? text.trim() : null) : { kind: "empty" };
-
+  const parsed = readWithFiles(text.trim() ? parseReply(text, { indicators }) : null, text, files);
+  if (parsed.kind === "unclear" && needsExplaining(parsed)) {
+    // Without a file of its own: explained, and what waits keeps waiting (the step stays).
+    const explained = explainUnclear(ctx, parsed, indicators)!;
+    return waiting && waiting.pending.files.length > 0 ? `${explained}\n\n${t.filesWaiting(waiting.pending.files.length)}` : explained;
+  }
+  if (waiting) await writeStep(db, who, null);
   if (parsed.kind === "ack") return t.ackNoted;
   if (parsed.kind === "extension") return startExtension(ctx, [], parsed.reason);
   if (parsed.kind === "empty") return t.unclearEmpty;
-  if (parsed.kind === "unclear" && !file) {
-    const explained = explainUnclear(ctx, parsed, indicators);
-    if (explained) return explained;
-  }
-  const facts = parsed.kind === "report" ? parsed : parsed.partial;
-  const pending: Pending = {
-    status: parsed.kind === "unclear" ? null : facts.status,
+  const facts = parsed.kind === "report" ? parsed : { ...parsed.partial, status: null };
+  const fresh: Pending = {
+    status: facts.status,
     progress: facts.progress,
     values: facts.values.map((v) => ({ indicatorId: v.indicatorId, value: v.value })),
-    note: parsed.kind === "unclear" && file && text.trim() ? text.trim() : facts.note,
+    note: facts.note,
     files: file ? [filePending(file)] : [],
   };
+  const pending: Pending = waiting ? { ...joinWaiting(waiting.pending, fresh), files: [...waiting.pending.files, ...fresh.files] } : fresh;
+  // Nothing new came with the waiting files ("收到", "完成报送"): say they are not recorded yet.
+  const lead = waiting && waiting.pending.files.length > 0 && !file && !hasFacts(fresh) && fresh.note === null ? `${t.filesWaiting(waiting.pending.files.length)}\n` : "";
+  const conflicting = parsed.kind === "unclear" && parsed.question === "conflicting-status";
+  if (target) return lead + (await proceedWithTarget(ctx, target, pending, conflicting));
   if (tasks.length === 0) return t.noTasks;
   const taskOfIndicator = new Map(indicators.map((i) => [i.id, i.taskId]));
   const named = [...new Set(pending.values.map((v) => taskOfIndicator.get(v.indicatorId)!))];
+  // The task the waiting question was about, unless this message names another by its values.
+  if (named.length === 0 && waiting?.taskId != null) {
+    const reply = waiting.roundId !== undefined ? await proceedWithTarget(ctx, { taskId: waiting.taskId, roundId: waiting.roundId }, pending, conflicting) : await proceedWithTask(ctx, waiting.taskId, pending, conflicting);
+    return lead + reply;
+  }
   const candidates = named.length > 0 ? tasks.filter((task) => named.includes(task.taskId)) : tasks;
-  const conflicting = parsed.kind === "unclear" && parsed.question === "conflicting-status";
-  if (candidates.length === 1) return proceedWithTask(ctx, candidates[0]!.taskId, pending, conflicting);
+  if (candidates.length === 1) return lead + (await proceedWithTask(ctx, candidates[0]!.taskId, pending, conflicting));
   await writeStep(db, who, { step: "pick", purpose: "report", options: candidates.slice(0, 30).map((task) => ({ taskId: task.taskId })), pending });
-  return [t.pickTask, ...candidates.slice(0, 30).map((task, i) => `${i + 1}. ${t.taskHeading(task.number, shorten(task.title, 20), "")}`)].join("\n");
+  return lead + [t.pickTask, ...candidates.slice(0, 30).map((task, i) => `${i + 1}. ${t.taskHeading(task.number, shorten(task.title, 20), "")}`)].join("\n");
 }
 
 function explainUnclear(ctx: Ctx, parsed: Extract<ParsedReply, { kind: "unclear" }>, indicators: ReadonlyArray<{ name: string }>): string | null {
