@@ -201,7 +201,8 @@ function readLabelledContent(content: string, labels: LabelHit[]): AnnotationCon
   }
   labels.forEach((label, i) => {
     const end = labels[i + 1]?.start ?? content.length;
-    const value = trimPunct(content.slice(label.valueStart, end));
+    // A full stop ends the value: "〔责任单位：A、B按职责分工负责。具体任务涉及…，下同。〕" goes on with a remark, not units.
+    const value = trimPunct(splitOutsideBrackets(content.slice(label.valueStart, end), /[。]/)[0]?.text ?? "");
     if (label.kind === "deadline") {
       if (value !== "") result.deadlines.push(value);
       return;
@@ -245,8 +246,13 @@ function readBareUnitList(content: string): AnnotationContent | null {
  * first listed unit leads; it is not itself an annotation's content.
  */
 export const LEAD_RULE_RE =
-  /(?:列|排|排名|名列|排列)?在?(?:第一位|第一个|第一家|首位|最前|第一)(?:的|者)?(?:单位|部门)?(?:者)?(?:为|是)(?:牵头|主责)(?:单位|部门)?(?:[，,]\s*下同)?/;
+  /(?:除[^，,。（）()]{1,16}外[，,]\s*)?(?:列|排|排名|名列|排列)?在?(?:第一位|第一个|第一家|首位|最前|第一)(?:的|者)?(?:单位|部门)?(?:者)?(?:为|是)(?:牵头|主责)(?:或汇总|或总牵头)?(?:单位|部门)?(?:[，,]\s*下同)?/;
 const LEAD_RULE_GLOBAL_RE = new RegExp(LEAD_RULE_RE.source, "g");
+/**
+ * Another document rule: "无牵头单位的，责任单位即为牵头单位" — where no lead is named, every listed
+ * responsible unit leads (not only the first).
+ */
+export const ALL_LEAD_RULE_RE = /无牵头(?:单位|部门)的[，,]?\s*(?:其)?责任(?:单位|部门)(?:即|均|即均)?为牵头(?:单位|部门)/;
 /** Every wording of the rule names 牵头 or 主责: a cheap test before the rule's own regex. */
 export const MAY_STATE_LEAD_RULE_RE = /牵头|主责/;
 
@@ -283,7 +289,10 @@ export function resetScanCache(): void {
 
 function scanText(written: string): AssignmentScan {
   // Blanked, not cut: offsets stay valid and "（A、B负责。列第一位者为牵头单位，下同）" reads as "（A、B负责。）".
-  const text = MAY_STATE_LEAD_RULE_RE.test(written) ? written.replace(LEAD_RULE_GLOBAL_RE, (m) => " ".repeat(m.length)) : written;
+  // A bracket that held nothing but the rule ("X、Y（列第一位为牵头单位，下同）") goes too.
+  const text = MAY_STATE_LEAD_RULE_RE.test(written)
+    ? written.replace(LEAD_RULE_GLOBAL_RE, (m) => " ".repeat(m.length)).replace(/[（(]\s*[）)]/g, (m) => " ".repeat(m.length))
+    : written;
   const folded = foldWidth(text);
   const { spans, unclosed } = matchBrackets(text);
   const scan: AssignmentScan = { units: [], deadlines: [], leaders: [], remainder: text, unterminatedAt: null, emptyLabelAt: null };

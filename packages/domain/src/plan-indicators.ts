@@ -28,7 +28,7 @@ const WORDS_BEFORE: Array<{ word: string; sense: Sense }> = (
   [
     ...["不少于", "不低于", "不小于", "不下于", "至少", "最少", "达到", "达", "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "上升到", "上升至", "稳定在", "保持在", "维持在", "巩固在"].map((word) => ({ word, sense: "ge" as const })),
     ...["不超过", "不高于", "不大于", "不多于", "最多", "至多", "控制在", "降低到", "降低至", "降到", "降至", "下降到", "下降至", "减少到", "减少至", "压减到", "压减至", "压缩到", "压缩至", "缩短到", "缩短至"].map((word) => ({ word, sense: "le" as const })),
-    ...["超过", "高于", "大于", "多于"].map((word) => ({ word, sense: "gt" as const })),
+    ...["超过", "突破", "高于", "大于", "多于"].map((word) => ({ word, sense: "gt" as const })),
     ...["小于", "低于", "少于"].map((word) => ({ word, sense: "lt" as const })),
     { word: "为", sense: "eq" as const },
   ] satisfies Array<{ word: string; sense: Sense }>

@@ -181,10 +181,86 @@ function alignSpacedTables(raw: string[]): { lines: string[]; consumed: Set<numb
   return { lines, consumed };
 }
 
+const STACKED_NUMBER_RE = /^(\d{1,3})[.．、]?$/;
+const STACKED_HEADING_RE = /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])/;
+
+/**
+ * A table copied from a web page comes one cell per line (blank lines between them): "序号",
+ * "主要工作任务", "责任单位", then "1", "地区生产总值增长6%左右。", "市发改委", "2", …. Rewritten as
+ * tab-separated rows on the lines of the header's and each row's first cell (the others left
+ * empty). A row runs from its number to the next number in sequence; extra lines belong to the
+ * task cell (a cell of several paragraphs), missing ones are the last cells left empty. A
+ * "一、"/"（一）" line between rows stays as it is: a group heading. After the last row, the
+ * lines beyond one row's cells are prose.
+ */
+function stackCellTables(raw: string[]): { lines: string[]; consumed: Set<number> } {
+  const lines = [...raw];
+  const consumed = new Set<number>();
+  const filled = (from: number) => {
+    let j = from;
+    while (j < lines.length && (lines[j] ?? "").trim() === "") j++;
+    return j;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    if (columnOf(lines[i] ?? "") !== "number" || (lines[i] ?? "").includes("\t")) continue;
+    // The header: short cells, one per line, up to the first row's "1".
+    const headerAt = [i];
+    let j = filled(i + 1);
+    const isCell = (line: string) => !STACKED_NUMBER_RE.test(line.trim()) && !STACKED_HEADING_RE.test(line.trim()) && cleanSpaces(line).length <= 16 && !line.includes("\t");
+    while (j < lines.length && headerAt.length < 10 && isCell(lines[j] ?? "")) {
+      headerAt.push(j);
+      j = filled(j + 1);
+    }
+    const header = headerAt.map((k) => cleanSpaces(lines[k] ?? "")).join("\t");
+    const columns = readHeaderRow(header);
+    // A group heading may come before the first row.
+    let first = j;
+    while (first < lines.length && STACKED_HEADING_RE.test((lines[first] ?? "").trim())) first = filled(first + 1);
+    if (!columns || STACKED_NUMBER_RE.exec((lines[first] ?? "").trim())?.[1] !== "1") continue;
+    j = first;
+    const taskColumn = columns.indexOf("task");
+    const width = columns.length;
+    lines[i] = header;
+    for (const k of headerAt.slice(1)) {
+      lines[k] = "";
+      consumed.add(k + 1);
+    }
+    let expected = 1;
+    while (j < lines.length && STACKED_NUMBER_RE.exec((lines[j] ?? "").trim())?.[1] === String(expected)) {
+      const rowAt = j;
+      const cellsAt: number[] = [];
+      j = filled(j + 1);
+      while (j < lines.length && STACKED_NUMBER_RE.exec((lines[j] ?? "").trim())?.[1] !== String(expected + 1) && !STACKED_HEADING_RE.test((lines[j] ?? "").trim())) {
+        cellsAt.push(j);
+        j = filled(j + 1);
+      }
+      const last = j >= lines.length || (STACKED_HEADING_RE.test((lines[j] ?? "").trim()) && STACKED_NUMBER_RE.exec((lines[filled(j + 1)] ?? "").trim())?.[1] !== String(expected + 1));
+      // After the last row, what follows its cells is prose.
+      const mine = last ? cellsAt.slice(0, width - 1) : cellsAt;
+      const texts = mine.map((k) => cleanSpaces(lines[k] ?? ""));
+      const extra = texts.length - (width - 1);
+      if (extra > 0 && taskColumn > 0) texts.splice(taskColumn - 1, extra + 1, texts.slice(taskColumn - 1, taskColumn + extra).join(" "));
+      const values = columns.map((_, c) => (c === columns.indexOf("number") ? String(expected) : (texts[c - 1] ?? "")));
+      lines[rowAt] = values.join("\t");
+      for (const k of mine) {
+        lines[k] = "";
+        consumed.add(k + 1);
+      }
+      expected++;
+      if (last) break;
+      // A group heading between rows stays a line of its own.
+      while (j < lines.length && STACKED_HEADING_RE.test((lines[j] ?? "").trim())) j = filled(j + 1);
+    }
+    i = j - 1;
+  }
+  return { lines, consumed };
+}
+
 export function readTables(text: string): Tables {
-  const aligned = alignSpacedTables(text.split("\n"));
+  const stacked = stackCellTables(text.split("\n"));
+  const aligned = alignSpacedTables(stacked.lines);
   const raw = aligned.lines;
-  const tables: Tables = { groups: [], lines: new Set(aligned.consumed) };
+  const tables: Tables = { groups: [], lines: new Set([...stacked.consumed, ...aligned.consumed]) };
   let columns: Column[] | null = null;
   let group: TableGroup | null = null;
   let last: TableTask | null = null;

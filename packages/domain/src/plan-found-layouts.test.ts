@@ -1,0 +1,139 @@
+/**
+ * Layouts met in real published plans that the parser had not seen: "A、B分别牵头" and a rule in
+ * brackets after the list, 〔责任单位：…。remark〕, a web page's table copied one cell per line,
+ * a 牵头单位 column left empty under "无牵头单位的，责任单位即为牵头单位", two leads followed by
+ * placeholders. Each fixture in test/fixtures/plans is written anew in the layout, not copied.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { type ParsedPlan, type ParsedTask, parsePlan } from "./parse-plan.ts";
+
+const fixture = (name: string): ParsedPlan => parsePlan(readFileSync(new URL(`../test/fixtures/plans/${name}.txt`, import.meta.url), "utf8"));
+
+/** "number title :: unit/role, … +placeholders ⏰deadline", per group. */
+function outline(plan: ParsedPlan): Array<[string, string[]]> {
+  const line = (t: ParsedTask) =>
+    `${t.number} ${t.title} :: ${t.units.map((u) => `${u.name}/${u.role}`).join(", ")}${t.unitNote ? ` +${t.unitNote}` : ""}${t.deadline ? ` ⏰${t.deadline}` : ""}`;
+  return plan.groups.map((g) => [`${g.number} ${g.heading}`.trim(), g.tasks.map(line)]);
+}
+const warningCodes = (plan: ParsedPlan) => plan.warningDetails.map((w) => `${w.code} ${w.taskNumber ?? ""}`.trim());
+const indicators = (plan: ParsedPlan) => plan.groups.flatMap((g) => g.tasks.flatMap((t) => t.indicators.map((i) => `${t.number}: ${i.name} ${i.comparator} ${i.value}${i.unit ?? ""}`)));
+
+describe("责任单位 lines with “分别牵头” and the rule in brackets after a list", () => {
+  const plan = fixture("separately-lead");
+
+  it("makes every unit before 分别牵头 a lead and keeps the rule out of the last unit's name", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "一 全市经济社会发展主要预期目标",
+        [
+          "1 地区生产总值增长6%以上 :: 市发改委/lead",
+          "2 固定资产投资增长8%左右 :: 市发改委/lead, 市经信局/support, 市自然资源局/support, 市交通运输局/support",
+          "3 城乡居民收入增速快于经济增速 :: 市人力社保局/lead, 市农业农村局/lead",
+        ],
+      ],
+      [
+        "（一） 全力稳增长促发展",
+        [
+          "4 实施招商引资“双百”行动，招引亿元以上制造业项目不少于60个 :: 市投资促进中心/lead, 市发改委/support, 市经信局/support +各县（市、区）政府",
+          "5 城镇新增就业和节能降碳完成省定任务 :: 市人力社保局/lead, 市发改委/lead, 市统计局/support",
+        ],
+      ],
+    ]);
+  });
+
+  it("takes “列第一位为牵头或汇总单位，下同” as the document's rule: no unit looks odd, no lead is assumed", () => {
+    expect(warningCodes(plan)).toEqual([]);
+    expect(plan.units).not.toContain("市农业农村局分别");
+  });
+});
+
+describe("〔责任单位：…按职责分工负责。remark，下同。〕 after each item", () => {
+  const plan = fixture("bracket-remark");
+
+  it("ends the unit list at the full stop: the remark after it names no unit", () => {
+    expect(outline(plan)).toEqual([
+      ["一 深化流通领域改革", ["（一） 健全统一市场规则 :: 省发展改革委/lead, 省市场监管局/support, 省商务厅/support", "（二） 优化市场准入服务 :: 省市场监管局/lead"]],
+      ["二 壮大物流市场主体", ["（三） 培育骨干物流企业 :: 省商务厅/lead, 省发展改革委/support, 省交通运输厅/support"]],
+    ]);
+    expect(plan.groups[0]?.tasks[0]?.body).toBe("全面落实市场准入负面清单制度，推进要素市场化配置改革试点。");
+    // 按职责分工负责 names no lead: the first listed is assumed, and said so.
+    expect(warningCodes(plan)).toEqual(["lead-assumed （一）"]);
+  });
+
+  it("reads “突破3000亿元” as a target to exceed", () => {
+    expect(indicators(plan)).toEqual(["（三）: 全年物流业增加值 > 3000亿元", "（三）: 新增A级物流企业 >= 30家"]);
+  });
+});
+
+describe("a web page's table copied one cell per line", () => {
+  const plan = fixture("stacked-cells-table");
+
+  it("rebuilds the rows from 序号 to 序号, with the group headings between them", () => {
+    expect(plan.title).toBe("2030年民生实事项目责任分解");
+    expect(outline(plan)).toEqual([
+      [
+        "一 教育",
+        [
+          "1 新建、改扩建幼儿园6所 :: 市教育局/lead, 市住房城乡建设局/support, 市财政局/support ⏰2030年9月底前",
+          "2 改造提升中小学校舍 :: 市教育局/lead, 市财政局/support ⏰2030年12月底前",
+        ],
+      ],
+      ["二 医疗卫生", ["3 建设社区卫生服务中心4个 :: 市卫生健康委/lead +各区人民政府 ⏰2030年11月底前"]],
+    ]);
+  });
+
+  it("keeps a task cell of two paragraphs whole and leaves the prose after the table out", () => {
+    expect(plan.groups[0]?.tasks[1]?.body).toBe("重点改造操场、食堂和宿舍。");
+    expect(plan.groups.flatMap((g) => g.tasks)).toHaveLength(3);
+    expect(warningCodes(plan)).toEqual([]);
+  });
+
+  it("reads only a run of cells that starts with a header it knows", () => {
+    const prose = ["某县2030年工作要点", "序号", "备注", "1", "这不是任务表。", "一、推进改革", "1.深化改革。（责任单位：县发改局）"].join("\n");
+    expect(outline(parsePlan(prose))).toEqual([["一 推进改革", ["1 深化改革 :: 县发改局/lead"]]]);
+  });
+});
+
+describe("a 牵头单位 column left empty under “无牵头单位的，责任单位即为牵头单位”", () => {
+  const plan = fixture("table-empty-lead-cell");
+
+  it("makes every listed unit a lead where the row names no lead, and only there", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "",
+        [
+          "1 地区生产总值增长5.5%左右 :: 市发改委/lead",
+          "2 城镇新增就业22万人以上 :: 市人社局/lead +各区人民政府",
+          "3 筹建保障性租赁住房2万套 :: 市住房保障局/lead, 市发改委/support, 市自然资源规划局/support",
+          "4 新增城市绿道100公里 :: 市园林局/lead, 市城管委/lead",
+        ],
+      ],
+    ]);
+    expect(warningCodes(plan)).toEqual([]);
+  });
+
+  it("without the rule, the first listed leads and the office is told", () => {
+    const text = readFileSync(new URL("../test/fixtures/plans/table-empty-lead-cell.txt", import.meta.url), "utf8").replace(/（无牵头单位的，责任单位即为牵头单位，下同）/, "");
+    const task = parsePlan(text).groups[0]?.tasks[3];
+    expect(task?.units.map((u) => `${u.name}/${u.role}`)).toEqual(["市园林局/lead", "市城管委/support"]);
+  });
+});
+
+describe("“（A、B牵头，市级各有关部门及各县市区政府按职责分工负责）” and other role sentences in brackets", () => {
+  const plan = fixture("joint-lead-brackets");
+
+  it("reads two leads, keeps the placeholders as a note, and reads 牵头负责/配合 and 会同", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "一 推动审批全链条优化",
+        [
+          "1 全面实施行政许可事项清单管理 :: 市政府办公室/lead, 市审改办/lead +市级各有关部门、各县市区政府",
+          "2 深化相对集中行政许可权改革 :: 市行政审批服务局/lead, 市司法局/support",
+        ],
+      ],
+      ["二 推进监管全过程公正", ["3 推行跨部门联合“双随机、一公开”监管 :: 市市场监管局/lead +市级各有关部门"]],
+    ]);
+    expect(warningCodes(plan)).toEqual([]);
+  });
+});
