@@ -137,3 +137,32 @@ describe("“（A、B牵头，市级各有关部门及各县市区政府按职�
     expect(warningCodes(plan)).toEqual([]);
   });
 });
+
+describe("a web page's table with “|” between cells", () => {
+  it("reads one cell per line closed by “ |”, joins words the page wrapped, and keeps leaders and 全年", () => {
+    const plan = fixture("pipe-cells-table");
+    expect(outline(plan)).toEqual([
+      [
+        "",
+        [
+          "1 优化“项目管家”服务机制，推动重大项目早落地、早投产 :: 招商服务局/lead, 经济发展局/support ⏰全年",
+          "2 推进低效工业用地再开发，力争全年盘活存量土地300亩 :: 规划建设局/lead ⏰2030年10月底前",
+          "3 完善园区污水管网等基础设施配套 :: 规划建设局/lead, 生态环境分局/support ⏰2030年12月底前",
+        ],
+      ],
+    ]);
+    expect(plan.groups[0]?.tasks.map((t) => t.leader)).toEqual(["赵某", "钱某", "孙某"]);
+    expect(warningCodes(plan)).toEqual(["lead-assumed 1"]);
+  });
+
+  it("reads “| 序号 | 重点工作 | … |” rows and skips the “|---|” rule under the header", () => {
+    const text = [
+      "2030年街道重点工作清单",
+      "| 序号 | 重点工作 | 牵头单位 | 配合单位 | 完成时限 |",
+      "| --- | --- | --- | --- | --- |",
+      "| 1 | 完成老旧小区改造12个。 | 城建办 | 财政所 | 2030年11月底前 |",
+      "| 2 | 新建口袋公园3处。 | 城建办 |  | 长期坚持 |",
+    ].join("\n");
+    expect(outline(parsePlan(text))).toEqual([["", ["1 完成老旧小区改造12个 :: 城建办/lead, 财政所/support ⏰2030年11月底前", "2 新建口袋公园3处 :: 城建办/lead ⏰长期坚持"]]]);
+  });
+});

@@ -181,6 +181,26 @@ function alignSpacedTables(raw: string[]): { lines: string[]; consumed: Set<numb
   return { lines, consumed };
 }
 
+/**
+ * Tables copied from a web page with "|" between cells: "| 序号 | 任务 | 责任单位 |" rows (the
+ * "|---|---|" rule under the header left empty), or one cell per line closed by " |". Rewritten
+ * as tab-separated rows / bare cells.
+ */
+function unpipeTables(raw: string[]): { lines: string[]; consumed: Set<number> } {
+  const consumed = new Set<number>();
+  const lines = raw.map((line, i) => {
+    if (/^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-{0,}:?\s*$/.test(line) && line.includes("-")) {
+      consumed.add(i + 1);
+      return "";
+    }
+    const row = /^\s*\|(.*)\|\s*$/.exec(line);
+    if (row?.[1] !== undefined && row[1].includes("|") && !line.includes("\t")) return row[1].split("|").map((c) => c.trim()).join("\t");
+    return /\S\s*\|\s*$/.test(line) && !line.includes("\t") ? line.replace(/\s*\|\s*$/, "") : line;
+  });
+  return { lines, consumed };
+}
+
+const WRAP_SPACE_RE = /(?<=[\u4e00-\u9fff，。、；：“”（）])\s(?=[\u4e00-\u9fff，。、；：“”（）])/g;
 const STACKED_NUMBER_RE = /^(\d{1,3})[.．、]?$/;
 const STACKED_HEADING_RE = /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])/;
 
@@ -237,7 +257,8 @@ function stackCellTables(raw: string[]): { lines: string[]; consumed: Set<number
       const last = j >= lines.length || (STACKED_HEADING_RE.test((lines[j] ?? "").trim()) && STACKED_NUMBER_RE.exec((lines[filled(j + 1)] ?? "").trim())?.[1] !== String(expected + 1));
       // After the last row, what follows its cells is prose.
       const mine = last ? cellsAt.slice(0, width - 1) : cellsAt;
-      const texts = mine.map((k) => cleanSpaces(lines[k] ?? ""));
+      // A page wraps long cells where it likes, leaving a space inside a word ("工作机 制").
+      const texts = mine.map((k) => cleanSpaces(lines[k] ?? "").replace(WRAP_SPACE_RE, ""));
       const extra = texts.length - (width - 1);
       if (extra > 0 && taskColumn > 0) texts.splice(taskColumn - 1, extra + 1, texts.slice(taskColumn - 1, taskColumn + extra).join(" "));
       const values = columns.map((_, c) => (c === columns.indexOf("number") ? String(expected) : (texts[c - 1] ?? "")));
@@ -257,10 +278,11 @@ function stackCellTables(raw: string[]): { lines: string[]; consumed: Set<number
 }
 
 export function readTables(text: string): Tables {
-  const stacked = stackCellTables(text.split("\n"));
+  const unpiped = unpipeTables(text.split("\n"));
+  const stacked = stackCellTables(unpiped.lines);
   const aligned = alignSpacedTables(stacked.lines);
   const raw = aligned.lines;
-  const tables: Tables = { groups: [], lines: new Set([...stacked.consumed, ...aligned.consumed]) };
+  const tables: Tables = { groups: [], lines: new Set([...unpiped.consumed, ...stacked.consumed, ...aligned.consumed]) };
   let columns: Column[] | null = null;
   let group: TableGroup | null = null;
   let last: TableTask | null = null;
