@@ -162,8 +162,9 @@ function resolveRoles(written: WrittenUnit[]): { units: Array<{ name: string; ro
   // Only 配合单位 given: someone has to lead, and the first listed is the convention.
   const promoted = !units.some((u) => u.role === "lead") && units.length > 0;
   if (promoted && units[0]) units[0].role = "lead";
-  // The lead is an assumption when nothing marked it and there was a choice to make.
-  const assumed = !hasLead && units.length > 1;
+  // The lead is an assumption when nothing marked it and there was a choice to make: a lone
+  // 责任单位 beside its 配合单位 leads by elimination; among 配合单位 only, nobody was chosen.
+  const assumed = !hasLead && units.length > 1 && merged.filter((u) => u.role === "generic").length !== 1;
   return { units, assumed };
 }
 

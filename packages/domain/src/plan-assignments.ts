@@ -59,7 +59,7 @@ const LEADER_LABELS = [
   "领衔领导",
   "责任人",
 ];
-const DEADLINE_LABELS = ["完成时限", "完成时间", "完成期限", "时间节点", "时限要求", "时间要求", "办结时限", "进度安排", "时间安排", "时限"];
+const DEADLINE_LABELS = ["完成时限", "完成时间", "完成期限", "时间节点", "时限要求", "时间要求", "办结时限", "进度安排", "时间安排", "时限", "时间"];
 
 type LabelKind = WrittenRole | "deadline" | "leader";
 

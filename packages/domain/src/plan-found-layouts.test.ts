@@ -166,3 +166,29 @@ describe("a web page's table with “|” between cells", () => {
     expect(outline(parsePlan(text))).toEqual([["", ["1 完成老旧小区改造12个 :: 城建办/lead, 财政所/support ⏰2030年11月底前", "2 新建口袋公园3处 :: 城建办/lead ⏰长期坚持"]]]);
   });
 });
+
+describe("annotations in 【】, labels parted by spaces, 按职责分工落实 and 时间：", () => {
+  const plan = fixture("bracket-label-forms");
+
+  it("reads every form, with its placeholders and time limits", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "重点任务",
+        [
+          "1 实施城乡供水提质项目12个 :: 县水利局/lead +县直各部门 ⏰2030年12月31日前",
+          "2 推进城乡供水一体化 :: 县水利局/lead, 县财政局/support +各乡镇 ⏰2030年底",
+          "3 加强食品安全监管 :: 县市场监管局/lead, 县农业农村局/support, 县卫健委/support ⏰全年",
+          "4 做好防汛抗旱工作 :: 县应急局/lead, 县水利局/support ⏰汛期",
+        ],
+      ],
+    ]);
+  });
+
+  it("warns only where a lead was picked among several 责任单位: a lone 责任单位 beside its 配合单位 leads", () => {
+    expect(warningCodes(plan)).toEqual(["lead-assumed 4"]);
+  });
+
+  it("counts “实施…项目12个” as a target", () => {
+    expect(indicators(plan)).toEqual(["1: 实施城乡供水提质项目 >= 12个"]);
+  });
+});
