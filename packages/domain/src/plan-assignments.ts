@@ -8,7 +8,7 @@ import { cutRanges, foldWidth, matchBrackets, splitOutsideBrackets, topLevelSpan
 import { isPlaceholder, looksLikeUnit, normalizeUnitName, splitRoleSuffix, splitUnitClause, type WrittenRole, type WrittenUnit } from "./plan-units.ts";
 
 // "主要责任单位 / 其他责任单位" is how many county plans write 牵头 / 配合.
-const LEAD_LABELS = ["牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位", "牵头责任单位", "牵头责任部门", "牵头落实单位", "主要责任单位", "主要责任部门", "第一责任单位"];
+const LEAD_LABELS = ["牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位", "牵头责任单位", "牵头责任部门", "牵头落实单位", "主要责任单位", "主要责任部门", "第一责任单位", "牵头科室", "牵头股室", "牵头处室"];
 const SUPPORT_LABELS = [
   "配合单位",
   "配合部门",
@@ -28,8 +28,11 @@ const SUPPORT_LABELS = [
   "其他责任部门",
   "次要责任单位",
   "协同配合单位",
+  "配合科室",
+  "配合股室",
+  "配合处室",
 ];
-const GENERIC_LABELS = ["责任单位", "责任部门", "负责单位", "负责部门", "承办单位", "实施单位", "实施主体", "责任主体", "部门分工", "责任分工", "单位分工"];
+const GENERIC_LABELS = ["责任单位", "责任部门", "负责单位", "负责部门", "承办单位", "实施单位", "实施主体", "责任主体", "部门分工", "责任分工", "单位分工", "责任科室", "责任股室", "责任处室"];
 /** Persons, not units: "牵头负责领导：金力", "分管省领导：X". */
 const LEADER_LABELS = [
   "牵头负责领导",

@@ -192,3 +192,26 @@ describe("annotations in 【】, labels parted by spaces, 按职责分工落实 
     expect(indicators(plan)).toEqual(["1: 实施城乡供水提质项目 >= 12个"]);
   });
 });
+
+describe("a department's own plan: 股室 as units", () => {
+  it("reads 责任股室 labels, bare 股 lists and a 责任人 (a person)", () => {
+    const plan = fixture("section-units");
+    expect(outline(plan)).toEqual([
+      [
+        "重点任务",
+        [
+          "（一） 开展校园安全隐患排查 :: 安全股/lead, 基础教育股/support",
+          "（二） 加强校车安全管理 :: 基础教育股/lead, 财务股/support",
+          "（三） 落实安全教育进课堂 :: 德育股/lead ⏰每学期开学前",
+        ],
+      ],
+    ]);
+    expect(plan.groups[0]?.tasks[2]?.leader).toBe("张某");
+    expect(warningCodes(plan)).toEqual(["lead-assumed （一）", "lead-assumed （二）"]);
+  });
+
+  it("reads 牵头科室 / 配合科室 table columns", () => {
+    const text = ["局机关2030年重点工作任务分解表", "序号\t工作任务\t牵头科室\t配合科室\t完成时限", "1\t完成档案数字化。\t办公室\t信息科\t2030年6月底前"].join("\n");
+    expect(outline(parsePlan(text))).toEqual([["", ["1 完成档案数字化 :: 办公室/lead, 信息科/support ⏰2030年6月底前"]]]);
+  });
+});

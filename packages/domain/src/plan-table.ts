@@ -23,7 +23,7 @@ function columnOf(cell: string): Column {
   if (/(牵头|主责|主办|指导部门|指导单位)/.test(c) || /^(主要|第一)(责任)?(单位|部门)/.test(c)) return "lead";
   if (/^(其他|次要)(责任)?(单位|部门)/.test(c)) return "support";
   if (/(配合|协同|协作|协办|参与)/.test(c)) return "support";
-  if (/(责任|负责|承办|实施)(单位|部门|主体)/.test(c)) return "generic";
+  if (/(责任|负责|承办|实施)(单位|部门|主体|科室|股室|处室)/.test(c)) return "generic";
   if (/(时限|时间|期限|节点|进度)/.test(c)) return "deadline";
   if (/(任务|举措|措施|重点工作|工作内容|工作事项|事项|内容|目标|项目|名称)/.test(c) && c.length <= 12) return "task";
   return "other";
