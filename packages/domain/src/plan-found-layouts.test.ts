@@ -215,3 +215,20 @@ describe("a department's own plan: 股室 as units", () => {
     expect(outline(parsePlan(text))).toEqual([["", ["1 完成档案数字化 :: 办公室/lead, 信息科/support ⏰2030年6月底前"]]]);
   });
 });
+
+describe("an 整改 ledger: 存在问题 | 整改措施 | 责任领导 | 责任单位 | 整改时限", () => {
+  const plan = fixture("rectification-ledger");
+
+  it("names each row by its problem, keeps the measures as the body and 立行立改 as the time limit", () => {
+    expect(outline(plan)).toEqual([
+      [
+        "一 项目资金管理方面",
+        ["1 项目资金拨付不及时 :: 县财政局/lead ⏰立行立改、长期坚持", "2 部分村级财务管理不规范 :: 县农业农村局/lead, 县财政局/support ⏰2030年6月底前"],
+      ],
+      ["二 作风建设方面", ["3 督查检查过多过频 :: 县委督查室/lead, 县政府督查室/support ⏰2030年12月底前"]],
+    ]);
+    expect(plan.groups[0]?.tasks.map((t) => t.body)).toEqual(["建立资金拨付台账，按月调度拨付进度。", "开展村级财务专项检查。规范村级报账流程。"]);
+    expect(plan.groups.flatMap((g) => g.tasks.map((t) => t.leader))).toEqual(["张某", "李某", "王某"]);
+    expect(warningCodes(plan)).toEqual(["lead-assumed 2"]);
+  });
+});

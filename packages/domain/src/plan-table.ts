@@ -10,7 +10,7 @@ import { readMarker } from "./plan-numbering.ts";
 import { cleanSpaces, trimPunct } from "./plan-text.ts";
 import type { WrittenRole, WrittenUnit } from "./plan-units.ts";
 
-type Column = "number" | "task" | "leader" | "lead" | "support" | "generic" | "deadline" | "other";
+type Column = "number" | "problem" | "task" | "leader" | "lead" | "support" | "generic" | "deadline" | "other";
 
 /** Header cell → column. Order matters: "牵头责任单位" is a lead column, "分管县领导" a leader. */
 function columnOf(cell: string): Column {
@@ -25,6 +25,8 @@ function columnOf(cell: string): Column {
   if (/(配合|协同|协作|协办|参与)/.test(c)) return "support";
   if (/(责任|负责|承办|实施)(单位|部门|主体|科室|股室|处室)/.test(c)) return "generic";
   if (/(时限|时间|期限|节点|进度)/.test(c)) return "deadline";
+  // An 整改 ledger tracks each problem (存在问题 / 反馈问题): it names the row, its 整改措施 follow.
+  if (/问题/.test(c) && !/措施|任务/.test(c) && c.length <= 12) return "problem";
   if (/(任务|举措|措施|重点工作|工作内容|工作事项|事项|内容|目标|项目|名称)/.test(c) && c.length <= 12) return "task";
   return "other";
 }
@@ -55,7 +57,7 @@ const cells = (line: string) => line.split("\t").map((c) => cleanSpaces(c));
 function readHeaderRow(line: string): Column[] | null {
   if (!line.includes("\t")) return null;
   const columns = cells(line).map(columnOf);
-  const hasTask = columns.includes("task");
+  const hasTask = columns.includes("task") || columns.includes("problem");
   const hasUnits = columns.some((c) => c === "lead" || c === "support" || c === "generic");
   return hasTask && hasUnits ? columns : null;
 }
@@ -323,7 +325,7 @@ export function readTables(text: string): Tables {
     // Two task columns ("重点任务 | 具体举措"): the first names the group (merged down its rows).
     const taskCells = at("task");
     const category = taskCells.length > 1 ? (taskCells[0] ?? "") : "";
-    const task = (taskCells.length > 1 ? taskCells.slice(1) : taskCells).filter((v) => v !== "").join("\n");
+    const task = [...at("problem"), ...(taskCells.length > 1 ? taskCells.slice(1) : taskCells)].filter((v) => v !== "").join("\n");
     if (category !== "" && (group as TableGroup | null)?.heading !== trimPunct(category)) {
       const marker = readMarker(category);
       newGroup(marker?.number ?? "", trimPunct(marker ? marker.rest : category));
