@@ -78,7 +78,7 @@ const ALL_LABELS = [...LEAD_LABELS, ...SUPPORT_LABELS, ...GENERIC_LABELS, ...DEA
 // A label counts only at the start of the text or after a break, and must be followed by a colon:
 // "各责任单位要…" is prose, "责任单位：…" is an annotation. Matched on width-folded text (：→:).
 // A closing bracket is a break too: "…（牵头单位：X；配合单位：Y）完成时限：2017年6月底前".
-const LABEL_RE = new RegExp(`(?:^|(?<=[。；;，,\\s【\\[()】\\]]))(${ALL_LABELS.join("|")})\\s*:`, "g");
+const LABEL_RE = new RegExp(`(?:^|(?<=[。；;，,\\s【\\[()】\\]—]))(${ALL_LABELS.join("|")})\\s*:`, "g");
 const LABEL_AT_START_RE = new RegExp(`^\\s*(${ALL_LABELS.join("|")})\\s*:?`);
 
 interface LabelHit {
@@ -249,7 +249,7 @@ function readBareUnitList(content: string): AnnotationContent | null {
  * first listed unit leads; it is not itself an annotation's content.
  */
 export const LEAD_RULE_RE =
-  /(?:除[^，,。（）()]{1,16}外[，,]\s*)?(?:列|排|排名|名列|排列)?在?(?:第一位|第一个|第一家|首位|最前|第一)(?:的|者)?(?:单位|部门)?(?:者)?(?:为|是)(?:牵头|主责)(?:或汇总|或总牵头)?(?:单位|部门)?(?:[，,]\s*下同)?/;
+  /(?:除[^，,。（）()]{1,16}外[，,]\s*)?(?:(?:列|排|排名|名列|排列)?在?(?:第一位|第一个|第一家|首位|最前|第一)(?:的|者)?(?:单位|部门)?(?:者)?(?:为|是)(?:牵头|主责)(?:或汇总|或总牵头)?(?:单位|部门)?|(?:列|排|排名|名列|排列)在?(?:第一位|首位|最前)的(?:单位|部门)(?:牵头|负总责))(?:[，,]\s*下同)?/;
 const LEAD_RULE_GLOBAL_RE = new RegExp(LEAD_RULE_RE.source, "g");
 /**
  * Another document rule: "无牵头单位的，责任单位即为牵头单位" — where no lead is named, every listed
@@ -374,7 +374,9 @@ function readLabelLines(text: string, folded: string, annotationSpans: Array<[nu
     // Cut one separator with the label so the sentence stays whole: "…工作，责任单位：X。" and
     // "…工作。责任单位：X。" both leave "…工作。".
     const separatorBefore = /[，,；;]/.test(text[hit.start - 1] ?? "");
-    cuts.push([separatorBefore ? hit.start - 1 : hit.start, !separatorBefore && text[end] === "。" ? end + 1 : end]);
+    // "…工作。——责任单位：X": the dash only introduces the label.
+    const dashes = /—+\s*$/.exec(text.slice(0, hit.start))?.[0].length ?? 0;
+    cuts.push([separatorBefore ? hit.start - 1 : hit.start - dashes, !separatorBefore && text[end] === "。" ? end + 1 : end]);
   });
 }
 

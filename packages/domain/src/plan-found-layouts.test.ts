@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type ParsedPlan, type ParsedTask, parsePlan } from "./parse-plan.ts";
+import { readMarker } from "./plan-numbering.ts";
 
 const fixture = (name: string): ParsedPlan => parsePlan(readFileSync(new URL(`../test/fixtures/plans/${name}.txt`, import.meta.url), "utf8"));
 
@@ -230,5 +231,28 @@ describe("an 整改 ledger: 存在问题 | 整改措施 | 责任领导 | 责任�
     expect(plan.groups[0]?.tasks.map((t) => t.body)).toEqual(["建立资金拨付台账，按月调度拨付进度。", "开展村级财务专项检查。规范村级报账流程。"]);
     expect(plan.groups.flatMap((g) => g.tasks.map((t) => t.leader))).toEqual(["张某", "李某", "王某"]);
     expect(warningCodes(plan)).toEqual(["lead-assumed 2"]);
+  });
+});
+
+describe("outline numbers 1 / 1.1 / 1.2, “——责任单位：” and a rule “排在首位的单位牵头”", () => {
+  const plan = fixture("decimal-outline");
+
+  it("reads 1.1 items under “1 heading” groups, cuts the dash with the label, and knows the rule", () => {
+    expect(outline(plan)).toEqual([
+      ["1 夯实数字基础设施", ["1.1 推进政务云扩容 :: 市大数据局/lead, 市财政局/support", "1.2 建设城市运行管理中心 :: 市城运中心/lead, 市大数据局/support ⏰2030年9月底前"]],
+      ["2 提升政务服务效能", ["2.1 推行高频事项“免证办” :: 市政务服务中心/lead, 市大数据局/support", "2.2 压缩企业开办时间 :: 市市场监管局/lead"]],
+    ]);
+    expect(plan.groups[0]?.tasks[0]?.body).toBe("政务云资源使用率达到80%以上。");
+    expect(warningCodes(plan)).toEqual([]);
+  });
+
+  it("keeps a wrapped line that starts with a number (“1 个工作日内办结。”) in its task", () => {
+    expect(plan.groups[1]?.tasks[1]?.body).toBe("企业开办全程网办，时限压缩至\n1 个工作日内办结。");
+  });
+
+  it("never reads a quantity at the start of a line as an outline number", () => {
+    expect(readMarker("1.5万亩高标准农田全部建成。")?.kind).not.toBe("decimal");
+    expect(readMarker("2.5%的增幅")?.kind).not.toBe("decimal");
+    expect(readMarker("3.2 完善考核机制。")).toMatchObject({ kind: "decimal", number: "3.2", ordinal: 2 });
   });
 });
