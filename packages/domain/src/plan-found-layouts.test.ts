@@ -256,3 +256,20 @@ describe("outline numbers 1 / 1.1 / 1.2, “——责任单位：” and a rule 
     expect(readMarker("3.2 完善考核机制。")).toMatchObject({ kind: "decimal", number: "3.2", ordinal: 2 });
   });
 });
+
+describe("a table header over two rows: 责任单位 merged over 牵头单位 | 配合单位", () => {
+  it("takes the columns from the second row and never reads it as a task", () => {
+    const plan = fixture("two-row-header");
+    expect(outline(plan)).toEqual([
+      [
+        "一 城市更新",
+        [
+          "1 完成老旧小区改造30个 :: 区住建局/lead, 区财政局/support, 区城管局/support +各街道 ⏰2030年11月底前",
+          "2 新建公共停车泊位2000个 :: 区城管局/lead, 区交警大队/support ⏰2030年12月底前",
+        ],
+      ],
+    ]);
+    expect(plan.groups[0]?.tasks.map((t) => t.leader)).toEqual(["刘某", "陈某"]);
+    expect(warningCodes(plan)).toEqual([]);
+  });
+});

@@ -62,6 +62,15 @@ function readHeaderRow(line: string): Column[] | null {
   return hasTask && hasUnits ? columns : null;
 }
 
+/** A header's second row: only short header words (牵头单位, 配合, 领导…), no number, no task text. */
+function subHeader(values: string[]): Array<Column | undefined> | null {
+  const kinds = values.map((v) => (v === "" ? undefined : columnOf(v)));
+  const named = kinds.filter((k) => k !== undefined);
+  if (named.length === 0) return null;
+  const ok = values.every((v, c) => v === "" || (v.length <= 8 && kinds[c] !== "other" && kinds[c] !== "number" && kinds[c] !== "task" && kinds[c] !== "problem"));
+  return ok ? kinds : null;
+}
+
 const ROLE_OF: Partial<Record<Column, WrittenRole>> = { lead: "lead", support: "support", generic: "generic" };
 
 /** "1", "1.1", "一、", "（三）", "80": a number cell; the trailing separator is dropped. */
@@ -289,6 +298,7 @@ export function readTables(text: string): Tables {
   let group: TableGroup | null = null;
   let last: TableTask | null = null;
   let gap = 0;
+  let justHeaded = false;
   const newGroup = (number: string, heading: string) => {
     group = { number, heading, tasks: [] };
     tables.groups.push(group);
@@ -302,9 +312,18 @@ export function readTables(text: string): Tables {
       newGroup("", "");
       last = null;
       gap = 0;
+      justHeaded = true;
       return;
     }
     if (!columns || line.trim() === "") return;
+    // A header over two rows ("责任单位" merged over "牵头单位 | 配合单位"): the second row names the columns under it.
+    const sub = justHeaded && line.includes("\t") ? subHeader(cells(line)) : null;
+    justHeaded = false;
+    if (sub) {
+      columns = columns.map((kind, c) => sub[c] ?? kind);
+      tables.lines.add(lineNo);
+      return;
+    }
     if (!line.includes("\t")) {
       // A lone cell inside the table (a merged heading row); prose after the table ends it.
       const marker = readMarker(cleanSpaces(line));
