@@ -273,3 +273,21 @@ describe("a table header over two rows: 责任单位 merged over 牵头单位 | 
     expect(warningCodes(plan)).toEqual([]);
   });
 });
+
+describe("a notice sending two attachment tables (附件1 分解表, 附件2 实事项目)", () => {
+  const plan = fixture("several-attachments");
+
+  it("takes the title the notice gives the whole, and makes each table a group named by its own title", () => {
+    expect(plan.title).toBe("2030年重点工作任务分解和民生实事项目");
+    expect(plan.issuer).toBe("南岭市人民政府办公室");
+    expect(outline(plan)).toEqual([
+      [
+        "2030年重点工作任务分解表",
+        ["1 地区生产总值增长6% :: 市发改委/lead, 市统计局/support ⏰2030年12月底前", "2 固定资产投资增长8% :: 市发改委/lead +各县（市、区）人民政府 ⏰2030年12月底前"],
+      ],
+      ["2030年民生实事项目责任分解表", ["1 新建幼儿园5所 :: 市教育局/lead ⏰2030年9月底前", "2 改造农村公路100公里 :: 市交通运输局/lead ⏰2030年11月底前"]],
+    ]);
+    // Numbering restarts in each table: not a duplicate.
+    expect(warningCodes(plan)).toEqual([]);
+  });
+});

@@ -303,13 +303,21 @@ export function readTables(text: string): Tables {
     group = { number, heading, tasks: [] };
     tables.groups.push(group);
   };
+  // Several tables (附件1, 附件2 …): each is a group named by the title line above its header.
+  const several = raw.filter((l) => readHeaderRow(l)).length > 1;
+  const titleAbove = (i: number) => {
+    let j = i - 1;
+    while (j >= 0 && (raw[j] ?? "").trim() === "") j--;
+    const text = cleanSpaces(raw[j] ?? "");
+    return text.length <= 40 && !text.includes("\t") && !/[。；;，,：:]/.test(text) && !/^附件/.test(text) ? trimPunct(text) : "";
+  };
   raw.forEach((line, i) => {
     const lineNo = i + 1;
     const header = readHeaderRow(line);
     if (header) {
       columns = header;
       tables.lines.add(lineNo);
-      newGroup("", "");
+      newGroup("", several ? titleAbove(i) : "");
       last = null;
       gap = 0;
       justHeaded = true;
