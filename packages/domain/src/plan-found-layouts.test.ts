@@ -291,3 +291,15 @@ describe("a notice sending two attachment tables (附件1 分解表, 附件2 实
     expect(warningCodes(plan)).toEqual([]);
   });
 });
+
+describe("targets written in 2030年重点工作任务 lists", () => {
+  it("reads “达到5家左右” as about 5, “3家以上” as at least 3, “突破30项” as more than 30", () => {
+    const text = [
+      "某市2030年重点工作任务",
+      "一、深入实施创新驱动发展战略",
+      "1.加强创新平台建设。新型研发机构总量达到5家左右，新增省级创新平台3家以上。（责任单位：市委组织部、市科技局）",
+      "2.推进关键核心技术攻关。全年争取科技项目突破30项。（责任单位：市科技局）",
+    ].join("\n");
+    expect(indicators(parsePlan(text))).toEqual(["1: 新型研发机构总量 = 5家", "1: 新增省级创新平台 >= 3家", "2: 全年争取科技项目 > 30项"]);
+  });
+});

@@ -75,7 +75,8 @@ function resolve(sense: Sense | null, after: string | null): Comparator | null {
     case "le":
       return "<=";
     case "ge":
-      return down ? "<=" : ">=";
+      // "达到5家左右" aims at about 5, not at least 5.
+      return down ? "<=" : after === "左右" ? "=" : ">=";
     case "eq":
       return up ? ">=" : down ? "<=" : "=";
     default:
