@@ -5,8 +5,8 @@
  * hotlines and dates ("2016年", "12315", "3·15") never become indicators.
  *
  * Comparators: 达到/不低于/不少于/稳定在/…以上 → ">=", 不超过/控制在/…以内/以下 → "<=",
- * 超过/高于 → ">", 小于/低于 → "<", a bare "合格率100%" or "为X" → "=". A percentage that must
- * reach 100% can only equal it, so ">= 100%" is written "= 100%".
+ * 超过/突破/高于 → ">", 小于/低于 → "<", a bare "合格率100%" or "为X" → "=". A percentage that must
+ * reach 100% can only equal it, so ">= 100%" is written "= 100%"; "达到5家左右" is "= 5".
  */
 import type { Comparator, ParsedIndicator } from "./parse-plan.ts";
 import { foldWidth, matchBrackets, splitOutsideBrackets, trimPunct } from "./plan-text.ts";
