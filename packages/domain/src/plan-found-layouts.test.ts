@@ -90,6 +90,11 @@ describe("a web page's table copied one cell per line", () => {
     expect(warningCodes(plan)).toEqual([]);
   });
 
+  it("puts a time limit in its column when an empty cell before it left no line", () => {
+    const text = ["某区2030年民生实事", "序号", "项目内容", "牵头单位", "配合单位", "完成时限", "1", "新建幼儿园3所。", "区教育局", "2030年9月底前", "2", "改造中小学校舍。", "区教育局", "区财政局", "2030年12月底前"].join("\n\n");
+    expect(outline(parsePlan(text))).toEqual([["", ["1 新建幼儿园3所 :: 区教育局/lead ⏰2030年9月底前", "2 改造中小学校舍 :: 区教育局/lead, 区财政局/support ⏰2030年12月底前"]]]);
+  });
+
   it("reads only a run of cells that starts with a header it knows", () => {
     const prose = ["某县2030年工作要点", "序号", "备注", "1", "这不是任务表。", "一、推进改革", "1.深化改革。（责任单位：县发改局）"].join("\n");
     expect(outline(parsePlan(prose))).toEqual([["一 推进改革", ["1 深化改革 :: 县发改局/lead"]]]);

@@ -212,6 +212,7 @@ function unpipeTables(raw: string[]): { lines: string[]; consumed: Set<number> }
 }
 
 const WRAP_SPACE_RE = /(?<=[\u4e00-\u9fff，。、；：“”（）])\s(?=[\u4e00-\u9fff，。、；：“”（）])/g;
+const TIME_CELL_RE = /^(?:\d{4}年|\d{1,2}月|年底|年内|全年|长期|持续|常态化|每年|每季度|每月|[上下]半年|立行立改)/;
 const STACKED_NUMBER_RE = /^(\d{1,3})[.．、]?$/;
 const STACKED_HEADING_RE = /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])/;
 
@@ -272,6 +273,13 @@ function stackCellTables(raw: string[]): { lines: string[]; consumed: Set<number
       const texts = mine.map((k) => cleanSpaces(lines[k] ?? "").replace(WRAP_SPACE_RE, ""));
       const extra = texts.length - (width - 1);
       if (extra > 0 && taskColumn > 0) texts.splice(taskColumn - 1, extra + 1, texts.slice(taskColumn - 1, taskColumn + extra).join(" "));
+      // An empty cell leaves no line: a time limit that came early belongs to the 完成时限 column.
+      const deadlineAt = columns.indexOf("deadline");
+      if (texts.length < width - 1 && deadlineAt > texts.length && TIME_CELL_RE.test(texts[texts.length - 1] ?? "")) {
+        const time = texts.pop() ?? "";
+        while (texts.length < deadlineAt - 1) texts.push("");
+        texts[deadlineAt - 1] = time;
+      }
       const values = columns.map((_, c) => (c === columns.indexOf("number") ? String(expected) : (texts[c - 1] ?? "")));
       lines[rowAt] = values.join("\t");
       for (const k of mine) {
