@@ -4,7 +4,7 @@
  * cadences. Pure. A document it cannot read throws PlanParseError naming the line; it never
  * returns half a plan. Soft doubts go to `warnings`.
  */
-import { hasAssignmentMarkup, LEAD_RULE_RE, MAY_STATE_LEAD_RULE_RE, resetScanCache, scanAssignments } from "./plan-assignments.ts";
+import { ALL_LEAD_RULE_RE, hasAssignmentMarkup, LEAD_RULE_RE, MAY_STATE_LEAD_RULE_RE, resetScanCache, scanAssignments } from "./plan-assignments.ts";
 import { extractCadences } from "./plan-cadences.ts";
 import { failAt, PlanParseError } from "./plan-error.ts";
 import { readHeader } from "./plan-header.ts";
@@ -162,8 +162,9 @@ function resolveRoles(written: WrittenUnit[]): { units: Array<{ name: string; ro
   // Only 配合单位 given: someone has to lead, and the first listed is the convention.
   const promoted = !units.some((u) => u.role === "lead") && units.length > 0;
   if (promoted && units[0]) units[0].role = "lead";
-  // The lead is an assumption when nothing marked it and there was a choice to make.
-  const assumed = !hasLead && units.length > 1;
+  // The lead is an assumption when nothing marked it and there was a choice to make: a lone
+  // 责任单位 beside its 配合单位 leads by elimination; among 配合单位 only, nobody was chosen.
+  const assumed = !hasLead && units.length > 1 && merged.filter((u) => u.role === "generic").length !== 1;
   return { units, assumed };
 }
 
@@ -184,8 +185,14 @@ class PlanBuilder {
   readonly units: string[] = [];
   readonly warnings: PlanWarning[] = [];
 
-  /** @param leadRuleLine line of a document rule "列第一位者为牵头单位", or null when there is none. */
-  constructor(private readonly leadRuleLine: number | null) {}
+  /**
+   * @param leadRuleLine line of a document rule "列第一位者为牵头单位", or null when there is none.
+   * @param allLeadRuleLine line of a rule "无牵头单位的，责任单位即为牵头单位", or null.
+   */
+  constructor(
+    private readonly leadRuleLine: number | null,
+    private readonly allLeadRuleLine: number | null = null,
+  ) {}
 
   warn(code: PlanWarningCode, line: number, taskNumber: string | null, message: string): void {
     this.warnings.push({ code, line, taskNumber, message: `第 ${line} 行：${message}` });
@@ -265,7 +272,9 @@ class PlanBuilder {
         this.warn("unit-rejected", line, number, `任务 ${number} 的单位名称过长（${unit.name.length} 字，上限 ${MAX_UNIT_NAME_LENGTH} 字），不作为单位：“${unit.name.slice(0, 20)}…”`);
       } else real.push(unit);
     }
-    const { units, assumed } = resolveRoles(real);
+    // Under "无牵头单位的，责任单位即为牵头单位", a task naming no lead has every listed unit lead.
+    const allLead = this.allLeadRuleLine !== null && this.allLeadRuleLine <= source.lastLine && !real.some((u) => u.role === "lead");
+    const { units, assumed } = resolveRoles(allLead ? real.map((u) => (u.role === "generic" ? { ...u, role: "lead" as const } : u)) : real);
     if (units.length === 0) this.warn("no-units", line, number, `任务 ${number}“${title}”没有找到责任单位，导入后请指定`);
     else if (assumed && (this.leadRuleLine === null || this.leadRuleLine > source.lastLine)) {
       this.warn("lead-assumed", line, number, `任务 ${number} 没有写明牵头单位，已把第一个单位“${units[0]?.name ?? ""}”视为牵头单位`);
@@ -320,7 +329,7 @@ export function parsePlan(raw: string): ParsedPlan {
   const firstLine = body.find((l) => l.text !== "")?.line ?? 1;
 
   // A table's header may state the rule too: "责任单位（排在第一位的为牵头单位）".
-  const builder = new PlanBuilder(leadRuleLine(allLines));
+  const builder = new PlanBuilder(leadRuleLine(allLines), allLines.find((l) => ALL_LEAD_RULE_RE.test(l.text))?.line ?? null);
   let groups: ParsedGroup[] = [];
   try {
     const outline = locateTasks(toBlocks(body), firstLine);

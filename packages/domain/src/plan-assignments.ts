@@ -8,7 +8,7 @@ import { cutRanges, foldWidth, matchBrackets, splitOutsideBrackets, topLevelSpan
 import { isPlaceholder, looksLikeUnit, normalizeUnitName, splitRoleSuffix, splitUnitClause, type WrittenRole, type WrittenUnit } from "./plan-units.ts";
 
 // "主要责任单位 / 其他责任单位" is how many county plans write 牵头 / 配合.
-const LEAD_LABELS = ["牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位", "牵头责任单位", "牵头责任部门", "牵头落实单位", "主要责任单位", "主要责任部门", "第一责任单位"];
+const LEAD_LABELS = ["牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位", "牵头责任单位", "牵头责任部门", "牵头落实单位", "主要责任单位", "主要责任部门", "第一责任单位", "牵头科室", "牵头股室", "牵头处室"];
 const SUPPORT_LABELS = [
   "配合单位",
   "配合部门",
@@ -28,8 +28,11 @@ const SUPPORT_LABELS = [
   "其他责任部门",
   "次要责任单位",
   "协同配合单位",
+  "配合科室",
+  "配合股室",
+  "配合处室",
 ];
-const GENERIC_LABELS = ["责任单位", "责任部门", "负责单位", "负责部门", "承办单位", "实施单位", "实施主体", "责任主体", "部门分工", "责任分工", "单位分工"];
+const GENERIC_LABELS = ["责任单位", "责任部门", "负责单位", "负责部门", "承办单位", "实施单位", "实施主体", "责任主体", "部门分工", "责任分工", "单位分工", "责任科室", "责任股室", "责任处室"];
 /** Persons, not units: "牵头负责领导：金力", "分管省领导：X". */
 const LEADER_LABELS = [
   "牵头负责领导",
@@ -59,7 +62,7 @@ const LEADER_LABELS = [
   "领衔领导",
   "责任人",
 ];
-const DEADLINE_LABELS = ["完成时限", "完成时间", "完成期限", "时间节点", "时限要求", "时间要求", "办结时限", "进度安排", "时间安排", "时限"];
+const DEADLINE_LABELS = ["完成时限", "完成时间", "完成期限", "时间节点", "时限要求", "时间要求", "办结时限", "进度安排", "时间安排", "时限", "时间"];
 
 type LabelKind = WrittenRole | "deadline" | "leader";
 
@@ -75,7 +78,7 @@ const ALL_LABELS = [...LEAD_LABELS, ...SUPPORT_LABELS, ...GENERIC_LABELS, ...DEA
 // A label counts only at the start of the text or after a break, and must be followed by a colon:
 // "各责任单位要…" is prose, "责任单位：…" is an annotation. Matched on width-folded text (：→:).
 // A closing bracket is a break too: "…（牵头单位：X；配合单位：Y）完成时限：2017年6月底前".
-const LABEL_RE = new RegExp(`(?:^|(?<=[。；;，,\\s【\\[()】\\]]))(${ALL_LABELS.join("|")})\\s*:`, "g");
+const LABEL_RE = new RegExp(`(?:^|(?<=[。；;，,\\s【\\[()】\\]—]))(${ALL_LABELS.join("|")})\\s*:`, "g");
 const LABEL_AT_START_RE = new RegExp(`^\\s*(${ALL_LABELS.join("|")})\\s*:?`);
 
 interface LabelHit {
@@ -201,7 +204,8 @@ function readLabelledContent(content: string, labels: LabelHit[]): AnnotationCon
   }
   labels.forEach((label, i) => {
     const end = labels[i + 1]?.start ?? content.length;
-    const value = trimPunct(content.slice(label.valueStart, end));
+    // A full stop ends the value: "〔责任单位：A、B按职责分工负责。具体任务涉及…，下同。〕" goes on with a remark, not units.
+    const value = trimPunct(splitOutsideBrackets(content.slice(label.valueStart, end), /[。]/)[0]?.text ?? "");
     if (label.kind === "deadline") {
       if (value !== "") result.deadlines.push(value);
       return;
@@ -245,8 +249,13 @@ function readBareUnitList(content: string): AnnotationContent | null {
  * first listed unit leads; it is not itself an annotation's content.
  */
 export const LEAD_RULE_RE =
-  /(?:列|排|排名|名列|排列)?在?(?:第一位|第一个|第一家|首位|最前|第一)(?:的|者)?(?:单位|部门)?(?:者)?(?:为|是)(?:牵头|主责)(?:单位|部门)?(?:[，,]\s*下同)?/;
+  /(?:除[^，,。（）()]{1,16}外[，,]\s*)?(?:(?:列|排|排名|名列|排列)?在?(?:第一位|第一个|第一家|首位|最前|第一)(?:的|者)?(?:单位|部门)?(?:者)?(?:为|是)(?:牵头|主责)(?:或汇总|或总牵头)?(?:单位|部门)?|(?:列|排|排名|名列|排列)在?(?:第一位|首位|最前)的(?:单位|部门)(?:牵头|负总责))(?:[，,]\s*下同)?/;
 const LEAD_RULE_GLOBAL_RE = new RegExp(LEAD_RULE_RE.source, "g");
+/**
+ * Another document rule: "无牵头单位的，责任单位即为牵头单位" — where no lead is named, every listed
+ * responsible unit leads (not only the first).
+ */
+export const ALL_LEAD_RULE_RE = /无牵头(?:单位|部门)的[，,]?\s*(?:其)?责任(?:单位|部门)(?:即|均|即均)?为牵头(?:单位|部门)/;
 /** Every wording of the rule names 牵头 or 主责: a cheap test before the rule's own regex. */
 export const MAY_STATE_LEAD_RULE_RE = /牵头|主责/;
 
@@ -283,7 +292,10 @@ export function resetScanCache(): void {
 
 function scanText(written: string): AssignmentScan {
   // Blanked, not cut: offsets stay valid and "（A、B负责。列第一位者为牵头单位，下同）" reads as "（A、B负责。）".
-  const text = MAY_STATE_LEAD_RULE_RE.test(written) ? written.replace(LEAD_RULE_GLOBAL_RE, (m) => " ".repeat(m.length)) : written;
+  // A bracket that held nothing but the rule ("X、Y（列第一位为牵头单位，下同）") goes too.
+  const text = MAY_STATE_LEAD_RULE_RE.test(written)
+    ? written.replace(LEAD_RULE_GLOBAL_RE, (m) => " ".repeat(m.length)).replace(/[（(]\s*[）)]/g, (m) => " ".repeat(m.length))
+    : written;
   const folded = foldWidth(text);
   const { spans, unclosed } = matchBrackets(text);
   const scan: AssignmentScan = { units: [], deadlines: [], leaders: [], remainder: text, unterminatedAt: null, emptyLabelAt: null };
@@ -362,7 +374,9 @@ function readLabelLines(text: string, folded: string, annotationSpans: Array<[nu
     // Cut one separator with the label so the sentence stays whole: "…工作，责任单位：X。" and
     // "…工作。责任单位：X。" both leave "…工作。".
     const separatorBefore = /[，,；;]/.test(text[hit.start - 1] ?? "");
-    cuts.push([separatorBefore ? hit.start - 1 : hit.start, !separatorBefore && text[end] === "。" ? end + 1 : end]);
+    // "…工作。——责任单位：X": the dash only introduces the label.
+    const dashes = /—+\s*$/.exec(text.slice(0, hit.start))?.[0].length ?? 0;
+    cuts.push([separatorBefore ? hit.start - 1 : hit.start - dashes, !separatorBefore && text[end] === "。" ? end + 1 : end]);
   });
 }
 

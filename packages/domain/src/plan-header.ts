@@ -124,11 +124,13 @@ function findTitle(lines: SourceLine[], headerEnd: number): { title: string; ind
     const last = splitTitleEnd(lines, compact(announced));
     if (last !== null) return { title: compact(announced), index: last };
   }
+  // A notice sending several attachments (附件1 …分解表, 附件2 …清单) names the whole in its own title.
+  const several = announced !== undefined && lines.slice(0, headerEnd).filter((l) => isPlanTitleLike(unbullet(l.text))).length > 1;
   for (let i = headerEnd - 1; i >= 0; i--) {
     const text = unbullet(lines[i]?.text ?? "");
     if (!isPlanTitleLike(text)) continue;
     const tail = TITLE_TAIL_RE.test(foldWidth(lines[i + 1]?.text ?? "").trim()) ? (lines[i + 1]?.text ?? "").trim() : "";
-    const title = titleAbove(lines, i) + text.replace(/^[《“]|[》”]$/g, "") + tail;
+    const title = several && announced ? announced : titleAbove(lines, i) + text.replace(/^[《“]|[》”]$/g, "") + tail;
     return { title, index: tail ? i + 1 : i };
   }
   if (announced) return { title: announced, index: null };

@@ -5,8 +5,8 @@
  * hotlines and dates ("2016年", "12315", "3·15") never become indicators.
  *
  * Comparators: 达到/不低于/不少于/稳定在/…以上 → ">=", 不超过/控制在/…以内/以下 → "<=",
- * 超过/高于 → ">", 小于/低于 → "<", a bare "合格率100%" or "为X" → "=". A percentage that must
- * reach 100% can only equal it, so ">= 100%" is written "= 100%".
+ * 超过/突破/高于 → ">", 小于/低于 → "<", a bare "合格率100%" or "为X" → "=". A percentage that must
+ * reach 100% can only equal it, so ">= 100%" is written "= 100%"; "达到5家左右" is "= 5".
  */
 import type { Comparator, ParsedIndicator } from "./parse-plan.ts";
 import { foldWidth, matchBrackets, splitOutsideBrackets, trimPunct } from "./plan-text.ts";
@@ -28,7 +28,7 @@ const WORDS_BEFORE: Array<{ word: string; sense: Sense }> = (
   [
     ...["不少于", "不低于", "不小于", "不下于", "至少", "最少", "达到", "达", "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "上升到", "上升至", "稳定在", "保持在", "维持在", "巩固在"].map((word) => ({ word, sense: "ge" as const })),
     ...["不超过", "不高于", "不大于", "不多于", "最多", "至多", "控制在", "降低到", "降低至", "降到", "降至", "下降到", "下降至", "减少到", "减少至", "压减到", "压减至", "压缩到", "压缩至", "缩短到", "缩短至"].map((word) => ({ word, sense: "le" as const })),
-    ...["超过", "高于", "大于", "多于"].map((word) => ({ word, sense: "gt" as const })),
+    ...["超过", "突破", "高于", "大于", "多于"].map((word) => ({ word, sense: "gt" as const })),
     ...["小于", "低于", "少于"].map((word) => ({ word, sense: "lt" as const })),
     { word: "为", sense: "eq" as const },
   ] satisfies Array<{ word: string; sense: Sense }>
@@ -75,7 +75,8 @@ function resolve(sense: Sense | null, after: string | null): Comparator | null {
     case "le":
       return "<=";
     case "ge":
-      return down ? "<=" : ">=";
+      // "达到5家左右" aims at about 5, not at least 5.
+      return down ? "<=" : after === "左右" ? "=" : ">=";
     case "eq":
       return up ? ">=" : down ? "<=" : "=";
     default:
@@ -163,7 +164,7 @@ function finish(comparator: Comparator, value: number, unit: string | null): Com
 
 /** Work a plan counts in its own units: build, renovate, train, plant, bring in… */
 const WORK_VERB_RE =
-  /^(?:新建|建成|建设|续建|改造|改建|提升改造|完成|新增|新培育|培育|打造|创建|引进|招引|培训|举办|开展|新开工|开工|竣工|建立|设立|增设|开设|种植|造林|植树|治理|整治|修复|回收|帮扶|安置|吸纳|新招录|招录|招聘|发放|投放|配备|新改建|新改扩建|改扩建|硬化|铺设|安装|创成|认定|评选|收储|供应|出让|盘活|处置|化解|清理|排查|检查|抽检|抽查|检测|监测)/;
+  /^(?:新建|建成|建设|续建|筹建|实施|启动|签约|储备|谋划|改造|改建|提升改造|完成|新增|新培育|培育|打造|创建|引进|招引|培训|举办|开展|新开工|开工|竣工|建立|设立|增设|开设|种植|造林|植树|治理|整治|修复|回收|帮扶|安置|吸纳|新招录|招录|招聘|发放|投放|配备|新改建|新改扩建|改扩建|硬化|铺设|安装|创成|认定|评选|收储|供应|出让|盘活|处置|化解|清理|排查|检查|抽检|抽查|检测|监测)/;
 /** Units that count things done; time limits and shares are never a bare count. */
 const NOT_A_COUNT_UNIT = /^(?:%|‰|个百分点|百分点|倍|个工作日|工作日|天|日|小时|分钟|期|分)$/;
 

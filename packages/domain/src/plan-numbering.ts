@@ -5,7 +5,7 @@
  */
 import { chineseToInt } from "./plan-text.ts";
 
-export type MarkerKind = "chapter" | "article" | "cn-dun" | "cn-paren" | "ar-dot" | "ar-paren" | "ar-close" | "circled" | "cn-shi";
+export type MarkerKind = "chapter" | "article" | "cn-dun" | "cn-paren" | "ar-dot" | "ar-paren" | "ar-close" | "circled" | "cn-shi" | "decimal" | "ar-space";
 
 export interface Marker {
   kind: MarkerKind;
@@ -29,9 +29,14 @@ const PATTERNS: Array<{ kind: MarkerKind; re: RegExp }> = [
   // "1）…" with only the closing bracket: its own kind, neither "(1)" nor "1.".
   { kind: "ar-close", re: new RegExp(`^(${AR})\\s*[）)]\\s*`) },
   { kind: "cn-dun", re: new RegExp(`^(${CN})\\s*[、.．]\\s*`) },
+  // Outline numbers "1.1", "2.3.1" ("1.1 推进政务云扩容"); a quantity ("1.5万亩…", "2.5%") is not one.
+  { kind: "decimal", re: new RegExp(`^(${AR}(?:[.．][0-9０-９]{1,2}){1,2})(?:\\s+|[、．.]\\s*|(?=[\\u4e00-\\u9fff])(?![%‰万亿千百十元个家项倍米吨亩人户天日年月次所件]))`) },
   // "1." must not be a decimal ("2.5%…"); "1、" is the same kind written with a 顿号.
   { kind: "ar-dot", re: new RegExp(`^(${AR})\\s*(?:[.．](?![0-9０-９])|、)\\s*`) },
   { kind: "circled", re: /^([①-⑳])\s*/ },
+  // "1 夯实数字基础设施": a number and a space before a short heading (above "1.1" items). Never a
+  // sentence, so a wrapped line "3 个工作日内办结。" stays text.
+  { kind: "ar-space", re: new RegExp(`^(${AR})\\s+(?=[\\u4e00-\\u9fff][^。；;，,]{1,29}$)`) },
   { kind: "cn-shi", re: new RegExp(`^(${CN}是)[，,：:、]?\\s*`) },
 ];
 
@@ -41,6 +46,7 @@ function halfWidthDigits(s: string): string {
 
 function ordinalOf(kind: MarkerKind, number: string): number | null {
   if (kind === "circled") return number.charCodeAt(0) - 0x2460 + 1;
+  if (kind === "decimal") return Number(halfWidthDigits(number).split(/[.．]/).pop());
   const digits = halfWidthDigits(number).match(/[0-9]+/);
   if (digits) return Number(digits[0]);
   const cn = number.match(/[一二三四五六七八九十百]+/);
