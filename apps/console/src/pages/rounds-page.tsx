@@ -1,6 +1,6 @@
 import { FileExcelOutlined, FileWordOutlined, SoundOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { Alert, App, Button, Grid, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { downloadBase64, fmtDateTime, periodText, statusText } from "../format.ts";
@@ -27,6 +27,8 @@ export default function RoundsPage() {
   const rounds = useQuery(trpc.rounds.list.queryOptions({ period, planId }, { enabled: periods.isSuccess, refetchInterval: 10_000 }));
   const [downloading, setDownloading] = useState<string | null>(null);
   const plan = useQuery(trpc.plan.get.queryOptions(planId ? { planId } : undefined));
+  // On a phone a pinned 290px action column would cover the task names: it scrolls with the rest there.
+  const wide = Grid.useBreakpoint().md ?? true;
 
   const urge = useMutation(
     trpc.rounds.urge.mutationOptions({
@@ -82,8 +84,8 @@ export default function RoundsPage() {
       <Typography.Title level={3} style={{ margin: 0 }}>
         {t("报送轮次", "Reporting rounds")}
       </Typography.Title>
-      <Space>
-        <span>{t("期次", "Period")}</span>
+      <Space wrap>
+        <span style={{ whiteSpace: "nowrap" }}>{t("期次", "Period")}</span>
         <Select
           style={{ width: 220 }}
           value={period ?? undefined}
@@ -174,7 +176,7 @@ export default function RoundsPage() {
           },
           {
             title: t("操作", "Actions"),
-            fixed: "right" as const,
+            fixed: wide ? ("right" as const) : undefined,
             width: 290,
             render: (_: unknown, r) => (
               <Space size={6}>
