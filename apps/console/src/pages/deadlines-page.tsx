@@ -267,6 +267,8 @@ export default function DeadlinesPage() {
                 loading={deadlines.isPending}
                 dataSource={deadlines.data ?? []}
                 pagination={{ pageSize: 50, hideOnSinglePage: true }}
+                // The task column's ellipsis fixes the layout: without a width to scroll to, a phone squeezes the other columns into each other.
+                scroll={{ x: 1100 }}
                 data-testid="deadlines-table"
                 columns={[
                   { title: t("任务", "Task"), render: (_: unknown, d) => `${d.taskNumber}. ${d.taskTitle}`, ellipsis: true, width: 260 },
