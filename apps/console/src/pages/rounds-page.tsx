@@ -34,8 +34,10 @@ export default function RoundsPage() {
     trpc.rounds.urge.mutationOptions({
       onSuccess: (result) => {
         void queryClient.invalidateQueries({ queryKey: trpc.rounds.pathKey() });
-        modal.success({
-          title: t("已加入催办队列", "Urges queued"),
+        // Nothing queued (every missing unit unreachable) is not a success: the office must phone them.
+        const queued = result.units.length > 0;
+        (queued ? modal.success : modal.warning)({
+          title: queued ? t("已加入催办队列", "Urges queued") : t("没有发出催办", "No urge was sent"),
           content: (
             <div data-testid="urge-result">
               <p>
