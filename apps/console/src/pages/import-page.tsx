@@ -65,6 +65,12 @@ export default function ImportPage() {
   const blocked = plan ? planProblems(plan).some((p) => p.level === "error") : true;
   const step = confirm.isSuccess ? 2 : plan ? 1 : 0;
   const targetPlan = typeof target === "number" ? plans.data?.find((p) => p.id === target) : undefined;
+  const confirmButton = (testId: string) =>
+    plan && (
+      <Button type="primary" danger disabled={blocked} loading={confirm.isPending} onClick={() => confirm.mutate({ text, plan, ...into })} data-testid={testId}>
+        {lines.length ? t("确认导入并应用变更", "Import and apply the changes") : t("确认导入", "Import")}
+      </Button>
+    );
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
@@ -98,11 +104,7 @@ export default function ImportPage() {
               <Button type="primary" disabled={!text.trim()} loading={preview.isPending} onClick={() => (setTarget(null), preview.mutate({ text }))} data-testid="preview-import">
                 {t("解析预览", "Preview")}
               </Button>
-              {plan && (
-                <Button type="primary" danger disabled={blocked} loading={confirm.isPending} onClick={() => plan && confirm.mutate({ text, plan, ...into })} data-testid="confirm-import">
-                  {lines.length ? t("确认导入并应用变更", "Import and apply the changes") : t("确认导入", "Import")}
-                </Button>
-              )}
+              {plan && confirmButton("confirm-import")}
             </Space>
           </Card>
           {preview.isError && <Alert type="error" showIcon title={t("无法解析", "Could not parse")} description={errorMessage(preview.error)} />}
@@ -111,15 +113,16 @@ export default function ImportPage() {
             <Card size="small" title={t("解析结果", "Parsed plan")} data-testid="import-preview">
               <Descriptions
                 size="small"
-                column={2}
+                column={{ xs: 1, sm: 2 }}
                 items={[
                   {
                     label: t("导入到", "Import into"),
-                    span: 2,
+                    span: "filled" as const,
                     children: (
-                      <Space wrap>
+                      // A flex row rather than Space: the picker may shrink below 320px to stay on a phone's screen.
+                      <div style={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 8 }}>
                         <Select<number | "new">
-                          style={{ minWidth: 320 }}
+                          style={{ flex: "0 1 320px", minWidth: 0 }}
                           value={target ?? undefined}
                           disabled={preview.isPending}
                           onChange={(next) => {
@@ -142,7 +145,7 @@ export default function ImportPage() {
                         <Typography.Text strong data-testid="import-target-text">
                           {target === "new" ? t("将新建一个方案", "Adds a new plan") : targetPlan ? `${t("将更新已有方案", "Updates the existing plan")}《${targetPlan.title}》` : ""}
                         </Typography.Text>
-                      </Space>
+                      </div>
                     ),
                   },
                   { label: t("标题", "Title"), children: plan.title },
@@ -178,6 +181,8 @@ export default function ImportPage() {
                   },
                 ]}
               />
+              {/* Again below the preview: a long plan is checked from the top down, and ends far from the first button. */}
+              <div style={{ marginTop: 12 }}>{confirmButton("confirm-import-bottom")}</div>
             </Card>
           )}
         </>
