@@ -17,11 +17,13 @@ export default function ImportPage() {
   const canEdit = useCanEdit();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const plans = useQuery(trpc.plan.list.queryOptions());
   const [text, setText] = useState("");
   // The plan as the office corrects it; confirming imports exactly this.
   const [draft, setDraft] = useState<ParsedPlan | null>(null);
+  // Whether the office has corrected the preview: new text or a new parse would throw those corrections away.
+  const [corrected, setCorrected] = useState(false);
   // Which plan the import updates ("new": adds one). The first preview lets the server match it by
   // 文号 (else title); `matched` remembers that answer for the picker.
   const [target, setTarget] = useState<number | "new" | null>(null);
@@ -42,6 +44,19 @@ export default function ImportPage() {
     preview.reset();
     setTarget(null);
     setMatched(null);
+    setCorrected(false);
+  };
+  /** Runs `discard` at once, or after the office agrees to lose its corrections of the preview. */
+  const unlessCorrected = (discard: () => void) => {
+    if (!corrected || !preview.data) return discard();
+    modal.confirm({
+      title: t("放弃对解析结果的修改？", "Discard your corrections of the preview?"),
+      content: t("原文改动或重新解析后，预览中已做的修改（任务、单位、牵头/配合、时限）将丢失。", "Changing the text or parsing again loses the corrections made in the preview (tasks, units, lead/support, deadlines)."),
+      okText: t("放弃修改", "Discard"),
+      okButtonProps: { danger: true },
+      cancelText: t("保留", "Keep"),
+      onOk: discard,
+    });
   };
   const confirm = useMutation(
     trpc.imports.confirm.mutationOptions({
@@ -84,24 +99,29 @@ export default function ImportPage() {
         <>
           <Card size="small">
             <PlanFileUpload
-              onLoaded={(file) => {
-                setText(file.text);
-                textChanged();
-              }}
+              onLoaded={(file) =>
+                unlessCorrected(() => {
+                  setText(file.text);
+                  textChanged();
+                })
+              }
             />
             <Input.TextArea
               style={{ marginTop: 12, fontFamily: "monospace" }}
               rows={10}
               value={text}
               onChange={(e) => {
-                setText(e.target.value);
-                textChanged();
+                const next = e.target.value;
+                unlessCorrected(() => {
+                  setText(next);
+                  textChanged();
+                });
               }}
               placeholder={t("或在此粘贴方案全文……", "…or paste the full text of the plan here")}
               data-testid="plan-text"
             />
             <Space style={{ marginTop: 12 }}>
-              <Button type="primary" disabled={!text.trim()} loading={preview.isPending} onClick={() => (setTarget(null), preview.mutate({ text }))} data-testid="preview-import">
+              <Button type="primary" disabled={!text.trim()} loading={preview.isPending} onClick={() => unlessCorrected(() => (setTarget(null), setCorrected(false), preview.mutate({ text })))} data-testid="preview-import">
                 {t("解析预览", "Preview")}
               </Button>
               {plan && confirmButton("confirm-import")}
@@ -176,7 +196,14 @@ export default function ImportPage() {
                     key: "tasks",
                     label: `${t("任务（可修改，确认导入的就是这里的内容）", "Tasks (editable: what you see is what is imported)")} (${tasks.length})`,
                     children: (
-                      <PlanPreviewEditor plan={plan} onChange={setDraft} keptEdits={preview.data?.keptEdits ?? []} />
+                      <PlanPreviewEditor
+                        plan={plan}
+                        onChange={(next) => {
+                          setDraft(next);
+                          setCorrected(true);
+                        }}
+                        keptEdits={preview.data?.keptEdits ?? []}
+                      />
                     ),
                   },
                 ]}
