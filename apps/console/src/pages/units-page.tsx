@@ -24,7 +24,8 @@ export default function UnitsPage() {
   const units = useQuery(trpc.units.list.queryOptions(undefined, { refetchInterval: 15_000 }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.units.list.queryKey() });
   const onError = (e: unknown) => message.error(errorMessage(e));
-  const revokeContact = useMutation(trpc.units.revokeContact.mutationOptions({ onSuccess: refresh, onError }));
+  // A removed contact also leaves the menu's count of unreachable contacts.
+  const revokeContact = useMutation(trpc.units.revokeContact.mutationOptions({ onSuccess: () => (void refresh(), void queryClient.invalidateQueries({ queryKey: trpc.alerts.pathKey() })), onError }));
   const revokeInvite = useMutation(trpc.units.revokeInvite.mutationOptions({ onSuccess: refresh, onError }));
   const [renaming, setRenaming] = useState<{ id: number; name: string } | null>(null);
   const [merging, setMerging] = useState<{ id: number; name: string; into: number | null } | null>(null);
