@@ -91,7 +91,10 @@ export default function UnitsPage() {
         loading={units.isPending}
         dataSource={rows}
         pagination={false}
+        // On a phone the row scrolls sideways to 邀请/改名: the unit's name (and its expand toggle) stays in view.
+        scroll={{ x: "max-content" }}
         expandable={{
+          fixed: "left",
           rowExpandable: (u) => u.contacts.length > 0 || u.invites.length > 0,
           expandedRowRender: (u) => (
             <Space orientation="vertical" style={{ width: "100%" }}>
@@ -175,8 +178,12 @@ export default function UnitsPage() {
           {
             title: t("单位", "Unit"),
             dataIndex: "name",
+            fixed: "left",
+            // Narrow enough to leave a phone room for the rest of the row: long names wrap.
+            width: 170,
+            onCell: () => ({ style: { whiteSpace: "normal" } }),
             render: (name: string, u) => (
-              <Space>
+              <Space wrap size={4}>
                 <Link to={`/units/${u.id}`} data-testid={`unit-link-${u.id}`}>
                   {name}
                 </Link>
