@@ -116,6 +116,7 @@ export default function RoundsPage() {
         locale={{ emptyText: t("该期次没有报送轮次", "No rounds in this period") }}
         data-testid="rounds-table"
         expandable={{
+          fixed: "left",
           expandedRowRender: (round) => (
             <Table
               size="small"
@@ -144,7 +145,8 @@ export default function RoundsPage() {
           ),
         }}
         columns={[
-          { title: t("任务", "Task"), render: (_: unknown, r) => `${r.taskNumber}. ${r.taskTitle}`, ellipsis: true, width: 220 },
+          // Pinned, so a row scrolled sideways to 催办 still says which task it is; narrower on a phone.
+          { title: t("任务", "Task"), render: (_: unknown, r) => `${r.taskNumber}. ${r.taskTitle}`, ellipsis: true, width: wide ? 220 : 130, fixed: "left" as const },
           { title: t("报送事项", "Item"), render: (_: unknown, r) => r.deadline },
           { title: t("截止", "Due"), dataIndex: "dueAt", render: (v: string) => fmtDateTime(v), width: 150 },
           {
