@@ -49,6 +49,14 @@ describe("alerts for the office", { timeout: 120_000 }, () => {
     await again.getByTestId("today-panel").waitFor({ state: "detached" });
     await again.getByTestId("open-today").click();
     await again.getByTestId("today-panel").waitFor();
+    // Deciding one in the console lowers the count at once, not at the menu's next minute refresh.
+    await again.getByTestId("app-nav").getByRole("link", { name: /延期与协调/ }).click();
+    await again.getByRole("row", { name: /验收资料待补齐/ }).getByRole("button", { name: "驳回" }).click();
+    const dialog = again.getByRole("dialog", { name: "不予延期" });
+    await dialog.getByTestId("extension-note").fill("请按原期限报送");
+    await dialog.getByRole("button", { name: "OK" }).or(dialog.getByRole("button", { name: "确定" })).click();
+    await dialog.waitFor({ state: "hidden" });
+    await expect.poll(() => badge.textContent(), { timeout: 5_000 }).toBe("1");
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -54,6 +54,8 @@ describe("several plans in the console", { timeout: 180_000 }, () => {
 
     await page.goto("/plans");
     await page.getByTestId(`archive-plan-${river}`).click();
+    // Archiving cancels waiting reminders: it is confirmed first.
+    await page.getByTestId(`confirm-archive-plan-${river}`).click();
     await page.getByTestId(`restore-plan-${river}`).waitFor();
     expect((await c.fx.db.plan.findUniqueOrThrow({ where: { id: river } })).archivedAt).not.toBeNull();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fmtDate, fmtDateTime, periodText, rungText, statusText } from "./format.ts";
+import { fmtDate, fmtDateTime, periodText, rungText, scoreRanks, statusText } from "./format.ts";
 
 describe("format", () => {
   it("shows instants on the Shanghai wall clock whatever the browser's zone", () => {
@@ -29,5 +29,11 @@ describe("format", () => {
     expect(rungText("overdue-2", "en")).toBe("2 workdays overdue");
     expect(rungText("head-3", "zh")).toBe("逾期 3 个工作日·抄送一把手");
     expect(rungText("custom", "zh")).toBe("custom");
+  });
+
+  it("ranks scores: ties share a place, the next place skips, and nothing scored has no place", () => {
+    expect(scoreRanks([100, 92.5, 92.5, 80, null, null])).toEqual([1, 2, 2, 4, null, null]);
+    expect(scoreRanks([null, null])).toEqual([null, null]);
+    expect(scoreRanks([70, 70, 70])).toEqual([1, 1, 1]);
   });
 });

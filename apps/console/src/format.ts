@@ -70,3 +70,11 @@ export function ladderText(l: Ladder, lang: "zh" | "en"): string {
   const [head, office] = lang === "en" ? ["head", "office"] : ["一把手", "办公室"];
   return `−${l.before.join("/−")}${l.onDueDay ? " · 0" : ""} · +${l.overdueEvery}…${l.overdueMax}${l.headAfter ? ` · ${head}+${l.headAfter}` : ""}${l.officeAfter ? ` · ${office}+${l.officeAfter}` : ""} @${l.sendAt}`;
 }
+
+/**
+ * 名次 by score: equal scores share a place (1, 1, 3) and a unit with nothing scored has none,
+ * rather than a place that only reflects its position in the list.
+ */
+export function scoreRanks(scores: ReadonlyArray<number | null>): Array<number | null> {
+  return scores.map((score) => (score === null ? null : 1 + scores.filter((other) => other !== null && other > score).length));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultPlanOf, planPathOf, switchPlanPath } from "./plan-route.ts";
+import { defaultPlanOf, menuPlanOf, planPathOf, switchPlanPath } from "./plan-route.ts";
 
 describe("plan routes", () => {
   it("reads the plan and page kind from a path", () => {
@@ -24,5 +24,13 @@ describe("plan routes", () => {
     expect(defaultPlanOf([{ id: 9, archived: true }, { id: 4, archived: false }, { id: 2, archived: false }])).toBe(4);
     expect(defaultPlanOf([{ id: 9, archived: true }, { id: 3, archived: true }])).toBe(9);
     expect(defaultPlanOf([])).toBeNull();
+  });
+
+  it("the switcher shows the plan in the URL, else the last one shown, else the plan / opens", () => {
+    const plans = [{ id: 9, archived: true }, { id: 4, archived: false }];
+    expect(menuPlanOf("/plans/7/rounds", 2, plans)).toBe(7);
+    expect(menuPlanOf("/units", 2, plans)).toBe(2);
+    expect(menuPlanOf("/", null, plans)).toBe(4);
+    expect(menuPlanOf("/overview", null, [])).toBeNull();
   });
 });

@@ -30,3 +30,12 @@ export function defaultPlanOf(plans: ReadonlyArray<{ id: number; archived: boole
   // plan.list is ordered newest import first, as defaultPlanId orders them on the server.
   return (plans.find((p) => !p.archived) ?? plans[0])?.id ?? null;
 }
+
+/**
+ * The plan the header's switcher shows: the one in the URL, else
+ * the one last shown, else the default plan that "/" and the plan-less links open, so the switcher
+ * never reads 选择方案… over a board that shows a plan.
+ */
+export function menuPlanOf(pathname: string, lastShown: number | null, plans: ReadonlyArray<{ id: number; archived: boolean }>): number | null {
+  return planPathOf(pathname)?.planId ?? lastShown ?? defaultPlanOf(plans);
+}

@@ -23,7 +23,7 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useLang, useT } from "../i18n.tsx";
 import { useCurrentUser } from "../session.tsx";
-import { planPathOf, switchPlanPath } from "../plan-route.ts";
+import { menuPlanOf, planPathOf, switchPlanPath } from "../plan-route.ts";
 import { useTRPC } from "../trpc.ts";
 import { PageLoading } from "./page-loading.tsx";
 import "./app-layout.css";
@@ -153,7 +153,7 @@ export function AppLayout() {
             className="app-plan-switcher"
             aria-label={t("切换方案", "Switch plan")}
             data-testid="plan-switcher"
-            value={currentPlan ?? ""}
+            value={menuPlanOf(pathname, lastPlan, plans.data ?? []) ?? ""}
             onChange={(event) => {
               if (event.target.value) navigate(switchPlanPath(pathname, Number(event.target.value)));
             }}

@@ -358,7 +358,8 @@ function TaskDraftModal({ task, unitOptions, onCancel, onSave }: { task: ParsedT
           <Space orientation="vertical" style={{ width: "100%" }}>
             {draft.units.map((u) => (
               <Space key={u.name}>
-                <Typography.Text style={{ minWidth: 200, display: "inline-block" }}>{u.name}</Typography.Text>
+                {/* min(…, 36vw): on a phone the role picker and 移除 stay inside the dialog. */}
+                <Typography.Text style={{ minWidth: "min(200px, 36vw)", display: "inline-block" }}>{u.name}</Typography.Text>
                 <Select
                   size="small"
                   style={{ width: 96 }}
@@ -372,9 +373,9 @@ function TaskDraftModal({ task, unitOptions, onCancel, onSave }: { task: ParsedT
                 </Button>
               </Space>
             ))}
-            <Space.Compact>
+            <Space.Compact style={{ width: "100%", maxWidth: 432 }}>
               <AutoComplete
-                style={{ width: 240 }}
+                style={{ flex: 1, minWidth: 0 }}
                 options={unitOptions.filter((o) => o.value.includes(newUnit))}
                 value={newUnit}
                 onChange={setNewUnit}

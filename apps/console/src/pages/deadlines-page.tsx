@@ -179,7 +179,7 @@ function DeadlineForm({ editing, onClose }: { editing: Deadline | "new" | null; 
               />
             </Form.Item>
           )}
-          <Form.Item name="dueTime" label={t("截止时刻", "Due time")} rules={[{ required: true, pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: "HH:MM" }]}>
+          <Form.Item name="dueTime" label={t("截止时刻", "Due time")} rules={[{ required: true, pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: t("请按 时:分 填写，如 17:30", "Use HH:MM, e.g. 17:30") }]}>
             <Input style={{ width: 90 }} />
           </Form.Item>
         </Space>
@@ -206,7 +206,7 @@ function DeadlineForm({ editing, onClose }: { editing: Deadline | "new" | null; 
             <Form.Item name="officeAfter" label={t("升级办公室（逾期工作日）", "Escalate after")}>
               <InputNumber min={1} max={250} placeholder={t("不升级", "never")} />
             </Form.Item>
-            <Form.Item name="sendAt" label={t("发送时刻", "Send at")} rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: "HH:MM" }]}>
+            <Form.Item name="sendAt" label={t("发送时刻", "Send at")} rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: t("请按 时:分 填写，如 09:00", "Use HH:MM, e.g. 09:00") }]}>
               <Input style={{ width: 90 }} />
             </Form.Item>
           </Space>
@@ -267,6 +267,8 @@ export default function DeadlinesPage() {
                 loading={deadlines.isPending}
                 dataSource={deadlines.data ?? []}
                 pagination={{ pageSize: 50, hideOnSinglePage: true }}
+                // The task column's ellipsis fixes the layout: without a width to scroll to, a phone squeezes the other columns into each other.
+                scroll={{ x: 1100 }}
                 data-testid="deadlines-table"
                 columns={[
                   { title: t("任务", "Task"), render: (_: unknown, d) => `${d.taskNumber}. ${d.taskTitle}`, ellipsis: true, width: 260 },

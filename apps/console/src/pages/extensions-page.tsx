@@ -31,6 +31,8 @@ function CoordinateModal({ target, onClose }: { target: Blocker | null; onClose:
         void queryClient.invalidateQueries({ queryKey: trpc.extensions.queue.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.board.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.tasks.pathKey() });
+        // The menu's 延期与协调 count: otherwise it counts the handled item for up to a minute.
+        void queryClient.invalidateQueries({ queryKey: trpc.alerts.pathKey() });
         onClose();
       },
     }),
@@ -84,6 +86,11 @@ function DecisionModal({ target, onClose }: { target: { request: Request; decisi
     trpc.extensions.decide.mutationOptions({
       onSuccess: () => {
         void queryClient.invalidateQueries({ queryKey: trpc.extensions.queue.queryKey() });
+        // A new due date moves the unit's light, its round and the menu's 延期与协调 count.
+        void queryClient.invalidateQueries({ queryKey: trpc.board.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.tasks.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.rounds.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.alerts.pathKey() });
         onClose();
       },
     }),

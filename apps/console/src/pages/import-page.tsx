@@ -17,11 +17,13 @@ export default function ImportPage() {
   const canEdit = useCanEdit();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const plans = useQuery(trpc.plan.list.queryOptions());
   const [text, setText] = useState("");
   // The plan as the office corrects it; confirming imports exactly this.
   const [draft, setDraft] = useState<ParsedPlan | null>(null);
+  // Whether the office has corrected the preview: new text or a new parse would throw those corrections away.
+  const [corrected, setCorrected] = useState(false);
   // Which plan the import updates ("new": adds one). The first preview lets the server match it by
   // 文号 (else title); `matched` remembers that answer for the picker.
   const [target, setTarget] = useState<number | "new" | null>(null);
@@ -42,6 +44,19 @@ export default function ImportPage() {
     preview.reset();
     setTarget(null);
     setMatched(null);
+    setCorrected(false);
+  };
+  /** Runs `discard` at once, or after the office agrees to lose its corrections of the preview. */
+  const unlessCorrected = (discard: () => void) => {
+    if (!corrected || !preview.data) return discard();
+    modal.confirm({
+      title: t("放弃对解析结果的修改？", "Discard your corrections of the preview?"),
+      content: t("原文改动或重新解析后，预览中已做的修改（任务、单位、牵头/配合、时限）将丢失。", "Changing the text or parsing again loses the corrections made in the preview (tasks, units, lead/support, deadlines)."),
+      okText: t("放弃修改", "Discard"),
+      okButtonProps: { danger: true },
+      cancelText: t("保留", "Keep"),
+      onOk: discard,
+    });
   };
   const confirm = useMutation(
     trpc.imports.confirm.mutationOptions({
@@ -65,6 +80,12 @@ export default function ImportPage() {
   const blocked = plan ? planProblems(plan).some((p) => p.level === "error") : true;
   const step = confirm.isSuccess ? 2 : plan ? 1 : 0;
   const targetPlan = typeof target === "number" ? plans.data?.find((p) => p.id === target) : undefined;
+  const confirmButton = (testId: string) =>
+    plan && (
+      <Button type="primary" danger disabled={blocked} loading={confirm.isPending} onClick={() => confirm.mutate({ text, plan, ...into })} data-testid={testId}>
+        {lines.length ? t("确认导入并应用变更", "Import and apply the changes") : t("确认导入", "Import")}
+      </Button>
+    );
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
@@ -78,31 +99,32 @@ export default function ImportPage() {
         <>
           <Card size="small">
             <PlanFileUpload
-              onLoaded={(file) => {
-                setText(file.text);
-                textChanged();
-              }}
+              onLoaded={(file) =>
+                unlessCorrected(() => {
+                  setText(file.text);
+                  textChanged();
+                })
+              }
             />
             <Input.TextArea
               style={{ marginTop: 12, fontFamily: "monospace" }}
               rows={10}
               value={text}
               onChange={(e) => {
-                setText(e.target.value);
-                textChanged();
+                const next = e.target.value;
+                unlessCorrected(() => {
+                  setText(next);
+                  textChanged();
+                });
               }}
               placeholder={t("或在此粘贴方案全文……", "…or paste the full text of the plan here")}
               data-testid="plan-text"
             />
             <Space style={{ marginTop: 12 }}>
-              <Button type="primary" disabled={!text.trim()} loading={preview.isPending} onClick={() => (setTarget(null), preview.mutate({ text }))} data-testid="preview-import">
+              <Button type="primary" disabled={!text.trim()} loading={preview.isPending} onClick={() => unlessCorrected(() => (setTarget(null), setCorrected(false), preview.mutate({ text })))} data-testid="preview-import">
                 {t("解析预览", "Preview")}
               </Button>
-              {plan && (
-                <Button type="primary" danger disabled={blocked} loading={confirm.isPending} onClick={() => plan && confirm.mutate({ text, plan, ...into })} data-testid="confirm-import">
-                  {lines.length ? t("确认导入并应用变更", "Import and apply the changes") : t("确认导入", "Import")}
-                </Button>
-              )}
+              {plan && confirmButton("confirm-import")}
             </Space>
           </Card>
           {preview.isError && <Alert type="error" showIcon title={t("无法解析", "Could not parse")} description={errorMessage(preview.error)} />}
@@ -111,15 +133,16 @@ export default function ImportPage() {
             <Card size="small" title={t("解析结果", "Parsed plan")} data-testid="import-preview">
               <Descriptions
                 size="small"
-                column={2}
+                column={{ xs: 1, sm: 2 }}
                 items={[
                   {
                     label: t("导入到", "Import into"),
-                    span: 2,
+                    span: "filled" as const,
                     children: (
-                      <Space wrap>
+                      // A flex row rather than Space: the picker may shrink below 320px to stay on a phone's screen.
+                      <div style={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 8 }}>
                         <Select<number | "new">
-                          style={{ minWidth: 320 }}
+                          style={{ flex: "0 1 320px", minWidth: 0 }}
                           value={target ?? undefined}
                           disabled={preview.isPending}
                           onChange={(next) => {
@@ -142,7 +165,7 @@ export default function ImportPage() {
                         <Typography.Text strong data-testid="import-target-text">
                           {target === "new" ? t("将新建一个方案", "Adds a new plan") : targetPlan ? `${t("将更新已有方案", "Updates the existing plan")}《${targetPlan.title}》` : ""}
                         </Typography.Text>
-                      </Space>
+                      </div>
                     ),
                   },
                   { label: t("标题", "Title"), children: plan.title },
@@ -173,11 +196,20 @@ export default function ImportPage() {
                     key: "tasks",
                     label: `${t("任务（可修改，确认导入的就是这里的内容）", "Tasks (editable: what you see is what is imported)")} (${tasks.length})`,
                     children: (
-                      <PlanPreviewEditor plan={plan} onChange={setDraft} keptEdits={preview.data?.keptEdits ?? []} />
+                      <PlanPreviewEditor
+                        plan={plan}
+                        onChange={(next) => {
+                          setDraft(next);
+                          setCorrected(true);
+                        }}
+                        keptEdits={preview.data?.keptEdits ?? []}
+                      />
                     ),
                   },
                 ]}
               />
+              {/* Again below the preview: a long plan is checked from the top down, and ends far from the first button. */}
+              <div style={{ marginTop: 12 }}>{confirmButton("confirm-import-bottom")}</div>
             </Card>
           )}
         </>

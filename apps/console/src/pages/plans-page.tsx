@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Space, Table, Tag } from "antd";
+import { Alert, App, Button, Popconfirm, Space, Table, Tag } from "antd";
 import { Link } from "react-router";
 import { fmtDateTime } from "../format.ts";
 import { useT } from "../i18n.tsx";
@@ -76,9 +76,18 @@ export default function PlansPage() {
                     {t("恢复", "Restore")}
                   </Button>
                 ) : (
-                  <Button size="small" danger onClick={() => archive.mutate({ planId: p.id })} data-testid={`archive-plan-${p.id}`}>
-                    {t("归档", "Archive")}
-                  </Button>
+                  // Archiving cancels the plan's waiting reminders and urges, which restoring does not bring back: asked first.
+                  <Popconfirm
+                    title={t("归档此方案？", "Archive this plan?")}
+                    description={t("不再生成新的报送轮次，待发送的提醒和催办将取消；任务和报送记录保留，可随时恢复。", "No new rounds; waiting reminders and urges are cancelled. Tasks and replies stay, and the plan can be restored.")}
+                    okText={t("归档", "Archive")}
+                    okButtonProps={{ danger: true, ...({ "data-testid": `confirm-archive-plan-${p.id}` } as Record<`data-${string}`, string>) }}
+                    onConfirm={() => archive.mutate({ planId: p.id })}
+                  >
+                    <Button size="small" danger loading={archive.isPending && archive.variables.planId === p.id} data-testid={`archive-plan-${p.id}`}>
+                      {t("归档", "Archive")}
+                    </Button>
+                  </Popconfirm>
                 ),
             },
           ]}

@@ -1,6 +1,6 @@
 import { FileExcelOutlined, FileWordOutlined, SoundOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { Alert, App, Button, Grid, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { downloadBase64, fmtDateTime, periodText, statusText } from "../format.ts";
@@ -27,13 +27,17 @@ export default function RoundsPage() {
   const rounds = useQuery(trpc.rounds.list.queryOptions({ period, planId }, { enabled: periods.isSuccess, refetchInterval: 10_000 }));
   const [downloading, setDownloading] = useState<string | null>(null);
   const plan = useQuery(trpc.plan.get.queryOptions(planId ? { planId } : undefined));
+  // On a phone a pinned 290px action column would cover the task names: it scrolls with the rest there.
+  const wide = Grid.useBreakpoint().md ?? true;
 
   const urge = useMutation(
     trpc.rounds.urge.mutationOptions({
       onSuccess: (result) => {
         void queryClient.invalidateQueries({ queryKey: trpc.rounds.pathKey() });
-        modal.success({
-          title: t("已加入催办队列", "Urges queued"),
+        // Nothing queued (every missing unit unreachable) is not a success: the office must phone them.
+        const queued = result.units.length > 0;
+        (queued ? modal.success : modal.warning)({
+          title: queued ? t("已加入催办队列", "Urges queued") : t("没有发出催办", "No urge was sent"),
           content: (
             <div data-testid="urge-result">
               <p>
@@ -82,8 +86,8 @@ export default function RoundsPage() {
       <Typography.Title level={3} style={{ margin: 0 }}>
         {t("报送轮次", "Reporting rounds")}
       </Typography.Title>
-      <Space>
-        <span>{t("期次", "Period")}</span>
+      <Space wrap>
+        <span style={{ whiteSpace: "nowrap" }}>{t("期次", "Period")}</span>
         <Select
           style={{ width: 220 }}
           value={period ?? undefined}
@@ -112,6 +116,7 @@ export default function RoundsPage() {
         locale={{ emptyText: t("该期次没有报送轮次", "No rounds in this period") }}
         data-testid="rounds-table"
         expandable={{
+          fixed: "left",
           expandedRowRender: (round) => (
             <Table
               size="small"
@@ -140,7 +145,8 @@ export default function RoundsPage() {
           ),
         }}
         columns={[
-          { title: t("任务", "Task"), render: (_: unknown, r) => `${r.taskNumber}. ${r.taskTitle}`, ellipsis: true, width: 220 },
+          // Pinned, so a row scrolled sideways to 催办 still says which task it is; narrower on a phone.
+          { title: t("任务", "Task"), render: (_: unknown, r) => `${r.taskNumber}. ${r.taskTitle}`, ellipsis: true, width: wide ? 220 : 130, fixed: "left" as const },
           { title: t("报送事项", "Item"), render: (_: unknown, r) => r.deadline },
           { title: t("截止", "Due"), dataIndex: "dueAt", render: (v: string) => fmtDateTime(v), width: 150 },
           {
@@ -174,7 +180,7 @@ export default function RoundsPage() {
           },
           {
             title: t("操作", "Actions"),
-            fixed: "right" as const,
+            fixed: wide ? ("right" as const) : undefined,
             width: 290,
             render: (_: unknown, r) => (
               <Space size={6}>

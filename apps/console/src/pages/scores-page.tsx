@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import { lazy, Suspense, useState } from "react";
 import { useSearchParams } from "react-router";
-import { downloadBase64, fmtDateTime } from "../format.ts";
+import { downloadBase64, fmtDateTime, scoreRanks } from "../format.ts";
 import { useT } from "../i18n.tsx";
 import { useCanEdit, useCurrentUser } from "../session.tsx";
 import { useErrorMessage, type Outputs, useTRPC, useTRPCClient } from "../trpc.ts";
@@ -33,6 +33,8 @@ export default function ScoresPage() {
   const planParam = params.get("plan");
   const planId = planParam ? Number(planParam) : null;
   const scores = useQuery(trpc.scores.list.queryOptions({ year, planId }));
+  const scoredUnits = scores.data?.units ?? [];
+  const ranks = new Map(scoreRanks(scoredUnits.map((u) => u.score)).map((rank, i) => [scoredUnits[i]!.unitId, rank]));
   const [picked, setPicked] = useState<string | null>(null);
   const [exempting, setExempting] = useState<Item | null>(null);
   const [reason, setReason] = useState("");
@@ -205,7 +207,7 @@ export default function ScoresPage() {
         onRow={(u) => ({ onClick: () => setPicked(u.unit), "data-testid": `score-row-${u.unitId}` }) as React.HTMLAttributes<HTMLElement>}
         expandable={{ expandedRowRender: drillDown, rowExpandable: (u) => u.late + u.missing + u.exempt > 0 }}
         columns={[
-          { title: t("名次", "Rank"), render: (_: unknown, __: UnitRow, index: number) => index + 1, width: 60 },
+          { title: t("名次", "Rank"), render: (_: unknown, u: UnitRow) => ranks.get(u.unitId) ?? "—", width: 60 },
           { title: t("责任单位", "Unit"), dataIndex: "unit", width: 200 },
           { title: t("应报", "Owed"), dataIndex: "owed" },
           { title: t("按时", "On time"), dataIndex: "onTime" },

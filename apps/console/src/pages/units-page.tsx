@@ -24,7 +24,8 @@ export default function UnitsPage() {
   const units = useQuery(trpc.units.list.queryOptions(undefined, { refetchInterval: 15_000 }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.units.list.queryKey() });
   const onError = (e: unknown) => message.error(errorMessage(e));
-  const revokeContact = useMutation(trpc.units.revokeContact.mutationOptions({ onSuccess: refresh, onError }));
+  // A removed contact also leaves the menu's count of unreachable contacts.
+  const revokeContact = useMutation(trpc.units.revokeContact.mutationOptions({ onSuccess: () => (void refresh(), void queryClient.invalidateQueries({ queryKey: trpc.alerts.pathKey() })), onError }));
   const revokeInvite = useMutation(trpc.units.revokeInvite.mutationOptions({ onSuccess: refresh, onError }));
   const [renaming, setRenaming] = useState<{ id: number; name: string } | null>(null);
   const [merging, setMerging] = useState<{ id: number; name: string; into: number | null } | null>(null);
@@ -90,7 +91,10 @@ export default function UnitsPage() {
         loading={units.isPending}
         dataSource={rows}
         pagination={false}
+        // On a phone the row scrolls sideways to 邀请/改名: the unit's name (and its expand toggle) stays in view.
+        scroll={{ x: "max-content" }}
         expandable={{
+          fixed: "left",
           rowExpandable: (u) => u.contacts.length > 0 || u.invites.length > 0,
           expandedRowRender: (u) => (
             <Space orientation="vertical" style={{ width: "100%" }}>
@@ -174,8 +178,12 @@ export default function UnitsPage() {
           {
             title: t("单位", "Unit"),
             dataIndex: "name",
+            fixed: "left",
+            // Narrow enough to leave a phone room for the rest of the row: long names wrap.
+            width: 170,
+            onCell: () => ({ style: { whiteSpace: "normal" } }),
             render: (name: string, u) => (
-              <Space>
+              <Space wrap size={4}>
                 <Link to={`/units/${u.id}`} data-testid={`unit-link-${u.id}`}>
                   {name}
                 </Link>
