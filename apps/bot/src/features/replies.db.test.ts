@@ -171,6 +171,19 @@ describe("free text and replies to reminders (handleUpdate, temporary SQLite)", 
     expect(update).toMatchObject({ taskId: await h.f.taskId("8"), roundId: reminder.roundId, reminderId: reminder.id, status: "in_progress", progress: 80, note: "收到" });
     expect(update.attachments.map((a) => a.telegramFileId)).toEqual(["PHOTO_LARGE"]);
   });
+  it("a status tapped on an earlier reminder's card while a file waits: the file goes with it; 稍后提醒 keeps it waiting", async () => {
+    const reminder = await h.remind({ contactId: liaison, task: "8", unit: "市场监督管理局" });
+    const card = h.lastMessage();
+    await h.sendFile(1001, { name: "检定台账.xlsx", caption: "第三季度" });
+    expect(h.lastMessage()?.payload.text).toBe("请问您报送的是哪项任务？");
+    h.drain();
+    await h.tap(1001, h.button(card, "稍后提醒"));
+    expect(h.texts().at(-1)).toContain("您发送的 1 个附件尚未记录，仍为您保留，回答后将一并记录。");
+    expect(await h.f.db.statusUpdate.count()).toBe(0);
+    await h.tap(1001, h.button(card, "已完成"));
+    const update = await h.f.db.statusUpdate.findFirstOrThrow({ include: { attachments: true } });
+    expect(update).toMatchObject({ taskId: await h.f.taskId("8"), roundId: reminder.roundId, status: "done", note: "第三季度", attachments: [{ telegramFileId: "DOC_1" }] });
+  });
   it("/report while a file waits for its task: the task chosen there gets the file", async () => {
     await h.sendFile(1001, { name: "检定台账.xlsx" });
     await h.send(1001, "/report");

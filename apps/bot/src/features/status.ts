@@ -7,7 +7,7 @@ import { languageOf, type BotContext } from "../context.ts";
 import { formatDateTime } from "../format.ts";
 import { buttonsFor, clearSession, contactOf, recordAndConfirm, submitExtension } from "../flows.ts";
 import { answerOnce, onAction } from "../middleware/callback-guard.ts";
-import type { ReplyTarget } from "../reply-sessions.ts";
+import { emptyPending, type PendingReply, type ReplySession, type ReplyTarget } from "../reply-sessions.ts";
 
 /**
  * The buttons under reminders and questions: a status (recorded at once), 稍后提醒,
@@ -24,12 +24,24 @@ async function targetOf(ctx: BotContext, ref: Exclude<StatusRef, { kind: "remind
   return { taskId: ref.id, roundId: null, reminderId: null };
 }
 
+/**
+ * What goes with a tapped status: all the liaison wrote when the bot was asking about this very
+ * target; else only files still waiting for their task (with their note) — the liaison chose this
+ * task for them by tapping. Facts of a question about another task are not carried.
+ */
+function carried(session: ReplySession | null, isThisTarget: (s: Extract<ReplySession, { step: "pending" }>) => boolean): PendingReply | null {
+  if (session?.step !== "pending") return null;
+  if (isThisTarget(session)) return session.pending;
+  const { attachments, note } = session.pending;
+  return attachments.length > 0 ? { ...emptyPending("telegram-button"), attachments, note } : null;
+}
+
 onAction(status, "status", async (ctx, data) => {
   const session = ctx.duban.sessions.get();
   if (data.ref.kind === "reminder") {
     // The reminder names task and round: both are read (and checked) while recording.
     const reminderId = data.ref.id;
-    const pending = session?.step === "pending" && session.reminderId === reminderId ? session.pending : null;
+    const pending = carried(session, (s) => s.reminderId === reminderId);
     const recorded = await recordAndConfirm(ctx, { reminderId }, data.status, pending ? { ...pending, status: data.status } : null, { toast: ctx.t("done-toast") });
     return recorded ? undefined : ctx.t("callback-invalid");
   }
@@ -39,7 +51,7 @@ onAction(status, "status", async (ctx, data) => {
     return ctx.t("callback-invalid");
   }
   // What the liaison wrote before the bot asked for the status is recorded with it.
-  const pending = session?.step === "pending" && session.taskId === target.taskId && session.roundId === target.roundId ? session.pending : null;
+  const pending = carried(session, (s) => s.taskId === target.taskId && s.roundId === target.roundId);
   await answerOnce(ctx, ctx.t("done-toast"));
   await recordAndConfirm(ctx, target, data.status, pending ? { ...pending, status: data.status } : null);
 });
@@ -48,8 +60,12 @@ onAction(status, "snooze", async (ctx, data) => {
   const contact = contactOf(ctx);
   try {
     const { until } = await snoozeReminder(ctx.duban.db, { reminderId: data.reminderId, contactId: contact.id, now: ctx.duban.now, workingHours: ctx.duban.workingHours });
-    clearSession(ctx);
-    await ctx.reply(until ? ctx.t("snoozed", { when: formatDateTime(until, languageOf(ctx), ctx.duban.now) }) : ctx.t("snooze-submitted"));
+    // Files still waiting for their task are not dropped by a 稍后提醒 on some card: they wait on.
+    const session = ctx.duban.sessions.get();
+    const waiting = session?.step === "pending" ? session.pending.attachments.length : 0;
+    if (waiting === 0) clearSession(ctx);
+    const answer = until ? ctx.t("snoozed", { when: formatDateTime(until, languageOf(ctx), ctx.duban.now) }) : ctx.t("snooze-submitted");
+    await ctx.reply(waiting > 0 ? `${answer}\n${ctx.t("files-waiting", { count: waiting })}` : answer);
   } catch (error) {
     if (!(error instanceof ReminderAccessError)) throw error;
     await ctx.reply(ctx.t("not-your-task"));
