@@ -5,7 +5,7 @@ import { reportStatusSchema, type ReportStatus } from "@duban/domain/parse-reply
 import type { WorkingHours } from "@duban/domain/working-hours";
 import { reminderOfContact, ReminderAccessError } from "../reminders/acknowledge-reminder.ts";
 import type { Channel, OutgoingMessage, ReminderKind } from "./messenger.ts";
-import { amendStatusUpdate, recordStatus, RecordStatusError } from "../submissions/record-status.ts";
+import { amendStatusUpdate, recordStatus, RecordStatusError, type AttachmentInput } from "../submissions/record-status.ts";
 import { ExtensionRequestError, requestExtension } from "../submissions/request-extension.ts";
 import { snoozeReminder } from "../reminders/snooze-reminder.ts";
 
@@ -118,8 +118,11 @@ interface Who {
   workingHours?: WorkingHours;
 }
 
-/** A tap on a reminder card's button. */
-export async function applyCardAction(db: Db, who: Who, action: CardAction): Promise<ActionOutcome> {
+/**
+ * A tap on a reminder card's button. `carried`: files the liaison sent before, still waiting for
+ * their task, recorded with a tapped status (with their note).
+ */
+export async function applyCardAction(db: Db, who: Who, action: CardAction, carried: { attachments: AttachmentInput[]; note: string | null } | null = null): Promise<ActionOutcome> {
   if (action.type === "tasks") return { kind: "tasks" };
   try {
     if (action.type === "open") return await openReminder(db, who, action.reminderId);
@@ -143,6 +146,7 @@ export async function applyCardAction(db: Db, who: Who, action: CardAction): Pro
       roundId: reminder.round.id,
       reminderId: reminder.id,
       status: action.status,
+      ...(carried ? { attachments: carried.attachments, note: carried.note } : {}),
       source: `${who.channel}-button`,
       now: who.now,
       ...(who.workingHours ? { workingHours: who.workingHours } : {}),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "../testing/liaison-fixture.ts";
-import { converse, type ChannelFile, type Liaison } from "./liaison-conversation.ts";
+import { converse, tapCard, type ChannelFile, type Liaison } from "./liaison-conversation.ts";
 
 /**
  * Files are never dropped by the text channels' conversation (企业微信, 钉钉, 飞书 share it): a file
@@ -23,6 +23,7 @@ describe("a waiting file in the channels' conversation (converse, temporary SQLi
       contactId,
       say: (text: string) => converse(f.db, who, { text }),
       send: (file: ChannelFile, caption = "") => converse(f.db, who, { text: caption, file }),
+      tap: (action: Parameters<typeof tapCard>[2]) => tapCard(f.db, who, action),
     };
   };
   const numberOf = (list: string, needle: string) => /^(\d+)\./.exec(list.split("\n").find((l) => l.includes(needle))!)![1]!;
@@ -53,6 +54,25 @@ describe("a waiting file in the channels' conversation (converse, temporary SQLi
     const update = await updateOf(l.contactId);
     expect(update).toMatchObject({ taskId: task8, status: "in_progress", progress: 80, note: "好的", source: "wecom-text" });
     expect(update.attachments.map((a) => a.telegramFileId)).toEqual(["wecom:现场1.png", "wecom:现场2.png"]);
+  });
+
+  it("a status tapped on a reminder card while a photo waits files it under that reminder's task; 稍后提醒 leaves it waiting", async () => {
+    const l = await liaison();
+    const { roundId } = await f.round({ task: "8", unit: "市场监督管理局", periodKey: "2026Q3", progress: true });
+    const unitId = await f.unitId("市场监督管理局");
+    const reminder = await f.db.reminder.create({
+      data: { key: `test:${l.contactId}`, kind: "progress", roundId, unitId, contactId: l.contactId, rung: "due", dueAt: FIXTURE_NOW, text: "请报送", state: "sent", nextAttemptAt: FIXTURE_NOW, sentAt: FIXTURE_NOW },
+    });
+    expect(await l.send(photo("现场.png"), "三季度")).toContain("请问您报送的是哪项任务？请回复序号：");
+    const later = await l.tap({ type: "snooze", reminderId: reminder.id });
+    expect(later.outcome.kind).toBe("snoozed");
+    expect(later.text).toContain("您发送的 1 个附件尚未记录，仍为您保留，回答后将一并记录。");
+    expect(await f.db.statusUpdate.count({ where: { contactId: l.contactId } })).toBe(0);
+    const done = await l.tap({ type: "status", reminderId: reminder.id, status: "done" });
+    expect(done.outcome.kind).toBe("recorded");
+    const update = await updateOf(l.contactId);
+    expect(update).toMatchObject({ taskId: task8, roundId, status: "done", note: "三季度", source: "wecom-button" });
+    expect(update.attachments.map((a) => a.telegramFileId)).toEqual(["wecom:现场.png"]);
   });
 
   it("a photo captioned “收到” is kept; 帮助 and 完成报送 while its status is asked keep it; “已完成” files it", async () => {

@@ -500,10 +500,16 @@ async function submitExtension(ctx: Ctx, roundId: number, reason: string): Promi
  * reminder's own card, which the adapter sends; its label and text are empty: nothing else is said.
  */
 export async function tapCard(db: Db, who: Liaison, action: CardAction): Promise<{ label: string; text: string; outcome: ActionOutcome }> {
-  const outcome = await applyCardAction(db, who, action);
+  // Files still waiting for their task (a photo, then "which task?") go with a status tapped on
+  // any card — the liaison chose that task; after 稍后提醒 they wait on.
+  const step = action.type === "status" || action.type === "snooze" ? await readStep(db, who) : null;
+  const waiting = (step?.step === "pick" || step?.step === "status") && step.pending && step.pending.files.length > 0 ? step.pending : null;
+  const outcome = await applyCardAction(db, who, action, waiting && action.type === "status" ? { attachments: attachmentsOf(waiting), note: fitNote(waiting.note).note } : null);
+  if (waiting && outcome.kind === "snoozed") await writeStep(db, who, step);
   const contact = await db.contact.findUnique({ where: { id: who.contactId }, select: { language: true } });
   const lang = languageOf(contact?.language);
   const t = TEXTS[lang];
+  const stillWaiting = waiting && outcome.kind === "snoozed" ? `\n${t.filesWaiting(waiting.files.length)}` : "";
   switch (outcome.kind) {
     case "recorded": {
       if (!outcome.askProgress && outcome.statusUpdateId) await writeStep(db, who, { step: "details", statusUpdateId: outcome.statusUpdateId, submitted: outcome.submitted });
@@ -512,7 +518,7 @@ export async function tapCard(db: Db, who: Liaison, action: CardAction): Promise
       return { label: shorten(lang === "zh" ? `已记录：${t.status[outcome.status]}` : `✓ ${t.status[outcome.status]}`, 10), text: `${t.recordedStatus(t.status[outcome.status])}${done}\n\n${next}`, outcome };
     }
     case "snoozed":
-      return { label: lang === "zh" ? "稍后提醒" : "Later", text: outcome.until ? (lang === "zh" ? `好的，将于 ${formatDateTime(outcome.until, lang, who.now)} 再次提醒您。` : `OK, I will remind you again on ${formatDateTime(outcome.until, lang, who.now)}.`) : t.recordedSubmitted, outcome };
+      return { label: lang === "zh" ? "稍后提醒" : "Later", text: (outcome.until ? (lang === "zh" ? `好的，将于 ${formatDateTime(outcome.until, lang, who.now)} 再次提醒您。` : `OK, I will remind you again on ${formatDateTime(outcome.until, lang, who.now)}.`) : t.recordedSubmitted) + stillWaiting, outcome };
     case "ask-extension-reason":
       return { label: lang === "zh" ? "申请延期" : "Extension", text: t.askExtensionReason, outcome };
     case "opened":
