@@ -17,8 +17,7 @@ import type { Logger } from "pino";
 import { mountAttachmentRoutes } from "./attachments.ts";
 import type { ChannelLogin } from "./channels/channel-login.ts";
 import { inviteLinkBuilders, mountJoinRoutes } from "./channels/join.ts";
-import { mountFeishuCallback, type FeishuCallbackConfig } from "./channels/feishu/callback.ts";
-import type { FeishuMessenger } from "./channels/feishu/messenger.ts";
+import type { FeishuCallbackRoutes } from "./channels/feishu/callback.ts";
 import { mountWecomCallback, type WecomCallbackConfig } from "./channels/wecom/callback.ts";
 import type { WecomMessenger } from "./channels/wecom/messenger.ts";
 import { mountPlanDocumentRoutes } from "./plan-documents.ts";
@@ -38,7 +37,7 @@ export interface ServerDeps {
   /** 企业微信 (WECOM_*): its callback at /wecom/callback; null: the channel is off. */
   wecom?: { config: WecomCallbackConfig; messenger: WecomMessenger } | null;
   /** 飞书 in HTTP mode (FEISHU_EVENT_MODE=http): its request URLs /feishu/events and /feishu/card; null: long connection or off. */
-  feishu?: { config: FeishuCallbackConfig; appId: string; messenger: FeishuMessenger; answerWithinMs?: number } | null;
+  feishu?: FeishuCallbackRoutes | null;
   /** Channels whose events come over a connection opened outside this app (钉钉 Stream, 飞书 long connection): invites can bind on them. */
   connectedChannels?: Array<"dingtalk" | "feishu">;
   /** The web logins (OAuth) of the configured 企业微信/钉钉/飞书 channels: with `publicUrl`, their invitations are links served at /join/<channel>. */
@@ -127,7 +126,7 @@ export function createServerApp(deps: ServerDeps): Hono {
   }
 
   if (deps.feishu) {
-    mountFeishuCallback(app, { db: deps.db, now, ...deps.feishu, ...(deps.log ? { log: deps.log } : {}), workingHours: deps.workingHours ?? DEFAULT_WORKING_HOURS });
+    deps.feishu.mount(app, { db: deps.db, now, ...(deps.log ? { log: deps.log } : {}), workingHours: deps.workingHours ?? DEFAULT_WORKING_HOURS });
   }
 
   if (deps.publicUrl && logins.length > 0) mountJoinRoutes(app, { db: deps.db, now, publicUrl: deps.publicUrl, logins, ...(deps.log ? { log: deps.log } : {}) });

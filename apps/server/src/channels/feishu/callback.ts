@@ -29,6 +29,20 @@ export interface FeishuCallbackDeps extends FeishuInboundDeps {
   config: FeishuCallbackConfig;
 }
 
+/**
+ * The routes as the server app takes them: built where the 飞书 channel is configured, so the
+ * app itself never imports this module (and with it the SDK, ~90 MB resident).
+ */
+export interface FeishuCallbackRoutes {
+  appId: string;
+  config: FeishuCallbackConfig;
+  mount(app: Hono, deps: Pick<FeishuInboundDeps, "db" | "now" | "log" | "workingHours">): void;
+}
+
+export function feishuCallbackRoutes(options: Pick<FeishuCallbackDeps, "config" | "appId" | "messenger" | "answerWithinMs">): FeishuCallbackRoutes {
+  return { appId: options.appId, config: options.config, mount: (app, deps) => mountFeishuCallback(app, { ...deps, ...options }) };
+}
+
 export const FEISHU_CALLBACK_PATHS = ["/feishu/events", "/feishu/card"] as const;
 
 const REFUSED = "signature or token refused";

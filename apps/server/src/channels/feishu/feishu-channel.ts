@@ -2,7 +2,7 @@ import * as lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "pino";
 import type { Env } from "../../env.ts";
 import { FeishuApi, sdkLogger } from "./api.ts";
-import type { FeishuCallbackConfig } from "./callback.ts";
+import { feishuCallbackRoutes, type FeishuCallbackRoutes } from "./callback.ts";
 import { feishuEventDispatcher, type FeishuInboundDeps } from "./events.ts";
 import { FeishuMessenger } from "./messenger.ts";
 import type { ChannelLogin } from "../channel-login.ts";
@@ -42,7 +42,7 @@ export interface FeishuChannel {
   /** Starts receiving taps and texts over the long connection (once the database is ready); in HTTP mode it opens nothing. */
   connect(deps: Omit<FeishuInboundDeps, "appId" | "messenger">): FeishuConnection;
   /** FEISHU_EVENT_MODE=http: what the server's /feishu/events and /feishu/card need; null with the long connection. */
-  callback: { config: FeishuCallbackConfig; appId: string; messenger: FeishuMessenger } | null;
+  callback: FeishuCallbackRoutes | null;
   /** 飞书 网页应用登录 for invitation links (used when PUBLIC_URL is set). */
   login: ChannelLogin;
 }
@@ -58,7 +58,7 @@ export function feishuChannel(env: Env, log: Logger): FeishuChannel | null {
   const login = feishuLogin({ ...config, accountsRoot: env.FEISHU_ACCOUNTS_ROOT }, messenger);
   if (env.FEISHU_EVENT_MODE === "http" && env.FEISHU_ENCRYPT_KEY && env.FEISHU_VERIFICATION_TOKEN) {
     log.info({ appId: env.FEISHU_APP_ID }, "飞书 channel on: events posted to /feishu/events and /feishu/card");
-    const callback = { config: { encryptKey: env.FEISHU_ENCRYPT_KEY, verificationToken: env.FEISHU_VERIFICATION_TOKEN }, appId: env.FEISHU_APP_ID, messenger };
+    const callback = feishuCallbackRoutes({ config: { encryptKey: env.FEISHU_ENCRYPT_KEY, verificationToken: env.FEISHU_VERIFICATION_TOKEN }, appId: env.FEISHU_APP_ID, messenger });
     return { messenger, login, callback, connect: () => ({ stop: () => {} }) };
   }
   log.info({ appId: env.FEISHU_APP_ID }, "飞书 channel on: events over the long connection");

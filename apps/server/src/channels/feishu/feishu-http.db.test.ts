@@ -6,6 +6,7 @@ import { dispatchReminders } from "@duban/core/reminders/dispatch-reminders";
 import { routeByChannel } from "@duban/core/channels/messenger";
 import { at, FIXTURE_NOW, liaisonFixture, type LiaisonFixture } from "@duban/core/testing/liaison-fixture";
 import { createServerApp } from "../../app.ts";
+import { feishuCallbackRoutes } from "./callback.ts";
 import { FeishuApi } from "./api.ts";
 import { FeishuMessenger } from "./messenger.ts";
 import { FeishuEmulator, feishuEncrypt, feishuSignedHeaders } from "./testing/feishu-emulator.ts";
@@ -59,7 +60,7 @@ describe("飞书 HTTP callback mode: /feishu/events and /feishu/card over 127.0.
         now: () => FIXTURE_NOW,
         log,
         consoleDist: "/nonexistent",
-        feishu: { config: { encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN }, appId: APP_ID, messenger, ...(answerWithinMs !== undefined ? { answerWithinMs } : {}) },
+        feishu: feishuCallbackRoutes({ config: { encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN }, appId: APP_ID, messenger, ...(answerWithinMs !== undefined ? { answerWithinMs } : {}) }),
       });
       const port = await new Promise<number>((resolve) => {
         server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(info.port));
